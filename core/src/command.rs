@@ -1,0 +1,171 @@
+//! The `Command` enum: every engine command by its AWS operation name, so the wire layer, scenario
+//! timelines and recordings can carry commands as data. Each variant wraps the typed input that
+//! [`World::apply`] takes directly.
+
+use crate::error::KinesisResult;
+use crate::streams::account::*;
+use crate::streams::ops::config::*;
+use crate::streams::ops::consumers::*;
+use crate::streams::ops::engine::*;
+use crate::streams::ops::lifecycle::*;
+use crate::streams::ops::list_shards::*;
+use crate::streams::ops::policy::*;
+use crate::streams::ops::put::*;
+use crate::streams::ops::read::*;
+use crate::streams::ops::reshard::*;
+use crate::streams::ops::tags::*;
+use crate::streams::shapes::Empty;
+use crate::world::{Operation, World};
+use serde::{Deserialize, Deserializer, Serialize};
+
+macro_rules! commands {
+    ($($op:ident($input:ty) -> $output:ty;)*) => {
+        /// Every engine command that changes or reads the world through the one command path.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "Operation", content = "Input")]
+        pub enum Command {
+            $($op($input),)*
+        }
+
+        /// The typed result of a [`Command`].
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum CommandOutput {
+            $($op($output),)*
+        }
+
+        impl Command {
+            /// Names of every command, AWS operations first.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($op),)*];
+
+            /// The operation's name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Command::$op(_) => stringify!($op),)*
+                }
+            }
+
+            /// Decodes the input of operation `name` from any serde format (JSON 1.1 or CBOR);
+            /// `None` if there is no such operation.
+            pub fn decode<'de, D: Deserializer<'de>>(name: &str, input: D) -> Option<Result<Command, D::Error>> {
+                match name {
+                    $(stringify!($op) => Some(<$input>::deserialize(input).map(Command::$op)),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl Operation for Command {
+            type Output = CommandOutput;
+
+            fn execute(self, world: &mut World) -> KinesisResult<CommandOutput> {
+                match self {
+                    $(Command::$op(input) => input.execute(world).map(CommandOutput::$op),)*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    AddTagsToStream(AddTagsToStreamInput) -> Empty;
+    CreateStream(CreateStreamInput) -> Empty;
+    DecreaseStreamRetentionPeriod(DecreaseStreamRetentionPeriodInput) -> Empty;
+    DeleteResourcePolicy(DeleteResourcePolicyInput) -> Empty;
+    DeleteStream(DeleteStreamInput) -> Empty;
+    DeregisterStreamConsumer(DeregisterStreamConsumerInput) -> Empty;
+    DescribeAccountSettings(DescribeAccountSettingsInput) -> AccountSettingsOutput;
+    DescribeLimits(DescribeLimitsInput) -> DescribeLimitsOutput;
+    DescribeStream(DescribeStreamInput) -> DescribeStreamOutput;
+    DescribeStreamConsumer(DescribeStreamConsumerInput) -> DescribeStreamConsumerOutput;
+    DescribeStreamSummary(DescribeStreamSummaryInput) -> DescribeStreamSummaryOutput;
+    DisableEnhancedMonitoring(DisableEnhancedMonitoringInput) -> EnhancedMonitoringOutput;
+    EnableEnhancedMonitoring(EnableEnhancedMonitoringInput) -> EnhancedMonitoringOutput;
+    GetRecords(GetRecordsInput) -> GetRecordsOutput;
+    GetResourcePolicy(GetResourcePolicyInput) -> GetResourcePolicyOutput;
+    GetShardIterator(GetShardIteratorInput) -> GetShardIteratorOutput;
+    IncreaseStreamRetentionPeriod(IncreaseStreamRetentionPeriodInput) -> Empty;
+    ListShards(ListShardsInput) -> ListShardsOutput;
+    ListStreamConsumers(ListStreamConsumersInput) -> ListStreamConsumersOutput;
+    ListStreams(ListStreamsInput) -> ListStreamsOutput;
+    ListTagsForResource(ListTagsForResourceInput) -> ListTagsForResourceOutput;
+    ListTagsForStream(ListTagsForStreamInput) -> ListTagsForStreamOutput;
+    MergeShards(MergeShardsInput) -> Empty;
+    PutRecord(PutRecordInput) -> PutRecordOutput;
+    PutRecords(PutRecordsInput) -> PutRecordsOutput;
+    PutResourcePolicy(PutResourcePolicyInput) -> Empty;
+    RegisterStreamConsumer(RegisterStreamConsumerInput) -> RegisterStreamConsumerOutput;
+    RemoveTagsFromStream(RemoveTagsFromStreamInput) -> Empty;
+    SplitShard(SplitShardInput) -> Empty;
+    StartStreamEncryption(StartStreamEncryptionInput) -> Empty;
+    StopStreamEncryption(StopStreamEncryptionInput) -> Empty;
+    SubscribeToShard(SubscribeToShardInput) -> SubscribeToShardOutput;
+    TagResource(TagResourceInput) -> Empty;
+    UntagResource(UntagResourceInput) -> Empty;
+    UpdateAccountSettings(UpdateAccountSettingsInput) -> AccountSettingsOutput;
+    UpdateMaxRecordSize(UpdateMaxRecordSizeInput) -> Empty;
+    UpdateShardCount(UpdateShardCountInput) -> UpdateShardCountOutput;
+    UpdateStreamMode(UpdateStreamModeInput) -> Empty;
+    UpdateStreamWarmThroughput(UpdateStreamWarmThroughputInput) -> UpdateStreamWarmThroughputOutput;
+    SetThrottleMode(SetThrottleModeInput) -> Empty;
+}
+
+/// The 39 operations of the Kinesis Data Streams API (reference A.1).
+pub const AWS_OPERATIONS: [&str; 39] = [
+    "AddTagsToStream",
+    "CreateStream",
+    "DecreaseStreamRetentionPeriod",
+    "DeleteResourcePolicy",
+    "DeleteStream",
+    "DeregisterStreamConsumer",
+    "DescribeAccountSettings",
+    "DescribeLimits",
+    "DescribeStream",
+    "DescribeStreamConsumer",
+    "DescribeStreamSummary",
+    "DisableEnhancedMonitoring",
+    "EnableEnhancedMonitoring",
+    "GetRecords",
+    "GetResourcePolicy",
+    "GetShardIterator",
+    "IncreaseStreamRetentionPeriod",
+    "ListShards",
+    "ListStreamConsumers",
+    "ListStreams",
+    "ListTagsForResource",
+    "ListTagsForStream",
+    "MergeShards",
+    "PutRecord",
+    "PutRecords",
+    "PutResourcePolicy",
+    "RegisterStreamConsumer",
+    "RemoveTagsFromStream",
+    "SplitShard",
+    "StartStreamEncryption",
+    "StopStreamEncryption",
+    "SubscribeToShard",
+    "TagResource",
+    "UntagResource",
+    "UpdateAccountSettings",
+    "UpdateMaxRecordSize",
+    "UpdateShardCount",
+    "UpdateStreamMode",
+    "UpdateStreamWarmThroughput",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_aws_operation_has_an_engine_command() {
+        for op in AWS_OPERATIONS {
+            assert!(Command::NAMES.contains(&op), "{op} has no command");
+            let decoded = Command::decode(op, serde_json::json!({}));
+            assert!(
+                matches!(decoded, Some(Ok(_))),
+                "{op} does not decode from {{}}"
+            );
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Kinescope's engine: a deterministic emulator of the AWS Kinesis family, driven by typed commands
+//! on a virtual clock. Everything else — the desktop inspector, the Kinesis-compatible HTTP API,
+//! simulators and scenarios — changes the world only through [`World::apply`] and moves time only
+//! through [`World::step`].
+
+pub mod clock;
+pub mod command;
+pub mod error;
+pub mod events;
+pub mod metrics;
+pub mod settings;
+pub mod streams;
+pub mod time;
+pub mod validate;
+pub mod world;
+
+pub use clock::{Driver, Speed, VirtualClock};
+pub use command::{AWS_OPERATIONS, Command, CommandOutput};
+pub use error::{KinesisError, KinesisResult};
+pub use settings::Settings;
+pub use time::Timestamp;
+pub use world::{Operation, World};

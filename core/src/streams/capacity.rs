@@ -1,0 +1,279 @@
+//! Per-shard capacity (reference A.4): writes 1 MiB/s and 1,000 records/s, shared reads 2 MiB/s and
+//! 5 GetRecords/s, the 5-second penalty after a 10 MiB GetRecords, and the stream's throttle mode.
+
+use serde::{Deserialize, Serialize};
+
+/// One MiB.
+pub const MIB: u64 = 1_048_576;
+/// Write limit per shard, bytes per second (data + partition key).
+pub const WRITE_BYTES_PER_SECOND: u64 = MIB;
+/// Write limit per shard, records per second.
+pub const WRITE_RECORDS_PER_SECOND: u64 = 1_000;
+/// Shared read limit per shard, bytes per second.
+pub const READ_BYTES_PER_SECOND: u64 = 2 * MIB;
+/// Shared read limit per shard, GetRecords calls per second.
+pub const READ_CALLS_PER_SECOND: u64 = 5;
+/// Enhanced fan-out pipe per consumer per shard, bytes per second.
+pub const EFO_BYTES_PER_SECOND: u64 = 2 * MIB;
+/// Most bytes one GetRecords returns.
+pub const GET_RECORDS_MAX_BYTES: u64 = 10 * MIB;
+/// After a GetRecords returning 10 MiB, calls within this long are throttled (A.4).
+pub const BIG_READ_PENALTY_MS: i64 = 5_000;
+
+/// How a stream enforces its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ThrottleMode {
+    /// AWS's limits, exactly.
+    #[default]
+    Faithful,
+    /// No limits at all (benchmarks, debugging).
+    Unthrottled,
+    /// No limits, but each write record and each read call fails with
+    /// ProvisionedThroughputExceededException with this probability (seeded, reproducible).
+    FaultInjection { probability: f64 },
+}
+
+impl ThrottleMode {
+    /// Parses `faithful`, `unthrottled` or `fault:PROBABILITY`.
+    pub fn parse(text: &str) -> Option<ThrottleMode> {
+        match text.trim() {
+            "faithful" => Some(ThrottleMode::Faithful),
+            "unthrottled" => Some(ThrottleMode::Unthrottled),
+            other => {
+                let p: f64 = other.strip_prefix("fault:")?.parse().ok()?;
+                (0.0..=1.0)
+                    .contains(&p)
+                    .then_some(ThrottleMode::FaultInjection { probability: p })
+            }
+        }
+    }
+}
+
+/// A token bucket holding at most one second of its rate, refilled continuously on the virtual
+/// clock. Integer arithmetic: one unit costs 1,000 tokens and `rate` tokens arrive per millisecond,
+/// so limits are exact at the boundary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateBucket {
+    rate_per_second: u64,
+    tokens: i64,
+    refilled_at_ms: i64,
+}
+
+impl RateBucket {
+    /// A full bucket for `rate_per_second` units.
+    pub fn new(rate_per_second: u64, now_ms: i64) -> Self {
+        Self {
+            rate_per_second,
+            tokens: Self::capacity_for(rate_per_second),
+            refilled_at_ms: now_ms,
+        }
+    }
+
+    fn capacity_for(rate: u64) -> i64 {
+        (rate as i64).saturating_mul(1_000)
+    }
+
+    fn refill(&mut self, now_ms: i64) {
+        let elapsed = (now_ms - self.refilled_at_ms).max(0);
+        let capacity = Self::capacity_for(self.rate_per_second);
+        self.tokens = self
+            .tokens
+            .saturating_add(elapsed.saturating_mul(self.rate_per_second as i64))
+            .min(capacity);
+        self.refilled_at_ms = self.refilled_at_ms.max(now_ms);
+    }
+
+    /// Whether `units` fit in what is left of the current second.
+    pub fn has_room_for(&mut self, units: u64, now_ms: i64) -> bool {
+        self.refill(now_ms);
+        self.tokens >= (units as i64).saturating_mul(1_000)
+    }
+
+    /// Whether anything at all is left (used where the cost is known only afterwards).
+    pub fn is_positive(&mut self, now_ms: i64) -> bool {
+        self.refill(now_ms);
+        self.tokens > 0
+    }
+
+    /// Whole units that fit in what is left of the current second (0 when in debt).
+    pub fn available(&mut self, now_ms: i64) -> u64 {
+        self.refill(now_ms);
+        (self.tokens.max(0) / 1_000) as u64
+    }
+
+    /// Spends `units`; the balance may go negative, which is a debt repaid before the next admission.
+    pub fn spend(&mut self, units: u64, now_ms: i64) {
+        self.refill(now_ms);
+        self.tokens = self
+            .tokens
+            .saturating_sub((units as i64).saturating_mul(1_000));
+    }
+
+    /// Share of one second's allowance used, 0.0 (idle) to 1.0 (exhausted) or more (in debt).
+    pub fn utilisation(&mut self, now_ms: i64) -> f64 {
+        self.refill(now_ms);
+        let capacity = Self::capacity_for(self.rate_per_second) as f64;
+        1.0 - self.tokens as f64 / capacity
+    }
+}
+
+/// A shard's write allowance: both bytes and records must fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteCapacity {
+    bytes: RateBucket,
+    records: RateBucket,
+}
+
+impl WriteCapacity {
+    /// A shard's write allowance at full capacity.
+    pub fn new(now_ms: i64) -> Self {
+        Self {
+            bytes: RateBucket::new(WRITE_BYTES_PER_SECOND, now_ms),
+            records: RateBucket::new(WRITE_RECORDS_PER_SECOND, now_ms),
+        }
+    }
+
+    /// Admits one record of `size` bytes (data + partition key), or refuses it without spending.
+    pub fn try_admit(&mut self, size: u64, now_ms: i64) -> bool {
+        let fits = self.bytes.has_room_for(size, now_ms) && self.records.has_room_for(1, now_ms);
+        if fits {
+            self.bytes.spend(size, now_ms);
+            self.records.spend(1, now_ms);
+        }
+        fits
+    }
+
+    /// Share of the write limit in use right now (the larger of bytes and records).
+    pub fn utilisation(&mut self, now_ms: i64) -> f64 {
+        self.bytes
+            .utilisation(now_ms)
+            .max(self.records.utilisation(now_ms))
+    }
+}
+
+/// A shard's shared read allowance (GetRecords), split by all polling consumers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadCapacity {
+    bytes: RateBucket,
+    calls: RateBucket,
+    penalty_until_ms: i64,
+}
+
+impl ReadCapacity {
+    /// A shard's read allowance at full capacity.
+    pub fn new(now_ms: i64) -> Self {
+        Self {
+            bytes: RateBucket::new(READ_BYTES_PER_SECOND, now_ms),
+            calls: RateBucket::new(READ_CALLS_PER_SECOND, now_ms),
+            penalty_until_ms: i64::MIN,
+        }
+    }
+
+    /// Admits one GetRecords call: a call slot must be free, no byte debt may be outstanding, and no
+    /// big-read penalty may be running. Spends the call slot when admitted.
+    pub fn try_admit_call(&mut self, now_ms: i64) -> bool {
+        let admitted = now_ms >= self.penalty_until_ms
+            && self.bytes.is_positive(now_ms)
+            && self.calls.has_room_for(1, now_ms);
+        if admitted {
+            self.calls.spend(1, now_ms);
+        }
+        admitted
+    }
+
+    /// Charges the bytes an admitted call returned. A call that returned the full 10 MiB blocks the
+    /// shard's reads for the next 5 seconds (A.4).
+    pub fn charge(&mut self, bytes: u64, now_ms: i64) {
+        self.bytes.spend(bytes, now_ms);
+        if bytes >= GET_RECORDS_MAX_BYTES {
+            self.penalty_until_ms = now_ms + BIG_READ_PENALTY_MS;
+        }
+    }
+
+    /// Share of the read limit in use right now.
+    pub fn utilisation(&mut self, now_ms: i64) -> f64 {
+        self.bytes
+            .utilisation(now_ms)
+            .max(self.calls.utilisation(now_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_000_000;
+
+    #[test]
+    fn given_a_fresh_shard_when_writing_1000_records_in_one_instant_the_1001st_is_throttled() {
+        let mut write = WriteCapacity::new(T0);
+        assert!((0..1_000).all(|_| write.try_admit(1, T0)));
+        assert!(!write.try_admit(1, T0));
+        // One millisecond later exactly one more record's allowance has come back.
+        assert!(write.try_admit(1, T0 + 1));
+        assert!(!write.try_admit(1, T0 + 1));
+    }
+
+    #[test]
+    fn given_a_fresh_shard_exactly_1_mib_fits_and_one_byte_more_does_not() {
+        let mut write = WriteCapacity::new(T0);
+        assert!(!write.try_admit(MIB + 1, T0));
+        assert!(write.try_admit(MIB, T0));
+        assert!(!write.try_admit(1, T0));
+        assert!(
+            write.try_admit(1_048, T0 + 1),
+            "1 ms refills 1,048.576 bytes"
+        );
+    }
+
+    #[test]
+    fn a_refused_record_spends_nothing() {
+        let mut write = WriteCapacity::new(T0);
+        assert!(write.try_admit(MIB - 10, T0));
+        assert!(!write.try_admit(11, T0));
+        assert!(write.try_admit(10, T0));
+    }
+
+    #[test]
+    fn five_get_records_per_second_and_the_sixth_is_throttled() {
+        let mut read = ReadCapacity::new(T0);
+        assert!((0..5).all(|_| read.try_admit_call(T0)));
+        assert!(!read.try_admit_call(T0));
+        assert!(!read.try_admit_call(T0 + 199));
+        assert!(read.try_admit_call(T0 + 200));
+    }
+
+    #[test]
+    fn a_10_mib_read_blocks_the_shard_for_five_seconds() {
+        let mut read = ReadCapacity::new(T0);
+        assert!(read.try_admit_call(T0));
+        read.charge(GET_RECORDS_MAX_BYTES, T0);
+        assert!(!read.try_admit_call(T0 + 4_999));
+        assert!(read.try_admit_call(T0 + 5_000));
+    }
+
+    #[test]
+    fn reading_over_2_mib_in_a_second_throttles_until_the_debt_is_repaid() {
+        let mut read = ReadCapacity::new(T0);
+        assert!(read.try_admit_call(T0));
+        read.charge(3 * MIB, T0);
+        // 2 MiB of allowance, 3 MiB read: 1 MiB of debt, repaid at 2 MiB/s in 500 ms.
+        assert!(!read.try_admit_call(T0 + 500));
+        assert!(read.try_admit_call(T0 + 501));
+    }
+
+    #[test]
+    fn throttle_modes_parse() {
+        assert_eq!(
+            ThrottleMode::parse("faithful"),
+            Some(ThrottleMode::Faithful)
+        );
+        assert_eq!(
+            ThrottleMode::parse("fault:0.25"),
+            Some(ThrottleMode::FaultInjection { probability: 0.25 })
+        );
+        assert_eq!(ThrottleMode::parse("fault:2"), None);
+        assert_eq!(ThrottleMode::parse("nope"), None);
+    }
+}

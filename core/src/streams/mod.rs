@@ -1,0 +1,18 @@
+//! Kinesis Data Streams: streams, shards, records, readers, capacity, resharding and enhanced fan-out.
+
+pub mod account;
+pub mod capacity;
+pub mod efo;
+pub mod hashkey;
+pub mod log;
+pub mod messages;
+pub mod ondemand;
+pub mod ops;
+pub mod readers;
+pub mod retention;
+pub mod sequence;
+pub mod shapes;
+pub mod shard;
+pub mod stream;
+pub mod token;
+pub mod transitions;

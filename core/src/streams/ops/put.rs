@@ -1,0 +1,464 @@
+//! Writing: PutRecord and PutRecords (reference A.6) — validation, MD5 routing, per-shard write
+//! limits with per-record partial failure, sequence numbers and write metrics.
+
+use crate::error::{KinesisError, KinesisResult};
+use crate::events::EventKind;
+use crate::metrics::MetricName;
+use crate::streams::capacity::{MIB, ThrottleMode};
+use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
+use crate::streams::messages;
+use crate::streams::sequence::SequenceNumber;
+use crate::streams::shapes::{Blob, EncryptionType, ShardId};
+use crate::streams::shard::ShardState;
+use crate::streams::stream::StreamState;
+use crate::validate::{Pattern, Validator};
+use crate::world::{Operation, World};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+/// Records one PutRecords call takes at most.
+pub const PUT_RECORDS_MAX_RECORDS: usize = 500;
+/// Classic record-size limit, and the model's Data limit on a default stream (A.4).
+const CLASSIC_MAX_DATA: usize = 1_048_576;
+/// The model's largest Data blob (10 MiB streams).
+const MODEL_MAX_DATA: usize = 10_485_760;
+
+/// PutRecord.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PutRecordInput {
+    pub stream_name: Option<String>,
+    #[serde(rename = "StreamARN")]
+    pub stream_arn: Option<String>,
+    pub data: Option<Blob>,
+    pub partition_key: Option<String>,
+    pub explicit_hash_key: Option<String>,
+    pub sequence_number_for_ordering: Option<String>,
+}
+
+impl PutRecordInput {
+    /// A record for the named stream.
+    pub fn new(stream: &str, partition_key: &str, data: impl Into<Blob>) -> Self {
+        Self {
+            stream_name: Some(stream.into()),
+            data: Some(data.into()),
+            partition_key: Some(partition_key.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// PutRecord's output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutRecordOutput {
+    pub shard_id: ShardId,
+    pub sequence_number: SequenceNumber,
+    pub encryption_type: EncryptionType,
+}
+
+/// One entry of PutRecords.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PutRecordsRequestEntry {
+    pub data: Option<Blob>,
+    pub explicit_hash_key: Option<String>,
+    pub partition_key: Option<String>,
+}
+
+impl PutRecordsRequestEntry {
+    /// An entry routed by `partition_key`.
+    pub fn new(partition_key: &str, data: impl Into<Blob>) -> Self {
+        Self {
+            data: Some(data.into()),
+            partition_key: Some(partition_key.into()),
+            explicit_hash_key: None,
+        }
+    }
+}
+
+/// PutRecords.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct PutRecordsInput {
+    pub records: Option<Vec<PutRecordsRequestEntry>>,
+    pub stream_name: Option<String>,
+    #[serde(rename = "StreamARN")]
+    pub stream_arn: Option<String>,
+}
+
+impl PutRecordsInput {
+    /// A batch for the named stream.
+    pub fn new(stream: &str, records: Vec<PutRecordsRequestEntry>) -> Self {
+        Self {
+            records: Some(records),
+            stream_name: Some(stream.into()),
+            stream_arn: None,
+        }
+    }
+}
+
+/// One entry of PutRecords' result: a sequence number, or an error code and message.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutRecordsResultEntry {
+    pub sequence_number: Option<SequenceNumber>,
+    pub shard_id: Option<ShardId>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// PutRecords' output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutRecordsOutput {
+    pub failed_record_count: u32,
+    pub records: Vec<PutRecordsResultEntry>,
+    pub encryption_type: EncryptionType,
+}
+
+fn validate_record(
+    v: &mut Validator,
+    entry: Option<usize>,
+    data: &Option<Blob>,
+    key: &Option<String>,
+    hash: &Option<String>,
+) {
+    let plainly_valid = data.as_ref().is_some_and(|d| d.0.len() <= MODEL_MAX_DATA)
+        && key
+            .as_ref()
+            .is_some_and(|k| !k.is_empty() && k.len() <= 256)
+        && hash.is_none();
+    if plainly_valid {
+        return; // the common case, checked without building member paths
+    }
+    let prefix = entry.map_or(String::new(), |i| format!("records.{}.member.", i + 1));
+    v.required(&format!("{prefix}data"), data);
+    if let Some(data) = data {
+        v.blob_size(&format!("{prefix}data"), data.0.len(), MODEL_MAX_DATA);
+    }
+    v.required(&format!("{prefix}partitionKey"), key);
+    v.string(&format!("{prefix}partitionKey"), key, 1, 256, None);
+    v.string(
+        &format!("{prefix}explicitHashKey"),
+        hash,
+        0,
+        usize::MAX,
+        Some(Pattern::HashKey),
+    );
+}
+
+/// Why one record was not written.
+enum Refusal {
+    Throttled,
+}
+
+impl World {
+    /// Checks what depends on the stream: its record size, the hash key's range.
+    fn check_record_fits(
+        stream: &StreamState,
+        entry: Option<usize>,
+        data: &[u8],
+        key: &str,
+        hash: Option<&str>,
+    ) -> KinesisResult<u128> {
+        let max = stream.max_record_size_kib as usize * 1_024;
+        if max == CLASSIC_MAX_DATA && data.len() > CLASSIC_MAX_DATA {
+            let member = match entry {
+                Some(i) => format!("records.{}.member.data", i + 1),
+                None => "data".to_owned(),
+            };
+            let mut v = Validator::new();
+            v.blob_size(&member, data.len(), CLASSIC_MAX_DATA);
+            v.finish()?;
+        }
+        if data.len() + key.len() > max {
+            return Err(KinesisError::InvalidArgumentException(format!(
+                "Record size {} bytes (data plus partition key) exceeds the maximum record size of {max} bytes for stream {}.",
+                data.len() + key.len(),
+                stream.name
+            )));
+        }
+        match hash {
+            None => Ok(hash_partition_key(key)),
+            Some(text) => parse_hash_key(text).ok_or_else(|| {
+                KinesisError::InvalidArgumentException(format!(
+                    "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}"
+                ))
+            }),
+        }
+    }
+
+    /// Admits and stores one record on the open shard at `index`.
+    fn write_record(
+        &mut self,
+        stream_name: &str,
+        index: usize,
+        key: &str,
+        data: &[u8],
+        min_counter: u64,
+    ) -> Result<(ShardId, SequenceNumber), Refusal> {
+        let now = self.now_ms();
+        let stream = self
+            .streams
+            .get_mut(stream_name)
+            .expect("stream was checked");
+        let size = (data.len() + key.len()) as u64;
+        let admitted = match stream.throttle {
+            ThrottleMode::Unthrottled => true,
+            ThrottleMode::Faithful => stream.shards[index].write.try_admit(size, now),
+            ThrottleMode::FaultInjection { probability } => self.rng.random::<f64>() >= probability,
+        };
+        let encrypted = stream.encryption_key.is_some();
+        let shard: &mut ShardState = &mut stream.shards[index];
+        if !admitted {
+            shard
+                .metrics
+                .record(MetricName::WriteProvisionedThroughputExceeded, now, 1.0);
+            stream
+                .metrics
+                .record(MetricName::WriteProvisionedThroughputExceeded, now, 1.0);
+            return Err(Refusal::Throttled);
+        }
+        let counter = shard.next_counter(now).max(min_counter);
+        shard.log.append(counter, now, key, data, encrypted);
+        shard
+            .metrics
+            .record(MetricName::IncomingBytes, now, size as f64);
+        shard.metrics.record(MetricName::IncomingRecords, now, 1.0);
+        let result = (shard.id, shard.sequence_number(counter, now));
+        stream
+            .metrics
+            .record(MetricName::IncomingBytes, now, size as f64);
+        stream.metrics.record(MetricName::IncomingRecords, now, 1.0);
+        Ok(result)
+    }
+
+    fn log_write_throttle(&mut self, stream_name: &str, shard: ShardId) {
+        let now = self.now_ms();
+        let Some(state) = self.streams.get_mut(stream_name) else {
+            return;
+        };
+        let Some(shard_state) = state.shard_mut(shard) else {
+            return;
+        };
+        if ShardState::first_throttle_this_second(&mut shard_state.last_write_throttle_event_s, now)
+        {
+            self.log_event(
+                EventKind::WriteThrottled,
+                Some(stream_name),
+                format!("Writes to {shard} exceeded 1 MiB/s or 1,000 records/s"),
+            );
+        }
+    }
+
+    fn encryption_of(&self, stream: &str) -> EncryptionType {
+        self.streams
+            .get(stream)
+            .map_or(EncryptionType::None, StreamState::encryption_type)
+    }
+}
+
+impl Operation for PutRecordInput {
+    type Output = PutRecordOutput;
+
+    fn execute(self, world: &mut World) -> KinesisResult<PutRecordOutput> {
+        let mut v = Validator::new();
+        v.stream_address(&self.stream_name, &self.stream_arn);
+        validate_record(
+            &mut v,
+            None,
+            &self.data,
+            &self.partition_key,
+            &self.explicit_hash_key,
+        );
+        v.string(
+            "sequenceNumberForOrdering",
+            &self.sequence_number_for_ordering,
+            0,
+            usize::MAX,
+            Some(Pattern::SequenceNumber),
+        );
+        v.finish()?;
+        let name =
+            world.resolve_stream_name(self.stream_name.as_deref(), self.stream_arn.as_deref())?;
+        let account = world.account_id().to_owned();
+        let now = world.now_ms();
+        let (data, key) = (
+            self.data.unwrap_or_default().0,
+            self.partition_key.unwrap_or_default(),
+        );
+        let stream = world.readable_stream_mut(&name)?;
+        let hash =
+            World::check_record_fits(stream, None, &data, &key, self.explicit_hash_key.as_deref())?;
+        let index = stream
+            .route(hash)
+            .ok_or_else(|| messages::stream_not_found(&name, &account))?;
+        let min_counter = match &self.sequence_number_for_ordering {
+            None => 0,
+            Some(text) => {
+                let invalid = || {
+                    KinesisError::InvalidArgumentException(format!(
+                        "ExclusiveMinimumSequenceNumber {text} used in PutRecord on stream {name} under account {account} is invalid."
+                    ))
+                };
+                let seq = SequenceNumber::parse(text).ok_or_else(invalid)?;
+                if seq.record_s as i64 > now / 1_000 {
+                    return Err(invalid());
+                }
+                if seq.shard_index == stream.shards[index].id.0 {
+                    seq.counter + 1
+                } else {
+                    0
+                }
+            }
+        };
+        let bytes_metric = |world: &mut World, metric: MetricName, value: f64| {
+            if let Some(s) = world.streams.get_mut(&name) {
+                s.metrics.record(metric, now, value);
+            }
+        };
+        match world.write_record(&name, index, &key, &data, min_counter) {
+            Ok((shard_id, sequence_number)) => {
+                bytes_metric(
+                    world,
+                    MetricName::PutRecordBytes,
+                    (data.len() + key.len()) as f64,
+                );
+                bytes_metric(world, MetricName::PutRecordSuccess, 1.0);
+                Ok(PutRecordOutput {
+                    shard_id,
+                    sequence_number,
+                    encryption_type: world.encryption_of(&name),
+                })
+            }
+            Err(Refusal::Throttled) => {
+                bytes_metric(world, MetricName::PutRecordSuccess, 0.0);
+                let shard = world.streams[&name].shards[index].id;
+                world.log_write_throttle(&name, shard);
+                Err(KinesisError::ProvisionedThroughputExceededException(
+                    messages::write_throttled(shard, &name, &account),
+                ))
+            }
+        }
+    }
+}
+
+impl Operation for PutRecordsInput {
+    type Output = PutRecordsOutput;
+
+    fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
+        let mut v = Validator::new();
+        v.stream_address(&self.stream_name, &self.stream_arn);
+        if let Some(records) = v.required("records", &self.records) {
+            v.list_size("records", records.len(), 1, PUT_RECORDS_MAX_RECORDS);
+            for (i, r) in records.iter().enumerate() {
+                validate_record(
+                    &mut v,
+                    Some(i),
+                    &r.data,
+                    &r.partition_key,
+                    &r.explicit_hash_key,
+                );
+            }
+        }
+        v.finish()?;
+        let name =
+            world.resolve_stream_name(self.stream_name.as_deref(), self.stream_arn.as_deref())?;
+        let account = world.account_id().to_owned();
+        let now = world.now_ms();
+        let records = self.records.unwrap_or_default();
+        let stream = world.readable_stream_mut(&name)?;
+        let request_limit = if stream.max_record_size_kib > 1_024 {
+            10 * MIB
+        } else {
+            5 * MIB
+        };
+        let total: u64 = records
+            .iter()
+            .map(|r| {
+                (r.data.as_ref().map_or(0, |d| d.0.len())
+                    + r.partition_key.as_ref().map_or(0, String::len)) as u64
+            })
+            .sum();
+        if total > request_limit {
+            return Err(KinesisError::InvalidArgumentException(format!(
+                "Records size exceeds {} MB limit",
+                request_limit / MIB
+            )));
+        }
+        let mut routes = Vec::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            let data = r.data.as_ref().map_or(&[][..], |d| &d.0);
+            let key = r.partition_key.as_deref().unwrap_or_default();
+            let hash = World::check_record_fits(
+                stream,
+                Some(i),
+                data,
+                key,
+                r.explicit_hash_key.as_deref(),
+            )?;
+            routes.push(
+                stream
+                    .route(hash)
+                    .ok_or_else(|| messages::stream_not_found(&name, &account))?,
+            );
+        }
+        let mut results = Vec::with_capacity(records.len());
+        let (mut failed, mut throttled_shards) = (0u32, Vec::new());
+        for (record, index) in records.iter().zip(routes) {
+            let data = record.data.as_ref().map_or(&[][..], |d| &d.0);
+            let key = record.partition_key.as_deref().unwrap_or_default();
+            match world.write_record(&name, index, key, data, 0) {
+                Ok((shard_id, sequence_number)) => results.push(PutRecordsResultEntry {
+                    sequence_number: Some(sequence_number),
+                    shard_id: Some(shard_id),
+                    error_code: None,
+                    error_message: None,
+                }),
+                Err(Refusal::Throttled) => {
+                    failed += 1;
+                    let shard = world.streams[&name].shards[index].id;
+                    if !throttled_shards.contains(&shard) {
+                        throttled_shards.push(shard);
+                    }
+                    results.push(PutRecordsResultEntry {
+                        sequence_number: None,
+                        shard_id: None,
+                        error_code: Some("ProvisionedThroughputExceededException".into()),
+                        error_message: Some(messages::write_throttled(shard, &name, &account)),
+                    });
+                }
+            }
+        }
+        for shard in throttled_shards {
+            world.log_write_throttle(&name, shard);
+        }
+        let count = records.len() as f64;
+        if let Some(stream) = world.streams.get_mut(&name) {
+            let m = &mut stream.metrics;
+            m.record(MetricName::PutRecordsBytes, now, total as f64);
+            m.record(MetricName::PutRecordsTotalRecords, now, count);
+            m.record(
+                MetricName::PutRecordsSuccessfulRecords,
+                now,
+                count - f64::from(failed),
+            );
+            // FailedRecords counts internal failures only; every refusal here is a throttle (A.14).
+            m.record(MetricName::PutRecordsFailedRecords, now, 0.0);
+            m.record(
+                MetricName::PutRecordsThrottledRecords,
+                now,
+                f64::from(failed),
+            );
+            m.record(MetricName::PutRecordsSuccess, now, 1.0);
+        }
+        Ok(PutRecordsOutput {
+            failed_record_count: failed,
+            records: results,
+            encryption_type: world.encryption_of(&name),
+        })
+    }
+}

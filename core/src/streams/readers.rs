@@ -1,0 +1,103 @@
+//! Where each reader is: every shard-iterator chain (a polling consumer) and every enhanced
+//! fan-out subscription, with how far behind the tip it is — the lag the inspector draws.
+
+use super::shapes::ShardId;
+use super::shard::ShardState;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Polling readers not seen for this long are forgotten (their iterators have expired by then).
+const IDLE_READER_MS: i64 = 300_000;
+
+/// How a reader reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ReaderKind {
+    /// GetShardIterator + GetRecords over the shard's shared throughput.
+    Polling,
+    /// SubscribeToShard by a registered consumer.
+    EnhancedFanOut {
+        /// Consumer name.
+        consumer: String,
+    },
+}
+
+/// One reader's position on one shard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReaderPosition {
+    /// Stream read.
+    pub stream: String,
+    /// Shard read.
+    pub shard: ShardId,
+    /// Polling or enhanced fan-out.
+    pub kind: ReaderKind,
+    /// Who reads, when the caller said (simulators name their consumers).
+    pub label: Option<String>,
+    /// Ordinal of the next record it will read.
+    pub next_ordinal: u64,
+    /// MillisBehindLatest as of its last read.
+    pub millis_behind_latest: i64,
+    /// Records between its position and the tip.
+    pub records_behind: u64,
+    /// Virtual time of its last read.
+    pub last_read_ms: i64,
+}
+
+/// Every reader position, by reader id.
+#[derive(Debug, Clone, Default)]
+pub struct Readers {
+    positions: BTreeMap<u64, ReaderPosition>,
+    next_id: u64,
+}
+
+impl Readers {
+    /// A fresh reader id.
+    pub fn allocate(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Records a read: the reader is now at `next_ordinal`.
+    pub fn update(&mut self, id: u64, position: ReaderPosition) {
+        self.positions.insert(id, position);
+    }
+
+    /// Forgets a reader (a finished subscription).
+    pub fn remove(&mut self, id: u64) {
+        self.positions.remove(&id);
+    }
+
+    /// Forgets polling readers idle for longer than an iterator lives.
+    pub fn forget_idle(&mut self, now_ms: i64) {
+        self.positions.retain(|_, p| {
+            !matches!(p.kind, ReaderKind::Polling) || now_ms - p.last_read_ms <= IDLE_READER_MS
+        });
+    }
+
+    /// Forgets readers of a deleted stream.
+    pub fn forget_stream(&mut self, stream: &str) {
+        self.positions.retain(|_, p| p.stream != stream);
+    }
+
+    /// Every reader, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &ReaderPosition)> {
+        self.positions.iter().map(|(id, p)| (*id, p))
+    }
+}
+
+/// MillisBehindLatest for a reader at `ordinal`: 0 at the tip, else how long ago the next unread
+/// record arrived (A.7).
+pub fn millis_behind_latest(shard: &ShardState, ordinal: u64, now_ms: i64) -> i64 {
+    let ordinal = ordinal.max(shard.log.trim_ordinal());
+    shard
+        .log
+        .get(ordinal)
+        .map_or(0, |record| (now_ms - record.arrival_ms).max(0))
+}
+
+/// Records between `ordinal` and the tip.
+pub fn records_behind(shard: &ShardState, ordinal: u64) -> u64 {
+    shard
+        .log
+        .end_ordinal()
+        .saturating_sub(ordinal.max(shard.log.trim_ordinal()))
+}

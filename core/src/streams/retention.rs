@@ -1,0 +1,30 @@
+//! Retention on the virtual clock (reference A.10): records older than the stream's retention are
+//! gone, and a closed shard whose records have all passed retention expires.
+
+use crate::events::EventKind;
+use crate::world::World;
+
+impl World {
+    /// Trims every shard of every stream to its retention window as of `now`.
+    pub(crate) fn apply_retention(&mut self, now: i64) {
+        let mut expired = Vec::new();
+        for stream in self.streams.values_mut() {
+            let horizon = now - stream.retention_ms();
+            for shard in stream.shards.iter_mut().filter(|s| !s.expired) {
+                shard.log.trim_before(horizon);
+                if shard.closed_ms.is_some_and(|closed| closed <= horizon) {
+                    shard.expired = true;
+                    shard.log = Default::default();
+                    expired.push((stream.name.clone(), shard.id));
+                }
+            }
+        }
+        for (stream, shard) in expired {
+            self.log_event(
+                EventKind::Expired,
+                Some(&stream),
+                format!("{shard} expired: closed and past the retention period"),
+            );
+        }
+    }
+}

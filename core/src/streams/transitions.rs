@@ -1,0 +1,103 @@
+//! Completing asynchronous stream changes when their virtual delay has passed (reference A.5):
+//! CREATING → ACTIVE, DELETING → gone, and every UPDATING change.
+
+use super::shapes::StreamStatus;
+use super::stream::{Change, PendingChange};
+use crate::error::KinesisError;
+use crate::events::EventKind;
+use crate::world::World;
+
+impl World {
+    /// Applies every pending change that is due at `now`.
+    pub(crate) fn complete_due_changes(&mut self, now: i64) {
+        let due: Vec<String> = self
+            .streams
+            .values()
+            .filter(|s| s.pending.as_ref().is_some_and(|p| p.due_ms <= now))
+            .map(|s| s.name.clone())
+            .collect();
+        for name in due {
+            let Some(PendingChange { change, .. }) =
+                self.streams.get_mut(&name).and_then(|s| s.pending.take())
+            else {
+                continue;
+            };
+            self.complete_change(&name, change);
+        }
+    }
+
+    fn complete_change(&mut self, name: &str, change: Change) {
+        match change {
+            Change::FinishDelete => {
+                self.remove_stream(name);
+                return;
+            }
+            Change::FinishCreate => {}
+            Change::Split { shard, at } => self.split_now(name, shard, at),
+            Change::Merge { shard, adjacent } => self.merge_now(name, shard, adjacent),
+            Change::ScaleTo { target } => self.scale_now(name, target),
+            Change::StartEncryption { key_id } => {
+                if let Some(s) = self.streams.get_mut(name) {
+                    s.encryption_key = Some(key_id);
+                }
+            }
+            Change::StopEncryption => {
+                if let Some(s) = self.streams.get_mut(name) {
+                    s.encryption_key = None;
+                }
+            }
+            Change::SwitchMode { mode, warm_mibps } => {
+                if let Some(s) = self.streams.get_mut(name) {
+                    s.mode = mode;
+                    s.warm_throughput_mibps = warm_mibps;
+                    s.on_demand = Default::default();
+                }
+            }
+            Change::SetWarmThroughput { mibps } => {
+                if let Some(s) = self.streams.get_mut(name) {
+                    s.warm_throughput_mibps = Some(mibps);
+                }
+            }
+        }
+        if let Some(s) = self.streams.get_mut(name) {
+            s.status = StreamStatus::Active;
+        }
+        self.log_event(
+            EventKind::StatusChanged,
+            Some(name),
+            format!("Stream {name} is ACTIVE"),
+        );
+    }
+
+    fn remove_stream(&mut self, name: &str) {
+        let Some(stream) = self.streams.remove(name) else {
+            return;
+        };
+        let arns: Vec<String> = stream.consumers.values().map(|c| c.arn.clone()).collect();
+        let ended: Vec<u64> = self
+            .subscriptions
+            .by_id
+            .iter()
+            .filter(|(_, s)| s.stream == name && !s.finished)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ended {
+            self.fail_subscription(
+                id,
+                KinesisError::ResourceNotFoundException(format!(
+                    "Stream {name} under account {} not found.",
+                    self.account_id()
+                )),
+            );
+        }
+        self.subscriptions
+            .last_subscribe
+            .retain(|(arn, _), _| !arns.contains(arn));
+        self.readers.forget_stream(name);
+        self.log_event(
+            EventKind::StatusChanged,
+            Some(name),
+            format!("Stream {name} was deleted"),
+        );
+    }
+}

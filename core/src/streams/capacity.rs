@@ -84,10 +84,13 @@ impl RateBucket {
         self.refilled_at_ms = self.refilled_at_ms.max(now_ms);
     }
 
-    /// Whether `units` fit in what is left of the current second.
+    /// Whether `units` fit in what is left of the current second. A cost larger than a whole
+    /// second's allowance (a large record on a 10 MiB-record stream) fits only into a full bucket,
+    /// and the debt it leaves throttles what follows until it is repaid.
     pub fn has_room_for(&mut self, units: u64, now_ms: i64) -> bool {
         self.refill(now_ms);
-        self.tokens >= (units as i64).saturating_mul(1_000)
+        let cost = (units as i64).saturating_mul(1_000);
+        self.tokens >= cost.min(Self::capacity_for(self.rate_per_second))
     }
 
     /// Whether anything at all is left (used where the cost is known only afterwards).
@@ -218,13 +221,23 @@ mod tests {
     #[test]
     fn given_a_fresh_shard_exactly_1_mib_fits_and_one_byte_more_does_not() {
         let mut write = WriteCapacity::new(T0);
-        assert!(!write.try_admit(MIB + 1, T0));
         assert!(write.try_admit(MIB, T0));
         assert!(!write.try_admit(1, T0));
         assert!(
             write.try_admit(1_048, T0 + 1),
             "1 ms refills 1,048.576 bytes"
         );
+    }
+
+    #[test]
+    fn a_record_larger_than_a_second_of_allowance_fits_an_idle_shard_and_leaves_a_debt() {
+        let mut write = WriteCapacity::new(T0);
+        assert!(write.try_admit(3 * MIB, T0));
+        assert!(
+            !write.try_admit(1, T0 + 1_999),
+            "2 MiB of debt takes 2 s to repay"
+        );
+        assert!(write.try_admit(1, T0 + 2_001));
     }
 
     #[test]

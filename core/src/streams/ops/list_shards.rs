@@ -133,7 +133,7 @@ fn passes(
             open_at((now_ms - stream.retention_ms()).max(stream.created_ms))
         }
         ShardFilterType::AtTimestamp => open_at(at_ms.max(stream.created_ms)),
-        ShardFilterType::FromTimestamp => shard.closed_ms.is_none_or(|c| c >= at_ms),
+        ShardFilterType::FromTimestamp => shard.closed_ms.is_none_or(|c| c > at_ms),
     }
 }
 

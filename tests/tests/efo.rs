@@ -13,18 +13,36 @@ use kinescope_core::streams::shapes::{ShardId, ShardIteratorType};
 
 fn register(world: &mut World, name: &str) -> String {
     let arn = stream_arn(world);
-    let consumer = world.apply(RegisterStreamConsumerInput::new(&arn, name)).unwrap().consumer;
+    let consumer = world
+        .apply(RegisterStreamConsumerInput::new(&arn, name))
+        .unwrap()
+        .consumer;
     assert_eq!(consumer.consumer_status, ConsumerStatus::Creating);
     world.step(500);
     consumer.consumer_arn
 }
 
-fn subscribe(world: &mut World, consumer_arn: &str, shard: u32, kind: ShardIteratorType) -> Result<u64, kinescope_core::KinesisError> {
-    world.apply(SubscribeToShardInput::new(consumer_arn, ShardId(shard), kind)).map(|o| o.subscription_id)
+fn subscribe(
+    world: &mut World,
+    consumer_arn: &str,
+    shard: u32,
+    kind: ShardIteratorType,
+) -> Result<u64, kinescope_core::KinesisError> {
+    world
+        .apply(SubscribeToShardInput::new(
+            consumer_arn,
+            ShardId(shard),
+            kind,
+        ))
+        .map(|o| o.subscription_id)
 }
 
 fn events(world: &mut World, id: u64) -> (Vec<SubscriptionEvent>, bool) {
-    let out = world.apply(ReadSubscriptionInput { subscription_id: id }).unwrap();
+    let out = world
+        .apply(ReadSubscriptionInput {
+            subscription_id: id,
+        })
+        .unwrap();
     (out.events, out.finished)
 }
 
@@ -32,7 +50,12 @@ fn records_in(events: &[SubscriptionEvent]) -> Vec<Vec<u8>> {
     events
         .iter()
         .filter_map(|e| match e {
-            SubscriptionEvent::Event(ev) => Some(ev.records.iter().map(|r| r.data.0.clone()).collect::<Vec<_>>()),
+            SubscriptionEvent::Event(ev) => Some(
+                ev.records
+                    .iter()
+                    .map(|r| r.data.0.clone())
+                    .collect::<Vec<_>>(),
+            ),
             _ => None,
         })
         .flatten()
@@ -44,21 +67,65 @@ fn consumers_register_describe_list_and_deregister() {
     let mut world = world_with_stream(1);
     let arn = register(&mut world, "analytics");
     let created = world.now_ms() - 500;
-    assert_eq!(arn, format!("{}/consumer/analytics:{}", stream_arn(&world), created / 1000));
-    let by_arn = ConsumerAddress { consumer_arn: Some(arn.clone()), ..Default::default() };
+    assert_eq!(
+        arn,
+        format!(
+            "{}/consumer/analytics:{}",
+            stream_arn(&world),
+            created / 1000
+        )
+    );
+    let by_arn = ConsumerAddress {
+        consumer_arn: Some(arn.clone()),
+        ..Default::default()
+    };
     let d = world.apply(by_arn.clone()).unwrap().consumer_description;
-    assert_eq!((d.consumer_name.as_str(), d.consumer_status), ("analytics", ConsumerStatus::Active));
-    let by_name = ConsumerAddress { stream_arn: Some(stream_arn(&world)), consumer_name: Some("analytics".into()), consumer_arn: None };
-    assert_eq!(world.apply(by_name).unwrap().consumer_description.consumer_arn, arn);
-    let dup = world.apply(RegisterStreamConsumerInput::new(&stream_arn(&world), "analytics"));
+    assert_eq!(
+        (d.consumer_name.as_str(), d.consumer_status),
+        ("analytics", ConsumerStatus::Active)
+    );
+    let by_name = ConsumerAddress {
+        stream_arn: Some(stream_arn(&world)),
+        consumer_name: Some("analytics".into()),
+        consumer_arn: None,
+    };
+    assert_eq!(
+        world
+            .apply(by_name)
+            .unwrap()
+            .consumer_description
+            .consumer_arn,
+        arn
+    );
+    let dup = world.apply(RegisterStreamConsumerInput::new(
+        &stream_arn(&world),
+        "analytics",
+    ));
     assert_eq!(code(dup), "ResourceInUseException");
-    let listed = world.apply(ListStreamConsumersInput { stream_arn: Some(stream_arn(&world)), ..Default::default() }).unwrap();
+    let listed = world
+        .apply(ListStreamConsumersInput {
+            stream_arn: Some(stream_arn(&world)),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(listed.consumers.len(), 1);
-    world.apply(DeregisterStreamConsumerInput(by_arn.clone())).unwrap();
-    assert_eq!(world.apply(by_arn.clone()).unwrap().consumer_description.consumer_status, ConsumerStatus::Deleting);
+    world
+        .apply(DeregisterStreamConsumerInput(by_arn.clone()))
+        .unwrap();
+    assert_eq!(
+        world
+            .apply(by_arn.clone())
+            .unwrap()
+            .consumer_description
+            .consumer_status,
+        ConsumerStatus::Deleting
+    );
     world.step(500);
     assert_eq!(code(world.apply(by_arn)), "ResourceNotFoundException");
-    assert_eq!(code(world.apply(ConsumerAddress::default())), "InvalidArgumentException");
+    assert_eq!(
+        code(world.apply(ConsumerAddress::default())),
+        "InvalidArgumentException"
+    );
 }
 
 #[test]
@@ -66,17 +133,31 @@ fn twenty_consumers_per_stream_and_five_creating_at_once() {
     let mut world = world_with_stream(1);
     let arn = stream_arn(&world);
     for i in 0..5 {
-        world.apply(RegisterStreamConsumerInput::new(&arn, &format!("c{i}"))).unwrap();
+        world
+            .apply(RegisterStreamConsumerInput::new(&arn, &format!("c{i}")))
+            .unwrap();
     }
-    assert_eq!(code(world.apply(RegisterStreamConsumerInput::new(&arn, "c5"))), "LimitExceededException");
+    assert_eq!(
+        code(world.apply(RegisterStreamConsumerInput::new(&arn, "c5"))),
+        "LimitExceededException"
+    );
     world.step(500);
     for i in 5..20 {
-        world.apply(RegisterStreamConsumerInput::new(&arn, &format!("c{i}"))).unwrap();
+        world
+            .apply(RegisterStreamConsumerInput::new(&arn, &format!("c{i}")))
+            .unwrap();
         world.step(500);
     }
-    assert_eq!(code(world.apply(RegisterStreamConsumerInput::new(&arn, "c20"))), "LimitExceededException");
+    assert_eq!(
+        code(world.apply(RegisterStreamConsumerInput::new(&arn, "c20"))),
+        "LimitExceededException"
+    );
     let deleting = world.apply(DeleteStreamInput::named(STREAM));
-    assert_eq!(code(deleting), "ResourceInUseException", "consumers exist and EnforceConsumerDeletion is unset");
+    assert_eq!(
+        code(deleting),
+        "ResourceInUseException",
+        "consumers exist and EnforceConsumerDeletion is unset"
+    );
     let mut enforce = DeleteStreamInput::named(STREAM);
     enforce.enforce_consumer_deletion = Some(true);
     world.apply(enforce).unwrap();
@@ -90,7 +171,11 @@ fn a_subscription_pushes_records_as_they_arrive_with_a_continuation_number() {
     let sub = subscribe(&mut world, &consumer, 0, ShardIteratorType::TrimHorizon).unwrap();
     let (first, finished) = events(&mut world, sub);
     assert!(!finished);
-    assert_eq!(records_in(&first), [b"early".to_vec()], "the first event goes out at once");
+    assert_eq!(
+        records_in(&first),
+        [b"early".to_vec()],
+        "the first event goes out at once"
+    );
     let last_seq = put(&mut world, "k", "live").unwrap().sequence_number;
     world.step(100);
     let (next, _) = events(&mut world, sub);
@@ -113,13 +198,23 @@ fn resubscribing_within_5_seconds_is_refused_and_after_5_seconds_takes_over() {
     let consumer = register(&mut world, "efo-app");
     let old = subscribe(&mut world, &consumer, 0, ShardIteratorType::Latest).unwrap();
     world.step(4_999);
-    assert_eq!(code(subscribe(&mut world, &consumer, 0, ShardIteratorType::Latest)), "ResourceInUseException");
+    assert_eq!(
+        code(subscribe(
+            &mut world,
+            &consumer,
+            0,
+            ShardIteratorType::Latest
+        )),
+        "ResourceInUseException"
+    );
     world.step(1);
     let new = subscribe(&mut world, &consumer, 0, ShardIteratorType::Latest).unwrap();
     assert_ne!(old, new);
     let (old_events, finished) = events(&mut world, old);
     assert!(finished);
-    assert!(matches!(old_events.last(), Some(SubscriptionEvent::Error(e)) if e.code() == "ResourceInUseException"));
+    assert!(
+        matches!(old_events.last(), Some(SubscriptionEvent::Error(e)) if e.code() == "ResourceInUseException")
+    );
     // Another shard or another consumer is independent.
     let other = register(&mut world, "other-app");
     subscribe(&mut world, &other, 0, ShardIteratorType::Latest).unwrap();
@@ -161,7 +256,10 @@ fn a_subscription_ends_after_five_minutes_and_resumes_from_its_continuation() {
     let (evs, _) = events(&mut world, resumed);
     let data = records_in(&evs);
     assert_eq!(data.last().map(|d| d.as_slice()), Some(&b"after"[..]));
-    assert!(data.len() <= 2, "nothing delivered before is delivered again except the last unacknowledged record: {data:?}");
+    assert!(
+        data.len() <= 2,
+        "nothing delivered before is delivered again except the last unacknowledged record: {data:?}"
+    );
 }
 
 #[test]
@@ -169,7 +267,9 @@ fn at_a_closed_shards_end_the_event_carries_child_shards_and_no_continuation() {
     let mut world = world_with_stream(1);
     let consumer = register(&mut world, "efo-app");
     put(&mut world, "k", "x").unwrap();
-    world.apply(SplitShardInput::new(STREAM, ShardId(0), 1u128 << 127)).unwrap();
+    world
+        .apply(SplitShardInput::new(STREAM, ShardId(0), 1u128 << 127))
+        .unwrap();
     world.step(500);
     let sub = subscribe(&mut world, &consumer, 0, ShardIteratorType::TrimHorizon).unwrap();
     world.step(100);
@@ -194,10 +294,14 @@ fn each_pipe_carries_at_most_2_mib_per_second() {
         world.step(1_000);
     }
     let sub = subscribe(&mut world, &consumer, 0, ShardIteratorType::TrimHorizon).unwrap();
-    let size = |evs: &[SubscriptionEvent]| records_in(evs).iter().map(|d| d.len() + 1).sum::<usize>();
+    let size =
+        |evs: &[SubscriptionEvent]| records_in(evs).iter().map(|d| d.len() + 1).sum::<usize>();
     let first = size(&events(&mut world, sub).0);
     // A full pipe holds one second: 2 MiB (plus the record that crosses the line), not all 4 MiB.
-    assert!((2 * 1_048_576..=2 * 1_048_576 + 262_144).contains(&first), "{first}");
+    assert!(
+        (2 * 1_048_576..=2 * 1_048_576 + 262_144).contains(&first),
+        "{first}"
+    );
     world.step(500);
     let half_second = size(&events(&mut world, sub).0);
     assert!(half_second <= 1_048_576 + 262_144, "{half_second}");

@@ -7,7 +7,9 @@ use common::*;
 use kinescope_core::streams::hashkey::MAX_HASH_KEY;
 use kinescope_core::streams::ops::lifecycle::{CreateStreamInput, DescribeStreamSummaryInput};
 use kinescope_core::streams::ops::list_shards::{ListShardsInput, ShardFilterType};
-use kinescope_core::streams::ops::reshard::{MergeShardsInput, SplitShardInput, UpdateShardCountInput};
+use kinescope_core::streams::ops::reshard::{
+    MergeShardsInput, SplitShardInput, UpdateShardCountInput,
+};
 use kinescope_core::streams::shapes::{ShardId, ShardIteratorType, StreamStatus};
 use kinescope_core::{Timestamp, World};
 use proptest::prelude::*;
@@ -15,7 +17,11 @@ use proptest::prelude::*;
 const HALF: u128 = 170141183460469231731687303715884105728;
 
 fn status(world: &mut World) -> StreamStatus {
-    world.apply(DescribeStreamSummaryInput::named(STREAM)).unwrap().stream_description_summary.stream_status
+    world
+        .apply(DescribeStreamSummaryInput::named(STREAM))
+        .unwrap()
+        .stream_description_summary
+        .stream_status
 }
 
 fn assert_open_shards_cover_the_space_once(world: &World) {
@@ -24,23 +30,39 @@ fn assert_open_shards_cover_the_space_once(world: &World) {
     assert_eq!(open.first().unwrap().start, 0);
     assert_eq!(open.last().unwrap().end, MAX_HASH_KEY);
     for pair in open.windows(2) {
-        assert!(pair[0].is_followed_by(&pair[1]), "gap or overlap between {:?} and {:?}", pair[0], pair[1]);
+        assert!(
+            pair[0].is_followed_by(&pair[1]),
+            "gap or overlap between {:?} and {:?}",
+            pair[0],
+            pair[1]
+        );
     }
 }
 
 #[test]
 fn a_split_closes_the_parent_and_opens_two_children_after_the_update() {
     let mut world = world_with_stream(1);
-    world.apply(SplitShardInput::new(STREAM, ShardId(0), HALF)).unwrap();
+    world
+        .apply(SplitShardInput::new(STREAM, ShardId(0), HALF))
+        .unwrap();
     assert_eq!(status(&mut world), StreamStatus::Updating);
     put(&mut world, "k", "during").unwrap();
     world.step(500);
     assert_eq!(status(&mut world), StreamStatus::Active);
     let shards = world.apply(ListShardsInput::named(STREAM)).unwrap().shards;
     assert_eq!(shards.len(), 3);
-    assert!(shards[0].sequence_number_range.ending_sequence_number.is_some(), "the parent is closed");
+    assert!(
+        shards[0]
+            .sequence_number_range
+            .ending_sequence_number
+            .is_some(),
+        "the parent is closed"
+    );
     assert_eq!(shards[1].parent_shard_id, Some(ShardId(0)));
-    assert_eq!(shards[1].hash_key_range.ending_hash_key, (HALF - 1).to_string());
+    assert_eq!(
+        shards[1].hash_key_range.ending_hash_key,
+        (HALF - 1).to_string()
+    );
     assert_eq!(shards[2].hash_key_range.starting_hash_key, HALF.to_string());
     assert_open_shards_cover_the_space_once(&world);
 }
@@ -54,41 +76,67 @@ fn split_and_merge_refuse_what_aws_refuses() {
         message(world.apply(MergeShardsInput::new(STREAM, ShardId(0), ShardId(2)))),
         "Shards shardId-000000000000 and shardId-000000000002 in stream orders under account 000000000000 are not an adjacent pair of shards eligible for merging"
     );
-    world.apply(MergeShardsInput::new(STREAM, ShardId(0), ShardId(1))).unwrap();
-    assert!(message(world.apply(MergeShardsInput::new(STREAM, ShardId(1), ShardId(2)))).contains("not ACTIVE, instead in state UPDATING"));
+    world
+        .apply(MergeShardsInput::new(STREAM, ShardId(0), ShardId(1)))
+        .unwrap();
+    assert!(
+        message(world.apply(MergeShardsInput::new(STREAM, ShardId(1), ShardId(2))))
+            .contains("not ACTIVE, instead in state UPDATING")
+    );
     world.step(500);
     assert_eq!(
         message(world.apply(SplitShardInput::new(STREAM, ShardId(0), 100))),
         "Shard shardId-000000000000 in stream orders under account 000000000000 has already been merged or split, and thus is not eligible for merging or splitting."
     );
-    assert_eq!(message(world.apply(SplitShardInput::new(STREAM, ShardId(42), 100))), "Could not find shard shardId-000000000042 in stream orders under account 000000000000.");
+    assert_eq!(
+        message(world.apply(SplitShardInput::new(STREAM, ShardId(42), 100))),
+        "Could not find shard shardId-000000000042 in stream orders under account 000000000000."
+    );
 }
 
 #[test]
 fn a_merge_makes_one_child_with_both_parents() {
     let mut world = world_with_stream(2);
-    world.apply(MergeShardsInput::new(STREAM, ShardId(0), ShardId(1))).unwrap();
+    world
+        .apply(MergeShardsInput::new(STREAM, ShardId(0), ShardId(1)))
+        .unwrap();
     world.step(500);
-    let open = world.apply(ListShardsInput::named(STREAM).filtered(ShardFilterType::AtLatest, None, None)).unwrap().shards;
+    let open = world
+        .apply(ListShardsInput::named(STREAM).filtered(ShardFilterType::AtLatest, None, None))
+        .unwrap()
+        .shards;
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].shard_id, ShardId(2));
     assert_eq!(open[0].parent_shard_id, Some(ShardId(0)));
     assert_eq!(open[0].adjacent_parent_shard_id, Some(ShardId(1)));
     assert_eq!(open[0].hash_key_range.starting_hash_key, "0");
-    assert_eq!(open[0].hash_key_range.ending_hash_key, MAX_HASH_KEY.to_string());
+    assert_eq!(
+        open[0].hash_key_range.ending_hash_key,
+        MAX_HASH_KEY.to_string()
+    );
 }
 
 #[test]
 fn reading_a_closed_shard_ends_with_its_children_and_no_next_iterator() {
     let mut world = world_with_stream(1);
     put(&mut world, "k", "before").unwrap();
-    world.apply(SplitShardInput::new(STREAM, ShardId(0), HALF)).unwrap();
+    world
+        .apply(SplitShardInput::new(STREAM, ShardId(0), HALF))
+        .unwrap();
     world.step(500);
     let it = iterator(&mut world, 0, ShardIteratorType::TrimHorizon);
     let page = get(&mut world, &it).unwrap();
     assert_eq!(page.records.len(), 1);
-    assert!(page.next_shard_iterator.is_none(), "the parent is closed and fully read");
-    let children: Vec<ShardId> = page.child_shards.unwrap().iter().map(|c| c.shard_id).collect();
+    assert!(
+        page.next_shard_iterator.is_none(),
+        "the parent is closed and fully read"
+    );
+    let children: Vec<ShardId> = page
+        .child_shards
+        .unwrap()
+        .iter()
+        .map(|c| c.shard_id)
+        .collect();
     assert_eq!(children, [ShardId(1), ShardId(2)]);
     put_at(&mut world, 0, b"after").unwrap();
     assert_eq!(drain(&mut world, 1), [b"after".to_vec()]);
@@ -99,10 +147,19 @@ fn split_merge_and_scaling_are_for_provisioned_streams_only() {
     let mut world = world();
     world.apply(CreateStreamInput::on_demand(STREAM)).unwrap();
     world.step(500);
-    let err = world.apply(UpdateShardCountInput::new(STREAM, 8)).unwrap_err();
+    let err = world
+        .apply(UpdateShardCountInput::new(STREAM, 8))
+        .unwrap_err();
     assert_eq!(err.code(), "ValidationException");
-    assert!(err.message().contains("on-demand capacity mode"), "{}", err.message());
-    assert_eq!(code(world.apply(SplitShardInput::new(STREAM, ShardId(0), 100))), "ValidationException");
+    assert!(
+        err.message().contains("on-demand capacity mode"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(
+        code(world.apply(SplitShardInput::new(STREAM, ShardId(0), 100))),
+        "ValidationException"
+    );
 }
 
 #[test]
@@ -116,7 +173,10 @@ fn update_shard_count_scales_uniformly_with_real_splits_and_merges() {
     assert_eq!(open.len(), 6);
     let expected = kinescope_core::streams::hashkey::even_split(6);
     assert_eq!(open.iter().map(|s| s.range).collect::<Vec<_>>(), expected);
-    assert!(open.iter().all(|s| s.parent.is_some()), "every new shard has a parent");
+    assert!(
+        open.iter().all(|s| s.parent.is_some()),
+        "every new shard has a parent"
+    );
     assert_open_shards_cover_the_space_once(&world);
 }
 
@@ -134,10 +194,16 @@ fn update_shard_count_limits() {
     let mut target = 4;
     for _ in 0..10 {
         target = if target == 4 { 5 } else { 4 };
-        world.apply(UpdateShardCountInput::new(STREAM, target)).unwrap();
+        world
+            .apply(UpdateShardCountInput::new(STREAM, target))
+            .unwrap();
         world.step(500);
     }
-    assert_eq!(code(world.apply(UpdateShardCountInput::new(STREAM, 6))), "LimitExceededException", "ten per rolling 24 hours");
+    assert_eq!(
+        code(world.apply(UpdateShardCountInput::new(STREAM, 6))),
+        "LimitExceededException",
+        "ten per rolling 24 hours"
+    );
     world.step(86_400_000);
     world.apply(UpdateShardCountInput::new(STREAM, 6)).unwrap();
 }
@@ -147,19 +213,86 @@ fn list_shards_filters() {
     let mut world = world_with_stream(2);
     let before_split = world.now_ms();
     world.step(1_000);
-    world.apply(SplitShardInput::new(STREAM, ShardId(0), HALF / 2)).unwrap();
+    world
+        .apply(SplitShardInput::new(STREAM, ShardId(0), HALF / 2))
+        .unwrap();
     world.step(500);
     let after_split = world.now_ms();
-    let ids = |w: &mut World, input: ListShardsInput| -> Vec<u32> { w.apply(input).unwrap().shards.iter().map(|s| s.shard_id.0).collect() };
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM)), [0, 1, 2, 3]);
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM).filtered(ShardFilterType::AtLatest, None, None)), [1, 2, 3]);
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM).filtered(ShardFilterType::AtTrimHorizon, None, None)), [0, 1]);
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM).filtered(ShardFilterType::AfterShardId, Some(ShardId(1)), None)), [2, 3]);
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM).filtered(ShardFilterType::AtTimestamp, None, Some(Timestamp(before_split)))), [0, 1]);
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM).filtered(ShardFilterType::AtTimestamp, None, Some(Timestamp(after_split)))), [1, 2, 3]);
-    assert_eq!(ids(&mut world, ListShardsInput::named(STREAM).filtered(ShardFilterType::FromTimestamp, None, Some(Timestamp(after_split)))), [1, 2, 3]);
+    let ids = |w: &mut World, input: ListShardsInput| -> Vec<u32> {
+        w.apply(input)
+            .unwrap()
+            .shards
+            .iter()
+            .map(|s| s.shard_id.0)
+            .collect()
+    };
+    assert_eq!(
+        ids(&mut world, ListShardsInput::named(STREAM)),
+        [0, 1, 2, 3]
+    );
+    assert_eq!(
+        ids(
+            &mut world,
+            ListShardsInput::named(STREAM).filtered(ShardFilterType::AtLatest, None, None)
+        ),
+        [1, 2, 3]
+    );
+    assert_eq!(
+        ids(
+            &mut world,
+            ListShardsInput::named(STREAM).filtered(ShardFilterType::AtTrimHorizon, None, None)
+        ),
+        [0, 1]
+    );
+    assert_eq!(
+        ids(
+            &mut world,
+            ListShardsInput::named(STREAM).filtered(
+                ShardFilterType::AfterShardId,
+                Some(ShardId(1)),
+                None
+            )
+        ),
+        [2, 3]
+    );
+    assert_eq!(
+        ids(
+            &mut world,
+            ListShardsInput::named(STREAM).filtered(
+                ShardFilterType::AtTimestamp,
+                None,
+                Some(Timestamp(before_split))
+            )
+        ),
+        [0, 1]
+    );
+    assert_eq!(
+        ids(
+            &mut world,
+            ListShardsInput::named(STREAM).filtered(
+                ShardFilterType::AtTimestamp,
+                None,
+                Some(Timestamp(after_split))
+            )
+        ),
+        [1, 2, 3]
+    );
+    assert_eq!(
+        ids(
+            &mut world,
+            ListShardsInput::named(STREAM).filtered(
+                ShardFilterType::FromTimestamp,
+                None,
+                Some(Timestamp(after_split))
+            )
+        ),
+        [1, 2, 3]
+    );
     let no_id = ListShardsInput::named(STREAM).filtered(ShardFilterType::AfterShardId, None, None);
-    assert_eq!(message(world.apply(no_id)), "ShardId must be supplied in a ShardFilter with a Type of AFTER_SHARD_ID");
+    assert_eq!(
+        message(world.apply(no_id)),
+        "ShardId must be supplied in a ShardFilter with a Type of AFTER_SHARD_ID"
+    );
 }
 
 #[test]
@@ -170,14 +303,37 @@ fn list_shards_pages_with_a_next_token_that_may_not_name_the_stream() {
     let first = world.apply(input).unwrap();
     assert_eq!(first.shards.len(), 2);
     let token = first.next_token.unwrap();
-    let both = ListShardsInput { next_token: Some(token.clone()), ..ListShardsInput::named(STREAM) };
-    assert_eq!(message(world.apply(both)), "NextToken and StreamName cannot be provided together.");
-    assert_eq!(message(world.apply(ListShardsInput::default())), "Either NextToken or StreamName should be provided.");
-    let rest = world.apply(ListShardsInput { next_token: Some(token.clone()), ..Default::default() }).unwrap();
-    assert_eq!(rest.shards.iter().map(|s| s.shard_id.0).collect::<Vec<_>>(), [2, 3, 4]);
+    let both = ListShardsInput {
+        next_token: Some(token.clone()),
+        ..ListShardsInput::named(STREAM)
+    };
+    assert_eq!(
+        message(world.apply(both)),
+        "NextToken and StreamName cannot be provided together."
+    );
+    assert_eq!(
+        message(world.apply(ListShardsInput::default())),
+        "Either NextToken or StreamName should be provided."
+    );
+    let rest = world
+        .apply(ListShardsInput {
+            next_token: Some(token.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        rest.shards.iter().map(|s| s.shard_id.0).collect::<Vec<_>>(),
+        [2, 3, 4]
+    );
     assert!(rest.next_token.is_none());
     world.step(300_001);
-    assert_eq!(code(world.apply(ListShardsInput { next_token: Some(token), ..Default::default() })), "ExpiredNextTokenException");
+    assert_eq!(
+        code(world.apply(ListShardsInput {
+            next_token: Some(token),
+            ..Default::default()
+        })),
+        "ExpiredNextTokenException"
+    );
 }
 
 #[derive(Debug, Clone)]
@@ -189,7 +345,8 @@ enum Reshard {
 
 fn reshard_strategy() -> impl Strategy<Value = Reshard> {
     prop_oneof![
-        (any::<usize>(), 0.01f64..0.99).prop_map(|(pick, at_fraction)| Reshard::Split { pick, at_fraction }),
+        (any::<usize>(), 0.01f64..0.99)
+            .prop_map(|(pick, at_fraction)| Reshard::Split { pick, at_fraction }),
         any::<usize>().prop_map(|pick| Reshard::Merge { pick }),
         (0.5f64..2.0).prop_map(|factor| Reshard::Scale { factor }),
     ]

@@ -274,6 +274,16 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_record_costs_at_most_64_bytes_beyond_its_data_and_key() {
+        let mut log = RecordLog::default();
+        for i in 0..100_000u64 {
+            log.append(i + 1, i as i64, "user-12345", &[0u8; 100], false);
+        }
+        let overhead = (log.heap_bytes() as f64 - log.bytes_held() as f64) / 100_000.0;
+        assert!(overhead <= 64.0, "{overhead} bytes per record");
+    }
+
+    #[test]
     fn index_entry_is_32_bytes() {
         assert_eq!(std::mem::size_of::<RecordMeta>(), 32);
     }

@@ -14,6 +14,7 @@ use crate::streams::stream::StreamState;
 use crate::validate::{Pattern, Validator};
 use crate::world::{Operation, World};
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -155,6 +156,81 @@ enum Refusal {
     Throttled,
 }
 
+/// One record to write, already routed to the open shard at `index`.
+struct RecordWrite<'a> {
+    index: usize,
+    key: &'a str,
+    data: &'a [u8],
+    min_counter: u64,
+}
+
+/// Per-shard counts of one call, recorded into the metrics once at the end rather than per record.
+struct WriteTally {
+    /// By shard index: (bytes in, records in, records throttled).
+    shards: Vec<(u64, u64, u64)>,
+}
+
+impl WriteTally {
+    fn new(stream: &StreamState) -> Self {
+        Self {
+            shards: vec![(0, 0, 0); stream.shards.len()],
+        }
+    }
+
+    fn count(&mut self, index: usize, bytes: u64, throttled: bool) {
+        let entry = &mut self.shards[index];
+        if throttled {
+            entry.2 += 1;
+        } else {
+            entry.0 += bytes;
+            entry.1 += 1;
+        }
+    }
+
+    /// Records IncomingBytes / IncomingRecords / WriteProvisionedThroughputExceeded for the stream
+    /// and each shard touched; returns the shards that throttled.
+    fn record(self, stream: &mut StreamState, now: i64) -> Vec<ShardId> {
+        let mut throttled = Vec::new();
+        let (mut bytes, mut records, mut refused) = (0, 0, 0);
+        for (index, (b, r, t)) in self.shards.into_iter().enumerate() {
+            let shard = &mut stream.shards[index];
+            if r > 0 {
+                shard
+                    .metrics
+                    .record(MetricName::IncomingBytes, now, b as f64);
+                shard
+                    .metrics
+                    .record(MetricName::IncomingRecords, now, r as f64);
+            }
+            if t > 0 {
+                shard.metrics.record(
+                    MetricName::WriteProvisionedThroughputExceeded,
+                    now,
+                    t as f64,
+                );
+                throttled.push(shard.id);
+            }
+            (bytes, records, refused) = (bytes + b, records + r, refused + t);
+        }
+        if records > 0 {
+            stream
+                .metrics
+                .record(MetricName::IncomingBytes, now, bytes as f64);
+            stream
+                .metrics
+                .record(MetricName::IncomingRecords, now, records as f64);
+        }
+        if refused > 0 {
+            stream.metrics.record(
+                MetricName::WriteProvisionedThroughputExceeded,
+                now,
+                refused as f64,
+            );
+        }
+        throttled
+    }
+}
+
 impl World {
     /// Checks what depends on the stream: its record size, the hash key's range.
     fn check_record_fits(
@@ -191,49 +267,32 @@ impl World {
         }
     }
 
-    /// Admits and stores one record on the open shard at `index`.
+    /// Admits and stores one record on the open shard at `index`, counting it in `tally`.
     fn write_record(
-        &mut self,
-        stream_name: &str,
-        index: usize,
-        key: &str,
-        data: &[u8],
-        min_counter: u64,
+        stream: &mut StreamState,
+        rng: &mut ChaCha8Rng,
+        now: i64,
+        write: RecordWrite<'_>,
+        tally: &mut WriteTally,
     ) -> Result<(ShardId, SequenceNumber), Refusal> {
-        let now = self.now_ms();
-        let stream = self
-            .streams
-            .get_mut(stream_name)
-            .expect("stream was checked");
-        let size = (data.len() + key.len()) as u64;
+        let size = (write.data.len() + write.key.len()) as u64;
         let admitted = match stream.throttle {
             ThrottleMode::Unthrottled => true,
-            ThrottleMode::Faithful => stream.shards[index].write.try_admit(size, now),
-            ThrottleMode::FaultInjection { probability } => self.rng.random::<f64>() >= probability,
+            ThrottleMode::Faithful => stream.shards[write.index].write.try_admit(size, now),
+            ThrottleMode::FaultInjection { probability } => rng.random::<f64>() >= probability,
         };
         let encrypted = stream.encryption_key.is_some();
-        let shard: &mut ShardState = &mut stream.shards[index];
+        let shard: &mut ShardState = &mut stream.shards[write.index];
         if !admitted {
-            shard
-                .metrics
-                .record(MetricName::WriteProvisionedThroughputExceeded, now, 1.0);
-            stream
-                .metrics
-                .record(MetricName::WriteProvisionedThroughputExceeded, now, 1.0);
+            tally.count(write.index, 0, true);
             return Err(Refusal::Throttled);
         }
-        let counter = shard.next_counter(now).max(min_counter);
-        shard.log.append(counter, now, key, data, encrypted);
+        let counter = shard.next_counter(now).max(write.min_counter);
         shard
-            .metrics
-            .record(MetricName::IncomingBytes, now, size as f64);
-        shard.metrics.record(MetricName::IncomingRecords, now, 1.0);
-        let result = (shard.id, shard.sequence_number(counter, now));
-        stream
-            .metrics
-            .record(MetricName::IncomingBytes, now, size as f64);
-        stream.metrics.record(MetricName::IncomingRecords, now, 1.0);
-        Ok(result)
+            .log
+            .append(counter, now, write.key, write.data, encrypted);
+        tally.count(write.index, size, false);
+        Ok((shard.id, shard.sequence_number(counter, now)))
     }
 
     fn log_write_throttle(&mut self, stream_name: &str, shard: ShardId) {
@@ -252,12 +311,6 @@ impl World {
                 format!("Writes to {shard} exceeded 1 MiB/s or 1,000 records/s"),
             );
         }
-    }
-
-    fn encryption_of(&self, stream: &str) -> EncryptionType {
-        self.streams
-            .get(stream)
-            .map_or(EncryptionType::None, StreamState::encryption_type)
     }
 }
 
@@ -315,29 +368,37 @@ impl Operation for PutRecordInput {
                 }
             }
         };
-        let bytes_metric = |world: &mut World, metric: MetricName, value: f64| {
-            if let Some(s) = world.streams.get_mut(&name) {
-                s.metrics.record(metric, now, value);
-            }
+        let stream = world.streams.get_mut(&name).expect("resolved above");
+        let mut tally = WriteTally::new(stream);
+        let write = RecordWrite {
+            index,
+            key: &key,
+            data: &data,
+            min_counter,
         };
-        match world.write_record(&name, index, &key, &data, min_counter) {
+        let result = World::write_record(stream, &mut world.rng, now, write, &mut tally);
+        let throttled = tally.record(stream, now);
+        let size = (data.len() + key.len()) as f64;
+        match result {
             Ok((shard_id, sequence_number)) => {
-                bytes_metric(
-                    world,
-                    MetricName::PutRecordBytes,
-                    (data.len() + key.len()) as f64,
-                );
-                bytes_metric(world, MetricName::PutRecordSuccess, 1.0);
+                stream.metrics.record(MetricName::PutRecordBytes, now, size);
+                stream
+                    .metrics
+                    .record(MetricName::PutRecordSuccess, now, 1.0);
                 Ok(PutRecordOutput {
                     shard_id,
                     sequence_number,
-                    encryption_type: world.encryption_of(&name),
+                    encryption_type: stream.encryption_type(),
                 })
             }
             Err(Refusal::Throttled) => {
-                bytes_metric(world, MetricName::PutRecordSuccess, 0.0);
+                stream
+                    .metrics
+                    .record(MetricName::PutRecordSuccess, now, 0.0);
+                for shard in throttled {
+                    world.log_write_throttle(&name, shard);
+                }
                 let shard = world.streams[&name].shards[index].id;
-                world.log_write_throttle(&name, shard);
                 Err(KinesisError::ProvisionedThroughputExceededException(
                     messages::write_throttled(shard, &name, &account),
                 ))
@@ -407,11 +468,19 @@ impl Operation for PutRecordsInput {
             );
         }
         let mut results = Vec::with_capacity(records.len());
-        let (mut failed, mut throttled_shards) = (0u32, Vec::new());
+        let mut failed = 0u32;
+        let stream = world.streams.get_mut(&name).expect("resolved above");
+        let mut tally = WriteTally::new(stream);
         for (record, index) in records.iter().zip(routes) {
             let data = record.data.as_ref().map_or(&[][..], |d| &d.0);
             let key = record.partition_key.as_deref().unwrap_or_default();
-            match world.write_record(&name, index, key, data, 0) {
+            let write = RecordWrite {
+                index,
+                key,
+                data,
+                min_counter: 0,
+            };
+            match World::write_record(stream, &mut world.rng, now, write, &mut tally) {
                 Ok((shard_id, sequence_number)) => results.push(PutRecordsResultEntry {
                     sequence_number: Some(sequence_number),
                     shard_id: Some(shard_id),
@@ -420,45 +489,45 @@ impl Operation for PutRecordsInput {
                 }),
                 Err(Refusal::Throttled) => {
                     failed += 1;
-                    let shard = world.streams[&name].shards[index].id;
-                    if !throttled_shards.contains(&shard) {
-                        throttled_shards.push(shard);
-                    }
                     results.push(PutRecordsResultEntry {
                         sequence_number: None,
                         shard_id: None,
                         error_code: Some("ProvisionedThroughputExceededException".into()),
-                        error_message: Some(messages::write_throttled(shard, &name, &account)),
+                        error_message: Some(messages::write_throttled(
+                            stream.shards[index].id,
+                            &name,
+                            &account,
+                        )),
                     });
                 }
             }
         }
+        let throttled_shards = tally.record(stream, now);
+        let count = records.len() as f64;
+        let m = &mut stream.metrics;
+        m.record(MetricName::PutRecordsBytes, now, total as f64);
+        m.record(MetricName::PutRecordsTotalRecords, now, count);
+        m.record(
+            MetricName::PutRecordsSuccessfulRecords,
+            now,
+            count - f64::from(failed),
+        );
+        // FailedRecords counts internal failures only; every refusal here is a throttle (A.14).
+        m.record(MetricName::PutRecordsFailedRecords, now, 0.0);
+        m.record(
+            MetricName::PutRecordsThrottledRecords,
+            now,
+            f64::from(failed),
+        );
+        m.record(MetricName::PutRecordsSuccess, now, 1.0);
+        let encryption_type = stream.encryption_type();
         for shard in throttled_shards {
             world.log_write_throttle(&name, shard);
-        }
-        let count = records.len() as f64;
-        if let Some(stream) = world.streams.get_mut(&name) {
-            let m = &mut stream.metrics;
-            m.record(MetricName::PutRecordsBytes, now, total as f64);
-            m.record(MetricName::PutRecordsTotalRecords, now, count);
-            m.record(
-                MetricName::PutRecordsSuccessfulRecords,
-                now,
-                count - f64::from(failed),
-            );
-            // FailedRecords counts internal failures only; every refusal here is a throttle (A.14).
-            m.record(MetricName::PutRecordsFailedRecords, now, 0.0);
-            m.record(
-                MetricName::PutRecordsThrottledRecords,
-                now,
-                f64::from(failed),
-            );
-            m.record(MetricName::PutRecordsSuccess, now, 1.0);
         }
         Ok(PutRecordsOutput {
             failed_record_count: failed,
             records: results,
-            encryption_type: world.encryption_of(&name),
+            encryption_type,
         })
     }
 }

@@ -61,6 +61,11 @@ impl Readers {
         self.positions.insert(id, position);
     }
 
+    /// The label a reader was given, if any.
+    pub fn label(&self, id: u64) -> Option<String> {
+        self.positions.get(&id).and_then(|p| p.label.clone())
+    }
+
     /// Forgets a reader (a finished subscription).
     pub fn remove(&mut self, id: u64) {
         self.positions.remove(&id);

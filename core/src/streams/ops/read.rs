@@ -478,11 +478,7 @@ impl Operation for GetRecordsInput {
             Some(_) => None,
             None => Some(world.seal_iterator(stream, it.shard, next, it.reader)),
         };
-        let label = world
-            .readers
-            .iter()
-            .find(|(id, _)| *id == it.reader)
-            .and_then(|(_, p)| p.label.clone());
+        let label = world.readers.label(it.reader);
         world.readers.update(
             it.reader,
             ReaderPosition {

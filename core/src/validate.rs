@@ -196,6 +196,19 @@ impl Validator {
         }
     }
 
+    /// A required string member with a length range and an optional pattern.
+    pub fn required_string(
+        &mut self,
+        member: &str,
+        value: &Option<String>,
+        min: usize,
+        max: usize,
+        pattern: Option<Pattern>,
+    ) {
+        self.required(member, value);
+        self.string(member, value, min, max, pattern);
+    }
+
     /// A number must be within `min..=max`.
     pub fn range(&mut self, member: &str, value: Option<i64>, min: i64, max: i64) {
         match value {

@@ -362,8 +362,7 @@ impl Operation for UpdateMaxRecordSizeInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
-        v.required("streamARN", &self.stream_arn);
-        v.string(
+        v.required_string(
             "streamARN",
             &self.stream_arn,
             1,
@@ -400,8 +399,7 @@ impl Operation for UpdateStreamModeInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
-        v.required("streamARN", &self.stream_arn);
-        v.string(
+        v.required_string(
             "streamARN",
             &self.stream_arn,
             1,

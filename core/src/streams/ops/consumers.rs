@@ -92,16 +92,14 @@ impl Operation for RegisterStreamConsumerInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<RegisterStreamConsumerOutput> {
         let mut v = Validator::new();
-        v.required("streamARN", &self.stream_arn);
-        v.string(
+        v.required_string(
             "streamARN",
             &self.stream_arn,
             1,
             2048,
             Some(Pattern::StreamArn),
         );
-        v.required("consumerName", &self.consumer_name);
-        v.string(
+        v.required_string(
             "consumerName",
             &self.consumer_name,
             1,
@@ -333,8 +331,7 @@ impl Operation for ListStreamConsumersInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<ListStreamConsumersOutput> {
         let mut v = Validator::new();
-        v.required("streamARN", &self.stream_arn);
-        v.string(
+        v.required_string(
             "streamARN",
             &self.stream_arn,
             1,
@@ -412,16 +409,14 @@ impl Operation for SubscribeToShardInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<SubscribeToShardOutput> {
         let mut v = Validator::new();
-        v.required("consumerARN", &self.consumer_arn);
-        v.string(
+        v.required_string(
             "consumerARN",
             &self.consumer_arn,
             1,
             2048,
             Some(Pattern::ConsumerArn),
         );
-        v.required("shardId", &self.shard_id);
-        v.string("shardId", &self.shard_id, 1, 128, Some(Pattern::Name));
+        v.required_string("shardId", &self.shard_id, 1, 128, Some(Pattern::Name));
         if let Some(position) = v.required("startingPosition", &self.starting_position) {
             v.required("startingPosition.type", &position.kind);
             v.string(

@@ -63,8 +63,7 @@ impl Operation for CreateStreamInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
-        v.required("streamName", &self.stream_name);
-        v.string("streamName", &self.stream_name, 1, 128, Some(Pattern::Name));
+        v.required_string("streamName", &self.stream_name, 1, 128, Some(Pattern::Name));
         v.range("shardCount", self.shard_count, 1, 100_000);
         v.range(
             "maxRecordSizeInKiB",

@@ -212,8 +212,7 @@ impl Operation for GetShardIteratorInput {
     fn execute(self, world: &mut World) -> KinesisResult<GetShardIteratorOutput> {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
-        v.required("shardId", &self.shard_id);
-        v.string("shardId", &self.shard_id, 1, 128, Some(Pattern::Name));
+        v.required_string("shardId", &self.shard_id, 1, 128, Some(Pattern::Name));
         let kind = parse_iterator_type(&mut v, "shardIteratorType", &self.shard_iterator_type);
         v.string(
             "startingSequenceNumber",
@@ -397,8 +396,7 @@ impl Operation for GetRecordsInput {
 
     fn execute(self, world: &mut World) -> KinesisResult<GetRecordsOutput> {
         let mut v = Validator::new();
-        v.required("shardIterator", &self.shard_iterator);
-        v.string("shardIterator", &self.shard_iterator, 1, 512, None);
+        v.required_string("shardIterator", &self.shard_iterator, 1, 512, None);
         v.range("limit", self.limit, 1, GET_RECORDS_MAX_RECORDS as i64);
         v.string(
             "streamARN",

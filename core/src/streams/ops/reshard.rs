@@ -234,16 +234,14 @@ impl Operation for SplitShardInput {
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
-        v.required("shardToSplit", &self.shard_to_split);
-        v.string(
+        v.required_string(
             "shardToSplit",
             &self.shard_to_split,
             1,
             128,
             Some(Pattern::Name),
         );
-        v.required("newStartingHashKey", &self.new_starting_hash_key);
-        v.string(
+        v.required_string(
             "newStartingHashKey",
             &self.new_starting_hash_key,
             0,

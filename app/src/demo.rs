@@ -11,6 +11,34 @@ use kinescope_core::{Driver, Settings, Speed, World};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+/// Options of `kinescope demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Virtual seconds to run.
+    #[arg(long, default_value_t = 10)]
+    seconds: u32,
+    /// Seed of the world.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How fast virtual time runs: paused, max, or a factor such as 1 or 60.
+    #[arg(long, default_value = "max", value_parser = parse_speed)]
+    speed: Speed,
+}
+
+fn parse_speed(text: &str) -> Result<Speed, String> {
+    Speed::parse(text).ok_or_else(|| format!("{text:?} is not paused, max or a positive factor"))
+}
+
+impl From<DemoArgs> for DemoOptions {
+    fn from(args: DemoArgs) -> Self {
+        Self {
+            seconds: args.seconds,
+            seed: args.seed,
+            speed: args.speed,
+        }
+    }
+}
+
 /// What the demo runs.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {

@@ -3,14 +3,17 @@
 //! simulators and scenarios — changes the world only through [`World::apply`] and moves time only
 //! through [`World::step`].
 
+pub mod api;
 pub mod clock;
 pub mod command;
 pub mod error;
 pub mod events;
+pub mod live;
 pub mod metrics;
 pub mod settings;
 pub mod streams;
 pub mod time;
+pub mod traffic;
 pub mod validate;
 pub mod world;
 

@@ -57,7 +57,9 @@ impl Serialize for Timestamp {
         if serializer.is_human_readable() {
             serializer.serialize_f64(self.epoch_seconds())
         } else {
-            serializer.serialize_i64(self.0)
+            // CBOR: tag 1 ("epoch time") around epoch *milliseconds*, as AWS's Java SDK writes and
+            // reads it (reference A.2).
+            ciborium::tag::Required::<i64, 1>(self.0).serialize(serializer)
         }
     }
 }
@@ -110,6 +112,20 @@ mod tests {
             Timestamp(1_421_889_722_000).java_date_string(),
             "Thu Jan 22 01:22:02 UTC 2015"
         );
+    }
+
+    #[test]
+    fn cbor_carries_tag_1_and_epoch_milliseconds() {
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&Timestamp(1_459_799_926_480), &mut bytes).unwrap();
+        // 0xc1 = tag 1, 0x1b = an unsigned 64-bit integer follows.
+        assert_eq!(bytes[..2], [0xc1, 0x1b]);
+        assert_eq!(
+            u64::from_be_bytes(bytes[2..10].try_into().unwrap()),
+            1_459_799_926_480
+        );
+        let back: ciborium::tag::Required<i64, 1> = ciborium::from_reader(&bytes[..]).unwrap();
+        assert_eq!(back.0, 1_459_799_926_480);
     }
 
     #[test]

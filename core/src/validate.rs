@@ -226,6 +226,21 @@ impl Validator {
         }
     }
 
+    /// An optional enum member given as text: its parsed value, or an enum-value-set failure.
+    pub fn parse_enum<T: serde::de::DeserializeOwned>(
+        &mut self,
+        member: &str,
+        value: Option<&str>,
+        allowed: &[&str],
+    ) -> Option<T> {
+        let text = value?;
+        let parsed = serde_json::from_value(serde_json::Value::String(text.to_owned())).ok();
+        if parsed.is_none() {
+            self.enumeration(member, text, &format!("[{}]", allowed.join(", ")));
+        }
+        parsed
+    }
+
     /// A required string that must be one of `allowed` (listed in AWS's order in the message).
     pub fn one_of(&mut self, member: &str, value: &Option<String>, allowed: &[&str]) {
         if let Some(value) = self.required(member, value)

@@ -12,6 +12,7 @@ use crate::streams::readers::Readers;
 use crate::streams::shapes::StreamStatus;
 use crate::streams::stream::StreamState;
 use crate::streams::token::TokenSealer;
+use crate::traffic::TrafficLog;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
@@ -41,6 +42,8 @@ pub struct World {
     /// Enhanced fan-out subscriptions.
     pub(crate) subscriptions: Subscriptions,
     events: EventLog,
+    /// Calls made through the HTTP API.
+    pub(crate) traffic: TrafficLog,
     /// Bumped by every command that changes something and every tick; lets watchers skip work.
     epoch: u64,
 }
@@ -62,6 +65,7 @@ impl World {
             readers: Readers::default(),
             subscriptions: Subscriptions::default(),
             events: EventLog::default(),
+            traffic: TrafficLog::default(),
             epoch: 0,
         }
     }
@@ -97,6 +101,13 @@ impl World {
         self.readers.forget_idle(now);
     }
 
+    /// Pushes what enhanced fan-out subscriptions can send right now, without moving time, so a
+    /// record written through a live API reaches subscribers at once rather than at the next tick.
+    pub fn push_subscriptions(&mut self) {
+        let now = self.now_ms();
+        self.deliver_subscriptions(now);
+    }
+
     fn next_deadline(&self) -> Option<i64> {
         self.streams
             .values()
@@ -127,6 +138,11 @@ impl World {
     /// The event log.
     pub fn events(&self) -> &EventLog {
         &self.events
+    }
+
+    /// The API traffic log.
+    pub fn traffic(&self) -> &TrafficLog {
+        &self.traffic
     }
 
     /// Every stream, by name (read-only: change them through commands).

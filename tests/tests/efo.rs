@@ -245,7 +245,7 @@ fn a_subscription_ends_after_five_minutes_and_resumes_from_its_continuation() {
     let resumed = world
         .apply(SubscribeToShardInput {
             starting_position: Some(kinescope_core::streams::shapes::StartingPosition {
-                kind: Some(ShardIteratorType::AfterSequenceNumber),
+                kind: Some("AFTER_SEQUENCE_NUMBER".into()),
                 sequence_number: continuation.map(|c| c.to_string()),
                 timestamp: None,
             }),
@@ -308,4 +308,26 @@ fn each_pipe_carries_at_most_2_mib_per_second() {
     world.step(1_000);
     let total = first + half_second + size(&events(&mut world, sub).0);
     assert_eq!(total, 4 * 1_048_576, "everything arrives in the end");
+}
+
+#[test]
+fn an_idle_subscription_sends_one_heartbeat_a_second_however_often_it_is_polled() {
+    let mut world = world_with_stream(1);
+    let consumer = register(&mut world, "efo-app");
+    let sub = subscribe(&mut world, &consumer, 0, ShardIteratorType::Latest).unwrap();
+    for _ in 0..10 {
+        world.push_subscriptions();
+    }
+    assert_eq!(events(&mut world, sub).0.len(), 1);
+    for _ in 0..10 {
+        world.step(50);
+        world.push_subscriptions();
+    }
+    assert_eq!(
+        events(&mut world, sub).0.len(),
+        0,
+        "half a second later, no second heartbeat yet"
+    );
+    world.step(500);
+    assert_eq!(events(&mut world, sub).0.len(), 1);
 }

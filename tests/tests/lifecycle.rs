@@ -240,3 +240,17 @@ fn writes_to_a_creating_stream_are_refused_as_not_found() {
     world.step(500);
     put(&mut world, "k", "v").unwrap();
 }
+
+#[test]
+fn a_wrong_enum_value_is_a_validation_error_not_a_serialization_error() {
+    use kinescope_core::streams::shapes::StreamModeDetailsInput;
+    let mut world = world();
+    let mut input = CreateStreamInput::provisioned(STREAM, 1);
+    input.stream_mode_details = Some(StreamModeDetailsInput {
+        stream_mode: Some("SOMETIMES".into()),
+    });
+    assert_eq!(
+        message(world.apply(input)),
+        "1 validation error detected: Value 'SOMETIMES' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, ON_DEMAND]"
+    );
+}

@@ -8,7 +8,7 @@ use kinescope_core::World;
 use kinescope_core::streams::ops::config::UpdateStreamModeInput;
 use kinescope_core::streams::ops::lifecycle::{CreateStreamInput, DescribeStreamSummaryInput};
 use kinescope_core::streams::ops::put::{PutRecordsInput, PutRecordsRequestEntry};
-use kinescope_core::streams::shapes::{StreamMode, StreamModeDetails};
+use kinescope_core::streams::shapes::{StreamMode, StreamModeDetailsInput};
 
 fn open_shards(world: &World) -> u32 {
     world.stream(STREAM).unwrap().open_shard_count()
@@ -68,7 +68,7 @@ fn capacity_mode_can_switch_twice_per_24_hours() {
     let arn = stream_arn(&world);
     let switch = |mode| UpdateStreamModeInput {
         stream_arn: Some(arn.clone()),
-        stream_mode_details: Some(StreamModeDetails { stream_mode: mode }),
+        stream_mode_details: Some(StreamModeDetailsInput::of(mode)),
         warm_throughput_mi_bps: None,
     };
     world.apply(switch(StreamMode::OnDemand)).unwrap();

@@ -218,77 +218,31 @@ fn list_shards_filters() {
         .unwrap();
     world.step(500);
     let after_split = world.now_ms();
-    let ids = |w: &mut World, input: ListShardsInput| -> Vec<u32> {
-        w.apply(input)
+    let mut ids = |kind, shard: Option<u32>, at: Option<i64>| -> Vec<u32> {
+        let input =
+            ListShardsInput::named(STREAM).filtered(kind, shard.map(ShardId), at.map(Timestamp));
+        world
+            .apply(input)
             .unwrap()
             .shards
             .iter()
             .map(|s| s.shard_id.0)
             .collect()
     };
-    assert_eq!(
-        ids(&mut world, ListShardsInput::named(STREAM)),
-        [0, 1, 2, 3]
-    );
-    assert_eq!(
-        ids(
-            &mut world,
-            ListShardsInput::named(STREAM).filtered(ShardFilterType::AtLatest, None, None)
-        ),
-        [1, 2, 3]
-    );
-    assert_eq!(
-        ids(
-            &mut world,
-            ListShardsInput::named(STREAM).filtered(ShardFilterType::AtTrimHorizon, None, None)
-        ),
-        [0, 1]
-    );
-    assert_eq!(
-        ids(
-            &mut world,
-            ListShardsInput::named(STREAM).filtered(
-                ShardFilterType::AfterShardId,
-                Some(ShardId(1)),
-                None
-            )
-        ),
-        [2, 3]
-    );
-    assert_eq!(
-        ids(
-            &mut world,
-            ListShardsInput::named(STREAM).filtered(
-                ShardFilterType::AtTimestamp,
-                None,
-                Some(Timestamp(before_split))
-            )
-        ),
-        [0, 1]
-    );
-    assert_eq!(
-        ids(
-            &mut world,
-            ListShardsInput::named(STREAM).filtered(
-                ShardFilterType::AtTimestamp,
-                None,
-                Some(Timestamp(after_split))
-            )
-        ),
-        [1, 2, 3]
-    );
-    assert_eq!(
-        ids(
-            &mut world,
-            ListShardsInput::named(STREAM).filtered(
-                ShardFilterType::FromTimestamp,
-                None,
-                Some(Timestamp(after_split))
-            )
-        ),
-        [1, 2, 3]
-    );
-    let no_id = ListShardsInput::named(STREAM).filtered(ShardFilterType::AfterShardId, None, None);
+    use ShardFilterType::*;
+    assert_eq!(ids(FromTrimHorizon, None, None), [0, 1, 2, 3]);
+    assert_eq!(ids(AtLatest, None, None), [1, 2, 3]);
+    assert_eq!(ids(AtTrimHorizon, None, None), [0, 1]);
+    assert_eq!(ids(AfterShardId, Some(1), None), [2, 3]);
+    assert_eq!(ids(AtTimestamp, None, Some(before_split)), [0, 1]);
+    // A shard closed exactly at the timestamp still counts (end ≥ timestamp, A.8); a millisecond
+    // later it does not.
+    assert_eq!(ids(AtTimestamp, None, Some(after_split)), [0, 1, 2, 3]);
+    assert_eq!(ids(AtTimestamp, None, Some(after_split + 1)), [1, 2, 3]);
+    assert_eq!(ids(FromTimestamp, None, Some(after_split + 1)), [1, 2, 3]);
+    assert_eq!(ids(FromTimestamp, None, Some(before_split)), [0, 1, 2, 3]);
+    assert_eq!(ListShardsInput::named(STREAM).shard_filter, None);
+    let no_id = ListShardsInput::named(STREAM).filtered(AfterShardId, None, None);
     assert_eq!(
         message(world.apply(no_id)),
         "ShardId must be supplied in a ShardFilter with a Type of AFTER_SHARD_ID"

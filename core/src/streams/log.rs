@@ -12,7 +12,7 @@ const RECORDS_PER_SEGMENT: usize = 4_096;
 struct RecordMeta {
     counter: u64,
     arrival_ms: i64,
-    offset: u32,
+    offset: u64,
     data_len: u32,
     key_len: u16,
     encrypted: bool,
@@ -99,7 +99,7 @@ impl RecordLog {
             .segments
             .back_mut()
             .expect("a segment was just ensured");
-        let offset = segment.bytes.len() as u32;
+        let offset = segment.bytes.len() as u64;
         segment.bytes.extend_from_slice(partition_key.as_bytes());
         segment.bytes.extend_from_slice(data);
         segment.metas.push(RecordMeta {

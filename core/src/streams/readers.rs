@@ -6,6 +6,9 @@ use super::shard::ShardState;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Readers tracked at most; past that the longest-idle polling reader is forgotten.
+const MAX_READERS: usize = 10_000;
+
 /// Polling readers not seen for this long are forgotten (their iterators have expired by then).
 const IDLE_READER_MS: i64 = 300_000;
 
@@ -58,6 +61,17 @@ impl Readers {
 
     /// Records a read: the reader is now at `next_ordinal`.
     pub fn update(&mut self, id: u64, position: ReaderPosition) {
+        if self.positions.len() >= MAX_READERS && !self.positions.contains_key(&id) {
+            let idlest = self
+                .positions
+                .iter()
+                .filter(|(_, p)| matches!(p.kind, ReaderKind::Polling))
+                .min_by_key(|(_, p)| p.last_read_ms)
+                .map(|(id, _)| *id);
+            if let Some(idlest) = idlest {
+                self.positions.remove(&idlest);
+            }
+        }
         self.positions.insert(id, position);
     }
 

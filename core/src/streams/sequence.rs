@@ -58,6 +58,7 @@ impl SequenceNumber {
             shard_created_s: field(148, 36),
         };
         let well_formed = field(0, 4) == 2
+            && parsed.counter <= MAX_COUNTER
             && field(72, 8) == 0
             && field(144, 4) == u64::from(parsed.shard_index & 0xf);
         well_formed.then_some(parsed)

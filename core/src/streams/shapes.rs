@@ -142,6 +142,37 @@ pub struct StreamModeDetails {
     pub stream_mode: StreamMode,
 }
 
+/// `{StreamMode}` as requests carry it: text, so a wrong value is a ValidationException.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct StreamModeDetailsInput {
+    /// `PROVISIONED` or `ON_DEMAND`.
+    pub stream_mode: Option<String>,
+}
+
+impl StreamModeDetailsInput {
+    /// Details naming `mode`.
+    pub fn of(mode: StreamMode) -> Self {
+        let text = match mode {
+            StreamMode::Provisioned => "PROVISIONED",
+            StreamMode::OnDemand => "ON_DEMAND",
+        };
+        Self {
+            stream_mode: Some(text.into()),
+        }
+    }
+
+    /// Validates and parses the mode.
+    pub fn mode(&self, v: &mut crate::validate::Validator) -> Option<StreamMode> {
+        v.required("streamModeDetails.streamMode", &self.stream_mode);
+        v.parse_enum(
+            "streamModeDetails.streamMode",
+            self.stream_mode.as_deref(),
+            &["PROVISIONED", "ON_DEMAND"],
+        )
+    }
+}
+
 /// Server-side encryption type (A.13).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -314,9 +345,9 @@ pub struct WarmThroughput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct StartingPosition {
-    /// Iterator type.
+    /// Iterator type (text, so a wrong value is a ValidationException like at AWS).
     #[serde(rename = "Type")]
-    pub kind: Option<ShardIteratorType>,
+    pub kind: Option<String>,
     /// For AT/AFTER_SEQUENCE_NUMBER.
     pub sequence_number: Option<String>,
     /// For AT_TIMESTAMP.

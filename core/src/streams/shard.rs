@@ -114,12 +114,14 @@ impl ShardState {
             .map(|closed| self.sequence_number(MAX_COUNTER, closed))
     }
 
-    /// The counter for a record arriving at `now_ms`: strictly above the last one, and at least
-    /// proportional to the time since the shard was created.
-    pub fn next_counter(&mut self, now_ms: i64) -> u64 {
+    /// The counter for a record arriving at `now_ms`: strictly above the last one, at least
+    /// proportional to the time since the shard was created, and at least `floor` (from
+    /// SequenceNumberForOrdering).
+    pub fn next_counter(&mut self, now_ms: i64, floor: u64) -> u64 {
         let elapsed = (now_ms - self.created_ms).max(0) as u64;
         let counter = (self.last_counter + 1)
             .max(elapsed.saturating_mul(COUNTER_STEPS_PER_MS))
+            .max(floor)
             .min(MAX_COUNTER - 1);
         self.last_counter = counter;
         counter

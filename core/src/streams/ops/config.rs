@@ -4,7 +4,7 @@
 use crate::error::{KinesisError, KinesisResult};
 use crate::streams::messages;
 use crate::streams::shapes::{
-    Empty, MetricsName, StreamMode, StreamModeDetails, StreamStatus, WarmThroughput,
+    Empty, MetricsName, StreamMode, StreamModeDetailsInput, StreamStatus, WarmThroughput,
 };
 use crate::streams::stream::{Change, PendingChange, calls_in_last_day};
 use crate::validate::{Pattern, Validator};
@@ -390,7 +390,7 @@ impl Operation for UpdateMaxRecordSizeInput {
 pub struct UpdateStreamModeInput {
     #[serde(rename = "StreamARN")]
     pub stream_arn: Option<String>,
-    pub stream_mode_details: Option<StreamModeDetails>,
+    pub stream_mode_details: Option<StreamModeDetailsInput>,
     pub warm_throughput_mi_bps: Option<i64>,
 }
 
@@ -407,6 +407,10 @@ impl Operation for UpdateStreamModeInput {
             Some(Pattern::StreamArn),
         );
         v.required("streamModeDetails", &self.stream_mode_details);
+        let mode = self
+            .stream_mode_details
+            .as_ref()
+            .and_then(|d| d.mode(&mut v));
         v.range(
             "warmThroughputMiBps",
             self.warm_throughput_mi_bps,
@@ -414,10 +418,7 @@ impl Operation for UpdateStreamModeInput {
             MAX_WARM_THROUGHPUT_MIBPS,
         );
         v.finish()?;
-        let mode = self
-            .stream_mode_details
-            .map(|d| d.stream_mode)
-            .expect("validated");
+        let mode = mode.expect("validated");
         let name = world.resolve_stream_name(None, self.stream_arn.as_deref())?;
         if self.warm_throughput_mi_bps.is_some() {
             if mode != StreamMode::OnDemand {

@@ -9,7 +9,7 @@ use crate::streams::efo::{
     ConsumerState, ConsumerStatus, SUBSCRIBE_TAKEOVER_MS, Subscription, SubscriptionEvent,
 };
 use crate::streams::messages;
-use crate::streams::ops::read::StartRequest;
+use crate::streams::ops::read::{ITERATOR_TYPES, StartRequest};
 use crate::streams::shapes::{Empty, ShardId, ShardIteratorType, StartingPosition, StreamStatus};
 use crate::time::Timestamp;
 use crate::validate::{Pattern, Validator};
@@ -343,7 +343,16 @@ impl Operation for ListStreamConsumersInput {
         v.finish()?;
         let name = world.resolve_stream_name(None, self.stream_arn.as_deref())?;
         let after = match &self.next_token {
-            Some(token) => Some(world.open_list_token(LIST_CONSUMERS_TOKEN, token)?),
+            Some(token) => {
+                let position = world.open_list_token(LIST_CONSUMERS_TOKEN, token)?;
+                let (stream, consumer) = position.split_once('/').unwrap_or_default();
+                if stream != name {
+                    return Err(KinesisError::InvalidArgumentException(format!(
+                        "Invalid NextToken: it was issued for stream {stream}, not {name}."
+                    )));
+                }
+                Some(consumer.to_owned())
+            }
             None => None,
         };
         let stream = world.stream_named(&name)?;
@@ -360,9 +369,10 @@ impl Operation for ListStreamConsumersInput {
             .filter(|c| after.as_deref().is_none_or(|a| c.name.as_str() > a));
         let page: Vec<Consumer> = listed.by_ref().take(limit).map(describe).collect();
         let next_token = match (listed.next().is_some(), page.last()) {
-            (true, Some(last)) => {
-                Some(world.seal_list_token(LIST_CONSUMERS_TOKEN, &last.consumer_name))
-            }
+            (true, Some(last)) => Some(world.seal_list_token(
+                LIST_CONSUMERS_TOKEN,
+                &format!("{name}/{}", last.consumer_name),
+            )),
             _ => None,
         };
         Ok(ListStreamConsumersOutput {
@@ -389,7 +399,7 @@ impl SubscribeToShardInput {
             consumer_arn: Some(consumer_arn.into()),
             shard_id: Some(shard.to_string()),
             starting_position: Some(StartingPosition {
-                kind: Some(kind),
+                kind: Some(kind.to_string()),
                 ..StartingPosition::default()
             }),
         }
@@ -417,8 +427,14 @@ impl Operation for SubscribeToShardInput {
             Some(Pattern::ConsumerArn),
         );
         v.required_string("shardId", &self.shard_id, 1, 128, Some(Pattern::Name));
+        let mut kind = None;
         if let Some(position) = v.required("startingPosition", &self.starting_position) {
             v.required("startingPosition.type", &position.kind);
+            kind = v.parse_enum(
+                "startingPosition.type",
+                position.kind.as_deref(),
+                ITERATOR_TYPES,
+            );
             v.string(
                 "startingPosition.sequenceNumber",
                 &position.sequence_number,
@@ -447,7 +463,7 @@ impl Operation for SubscribeToShardInput {
         let shard = world.find_shard(stream, self.shard_id.as_deref().unwrap_or_default())?;
         let position = self.starting_position.unwrap_or_default();
         let start = StartRequest {
-            kind: position.kind.expect("validated"),
+            kind: kind.expect("validated"),
             sequence_number: position.sequence_number.as_deref(),
             timestamp: position.timestamp,
         };
@@ -553,5 +569,22 @@ impl Operation for ReadSubscriptionInput {
             world.subscriptions.by_id.remove(&self.subscription_id);
         }
         Ok(ReadSubscriptionOutput { events, finished })
+    }
+}
+
+/// Engine command: ends a subscription whose subscriber went away.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CancelSubscriptionInput {
+    /// Subscription id from SubscribeToShard.
+    pub subscription_id: u64,
+}
+
+impl Operation for CancelSubscriptionInput {
+    type Output = Empty;
+
+    fn execute(self, world: &mut World) -> KinesisResult<Empty> {
+        world.subscriptions.by_id.remove(&self.subscription_id);
+        world.readers.remove(self.subscription_id);
+        Ok(Empty {})
     }
 }

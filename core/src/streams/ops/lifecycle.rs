@@ -5,7 +5,7 @@ use crate::events::EventKind;
 use crate::streams::messages;
 use crate::streams::shapes::{
     Empty, EncryptionType, EnhancedMetrics, Shard, ShardId, StreamMode, StreamModeDetails,
-    StreamStatus, WarmThroughput,
+    StreamModeDetailsInput, StreamStatus, WarmThroughput,
 };
 use crate::streams::stream::{Change, ON_DEMAND_INITIAL_SHARDS, PendingChange, StreamState};
 use crate::streams::token::{TOKEN_LIFETIME_MS, TokenWriter};
@@ -30,7 +30,7 @@ const LIST_STREAMS_TOKEN: u8 = 3;
 pub struct CreateStreamInput {
     pub stream_name: Option<String>,
     pub shard_count: Option<i64>,
-    pub stream_mode_details: Option<StreamModeDetails>,
+    pub stream_mode_details: Option<StreamModeDetailsInput>,
     pub tags: Option<BTreeMap<String, String>>,
     pub warm_throughput_mi_bps: Option<i64>,
     pub max_record_size_in_ki_b: Option<i64>,
@@ -50,9 +50,7 @@ impl CreateStreamInput {
     pub fn on_demand(name: &str) -> Self {
         Self {
             stream_name: Some(name.into()),
-            stream_mode_details: Some(StreamModeDetails {
-                stream_mode: StreamMode::OnDemand,
-            }),
+            stream_mode_details: Some(StreamModeDetailsInput::of(StreamMode::OnDemand)),
             ..Self::default()
         }
     }
@@ -75,17 +73,19 @@ impl Operation for CreateStreamInput {
             "warmThroughputMiBps",
             self.warm_throughput_mi_bps,
             0,
-            i64::from(i32::MAX),
+            super::config::MAX_WARM_THROUGHPUT_MIBPS,
         );
         if let Some(tags) = &self.tags {
             super::tags::validate_tag_map(&mut v, "tags", tags);
         }
+        let mode = self
+            .stream_mode_details
+            .as_ref()
+            .and_then(|d| d.mode(&mut v));
         v.finish()?;
         let name = self.stream_name.unwrap_or_default();
         let account = world.account_id().to_owned();
-        let mode = self
-            .stream_mode_details
-            .map_or(StreamMode::Provisioned, |d| d.stream_mode);
+        let mode = mode.unwrap_or(StreamMode::Provisioned);
         let shard_count = match mode {
             StreamMode::OnDemand => ON_DEMAND_INITIAL_SHARDS,
             StreamMode::Provisioned => self.shard_count.ok_or_else(|| {
@@ -107,9 +107,9 @@ impl Operation for CreateStreamInput {
                 "Limit for streams being created concurrently exceeded".into(),
             ));
         }
-        world.check_shard_quota(shard_count)?;
-        if mode == StreamMode::OnDemand {
-            world.check_on_demand_quota()?;
+        match mode {
+            StreamMode::Provisioned => world.check_shard_quota(shard_count)?,
+            StreamMode::OnDemand => world.check_on_demand_quota()?,
         }
         if self.warm_throughput_mi_bps.is_some() {
             world.check_warm_throughput_allowed(mode)?;
@@ -147,9 +147,11 @@ impl Operation for CreateStreamInput {
 impl World {
     /// LimitExceededException if `additional` shards would pass the account's shard quota.
     pub(crate) fn check_shard_quota(&self, additional: u32) -> KinesisResult<()> {
+        // The shard quota is a provisioned-mode quota (A.4); on-demand streams have their own.
         let current: u32 = self
             .streams
             .values()
+            .filter(|s| s.mode == StreamMode::Provisioned)
             .map(StreamState::open_shard_count)
             .sum();
         let limit = self.settings().shard_limit;

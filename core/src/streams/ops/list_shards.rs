@@ -15,6 +15,16 @@ const LIST_SHARDS_TOKEN: u8 = 2;
 /// Shards one ListShards returns at most.
 pub const LIST_SHARDS_MAX: usize = 1_000;
 
+/// ShardFilter types as AWS lists them.
+const SHARD_FILTER_TYPES: &[&str] = &[
+    "AFTER_SHARD_ID",
+    "AT_TRIM_HORIZON",
+    "FROM_TRIM_HORIZON",
+    "AT_LATEST",
+    "AT_TIMESTAMP",
+    "FROM_TIMESTAMP",
+];
+
 /// ShardFilter types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -51,7 +61,7 @@ impl ShardFilterType {
 #[serde(rename_all = "PascalCase", default)]
 pub struct ShardFilter {
     #[serde(rename = "Type")]
-    pub kind: Option<ShardFilterType>,
+    pub kind: Option<String>,
     pub shard_id: Option<String>,
     pub timestamp: Option<Timestamp>,
 }
@@ -87,7 +97,9 @@ impl ListShardsInput {
         timestamp: Option<Timestamp>,
     ) -> Self {
         self.shard_filter = Some(ShardFilter {
-            kind: Some(kind),
+            kind: serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
             shard_id: shard_id.map(|s| s.to_string()),
             timestamp,
         });
@@ -125,7 +137,7 @@ fn passes(
     at_ms: i64,
     now_ms: i64,
 ) -> bool {
-    let open_at = |t: i64| shard.created_ms <= t && shard.closed_ms.is_none_or(|c| c > t);
+    let open_at = |t: i64| shard.created_ms <= t && shard.closed_ms.is_none_or(|c| c >= t);
     match filter {
         ShardFilterType::AfterShardId | ShardFilterType::FromTrimHorizon => true,
         ShardFilterType::AtLatest => shard.is_open(),
@@ -133,7 +145,7 @@ fn passes(
             open_at((now_ms - stream.retention_ms()).max(stream.created_ms))
         }
         ShardFilterType::AtTimestamp => open_at(at_ms.max(stream.created_ms)),
-        ShardFilterType::FromTimestamp => shard.closed_ms.is_none_or(|c| c > at_ms),
+        ShardFilterType::FromTimestamp => shard.closed_ms.is_none_or(|c| c >= at_ms),
     }
 }
 
@@ -173,7 +185,11 @@ impl World {
             ));
         }
         let filter = input.shard_filter.clone().unwrap_or_default();
-        let kind = filter.kind.unwrap_or(ShardFilterType::FromTrimHorizon);
+        let kind = filter
+            .kind
+            .as_deref()
+            .and_then(|k| serde_json::from_value(serde_json::Value::String(k.to_owned())).ok())
+            .unwrap_or(ShardFilterType::FromTrimHorizon);
         let is_time = matches!(
             kind,
             ShardFilterType::AtTimestamp | ShardFilterType::FromTimestamp
@@ -279,6 +295,11 @@ impl Operation for ListShardsInput {
         v.range("maxResults", self.max_results, 1, 10_000);
         if let Some(filter) = &self.shard_filter {
             v.required("shardFilter.type", &filter.kind);
+            v.parse_enum::<ShardFilterType>(
+                "shardFilter.type",
+                filter.kind.as_deref(),
+                SHARD_FILTER_TYPES,
+            );
             v.string(
                 "shardFilter.shardId",
                 &filter.shard_id,

@@ -287,7 +287,7 @@ impl World {
             tally.count(write.index, 0, true);
             return Err(Refusal::Throttled);
         }
-        let counter = shard.next_counter(now).max(write.min_counter);
+        let counter = shard.next_counter(now, write.min_counter);
         shard
             .log
             .append(counter, now, write.key, write.data, encrypted);
@@ -361,8 +361,11 @@ impl Operation for PutRecordInput {
                 if seq.record_s as i64 > now / 1_000 {
                     return Err(invalid());
                 }
-                if seq.shard_index == stream.shards[index].id.0 {
-                    seq.counter + 1
+                let shard = &stream.shards[index];
+                let same_shard = seq.shard_index == shard.id.0
+                    && seq.shard_created_s == (shard.created_ms / 1_000) as u64;
+                if same_shard {
+                    seq.counter.saturating_add(1)
                 } else {
                     0
                 }

@@ -73,23 +73,14 @@ pub struct GetShardIteratorOutput {
     pub shard_iterator: Option<String>,
 }
 
-fn parse_iterator_type(
-    v: &mut Validator,
-    member: &str,
-    value: &Option<String>,
-) -> Option<ShardIteratorType> {
-    let value = v.required(member, value)?;
-    let parsed =
-        serde_json::from_value::<ShardIteratorType>(serde_json::Value::String(value.clone())).ok();
-    if parsed.is_none() {
-        v.enumeration(
-            member,
-            value,
-            "[AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
-        );
-    }
-    parsed
-}
+/// The iterator types in the order AWS lists them in its enum message.
+pub const ITERATOR_TYPES: &[&str] = &[
+    "AFTER_SEQUENCE_NUMBER",
+    "LATEST",
+    "AT_TIMESTAMP",
+    "AT_SEQUENCE_NUMBER",
+    "TRIM_HORIZON",
+];
 
 /// What a starting position asks for, before it is resolved against a shard.
 pub(crate) struct StartRequest<'a> {
@@ -213,7 +204,12 @@ impl Operation for GetShardIteratorInput {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
         v.required_string("shardId", &self.shard_id, 1, 128, Some(Pattern::Name));
-        let kind = parse_iterator_type(&mut v, "shardIteratorType", &self.shard_iterator_type);
+        v.required("shardIteratorType", &self.shard_iterator_type);
+        let kind = v.parse_enum(
+            "shardIteratorType",
+            self.shard_iterator_type.as_deref(),
+            ITERATOR_TYPES,
+        );
         v.string(
             "startingSequenceNumber",
             &self.starting_sequence_number,
@@ -409,13 +405,6 @@ impl Operation for GetRecordsInput {
         let it = world.open_iterator(self.shard_iterator.as_deref().unwrap_or_default())?;
         let account = world.account_id().to_owned();
         let now = world.now_ms();
-        let gone = || messages::shard_not_found(&it.shard.to_string(), &it.stream, &account);
-        let stream = world
-            .streams
-            .get(&it.stream)
-            .filter(|s| s.created_ms == it.stream_created_ms)
-            .ok_or_else(gone)?;
-        stream.shard(it.shard).ok_or_else(gone)?;
         if now - it.issued_ms > TOKEN_LIFETIME_MS {
             return Err(KinesisError::ExpiredIteratorException(format!(
                 "Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of {TOKEN_LIFETIME_MS} milliseconds.",
@@ -423,6 +412,13 @@ impl Operation for GetRecordsInput {
                 Timestamp(now).java_date_string()
             )));
         }
+        let gone = || messages::shard_not_found(&it.shard.to_string(), &it.stream, &account);
+        let stream = world
+            .streams
+            .get(&it.stream)
+            .filter(|s| s.created_ms == it.stream_created_ms)
+            .ok_or_else(gone)?;
+        stream.shard(it.shard).ok_or_else(gone)?;
         let throttle = stream.throttle;
         let admitted = match throttle {
             ThrottleMode::Unthrottled => true,

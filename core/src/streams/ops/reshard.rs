@@ -341,7 +341,12 @@ impl Operation for UpdateShardCountInput {
         let now = world.now_ms();
         let account = world.account_id().to_owned();
         let limit = world.settings().shard_limit;
-        let account_open: u32 = world.streams.values().map(|s| s.open_shard_count()).sum();
+        let account_open: u32 = world
+            .streams
+            .values()
+            .filter(|s| s.mode == StreamMode::Provisioned)
+            .map(|s| s.open_shard_count())
+            .sum();
         let stream = world.streams.get_mut(&name).expect("resolved above");
         let open = stream.open_shard_count();
         if calls_in_last_day(&mut stream.shard_count_updates, now) >= SHARD_COUNT_UPDATES_PER_DAY {

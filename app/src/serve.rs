@@ -1,0 +1,71 @@
+//! `kinescope serve`: the engine headless behind the Kinesis-compatible HTTP API.
+
+use anyhow::{Context, Result};
+use kinescope_core::api::{self, ApiState, AuthMode};
+use kinescope_core::live::SharedWorld;
+use kinescope_core::streams::capacity::ThrottleMode;
+use kinescope_core::{Settings, Speed, World};
+
+/// Options of `kinescope serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port for plain HTTP (HTTP/1.1 and h2c); 0 picks a free one.
+    #[arg(long, default_value_t = 4567)]
+    port: u16,
+    /// Virtual-time speed factor (1 = real time).
+    #[arg(long, default_value = "1", value_parser = parse_speed)]
+    speed: Speed,
+    /// How streams enforce their limits: faithful, unthrottled, or fault:PROBABILITY.
+    #[arg(long, default_value = "faithful", value_parser = parse_throttle)]
+    throttle: ThrottleMode,
+    /// Print one line per API call.
+    #[arg(long)]
+    log_requests: bool,
+    /// Seed of the world.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+fn parse_speed(text: &str) -> Result<Speed, String> {
+    match Speed::parse(text) {
+        Some(speed @ (Speed::Factor(_) | Speed::Paused)) => Ok(speed),
+        Some(Speed::AsFastAsPossible) => {
+            Err("a server runs against wall time: give a factor such as 1, 10 or 60".into())
+        }
+        None => Err(format!(
+            "{text:?} is not a positive factor such as 1, 10 or 60"
+        )),
+    }
+}
+
+fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
+    ThrottleMode::parse(text).ok_or_else(|| {
+        format!("{text:?} is not faithful, unthrottled or fault:PROBABILITY (0 to 1)")
+    })
+}
+
+/// Runs the server until Ctrl-C.
+pub fn run(args: ServeArgs) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let settings = Settings { default_throttle: args.throttle, ..Settings::default() };
+        let world = SharedWorld::new(World::new(settings, args.seed), args.speed);
+        let listener = api::bind(&args.host, args.port).await?;
+        let address = listener.local_addr().context("cannot read the listening address")?;
+        println!("listening on http://{address}");
+        println!("point clients at it with AWS_ENDPOINT_URL=http://{address} (any credentials, region us-east-1)");
+        let state = ApiState { world, auth: AuthMode::AcceptAnySignature, log_requests: args.log_requests };
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            println!("stopping");
+        };
+        api::serve(listener, state, shutdown).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,11 @@
+//! The Kinesis-compatible HTTP API: a thin wire layer over the engine. Handlers decode the wire
+//! format, apply commands to the shared world, and encode the answer (reference A.2, A.12, A.17).
+
+pub mod auth;
+pub mod eventstream;
+pub mod handler;
+pub mod protocol;
+pub mod server;
+pub mod subscribe;
+
+pub use server::{ApiState, AuthMode, ServeError, bind, router, serve};

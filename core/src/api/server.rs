@@ -1,0 +1,115 @@
+//! The API server: binds the port, serves HTTP/1.1 and HTTP/2 (h2c) with one handler, keeps time
+//! moving between requests, and stops cleanly when told to.
+
+use super::auth;
+use super::handler::handle;
+use super::protocol::WireError;
+use crate::live::SharedWorld;
+use axum::Router;
+use axum::http::HeaderMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use thiserror::Error;
+use tokio::net::TcpListener;
+
+/// How often time moves forward while no request arrives (so EFO pushes and transitions happen).
+const TICK: Duration = Duration::from_millis(20);
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Default)]
+pub enum AuthMode {
+    /// Any well-formed SigV4 header is accepted.
+    #[default]
+    AcceptAnySignature,
+}
+
+impl AuthMode {
+    pub(crate) fn check(&self, headers: &HeaderMap, query: Option<&str>) -> Result<(), WireError> {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        match self {
+            AuthMode::AcceptAnySignature => auth::check_signature_present(
+                text("authorization"),
+                text("x-amz-date").or(text("date")),
+                query,
+            ),
+        }
+    }
+}
+
+/// State every request handler sees.
+#[derive(Clone)]
+pub struct ApiState {
+    /// The shared world.
+    pub world: Arc<SharedWorld>,
+    /// Authentication.
+    pub auth: AuthMode,
+    /// Print one line per call.
+    pub log_requests: bool,
+}
+
+/// Why the server could not start.
+#[derive(Debug, Error)]
+pub enum ServeError {
+    /// The port is taken.
+    #[error(
+        "port {port} on {host} is already in use; choose another with --port (0 picks a free one)"
+    )]
+    PortInUse { host: String, port: u16 },
+    /// Any other bind failure.
+    #[error("cannot listen on {host}:{port}: {source}")]
+    Bind {
+        host: String,
+        port: u16,
+        source: std::io::Error,
+    },
+    /// The server stopped with an I/O error.
+    #[error("the API server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Binds `host:port` (port 0 picks a free one), with a clear error when the port is taken.
+pub async fn bind(host: &str, port: u16) -> Result<TcpListener, ServeError> {
+    TcpListener::bind((host, port))
+        .await
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError::PortInUse {
+                host: host.into(),
+                port,
+            },
+            _ => ServeError::Bind {
+                host: host.into(),
+                port,
+                source,
+            },
+        })
+}
+
+/// The router: every path and method goes to the one handler.
+pub fn router(state: ApiState) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+/// Serves the API on `listener` until `shutdown` resolves, moving time forward in the background.
+pub async fn serve(
+    listener: TcpListener,
+    state: ApiState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let world = state.world.clone();
+    let ticker = tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            interval.tick().await;
+            world.tick();
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    ticker.abort();
+    result.map_err(ServeError::Io)
+}

@@ -1,0 +1,108 @@
+//! A world shared by live callers (the HTTP API, the desktop app): before each command the world is
+//! brought up to "now" — wall time since the last catch-up × the speed — so callers see fresh time
+//! without a busy loop. Reading the wall clock happens here, at the edge, never in engine logic.
+
+use crate::clock::{Driver, Speed};
+use crate::error::KinesisResult;
+use crate::world::{Operation, World};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+use tokio::sync::Notify;
+use tokio::sync::futures::Notified;
+
+struct Live {
+    world: World,
+    driver: Driver,
+    last_wall: Instant,
+}
+
+/// A [`World`] behind a lock, driven by wall time at a chosen speed.
+pub struct SharedWorld {
+    live: Mutex<Live>,
+    changed: Notify,
+}
+
+impl SharedWorld {
+    /// Shares `world`, running at `speed`.
+    pub fn new(world: World, speed: Speed) -> Arc<Self> {
+        Arc::new(Self {
+            live: Mutex::new(Live {
+                world,
+                driver: Driver::new(speed),
+                last_wall: Instant::now(),
+            }),
+            changed: Notify::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Live> {
+        // A panic while holding the lock must not take the server down with it.
+        self.live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn catch_up(live: &mut Live) {
+        let now = Instant::now();
+        let dt = live.driver.virtual_ms_for(now - live.last_wall);
+        live.last_wall = now;
+        if dt > 0 {
+            live.world.step(dt);
+        }
+    }
+
+    /// Brings the world up to now, then applies `command`; wakes everyone waiting for changes.
+    pub fn apply<O: Operation>(&self, command: O) -> KinesisResult<O::Output> {
+        let result = {
+            let mut live = self.lock();
+            Self::catch_up(&mut live);
+            let result = live.world.apply(command);
+            live.world.push_subscriptions();
+            result
+        };
+        self.changed.notify_waiters();
+        result
+    }
+
+    /// Like [`Self::apply`] but wakes nobody: for commands that only read or log, so a reader that
+    /// waits for changes is not woken by its own reads.
+    pub fn apply_quietly<O: Operation>(&self, command: O) -> KinesisResult<O::Output> {
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        let result = live.world.apply(command);
+        live.world.push_subscriptions();
+        result
+    }
+
+    /// Brings the world up to now (a background ticker calls this so time passes between calls).
+    pub fn tick(&self) {
+        {
+            let mut live = self.lock();
+            Self::catch_up(&mut live);
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// Reads the world (after bringing it up to now).
+    pub fn read<R>(&self, f: impl FnOnce(&World) -> R) -> R {
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        f(&live.world)
+    }
+
+    /// Changes the speed; time already passed is counted at the old speed first.
+    pub fn set_speed(&self, speed: Speed) {
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        live.driver.set_speed(speed);
+    }
+
+    /// A future that resolves at the next change (a command ran or time moved). Create it *before*
+    /// looking at the world, so a change in between is not missed.
+    pub fn next_change(&self) -> Pin<Box<Notified<'_>>> {
+        let mut notified = Box::pin(self.changed.notified());
+        notified.as_mut().enable();
+        notified
+    }
+}

@@ -6,15 +6,20 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # System packages the build and tests need (Debian names).
-SYSTEM_PACKAGES := gcc pkg-config
+SYSTEM_PACKAGES := gcc pkg-config python3 python3-venv
+# Python virtual environment for the real-client tests (boto3, AWS CLI).
+VENV ?= $(CURDIR)/.venv
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# The venv is rebuilt whenever the pinned requirements change.
+VENV_STAMP := $(VENV)/.installed-$(shell md5sum tests/python/requirements.txt | cut -c1-12)
 
-.PHONY: run test deps fmt lint unit bench
+.PHONY: run test deps fmt lint unit realclients bench
 
 run: deps
 	$(CARGO) build --release -p kinescope
 	$(CARGO) run --release -p kinescope -- demo
 
-test: deps fmt lint unit
+test: deps fmt lint unit realclients
 
 deps:
 	@missing=""; \
@@ -32,6 +37,17 @@ lint:
 
 unit:
 	$(CARGO) test --workspace
+
+# boto3 and the AWS CLI (each `aws` call its own process) against `kinescope serve`.
+realclients: $(VENV_STAMP)
+	$(CARGO) test --workspace --no-run -q
+	KINESCOPE_BIN="$(TARGET_DIR)/debug/kinescope" PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/python -m pytest -q tests/python
+
+$(VENV_STAMP):
+	rm -rf $(VENV)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/python/requirements.txt
+	touch $@
 
 # Benchmarks are not part of `make test`; see README.md for the figures.
 bench:

@@ -54,7 +54,13 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let settings = Settings { default_throttle: args.throttle, ..Settings::default() };
+        // Real clients send wall-clock timestamps (AT_TIMESTAMP, ShardFilter), so a served world starts
+        // at the real time and then runs at --speed.
+        let start_epoch_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_millis() as i64;
+        let settings = Settings { default_throttle: args.throttle, start_epoch_ms, ..Settings::default() };
         let world = SharedWorld::new(World::new(settings, args.seed), args.speed);
         let listener = api::bind(&args.host, args.port).await?;
         let address = listener.local_addr().context("cannot read the listening address")?;

@@ -15,6 +15,13 @@ pub struct ServeArgs {
     /// Port for plain HTTP (HTTP/1.1 and h2c); 0 picks a free one.
     #[arg(long, default_value_t = 4567)]
     port: u16,
+    /// Port for HTTPS (HTTP/2 and HTTP/1.1, self-signed certificate; the KPL needs TLS); 0 picks
+    /// a free one.
+    #[arg(long, default_value_t = 4568)]
+    tls_port: u16,
+    /// Serve plain HTTP only.
+    #[arg(long)]
+    no_tls: bool,
     /// Virtual-time speed factor (1 = real time).
     #[arg(long, default_value = "1", value_parser = parse_speed)]
     speed: Speed,
@@ -64,14 +71,19 @@ pub fn run(args: ServeArgs) -> Result<()> {
         let world = SharedWorld::new(World::new(settings, args.seed), args.speed);
         let listener = api::bind(&args.host, args.port).await?;
         let address = listener.local_addr().context("cannot read the listening address")?;
+        let tls = if args.no_tls { None } else { Some(api::bind_tls(&args.host, args.tls_port)?) };
         println!("listening on http://{address}");
+        if let Some(tls) = &tls {
+            let tls_address = tls.local_addr().context("cannot read the TLS address")?;
+            println!("listening on https://{tls_address} (self-signed certificate: tell clients not to verify it)");
+        }
         println!("point clients at it with AWS_ENDPOINT_URL=http://{address} (any credentials, region us-east-1)");
         let state = ApiState { world, auth: AuthMode::AcceptAnySignature, log_requests: args.log_requests };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
             println!("stopping");
         };
-        api::serve(listener, state, shutdown).await?;
+        api::serve(listener, tls, state, shutdown).await?;
         Ok(())
     })
 }

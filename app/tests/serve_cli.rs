@@ -15,7 +15,7 @@ impl Drop for Server {
 
 fn start(port: &str) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kinescope"))
-        .args(["serve", "--port", port])
+        .args(["serve", "--port", port, "--tls-port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

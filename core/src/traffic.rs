@@ -17,6 +17,8 @@ pub struct TrafficEntry {
     pub at_ms: i64,
     /// The client's address.
     pub client: String,
+    /// HTTP version the call came over (`HTTP/1.1`, `HTTP/2.0`).
+    pub http_version: String,
     /// Operation name (or what the client sent, if it was not one).
     pub operation: String,
     /// Stream concerned, if the request named one.

@@ -20,7 +20,7 @@ def _binary():
 def endpoint():
     """A running server on a free port; yields its http:// address."""
     process = subprocess.Popen(
-        [_binary(), "serve", "--port", "0"],
+        [_binary(), "serve", "--port", "0", "--tls-port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

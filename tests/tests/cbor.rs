@@ -31,7 +31,7 @@ async fn server() -> u16 {
         auth: AuthMode::AcceptAnySignature,
         log_requests: false,
     };
-    tokio::spawn(api::serve(listener, state, std::future::pending()));
+    tokio::spawn(api::serve(listener, None, state, std::future::pending()));
     port
 }
 

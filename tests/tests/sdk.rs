@@ -30,7 +30,7 @@ async fn server(speed: f64) -> Client {
         auth: AuthMode::AcceptAnySignature,
         log_requests: false,
     };
-    tokio::spawn(api::serve(listener, state, std::future::pending()));
+    tokio::spawn(api::serve(listener, None, state, std::future::pending()));
     let config = Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -46,6 +46,61 @@ async fn server(speed: f64) -> Client {
         .retry_config(RetryConfig::disabled())
         .build();
     Client::from_conf(config)
+}
+
+/// Starts a server with its HTTPS listener and returns a client that trusts its certificate; over
+/// TLS the client negotiates HTTP/2 (ALPN h2), as the Java and Rust SDKs do against AWS.
+async fn tls_server() -> (Client, std::sync::Arc<SharedWorld>) {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let settings = Settings {
+        start_epoch_ms: now,
+        ..Settings::default()
+    };
+    let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
+    let listener = api::bind("127.0.0.1", 0).await.unwrap();
+    let tls_listener = api::bind_tls("127.0.0.1", 0).unwrap();
+    let port = tls_listener.local_addr().unwrap().port();
+    let trust =
+        TrustStore::empty().with_pem_certificate(tls_listener.certificate_pem.clone().into_bytes());
+    let state = ApiState {
+        world: world.clone(),
+        auth: AuthMode::AcceptAnySignature,
+        log_requests: false,
+    };
+    tokio::spawn(api::serve(
+        listener,
+        Some(tls_listener),
+        state,
+        std::future::pending(),
+    ));
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(
+            TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .unwrap(),
+        )
+        .build_https();
+    let config = Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(format!("https://localhost:{port}"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        ))
+        .http_client(http)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    (Client::from_conf(config), world)
 }
 
 fn code<E: ProvideErrorMetadata, R>(error: SdkError<E, R>) -> String {
@@ -597,10 +652,7 @@ async fn consumers_and_subscribe_to_shard() {
         )
         .send()
         .await;
-    assert_eq!(
-        code(again.expect_err("refused")),
-        "ResourceInUseException"
-    );
+    assert_eq!(code(again.expect_err("refused")), "ResourceInUseException");
     client
         .deregister_stream_consumer()
         .consumer_arn(&consumer)
@@ -780,4 +832,55 @@ async fn iterators_and_tokens_expire_on_the_virtual_clock() {
         .await
         .unwrap_err();
     assert_eq!(code(expired), "ExpiredNextTokenException");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_http2_serves_subscribe_to_shard() {
+    let (client, world) = tls_server().await;
+    let arn = create(&client, "secure", 1).await;
+    let consumer = client
+        .register_stream_consumer()
+        .stream_arn(&arn)
+        .consumer_name("h2")
+        .send()
+        .await
+        .unwrap()
+        .consumer()
+        .unwrap()
+        .consumer_arn()
+        .to_owned();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client
+        .put_record()
+        .stream_name("secure")
+        .partition_key("k")
+        .data(Blob::new("over h2"))
+        .send()
+        .await
+        .unwrap();
+    let mut output = client
+        .subscribe_to_shard()
+        .consumer_arn(&consumer)
+        .shard_id("shardId-000000000000")
+        .starting_position(
+            StartingPosition::builder()
+                .r#type(ShardIteratorType::TrimHorizon)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(10), output.event_stream.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let SubscribeToShardEventStream::SubscribeToShardEvent(e) = event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(e.records()[0].data().as_ref(), b"over h2");
+    let versions: Vec<String> =
+        world.read(|w| w.traffic().iter().map(|t| t.http_version.clone()).collect());
+    assert!(versions.iter().all(|v| v == "HTTP/2.0"), "{versions:?}");
 }

@@ -84,31 +84,25 @@ pub async fn handle(
             code: "SerializationException".into(),
             message: format!("Request body exceeds the limit of {MAX_BODY_BYTES} bytes"),
         };
-        return finish(
-            &state,
+        let call = Call {
             client,
-            &operation_text,
-            None,
-            Err(error),
-            format,
-            &id,
-            started,
-            0,
-        );
+            version: parts.version,
+            operation: &operation_text,
+            stream: None,
+            request_bytes: 0,
+        };
+        return finish(&state, call, Err(error), format, &id, started);
     };
     let stream = protocol::stream_hint(format, &body);
     let result = answer(&state, headers, parts.uri.query(), format, &body).await;
-    finish(
-        &state,
+    let call = Call {
         client,
-        &operation_text,
+        version: parts.version,
+        operation: &operation_text,
         stream,
-        result,
-        format,
-        &id,
-        started,
-        body.len(),
-    )
+        request_bytes: body.len(),
+    };
+    finish(&state, call, result, format, &id, started)
 }
 
 async fn answer(
@@ -142,18 +136,30 @@ fn encode_output(format: Format, output: &CommandOutput) -> Vec<u8> {
     protocol::encode(format, output)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Who called what, for the traffic log.
+struct Call<'a> {
+    client: SocketAddr,
+    version: axum::http::Version,
+    operation: &'a str,
+    stream: Option<String>,
+    request_bytes: usize,
+}
+
 fn finish(
     state: &ApiState,
-    client: SocketAddr,
-    operation: &str,
-    stream: Option<String>,
+    call: Call<'_>,
     result: Result<Answer, WireError>,
     format: Format,
     id: &str,
     started: Instant,
-    request_bytes: usize,
 ) -> Response {
+    let Call {
+        client,
+        version,
+        operation,
+        stream,
+        request_bytes,
+    } = call;
     let (response, status, error, response_bytes) = match result {
         Ok(Answer::Body(bytes)) => {
             let len = bytes.len();
@@ -192,6 +198,7 @@ fn finish(
     let entry = TrafficEntry {
         at_ms: 0,
         client: client.to_string(),
+        http_version: format!("{version:?}"),
         operation: if operation.is_empty() {
             "(none)".into()
         } else {

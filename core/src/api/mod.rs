@@ -7,5 +7,7 @@ pub mod handler;
 pub mod protocol;
 pub mod server;
 pub mod subscribe;
+pub mod tls;
 
 pub use server::{ApiState, AuthMode, ServeError, bind, router, serve};
+pub use tls::{TlsListener, bind_tls};

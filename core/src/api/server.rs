@@ -4,6 +4,7 @@
 use super::auth;
 use super::handler::handle;
 use super::protocol::WireError;
+use super::tls::{TlsListener, serve_tls};
 use crate::live::SharedWorld;
 use axum::Router;
 use axum::http::HeaderMap;
@@ -91,9 +92,11 @@ pub fn router(state: ApiState) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
-/// Serves the API on `listener` until `shutdown` resolves, moving time forward in the background.
+/// Serves the API on `listener` (and over TLS on `tls`, if given) until `shutdown` resolves, moving
+/// time forward in the background.
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<TlsListener>,
     state: ApiState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -106,10 +109,17 @@ pub async fn serve(
             world.tick();
         }
     });
+    let handle = axum_server::Handle::new();
+    let tls_server =
+        tls.map(|tls| tokio::spawn(serve_tls(tls, router(state.clone()), handle.clone())));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    handle.graceful_shutdown(Some(Duration::from_secs(1)));
+    if let Some(server) = tls_server {
+        let _ = server.await;
+    }
     ticker.abort();
     result.map_err(ServeError::Io)
 }

@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// How streams enforce their limits: faithful, unthrottled, or fault:PROBABILITY.
     #[arg(long, default_value = "faithful", value_parser = parse_throttle)]
     throttle: ThrottleMode,
+    /// Verify SigV4 signatures against these credentials (ACCESS_KEY:SECRET) instead of accepting
+    /// any well-formed signature.
+    #[arg(long, value_parser = parse_auth)]
+    auth: Option<api::Credentials>,
     /// Print one line per API call.
     #[arg(long)]
     log_requests: bool,
@@ -45,6 +49,16 @@ fn parse_speed(text: &str) -> Result<Speed, String> {
         None => Err(format!(
             "{text:?} is not a positive factor such as 1, 10 or 60"
         )),
+    }
+}
+
+fn parse_auth(text: &str) -> Result<api::Credentials, String> {
+    match text.split_once(':') {
+        Some((key, secret)) if !key.is_empty() && !secret.is_empty() => Ok(api::Credentials {
+            access_key: key.into(),
+            secret: secret.into(),
+        }),
+        _ => Err("give the credentials as ACCESS_KEY:SECRET".into()),
     }
 }
 
@@ -78,7 +92,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
             println!("listening on https://{tls_address} (self-signed certificate: tell clients not to verify it)");
         }
         println!("point clients at it with AWS_ENDPOINT_URL=http://{address} (any credentials, region us-east-1)");
-        let state = ApiState { world, auth: AuthMode::AcceptAnySignature, log_requests: args.log_requests };
+        let auth = args.auth.map_or(AuthMode::AcceptAnySignature, AuthMode::Verify);
+        let state = ApiState { world, auth, log_requests: args.log_requests };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
             println!("stopping");

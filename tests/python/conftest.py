@@ -16,18 +16,23 @@ def _binary():
     return path
 
 
-@pytest.fixture(scope="session")
-def endpoint():
-    """A running server on a free port; yields its http:// address."""
+def start_server(*extra):
+    """Starts `kinescope serve` on free ports; returns the process and its http:// address."""
     process = subprocess.Popen(
-        [_binary(), "serve", "--port", "0", "--tls-port", "0"],
+        [_binary(), "serve", "--port", "0", "--tls-port", "0", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     first_line = process.stdout.readline().strip()
     assert first_line.startswith("listening on http://"), first_line
-    address = first_line.removeprefix("listening on ")
+    return process, first_line.removeprefix("listening on ")
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    """A running server on a free port; yields its http:// address."""
+    process, address = start_server()
     yield address
     process.terminate()
     process.wait(timeout=10)

@@ -14,6 +14,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Starts a server at `speed` and returns a client for it (the server lives as long as the runtime).
 async fn server(speed: f64) -> Client {
+    server_with(speed, AuthMode::AcceptAnySignature, "secret").await
+}
+
+/// Starts a server with `auth`; the client signs with secret `secret` for key AKIDEXAMPLE.
+async fn server_with(speed: f64, auth: AuthMode, secret: &str) -> Client {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -27,7 +32,7 @@ async fn server(speed: f64) -> Client {
     let port = listener.local_addr().unwrap().port();
     let state = ApiState {
         world,
-        auth: AuthMode::AcceptAnySignature,
+        auth,
         log_requests: false,
     };
     tokio::spawn(api::serve(listener, None, state, std::future::pending()));
@@ -35,13 +40,7 @@ async fn server(speed: f64) -> Client {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(format!("http://127.0.0.1:{port}"))
-        .credentials_provider(Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
+        .credentials_provider(Credentials::new("AKIDEXAMPLE", secret, None, None, "test"))
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .retry_config(RetryConfig::disabled())
         .build();
@@ -883,4 +882,28 @@ async fn https_with_http2_serves_subscribe_to_shard() {
     let versions: Vec<String> =
         world.read(|w| w.traffic().iter().map(|t| t.http_version.clone()).collect());
     assert!(versions.iter().all(|v| v == "HTTP/2.0"), "{versions:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatures_are_verified_when_auth_is_on() {
+    let auth = || {
+        AuthMode::Verify(api::Credentials {
+            access_key: "AKIDEXAMPLE".into(),
+            secret: "right".into(),
+        })
+    };
+    let good = server_with(1.0, auth(), "right").await;
+    create(&good, "signed", 1).await;
+    good.put_record()
+        .stream_name("signed")
+        .partition_key("k")
+        .data(Blob::new("x"))
+        .send()
+        .await
+        .unwrap();
+    let bad = server_with(1.0, auth(), "wrong").await;
+    assert_eq!(
+        code(bad.list_streams().send().await.unwrap_err()),
+        "InvalidSignatureException"
+    );
 }

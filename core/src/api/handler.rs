@@ -7,6 +7,7 @@ use crate::command::{Command, CommandOutput};
 use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
 use std::net::SocketAddr;
@@ -94,7 +95,7 @@ pub async fn handle(
         return finish(&state, call, Err(error), format, &id, started);
     };
     let stream = protocol::stream_hint(format, &body);
-    let result = answer(&state, headers, parts.uri.query(), format, &body).await;
+    let result = answer(&state, &parts, format, &body).await;
     let call = Call {
         client,
         version: parts.version,
@@ -107,12 +108,12 @@ pub async fn handle(
 
 async fn answer(
     state: &ApiState,
-    headers: &HeaderMap,
-    query: Option<&str>,
+    parts: &Parts,
     format: Format,
     body: &[u8],
 ) -> Result<Answer, WireError> {
-    state.auth.check(headers, query)?;
+    state.auth.check(parts, body)?;
+    let headers = &parts.headers;
     let operation = protocol::operation_of(header(headers, "x-amz-target"))?;
     let command = protocol::decode(operation, format, body)?;
     if let Command::SubscribeToShard(input) = command {

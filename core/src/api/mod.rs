@@ -6,8 +6,10 @@ pub mod eventstream;
 pub mod handler;
 pub mod protocol;
 pub mod server;
+pub mod sigv4;
 pub mod subscribe;
 pub mod tls;
 
 pub use server::{ApiState, AuthMode, ServeError, bind, router, serve};
+pub use sigv4::Credentials;
 pub use tls::{TlsListener, bind_tls};

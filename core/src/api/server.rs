@@ -4,10 +4,11 @@
 use super::auth;
 use super::handler::handle;
 use super::protocol::WireError;
+use super::sigv4::{self, Credentials, SignedRequest};
 use super::tls::{TlsListener, serve_tls};
 use crate::live::SharedWorld;
 use axum::Router;
-use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,17 +25,33 @@ pub enum AuthMode {
     /// Any well-formed SigV4 header is accepted.
     #[default]
     AcceptAnySignature,
+    /// Signatures are verified against these credentials (`--auth KEY:SECRET`).
+    Verify(Credentials),
 }
 
 impl AuthMode {
-    pub(crate) fn check(&self, headers: &HeaderMap, query: Option<&str>) -> Result<(), WireError> {
+    pub(crate) fn check(&self, parts: &Parts, body: &[u8]) -> Result<(), WireError> {
+        let headers = &parts.headers;
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let query = parts.uri.query();
+        auth::check_signature_present(
+            text("authorization"),
+            text("x-amz-date").or(text("date")),
+            query,
+        )?;
         match self {
-            AuthMode::AcceptAnySignature => auth::check_signature_present(
-                text("authorization"),
-                text("x-amz-date").or(text("date")),
-                query,
-            ),
+            AuthMode::AcceptAnySignature => Ok(()),
+            AuthMode::Verify(credentials) => {
+                let request = SignedRequest {
+                    method: parts.method.as_str(),
+                    path: parts.uri.path(),
+                    query,
+                    headers,
+                    authority: parts.uri.authority().map(|a| a.as_str()),
+                    body,
+                };
+                sigv4::verify(&request, credentials)
+            }
         }
     }
 }

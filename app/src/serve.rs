@@ -70,7 +70,9 @@ fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
 
 /// Runs the server until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread: every command serialises on the world's lock anyway, and on a 2-core machine a
+    // single-threaded runtime answers ~40% more requests than a work-stealing one (see README).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;

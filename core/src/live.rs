@@ -4,6 +4,7 @@
 
 use crate::clock::{Driver, Speed};
 use crate::error::KinesisResult;
+use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use crate::world::{Operation, World};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -73,6 +74,12 @@ impl SharedWorld {
         let result = live.world.apply(command);
         live.world.push_subscriptions();
         result
+    }
+
+    /// Logs an API call; cheaper than a command round-trip since it moves no time and wakes nobody.
+    pub fn record_traffic(&self, entry: TrafficEntry) {
+        let mut live = self.lock();
+        let _ = live.world.apply(RecordTrafficInput(entry));
     }
 
     /// Brings the world up to now (a background ticker calls this so time passes between calls).

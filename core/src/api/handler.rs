@@ -4,7 +4,7 @@
 use super::protocol::{self, Format, WireError};
 use super::server::ApiState;
 use crate::command::{Command, CommandOutput};
-use crate::traffic::{RecordTrafficInput, TrafficEntry};
+use crate::traffic::TrafficEntry;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
@@ -226,6 +226,6 @@ fn finish(
             entry.response_bytes
         );
     }
-    let _ = state.world.apply_quietly(RecordTrafficInput(entry));
+    state.world.record_traffic(entry);
     response
 }

@@ -11,6 +11,7 @@ pub mod events;
 pub mod live;
 pub mod metrics;
 pub mod settings;
+pub mod sim;
 pub mod streams;
 pub mod time;
 pub mod traffic;

@@ -1,0 +1,193 @@
+//! Partition keys a simulated producer uses: uniform over N keys, Zipf(s), one hot key taking a share
+//! of traffic, random UUIDs, or explicit hash keys (spread evenly, or pinned to one point so every
+//! record hits one shard).
+
+use rand::Rng;
+use rand_distr::{Distribution, Zipf};
+use serde::{Deserialize, Serialize};
+
+/// How records are keyed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum KeyDistribution {
+    /// Uniform over `keys` distinct keys.
+    Uniform { keys: u64 },
+    /// Zipf over `keys` keys with exponent `s` (a few keys get most of the traffic).
+    Zipf { keys: u64, s: f64 },
+    /// One key takes `hot_percent` % of records; the rest spread uniformly over `keys` keys.
+    HotKey { keys: u64, hot_percent: f64 },
+    /// A fresh random UUID per record.
+    RandomUuid,
+    /// Random explicit hash keys over the whole space (the partition key is then a label).
+    ExplicitHashKeys,
+    /// Every record carries this explicit hash key (decimal), so it lands in one shard.
+    Pinned { explicit_hash_key: String },
+}
+
+/// A key chosen for one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChosenKey {
+    /// The partition key.
+    pub partition_key: String,
+    /// The explicit hash key, if the distribution sets one.
+    pub explicit_hash_key: Option<String>,
+}
+
+impl ChosenKey {
+    fn plain(partition_key: String) -> Self {
+        Self {
+            partition_key,
+            explicit_hash_key: None,
+        }
+    }
+}
+
+impl KeyDistribution {
+    /// Draws the key of one record.
+    pub fn sample(&self, rng: &mut impl Rng) -> ChosenKey {
+        match self {
+            KeyDistribution::Uniform { keys } => {
+                ChosenKey::plain(format!("key-{}", rng.random_range(0..(*keys).max(1))))
+            }
+            KeyDistribution::Zipf { keys, s } => {
+                let rank = Zipf::new((*keys).max(1) as f64, *s).map_or(1.0, |z| z.sample(rng));
+                ChosenKey::plain(format!("key-{}", rank as u64 - 1))
+            }
+            KeyDistribution::HotKey { keys, hot_percent } => {
+                if rng.random_range(0.0..100.0) < *hot_percent {
+                    ChosenKey::plain("hot-key".into())
+                } else {
+                    ChosenKey::plain(format!("key-{}", rng.random_range(0..(*keys).max(1))))
+                }
+            }
+            KeyDistribution::RandomUuid => {
+                let bits: u128 = rng.random();
+                let hex = format!("{bits:032x}");
+                ChosenKey::plain(format!(
+                    "{}-{}-4{}-{}-{}",
+                    &hex[..8],
+                    &hex[8..12],
+                    &hex[13..16],
+                    &hex[16..20],
+                    &hex[20..]
+                ))
+            }
+            KeyDistribution::ExplicitHashKeys => {
+                let hash: u128 = rng.random();
+                ChosenKey {
+                    partition_key: "explicit".into(),
+                    explicit_hash_key: Some(hash.to_string()),
+                }
+            }
+            KeyDistribution::Pinned { explicit_hash_key } => ChosenKey {
+                partition_key: "pinned".into(),
+                explicit_hash_key: Some(explicit_hash_key.clone()),
+            },
+        }
+    }
+
+    /// Checks the values a scenario gave.
+    pub fn validate(&self) -> Result<(), String> {
+        let keys_ok = |keys: u64| {
+            if keys >= 1 {
+                Ok(())
+            } else {
+                Err(format!("keys = {keys} must be ≥ 1"))
+            }
+        };
+        match self {
+            KeyDistribution::Uniform { keys } => keys_ok(*keys),
+            KeyDistribution::Zipf { keys, s } => {
+                keys_ok(*keys)?;
+                if s.is_finite() && *s > 0.0 { Ok(()) } else { Err(format!("s = {s} must be > 0")) }
+            }
+            KeyDistribution::HotKey { keys, hot_percent } => {
+                keys_ok(*keys)?;
+                if (0.0..=100.0).contains(hot_percent) { Ok(()) } else { Err(format!("hot_percent = {hot_percent} must be between 0 and 100")) }
+            }
+            KeyDistribution::RandomUuid | KeyDistribution::ExplicitHashKeys => Ok(()),
+            KeyDistribution::Pinned { explicit_hash_key } => crate::streams::hashkey::parse_hash_key(explicit_hash_key)
+                .map(|_| ())
+                .ok_or_else(|| format!("explicit_hash_key = {explicit_hash_key:?} must be a decimal number in [0, 2^128-1]")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use std::collections::BTreeMap;
+
+    fn counts(dist: &KeyDistribution, n: usize) -> BTreeMap<String, usize> {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut out = BTreeMap::new();
+        for _ in 0..n {
+            *out.entry(dist.sample(&mut rng).partition_key).or_default() += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn a_hot_key_takes_its_share() {
+        let c = counts(
+            &KeyDistribution::HotKey {
+                keys: 100,
+                hot_percent: 60.0,
+            },
+            10_000,
+        );
+        let hot = c["hot-key"];
+        assert!((5_700..6_300).contains(&hot), "{hot}");
+    }
+
+    #[test]
+    fn zipf_favours_the_first_keys_and_uniform_spreads() {
+        let z = counts(
+            &KeyDistribution::Zipf {
+                keys: 1_000,
+                s: 1.2,
+            },
+            10_000,
+        );
+        assert!(z["key-0"] > 1_000, "{}", z["key-0"]);
+        let u = counts(&KeyDistribution::Uniform { keys: 10 }, 10_000);
+        assert_eq!(u.len(), 10);
+        assert!(u.values().all(|&n| (800..1_200).contains(&n)));
+    }
+
+    #[test]
+    fn pinned_keys_carry_their_hash_and_uuids_differ() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let pinned = KeyDistribution::Pinned {
+            explicit_hash_key: "42".into(),
+        };
+        assert_eq!(
+            pinned.sample(&mut rng).explicit_hash_key.as_deref(),
+            Some("42")
+        );
+        let a = KeyDistribution::RandomUuid.sample(&mut rng).partition_key;
+        assert_eq!(a.len(), 36);
+        assert_ne!(
+            a,
+            KeyDistribution::RandomUuid.sample(&mut rng).partition_key
+        );
+        assert!(
+            KeyDistribution::Pinned {
+                explicit_hash_key: "-1".into()
+            }
+            .validate()
+            .is_err()
+        );
+        assert_eq!(
+            KeyDistribution::HotKey {
+                keys: 5,
+                hot_percent: 120.0
+            }
+            .validate()
+            .unwrap_err(),
+            "hot_percent = 120 must be between 0 and 100"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Record payloads with realistic fields: clickstream JSON, IoT telemetry JSON, log lines and
+//! metrics CSV. Each carries the producer's name and a sequence number, so consumers can tell a
+//! duplicate from a new record, and is padded up to the drawn size (never cut, so JSON stays JSON).
+
+use crate::time::Timestamp;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// What a producer's records contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadKind {
+    /// Web clickstream events as JSON.
+    #[default]
+    Clickstream,
+    /// Sensor readings as JSON.
+    IotTelemetry,
+    /// Application log lines.
+    LogLines,
+    /// `timestamp,host,metric,value` CSV lines.
+    MetricsCsv,
+}
+
+const PAGES: [&str; 6] = [
+    "/",
+    "/search",
+    "/product/42",
+    "/cart",
+    "/checkout",
+    "/account",
+];
+const ACTIONS: [&str; 4] = ["view", "click", "add_to_cart", "purchase"];
+const DEVICES: [&str; 3] = ["mobile", "desktop", "tablet"];
+const LEVELS: [&str; 4] = ["INFO", "INFO", "WARN", "ERROR"];
+const METRICS: [&str; 3] = ["cpu_percent", "memory_mb", "latency_ms"];
+
+fn pick<'a>(rng: &mut impl Rng, items: &[&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+/// Makes one payload of about `target_bytes` (at least its natural size).
+pub fn generate(
+    kind: PayloadKind,
+    rng: &mut impl Rng,
+    producer: &str,
+    seq: u64,
+    now_ms: i64,
+    target_bytes: u64,
+) -> Vec<u8> {
+    let ts = Timestamp(now_ms).iso8601();
+    let id = format!("{producer}-{seq}");
+    let (mut text, json) = match kind {
+        PayloadKind::Clickstream => (
+            format!(
+                r#"{{"event_id":"{id}","user_id":"user-{}","session_id":"s-{:08x}","page":"{}","action":"{}","device":"{}","ts":"{ts}""#,
+                rng.random_range(0..10_000),
+                rng.random::<u32>(),
+                pick(rng, &PAGES),
+                pick(rng, &ACTIONS),
+                pick(rng, &DEVICES)
+            ),
+            true,
+        ),
+        PayloadKind::IotTelemetry => (
+            format!(
+                r#"{{"reading_id":"{id}","device_id":"sensor-{:03}","temperature_c":{:.2},"humidity_percent":{:.1},"battery_percent":{},"ts":"{ts}""#,
+                rng.random_range(0..500),
+                rng.random_range(-10.0..40.0),
+                rng.random_range(20.0..90.0),
+                rng.random_range(5..100)
+            ),
+            true,
+        ),
+        PayloadKind::LogLines => (
+            format!(
+                "{ts} {} [checkout-service] request_id={id} GET {} {} {}ms",
+                pick(rng, &LEVELS),
+                pick(rng, &PAGES),
+                [200, 200, 200, 404, 500][rng.random_range(0..5)],
+                rng.random_range(1..900)
+            ),
+            false,
+        ),
+        PayloadKind::MetricsCsv => (
+            format!(
+                "{ts},host-{:02},{},{:.3},{id}",
+                rng.random_range(0..20),
+                pick(rng, &METRICS),
+                rng.random_range(0.0..100.0)
+            ),
+            false,
+        ),
+    };
+    let closing = if json { 1 } else { 0 };
+    let natural = text.len() + closing;
+    if (natural as u64) < target_bytes {
+        let pad = target_bytes as usize - natural;
+        if json {
+            // `,"pad":""` costs 9 bytes; below that, spaces (valid JSON whitespace) do.
+            if pad >= 9 {
+                text.push_str(&format!(r#","pad":"{}""#, "x".repeat(pad - 9)));
+            } else {
+                text.push_str(&" ".repeat(pad));
+            }
+        } else {
+            text.push_str(&" ".repeat(pad));
+        }
+    }
+    if json {
+        text.push('}');
+    }
+    text.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn json_payloads_parse_carry_their_id_and_hit_the_size() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        for kind in [PayloadKind::Clickstream, PayloadKind::IotTelemetry] {
+            for target in [1, 250, 260, 1_000] {
+                let bytes = generate(kind, &mut rng, "p1", 7, 1_767_225_600_000, target);
+                let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                assert!(value.to_string().contains("p1-7"));
+                assert!(bytes.len() as u64 >= target.min(bytes.len() as u64));
+                if target >= 250 {
+                    assert_eq!(bytes.len() as u64, target, "{kind:?} at {target}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_payloads_look_like_logs_and_csv() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let log =
+            String::from_utf8(generate(PayloadKind::LogLines, &mut rng, "p", 1, 0, 10)).unwrap();
+        assert!(
+            log.starts_with("1970-01-01T00:00:00.000Z ") && log.contains("request_id=p-1"),
+            "{log}"
+        );
+        let csv =
+            String::from_utf8(generate(PayloadKind::MetricsCsv, &mut rng, "p", 2, 0, 200)).unwrap();
+        assert_eq!(csv.len(), 200);
+        assert_eq!(csv.trim_end().split(',').count(), 5);
+    }
+}

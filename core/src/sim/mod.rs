@@ -3,5 +3,6 @@
 
 pub mod keys;
 pub mod payload;
+pub mod producer;
 pub mod rate;
 pub mod size;

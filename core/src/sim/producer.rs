@@ -1,0 +1,467 @@
+//! A simulated producer: records at a scheduled rate, keyed, sized and filled as its spec says, sent
+//! through PutRecord or PutRecords (batch size, linger) on the same command path as every client,
+//! with throttled records retried (exponential backoff with full jitter) or dropped.
+
+use super::keys::{ChosenKey, KeyDistribution};
+use super::payload::{PayloadKind, generate};
+use super::rate::{RateAccumulator, RateSchedule};
+use super::size::SizeDistribution;
+use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
+use crate::world::World;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// Which write API a producer uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ProducerApi {
+    /// One PutRecord per record.
+    PutRecord,
+    /// PutRecords batches of up to `batch_size` (1–500), sent when full or after `linger_ms`.
+    PutRecords { batch_size: usize, linger_ms: i64 },
+}
+
+impl Default for ProducerApi {
+    fn default() -> Self {
+        ProducerApi::PutRecords {
+            batch_size: 500,
+            linger_ms: 100,
+        }
+    }
+}
+
+/// What happens to a throttled record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RetryPolicy {
+    /// It is dropped.
+    #[default]
+    None,
+    /// Retried after a random wait in [0, min(max_ms, base_ms × 2^attempt)], at most `max_attempts`
+    /// sends in all.
+    ExponentialBackoff {
+        base_ms: i64,
+        max_ms: i64,
+        max_attempts: u32,
+    },
+}
+
+/// A producer as a scenario declares it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerSpec {
+    /// Name, unique in the scenario.
+    pub name: String,
+    /// Stream written to.
+    pub stream: String,
+    /// Records per second over time.
+    pub rate: RateSchedule,
+    /// Multiplicative jitter on the rate, 0–1 (0.1 = ±10%).
+    #[serde(default)]
+    pub jitter: f64,
+    /// Data sizes.
+    #[serde(default = "default_size")]
+    pub size: SizeDistribution,
+    /// What records contain.
+    #[serde(default)]
+    pub payload: PayloadKind,
+    /// Partition keys.
+    pub keys: KeyDistribution,
+    /// Write API.
+    #[serde(default)]
+    pub api: ProducerApi,
+    /// Retries of throttled records.
+    #[serde(default)]
+    pub retry: RetryPolicy,
+}
+
+fn default_size() -> SizeDistribution {
+    SizeDistribution::Fixed { bytes: 100 }
+}
+
+impl ProducerSpec {
+    /// Checks every value; the error names the producer, the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        let prefix = |e: String| format!("producer {:?}: {e}", self.name);
+        self.rate
+            .validate()
+            .map_err(|e| prefix(format!("rate.{e}")))?;
+        self.size
+            .validate()
+            .map_err(|e| prefix(format!("size.{e}")))?;
+        self.keys
+            .validate()
+            .map_err(|e| prefix(format!("keys.{e}")))?;
+        if !(0.0..=1.0).contains(&self.jitter) {
+            return Err(prefix(format!(
+                "jitter = {} must be between 0 and 1",
+                self.jitter
+            )));
+        }
+        if let ProducerApi::PutRecords {
+            batch_size,
+            linger_ms,
+        } = self.api
+        {
+            if !(1..=500).contains(&batch_size) {
+                return Err(prefix(format!(
+                    "api.batch_size = {batch_size} must be between 1 and 500"
+                )));
+            }
+            if linger_ms < 0 {
+                return Err(prefix(format!("api.linger_ms = {linger_ms} must be ≥ 0")));
+            }
+        }
+        if let RetryPolicy::ExponentialBackoff {
+            base_ms,
+            max_ms,
+            max_attempts,
+        } = self.retry
+            && (base_ms <= 0 || max_ms < base_ms || max_attempts == 0)
+        {
+            return Err(prefix(format!(
+                "retry: base_ms = {base_ms} must be > 0, max_ms = {max_ms} ≥ base_ms, max_attempts = {max_attempts} ≥ 1"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A producer's counters, as `kinescope run` reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct ProducerStats {
+    /// Records made (first sends).
+    pub records_sent: u64,
+    /// Records the stream accepted.
+    pub records_acknowledged: u64,
+    /// Sends refused with ProvisionedThroughputExceededException.
+    pub records_throttled: u64,
+    /// Sends that were retries.
+    pub retries: u64,
+    /// Records given up on.
+    pub dropped: u64,
+}
+
+#[derive(Debug, Clone)]
+struct OutgoingRecord {
+    key: ChosenKey,
+    data: Vec<u8>,
+    attempts: u32,
+}
+
+/// A running producer.
+#[derive(Debug, Clone)]
+pub struct Producer {
+    spec: ProducerSpec,
+    rng: ChaCha8Rng,
+    started_ms: i64,
+    accumulator: RateAccumulator,
+    next_seq: u64,
+    batch: Vec<OutgoingRecord>,
+    batch_started_ms: i64,
+    retry_queue: VecDeque<(i64, OutgoingRecord)>,
+    stats: ProducerStats,
+    /// While paused, nothing new is made (queued retries still go out).
+    pub paused: bool,
+}
+
+impl Producer {
+    /// Starts `spec` at virtual time `now_ms` with its own seeded generator.
+    pub fn new(spec: ProducerSpec, seed: u64, now_ms: i64) -> Self {
+        Self {
+            spec,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            started_ms: now_ms,
+            accumulator: RateAccumulator::default(),
+            next_seq: 0,
+            batch: Vec::new(),
+            batch_started_ms: now_ms,
+            retry_queue: VecDeque::new(),
+            stats: ProducerStats::default(),
+            paused: false,
+        }
+    }
+
+    /// The spec it runs.
+    pub fn spec(&self) -> &ProducerSpec {
+        &self.spec
+    }
+
+    /// Replaces the rate schedule (a timeline event or a slider), keeping everything else.
+    pub fn set_rate(&mut self, rate: RateSchedule) {
+        self.spec.rate = rate;
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> ProducerStats {
+        self.stats
+    }
+
+    /// Makes the records due for the last `dt_ms` and sends what is ready, at the world's now.
+    pub fn tick(&mut self, world: &mut World, dt_ms: i64) {
+        let now = world.now_ms();
+        if !self.paused {
+            let rate = self.spec.rate.rate_at(now - self.started_ms);
+            let due = self
+                .accumulator
+                .due(rate, dt_ms, self.spec.jitter, &mut self.rng);
+            for _ in 0..due {
+                let record = self.make_record(now);
+                self.stats.records_sent += 1;
+                if self.batch.is_empty() {
+                    self.batch_started_ms = now;
+                }
+                self.batch.push(record);
+            }
+        }
+        while self.retry_queue.front().is_some_and(|(due, _)| *due <= now) {
+            let (_, record) = self.retry_queue.pop_front().expect("checked");
+            self.stats.retries += 1;
+            self.batch.push(record);
+        }
+        match self.spec.api.clone() {
+            ProducerApi::PutRecord => {
+                for record in std::mem::take(&mut self.batch) {
+                    self.send_one(world, record);
+                }
+            }
+            ProducerApi::PutRecords {
+                batch_size,
+                linger_ms,
+            } => {
+                let lingered = now - self.batch_started_ms >= linger_ms;
+                while self.batch.len() >= batch_size || (lingered && !self.batch.is_empty()) {
+                    let take = self.batch.len().min(batch_size);
+                    let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
+                    self.send_batch(world, chunk);
+                }
+            }
+        }
+    }
+
+    fn make_record(&mut self, now: i64) -> OutgoingRecord {
+        let key = self.spec.keys.sample(&mut self.rng);
+        let size = self.spec.size.sample(&mut self.rng);
+        let data = generate(
+            self.spec.payload,
+            &mut self.rng,
+            &self.spec.name,
+            self.next_seq,
+            now,
+            size,
+        );
+        self.next_seq += 1;
+        OutgoingRecord {
+            key,
+            data,
+            attempts: 0,
+        }
+    }
+
+    fn send_one(&mut self, world: &mut World, mut record: OutgoingRecord) {
+        let mut input = PutRecordInput::new(
+            &self.spec.stream,
+            &record.key.partition_key,
+            record.data.clone(),
+        );
+        input.explicit_hash_key = record.key.explicit_hash_key.clone();
+        record.attempts += 1;
+        match world.apply(input) {
+            Ok(_) => self.stats.records_acknowledged += 1,
+            Err(error) => self.refused(world.now_ms(), record, error.is_throttling()),
+        }
+    }
+
+    fn send_batch(&mut self, world: &mut World, mut chunk: Vec<OutgoingRecord>) {
+        let entries = chunk
+            .iter()
+            .map(|r| {
+                let mut entry = PutRecordsRequestEntry::new(&r.key.partition_key, r.data.clone());
+                entry.explicit_hash_key = r.key.explicit_hash_key.clone();
+                entry
+            })
+            .collect();
+        for record in &mut chunk {
+            record.attempts += 1;
+        }
+        let now = world.now_ms();
+        match world.apply(PutRecordsInput::new(&self.spec.stream, entries)) {
+            Ok(out) => {
+                for (record, result) in chunk.into_iter().zip(out.records) {
+                    match result.error_code.as_deref() {
+                        None => self.stats.records_acknowledged += 1,
+                        Some(code) => self.refused(
+                            now,
+                            record,
+                            code == "ProvisionedThroughputExceededException",
+                        ),
+                    }
+                }
+            }
+            Err(error) => {
+                let throttled = error.is_throttling();
+                for record in chunk {
+                    self.refused(now, record, throttled);
+                }
+            }
+        }
+    }
+
+    fn refused(&mut self, now: i64, record: OutgoingRecord, throttled: bool) {
+        if throttled {
+            self.stats.records_throttled += 1;
+        }
+        match self.spec.retry {
+            RetryPolicy::ExponentialBackoff {
+                base_ms,
+                max_ms,
+                max_attempts,
+            } if throttled && record.attempts < max_attempts => {
+                let ceiling = base_ms
+                    .saturating_mul(1 << record.attempts.min(30))
+                    .min(max_ms);
+                let wait = self.rng.random_range(0..=ceiling);
+                let due = now + wait;
+                let at = self.retry_queue.partition_point(|(d, _)| *d <= due);
+                self.retry_queue.insert(at, (due, record));
+            }
+            _ => self.stats.dropped += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+    use crate::streams::ops::lifecycle::CreateStreamInput;
+
+    fn world() -> World {
+        let mut world = World::new(Settings::default(), 1);
+        world.apply(CreateStreamInput::provisioned("s", 2)).unwrap();
+        world.step(500);
+        world
+    }
+
+    fn spec(api: ProducerApi, retry: RetryPolicy, per_second: f64) -> ProducerSpec {
+        ProducerSpec {
+            name: "p".into(),
+            stream: "s".into(),
+            rate: RateSchedule::Constant { per_second },
+            jitter: 0.0,
+            size: SizeDistribution::Fixed { bytes: 100 },
+            payload: PayloadKind::Clickstream,
+            keys: KeyDistribution::Pinned {
+                explicit_hash_key: "0".into(),
+            },
+            api,
+            retry,
+        }
+    }
+
+    fn run(mut producer: Producer, world: &mut World, seconds: i64) -> ProducerStats {
+        for _ in 0..seconds * 10 {
+            world.step(100);
+            producer.tick(world, 100);
+        }
+        producer.stats()
+    }
+
+    #[test]
+    fn a_producer_within_the_limit_gets_everything_acknowledged() {
+        let mut world = world();
+        let stats = run(
+            Producer::new(
+                spec(ProducerApi::PutRecord, RetryPolicy::None, 500.0),
+                1,
+                world.now_ms(),
+            ),
+            &mut world,
+            10,
+        );
+        assert_eq!(stats.records_sent, 5_000);
+        assert_eq!(stats.records_acknowledged, 5_000);
+        assert_eq!(stats.records_throttled + stats.dropped + stats.retries, 0);
+    }
+
+    #[test]
+    fn without_retries_the_excess_over_1000_records_per_second_is_dropped() {
+        let mut world = world();
+        let stats = run(
+            Producer::new(
+                spec(ProducerApi::default(), RetryPolicy::None, 1_500.0),
+                1,
+                world.now_ms(),
+            ),
+            &mut world,
+            10,
+        );
+        assert_eq!(stats.records_sent, 15_000);
+        // 1,000 records/s for 10 s, plus the shard's one-second allowance it starts with.
+        assert!(
+            (10_000..=11_000).contains(&stats.records_acknowledged),
+            "{stats:?}"
+        );
+        assert_eq!(stats.dropped, stats.records_throttled);
+        assert_eq!(
+            stats.records_acknowledged + stats.dropped,
+            stats.records_sent
+        );
+    }
+
+    #[test]
+    fn backoff_retries_recover_a_short_burst() {
+        let mut world = world();
+        let retry = RetryPolicy::ExponentialBackoff {
+            base_ms: 100,
+            max_ms: 2_000,
+            max_attempts: 10,
+        };
+        let burst = ProducerSpec {
+            rate: RateSchedule::Bursty {
+                base: 200.0,
+                burst: 2_000.0,
+                every_ms: 10_000,
+                burst_ms: 1_000,
+            },
+            ..spec(ProducerApi::default(), retry, 0.0)
+        };
+        let stats = run(Producer::new(burst, 1, world.now_ms()), &mut world, 10);
+        assert!(
+            stats.records_throttled > 0 && stats.retries > 0,
+            "{stats:?}"
+        );
+        assert_eq!(stats.dropped, 0, "{stats:?}");
+        assert_eq!(stats.records_acknowledged, stats.records_sent);
+        let stream = world.stream("s").unwrap();
+        assert_eq!(stream.shards[0].log.len(), stats.records_acknowledged);
+    }
+
+    #[test]
+    fn specs_parse_with_defaults_and_bad_values_are_named() {
+        let spec: ProducerSpec = serde_json::from_str(
+            r#"{"name":"clicks","stream":"s","rate":{"kind":"constant","per_second":10},"keys":{"kind":"uniform","keys":100}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            spec.api,
+            ProducerApi::PutRecords {
+                batch_size: 500,
+                linger_ms: 100
+            }
+        );
+        let bad = ProducerSpec {
+            api: ProducerApi::PutRecords {
+                batch_size: 501,
+                linger_ms: 0,
+            },
+            ..spec
+        };
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            "producer \"clicks\": api.batch_size = 501 must be between 1 and 500"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod payload;
+pub mod polling;
 pub mod producer;
 pub mod rate;
 pub mod size;

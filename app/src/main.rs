@@ -2,10 +2,12 @@
 //! `kinescope serve` serves the Kinesis API; the desktop inspector arrives in a later milestone.
 
 mod demo;
+mod run;
 mod serve;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 /// An emulator and inspector of AWS Kinesis.
 #[derive(Debug, Parser)]
@@ -21,12 +23,18 @@ enum Commands {
     Demo(demo::DemoArgs),
     /// Serve the Kinesis Data Streams API headless until interrupted (Ctrl-C).
     Serve(serve::ServeArgs),
+    /// Run a scenario headless on the virtual clock and report what happened.
+    Run(run::RunArgs),
 }
 
-fn main() -> Result<()> {
+fn main() -> Result<ExitCode> {
     match Cli::parse().command {
-        Some(Commands::Serve(args)) => serve::run(args),
-        Some(Commands::Demo(args)) => demo::run(&args.into(), &mut std::io::stdout()).map(|_| ()),
-        None => demo::run(&demo::DemoOptions::default(), &mut std::io::stdout()).map(|_| ()),
+        Some(Commands::Run(args)) => run::run(args),
+        Some(Commands::Serve(args)) => serve::run(args).map(|_| ExitCode::SUCCESS),
+        Some(Commands::Demo(args)) => {
+            demo::run(&args.into(), &mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
+        }
+        None => demo::run(&demo::DemoOptions::default(), &mut std::io::stdout())
+            .map(|_| ExitCode::SUCCESS),
     }
 }

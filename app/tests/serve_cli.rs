@@ -59,3 +59,41 @@ fn bad_options_are_explained() {
             .contains("is not faithful, unthrottled or fault:PROBABILITY")
     );
 }
+
+#[test]
+fn run_writes_a_report_and_exits_2_on_a_bad_scenario() {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/scenarios/hot-shard.json"
+    );
+    let report = std::env::temp_dir().join(format!("kinescope-report-{}.json", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .args(["run", scenario, "--for", "5", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["scenario"], "hot-shard");
+    assert_eq!(json["virtual_ms"], 5_000);
+    std::fs::remove_file(&report).ok();
+    let bad = std::env::temp_dir().join(format!("kinescope-bad-{}.json", std::process::id()));
+    std::fs::write(
+        &bad,
+        r#"{"name":"x","description":"d","duration_seconds":1,"streams":[],"extra":1}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .arg("run")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `extra`"));
+    std::fs::remove_file(&bad).ok();
+}

@@ -7,4 +7,7 @@ pub mod payload;
 pub mod polling;
 pub mod producer;
 pub mod rate;
+pub mod report;
+pub mod scenario;
+pub mod simulation;
 pub mod size;

@@ -1,0 +1,250 @@
+//! A running scenario: the world plus its producers, consumers and timeline, stepped together on
+//! the virtual clock in 100 ms ticks. Everything goes through the world's commands.
+
+use super::fanout::FanOutConsumer;
+use super::polling::{ConsumerStats, PollingConsumer};
+use super::producer::Producer;
+use super::scenario::{ConsumerSpec, Scenario, ScenarioStreamMode, TimelineAction};
+use crate::settings::Settings;
+use crate::streams::ops::config::IncreaseStreamRetentionPeriodInput;
+use crate::streams::ops::lifecycle::CreateStreamInput;
+use crate::streams::ops::reshard::{MergeShardsInput, SplitShardInput, UpdateShardCountInput};
+use crate::streams::shapes::{ShardId, StreamMode, StreamModeDetailsInput};
+use crate::world::World;
+
+/// Virtual time per simulation tick.
+pub const TICK_MS: i64 = 100;
+
+/// A consumer application of either kind.
+#[derive(Debug, Clone)]
+pub enum ConsumerApp {
+    /// Shared-throughput polling.
+    Polling(PollingConsumer),
+    /// Enhanced fan-out.
+    FanOut(FanOutConsumer),
+}
+
+impl ConsumerApp {
+    /// Its counters.
+    pub fn stats(&self) -> ConsumerStats {
+        match self {
+            ConsumerApp::Polling(c) => c.stats(),
+            ConsumerApp::FanOut(c) => c.stats(),
+        }
+    }
+
+    fn tick(&mut self, world: &mut World) {
+        match self {
+            ConsumerApp::Polling(c) => c.tick(world),
+            ConsumerApp::FanOut(c) => c.tick(world),
+        }
+    }
+
+    fn set_paused(&mut self, paused: bool) {
+        match self {
+            ConsumerApp::Polling(c) => c.paused = paused,
+            ConsumerApp::FanOut(c) => c.paused = paused,
+        }
+    }
+}
+
+/// A scenario in progress.
+#[derive(Debug)]
+pub struct Simulation {
+    scenario: Scenario,
+    world: World,
+    producers: Vec<Producer>,
+    consumers: Vec<(String, &'static str, ConsumerApp)>,
+    started_ms: i64,
+    next_event: usize,
+    /// Timeline events whose command failed, with the reason (reported, not fatal).
+    pub event_errors: Vec<String>,
+}
+
+impl Simulation {
+    /// Creates the scenario's streams (ACTIVE when this returns) and starts its simulators.
+    pub fn new(mut scenario: Scenario, seed: u64) -> Self {
+        scenario
+            .timeline
+            .sort_by(|a, b| a.at_seconds.total_cmp(&b.at_seconds));
+        let settings = Settings {
+            shard_limit: 10_000,
+            ..Settings::default()
+        };
+        let mut world = World::new(settings, seed);
+        for s in &scenario.streams {
+            let input = match s.mode {
+                ScenarioStreamMode::Provisioned => {
+                    CreateStreamInput::provisioned(&s.name, s.shards)
+                }
+                ScenarioStreamMode::OnDemand => CreateStreamInput::on_demand(&s.name),
+            };
+            let _ = world.apply(input);
+        }
+        world.step(world.settings().transition_delay_ms as u64);
+        for s in scenario.streams.iter().filter(|s| s.retention_hours > 24) {
+            let _ = world.apply(IncreaseStreamRetentionPeriodInput {
+                stream_name: Some(s.name.clone()),
+                stream_arn: None,
+                retention_period_hours: Some(i64::from(s.retention_hours)),
+            });
+        }
+        let now = world.now_ms();
+        let producers = scenario
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Producer::new(p.clone(), seed ^ (0x9e37_79b9 + i as u64), now))
+            .collect();
+        let consumers = scenario
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let seed = seed ^ (0x7f4a_7c15 + i as u64);
+                match c {
+                    ConsumerSpec::Polling(s) => (
+                        s.name.clone(),
+                        "polling",
+                        ConsumerApp::Polling(PollingConsumer::new(s.clone(), seed)),
+                    ),
+                    ConsumerSpec::Efo(s) => (
+                        s.name.clone(),
+                        "efo",
+                        ConsumerApp::FanOut(FanOutConsumer::new(s.clone(), seed)),
+                    ),
+                }
+            })
+            .collect();
+        Self {
+            scenario,
+            world,
+            producers,
+            consumers,
+            started_ms: now,
+            next_event: 0,
+            event_errors: Vec::new(),
+        }
+    }
+
+    /// The world being simulated.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Virtual milliseconds since the scenario started.
+    pub fn elapsed_ms(&self) -> i64 {
+        self.world.now_ms() - self.started_ms
+    }
+
+    /// Producers and their state.
+    pub fn producers(&self) -> &[Producer] {
+        &self.producers
+    }
+
+    /// Consumer applications: (name, kind, app).
+    pub fn consumers(&self) -> &[(String, &'static str, ConsumerApp)] {
+        &self.consumers
+    }
+
+    /// Runs for `dt_ms` more virtual milliseconds.
+    pub fn step(&mut self, dt_ms: i64) {
+        let target = self.elapsed_ms() + dt_ms;
+        while self.elapsed_ms() < target {
+            let tick = TICK_MS.min(target - self.elapsed_ms());
+            self.world.step(tick as u64);
+            self.fire_due_events();
+            for producer in &mut self.producers {
+                producer.tick(&mut self.world, tick);
+            }
+            for (_, _, consumer) in &mut self.consumers {
+                consumer.tick(&mut self.world);
+            }
+        }
+    }
+
+    fn fire_due_events(&mut self) {
+        while let Some(event) = self.scenario.timeline.get(self.next_event).cloned() {
+            if (event.at_seconds * 1_000.0) as i64 > self.elapsed_ms() {
+                break;
+            }
+            self.next_event += 1;
+            if let Err(e) = self.fire(&event.action) {
+                self.event_errors
+                    .push(format!("at {} s: {e}", event.at_seconds));
+            }
+        }
+    }
+
+    fn fire(&mut self, action: &TimelineAction) -> Result<(), String> {
+        let shard_of =
+            |text: &str| ShardId::parse(text).ok_or_else(|| format!("{text:?} is not a shard id"));
+        let world = &mut self.world;
+        match action {
+            TimelineAction::SetRate { producer, rate } => {
+                self.producers
+                    .iter_mut()
+                    .filter(|p| &p.spec().name == producer)
+                    .for_each(|p| p.set_rate(rate.clone()));
+                Ok(())
+            }
+            TimelineAction::SplitShard { stream, shard } => {
+                let id = shard_of(shard)?;
+                let range = world
+                    .stream(stream)
+                    .and_then(|s| s.shard(id))
+                    .map(|s| s.range)
+                    .ok_or(format!("no shard {shard} in {stream}"))?;
+                world
+                    .apply(SplitShardInput::new(stream, id, range.midpoint()))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            TimelineAction::MergeShards {
+                stream,
+                shard,
+                adjacent,
+            } => world
+                .apply(MergeShardsInput::new(
+                    stream,
+                    shard_of(shard)?,
+                    shard_of(adjacent)?,
+                ))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            TimelineAction::UpdateShardCount { stream, target } => world
+                .apply(UpdateShardCountInput::new(stream, *target))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            TimelineAction::SetCapacityMode { stream, mode } => {
+                let mode = match mode {
+                    ScenarioStreamMode::Provisioned => StreamMode::Provisioned,
+                    ScenarioStreamMode::OnDemand => StreamMode::OnDemand,
+                };
+                let input = crate::streams::ops::config::UpdateStreamModeInput {
+                    stream_arn: Some(world.stream_arn(stream)),
+                    stream_mode_details: Some(StreamModeDetailsInput::of(mode)),
+                    warm_throughput_mi_bps: None,
+                };
+                world.apply(input).map(|_| ()).map_err(|e| e.to_string())
+            }
+            TimelineAction::Pause { name } | TimelineAction::Resume { name } => {
+                let paused = matches!(action, TimelineAction::Pause { .. });
+                self.producers
+                    .iter_mut()
+                    .filter(|p| &p.spec().name == name)
+                    .for_each(|p| p.paused = paused);
+                self.consumers
+                    .iter_mut()
+                    .filter(|(n, _, _)| n == name)
+                    .for_each(|(_, _, c)| c.set_paused(paused));
+                Ok(())
+            }
+        }
+    }
+}

@@ -57,3 +57,23 @@ fn demo_readers_keep_up_and_nothing_is_throttled_at_the_usual_rate() {
     );
     assert_eq!(json["consumers"][1]["kind"], "efo");
 }
+
+#[test]
+fn the_readme_example_scenario_is_valid_and_runs() {
+    let readme =
+        std::fs::read_to_string(format!("{}/../README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let start = readme
+        .find("A complete scenario:")
+        .expect("README shows an example");
+    let body = &readme[start..];
+    let json_start = body.find("```json").unwrap() + "```json".len();
+    let json_end = json_start + body[json_start..].find("```").unwrap();
+    let scenario = Scenario::from_json(&body[json_start..json_end]).unwrap();
+    let mut simulation = Simulation::new(scenario, 1);
+    simulation.step(40_000);
+    assert!(
+        simulation.event_errors.is_empty(),
+        "{:?}",
+        simulation.event_errors
+    );
+}

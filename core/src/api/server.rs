@@ -91,7 +91,13 @@ pub enum ServeError {
 pub async fn bind(host: &str, port: u16) -> Result<TcpListener, ServeError> {
     TcpListener::bind((host, port))
         .await
-        .map_err(|source| match source.kind() {
+        .map_err(|source| ServeError::binding(host, port, source))
+}
+
+impl ServeError {
+    /// The error for a failed bind of `host:port`: PortInUse when the port is taken.
+    pub(crate) fn binding(host: &str, port: u16, source: std::io::Error) -> Self {
+        match source.kind() {
             std::io::ErrorKind::AddrInUse => ServeError::PortInUse {
                 host: host.into(),
                 port,
@@ -101,7 +107,8 @@ pub async fn bind(host: &str, port: u16) -> Result<TcpListener, ServeError> {
                 port,
                 source,
             },
-        })
+        }
+    }
 }
 
 /// The router: every path and method goes to the one handler.

@@ -26,18 +26,8 @@ impl TlsListener {
 /// Binds the HTTPS port (0 picks a free one) and makes a certificate for `host`, localhost and
 /// 127.0.0.1.
 pub fn bind_tls(host: &str, port: u16) -> Result<TlsListener, ServeError> {
-    let listener =
-        std::net::TcpListener::bind((host, port)).map_err(|source| match source.kind() {
-            std::io::ErrorKind::AddrInUse => ServeError::PortInUse {
-                host: host.into(),
-                port,
-            },
-            _ => ServeError::Bind {
-                host: host.into(),
-                port,
-                source,
-            },
-        })?;
+    let listener = std::net::TcpListener::bind((host, port))
+        .map_err(|source| ServeError::binding(host, port, source))?;
     listener.set_nonblocking(true)?;
     let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
     if !names.iter().any(|n| n == host) {

@@ -2,12 +2,12 @@
 //! (parents before children), takes pushed events when it is not busy processing, and re-subscribes
 //! from its last ContinuationSequenceNumber when a 5-minute subscription ends.
 
+use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
 use crate::streams::efo::{ConsumerStatus, SubscriptionEvent};
 use crate::streams::ops::consumers::{
     ConsumerAddress, ReadSubscriptionInput, RegisterStreamConsumerInput, SubscribeToShardInput,
 };
-use crate::streams::ops::list_shards::ListShardsInput;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::{ShardId, ShardIteratorType, StartingPosition};
 use crate::world::World;
@@ -47,7 +47,7 @@ pub struct FanOutConsumer {
     rng: ChaCha8Rng,
     consumer_arn: Option<String>,
     shards: BTreeMap<ShardId, ShardSubscription>,
-    parents: BTreeMap<ShardId, Vec<ShardId>>,
+    lineage: Lineage,
     next_discovery_ms: i64,
     stats: ConsumerStats,
     /// While paused it takes no events (the pipes back up).
@@ -62,7 +62,7 @@ impl FanOutConsumer {
             rng: ChaCha8Rng::seed_from_u64(seed),
             consumer_arn: None,
             shards: BTreeMap::new(),
-            parents: BTreeMap::new(),
+            lineage: Lineage::default(),
             next_discovery_ms: i64::MIN,
             stats: ConsumerStats::default(),
             paused: false,
@@ -86,16 +86,15 @@ impl FanOutConsumer {
         }
         let shards: Vec<ShardId> = self.shards.keys().copied().collect();
         for shard in shards {
-            let parents_done = self.parents.get(&shard).is_none_or(|ps| {
-                ps.iter()
-                    .all(|p| self.shards.get(p).is_none_or(|s| s.finished))
-            });
+            let parents_done = self
+                .lineage
+                .parents_done(shard, |p| self.shards.get(&p).is_none_or(|s| s.finished));
             let state = self.shards.get_mut(&shard).expect("listed");
             if state.finished || !parents_done {
                 continue;
             }
             if state.subscription.is_none() && now >= state.retry_at_ms {
-                let is_child = self.parents.get(&shard).is_some_and(|p| !p.is_empty());
+                let is_child = self.lineage.is_child(shard);
                 let position = match state.continuation {
                     Some(seq) => StartingPosition {
                         kind: Some("AFTER_SEQUENCE_NUMBER".into()),
@@ -199,19 +198,8 @@ impl FanOutConsumer {
     }
 
     fn discover(&mut self, world: &mut World) {
-        let Ok(listed) = world.apply(ListShardsInput::named(&self.spec.stream)) else {
-            return;
-        };
-        for shard in listed.shards {
-            self.parents.insert(
-                shard.shard_id,
-                shard
-                    .parent_shard_id
-                    .into_iter()
-                    .chain(shard.adjacent_parent_shard_id)
-                    .collect(),
-            );
-            self.shards.entry(shard.shard_id).or_default();
+        for shard in self.lineage.discover(world, &self.spec.stream) {
+            self.shards.entry(shard).or_default();
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod fanout;
 pub mod keys;
+pub mod lineage;
 pub mod payload;
 pub mod polling;
 pub mod producer;

@@ -3,7 +3,7 @@
 //! per-record and per-batch processing time, so a slow application falls behind and three on one
 //! shard share — and exceed — its 5 reads/s.
 
-use crate::streams::ops::list_shards::ListShardsInput;
+use super::lineage::Lineage;
 use crate::streams::ops::read::{GetRecordsInput, GetShardIteratorInput, ITERATOR_TYPES};
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::{ShardId, ShardIteratorType};
@@ -150,7 +150,7 @@ pub struct PollingConsumer {
     spec: PollingSpec,
     rng: ChaCha8Rng,
     shards: BTreeMap<ShardId, ShardReader>,
-    parents: BTreeMap<ShardId, Vec<ShardId>>,
+    lineage: Lineage,
     next_discovery_ms: i64,
     stats: ConsumerStats,
     /// While paused it reads nothing (and falls behind).
@@ -164,7 +164,7 @@ impl PollingConsumer {
             spec,
             rng: ChaCha8Rng::seed_from_u64(seed),
             shards: BTreeMap::new(),
-            parents: BTreeMap::new(),
+            lineage: Lineage::default(),
             next_discovery_ms: i64::MIN,
             stats: ConsumerStats::default(),
             paused: false,
@@ -194,7 +194,13 @@ impl PollingConsumer {
         let ready: Vec<ShardId> = self
             .shards
             .iter()
-            .filter(|(id, r)| !r.finished && r.next_poll_ms <= now && self.parents_done(**id))
+            .filter(|(id, r)| {
+                !r.finished
+                    && r.next_poll_ms <= now
+                    && self
+                        .lineage
+                        .parents_done(**id, |p| self.shards.get(&p).is_none_or(|r| r.finished))
+            })
             .map(|(id, _)| *id)
             .collect();
         for shard in ready {
@@ -209,30 +215,14 @@ impl PollingConsumer {
             .unwrap_or(0);
     }
 
-    fn parents_done(&self, shard: ShardId) -> bool {
-        self.parents.get(&shard).is_none_or(|ps| {
-            ps.iter()
-                .all(|p| self.shards.get(p).is_none_or(|r| r.finished))
-        })
-    }
-
     fn discover(&mut self, world: &mut World) {
-        let Ok(listed) = world.apply(ListShardsInput::named(&self.spec.stream)) else {
-            return;
-        };
-        for shard in listed.shards {
-            let parents: Vec<ShardId> = shard
-                .parent_shard_id
-                .into_iter()
-                .chain(shard.adjacent_parent_shard_id)
-                .collect();
-            self.parents.insert(shard.shard_id, parents);
-            self.shards.entry(shard.shard_id).or_default();
+        for shard in self.lineage.discover(world, &self.spec.stream) {
+            self.shards.entry(shard).or_default();
         }
     }
 
     fn poll(&mut self, world: &mut World, shard: ShardId, now: i64) {
-        let is_child = self.parents.get(&shard).is_some_and(|p| !p.is_empty());
+        let is_child = self.lineage.is_child(shard);
         let reader = self.shards.get_mut(&shard).expect("discovered");
         if reader.iterator.is_none() {
             // Children of shards we read start at their beginning, so nothing is skipped.

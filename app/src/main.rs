@@ -27,8 +27,19 @@ enum Commands {
     Run(run::RunArgs),
 }
 
-fn main() -> Result<ExitCode> {
-    match Cli::parse().command {
+fn main() -> ExitCode {
+    match dispatch(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            // One readable line (with its causes), not a backtrace.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
         Some(Commands::Run(args)) => run::run(args),
         Some(Commands::Serve(args)) => serve::run(args).map(|_| ExitCode::SUCCESS),
         Some(Commands::Demo(args)) => {

@@ -3,6 +3,8 @@
 use anyhow::{Context, Result};
 use kinescope_core::api::{self, ApiState, AuthMode};
 use kinescope_core::live::SharedWorld;
+use kinescope_core::sim::scenario::Scenario;
+use kinescope_core::sim::simulation::Simulation;
 use kinescope_core::streams::capacity::ThrottleMode;
 use kinescope_core::{Settings, Speed, World};
 
@@ -22,6 +24,9 @@ pub struct ServeArgs {
     /// Serve plain HTTP only.
     #[arg(long)]
     no_tls: bool,
+    /// Run this scenario's streams, producers and consumers in the served world.
+    #[arg(long)]
+    scenario: Option<std::path::PathBuf>,
     /// Virtual-time speed factor (1 = real time).
     #[arg(long, default_value = "1", value_parser = parse_speed)]
     speed: Speed,
@@ -84,7 +89,16 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .context("the system clock is before 1970")?
             .as_millis() as i64;
         let settings = Settings { default_throttle: args.throttle, start_epoch_ms, ..Settings::default() };
-        let world = SharedWorld::new(World::new(settings, args.seed), args.speed);
+        let world = match &args.scenario {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+                let scenario = Scenario::from_json(&text).with_context(|| path.display().to_string())?;
+                let seed = scenario.seed;
+                let settings = Settings { shard_limit: 10_000, ..settings };
+                SharedWorld::with_simulation(Simulation::with_settings(scenario, seed, settings), args.speed)
+            }
+            None => SharedWorld::new(World::new(settings, args.seed), args.speed),
+        };
         let listener = api::bind(&args.host, args.port).await?;
         let address = listener.local_addr().context("cannot read the listening address")?;
         let tls = if args.no_tls { None } else { Some(api::bind_tls(&args.host, args.tls_port)?) };

@@ -4,6 +4,7 @@
 
 use crate::clock::{Driver, Speed};
 use crate::error::KinesisResult;
+use crate::sim::simulation::Simulation;
 use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use crate::world::{Operation, World};
 use std::pin::Pin;
@@ -12,10 +13,25 @@ use std::time::Instant;
 use tokio::sync::Notify;
 use tokio::sync::futures::Notified;
 
+/// What runs behind the lock: a bare world, or a scenario whose simulators step with it.
+enum Running {
+    World(Box<World>),
+    Simulation(Box<Simulation>),
+}
+
 struct Live {
-    world: World,
+    running: Running,
     driver: Driver,
     last_wall: Instant,
+}
+
+impl Live {
+    fn world(&mut self) -> &mut World {
+        match &mut self.running {
+            Running::World(world) => world,
+            Running::Simulation(simulation) => simulation.world_mut(),
+        }
+    }
 }
 
 /// A [`World`] behind a lock, driven by wall time at a chosen speed.
@@ -27,9 +43,18 @@ pub struct SharedWorld {
 impl SharedWorld {
     /// Shares `world`, running at `speed`.
     pub fn new(world: World, speed: Speed) -> Arc<Self> {
+        Self::running(Running::World(Box::new(world)), speed)
+    }
+
+    /// Shares a running scenario: its producers and consumers keep working as time passes.
+    pub fn with_simulation(simulation: Simulation, speed: Speed) -> Arc<Self> {
+        Self::running(Running::Simulation(Box::new(simulation)), speed)
+    }
+
+    fn running(running: Running, speed: Speed) -> Arc<Self> {
         Arc::new(Self {
             live: Mutex::new(Live {
-                world,
+                running,
                 driver: Driver::new(speed),
                 last_wall: Instant::now(),
             }),
@@ -49,7 +74,10 @@ impl SharedWorld {
         let dt = live.driver.virtual_ms_for(now - live.last_wall);
         live.last_wall = now;
         if dt > 0 {
-            live.world.step(dt);
+            match &mut live.running {
+                Running::World(world) => world.step(dt),
+                Running::Simulation(simulation) => simulation.step(dt as i64),
+            }
         }
     }
 
@@ -58,8 +86,8 @@ impl SharedWorld {
         let result = {
             let mut live = self.lock();
             Self::catch_up(&mut live);
-            let result = live.world.apply(command);
-            live.world.push_subscriptions();
+            let result = live.world().apply(command);
+            live.world().push_subscriptions();
             result
         };
         self.changed.notify_waiters();
@@ -71,15 +99,15 @@ impl SharedWorld {
     pub fn apply_quietly<O: Operation>(&self, command: O) -> KinesisResult<O::Output> {
         let mut live = self.lock();
         Self::catch_up(&mut live);
-        let result = live.world.apply(command);
-        live.world.push_subscriptions();
+        let result = live.world().apply(command);
+        live.world().push_subscriptions();
         result
     }
 
     /// Logs an API call; cheaper than a command round-trip since it moves no time and wakes nobody.
     pub fn record_traffic(&self, entry: TrafficEntry) {
         let mut live = self.lock();
-        let _ = live.world.apply(RecordTrafficInput(entry));
+        let _ = live.world().apply(RecordTrafficInput(entry));
     }
 
     /// Brings the world up to now (a background ticker calls this so time passes between calls).
@@ -95,7 +123,7 @@ impl SharedWorld {
     pub fn read<R>(&self, f: impl FnOnce(&World) -> R) -> R {
         let mut live = self.lock();
         Self::catch_up(&mut live);
-        f(&live.world)
+        f(live.world())
     }
 
     /// Changes the speed; time already passed is counted at the old speed first.

@@ -129,3 +129,20 @@ def test_retention_tags_and_encryption(kinesis, stream):
     kinesis.start_stream_encryption(StreamName=stream, EncryptionType="KMS", KeyId="alias/aws/kinesis")
     wait_active(kinesis, stream)
     assert kinesis.put_record(StreamName=stream, PartitionKey="k", Data=b"s")["EncryptionType"] == "KMS"
+
+
+def test_a_second_subscription_after_5_seconds_takes_over_and_the_first_gets_an_exception_frame(kinesis, stream):
+    from botocore.exceptions import EventStreamError
+
+    arn = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]["StreamARN"]
+    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="takeover")["Consumer"]["ConsumerARN"]
+    until(lambda: kinesis.describe_stream_consumer(ConsumerARN=consumer)["ConsumerDescription"]["ConsumerStatus"] == "ACTIVE")
+    first = kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000000", StartingPosition={"Type": "LATEST"})
+    with pytest.raises(kinesis.exceptions.ResourceInUseException):
+        kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000000", StartingPosition={"Type": "LATEST"})
+    time.sleep(5.2)
+    kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000000", StartingPosition={"Type": "LATEST"})
+    with pytest.raises(EventStreamError) as error:
+        for _ in first["EventStream"]:
+            pass
+    assert error.value.response["Error"]["Code"] == "ResourceInUseException"

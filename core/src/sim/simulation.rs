@@ -63,14 +63,22 @@ pub struct Simulation {
 
 impl Simulation {
     /// Creates the scenario's streams (ACTIVE when this returns) and starts its simulators.
-    pub fn new(mut scenario: Scenario, seed: u64) -> Self {
+    pub fn new(scenario: Scenario, seed: u64) -> Self {
+        Self::with_settings(
+            scenario,
+            seed,
+            Settings {
+                shard_limit: 10_000,
+                ..Settings::default()
+            },
+        )
+    }
+
+    /// Like [`Simulation::new`] with the world's settings given (start time, throttle mode, ...).
+    pub fn with_settings(mut scenario: Scenario, seed: u64, settings: Settings) -> Self {
         scenario
             .timeline
             .sort_by(|a, b| a.at_seconds.total_cmp(&b.at_seconds));
-        let settings = Settings {
-            shard_limit: 10_000,
-            ..Settings::default()
-        };
         let mut world = World::new(settings, seed);
         for s in &scenario.streams {
             let input = match s.mode {
@@ -130,6 +138,11 @@ impl Simulation {
     /// The world being simulated.
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// The world, for callers that send it commands between steps (the API server).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
     }
 
     /// The scenario.

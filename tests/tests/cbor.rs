@@ -273,3 +273,24 @@ async fn wire_errors_are_aws_errors() {
     let (status, _, _) = post(port, Some("ListStreams"), json, Some(AUTH), b"").await;
     assert_eq!(status, 200, "an empty body is an empty request");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plain_port_speaks_http2_with_prior_knowledge() {
+    use http_body_util::{BodyExt, Full};
+    let port = server().await;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .http2_only(true)
+        .build_http::<Full<bytes::Bytes>>();
+    let request = hyper::Request::post(format!("http://127.0.0.1:{port}/"))
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "Kinesis_20131202.ListStreams")
+        .header("x-amz-date", "20260101T000000Z")
+        .header("authorization", AUTH)
+        .body(Full::new(bytes::Bytes::from_static(b"{}")))
+        .unwrap();
+    let response = client.request(request).await.unwrap();
+    assert_eq!(response.version(), hyper::Version::HTTP_2);
+    assert_eq!(response.status(), 200);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(body.starts_with(br#"{"StreamNames":[]"#));
+}

@@ -1,6 +1,7 @@
 //! `kinescope run`: a scenario headless on the virtual clock, as fast as possible, with a JSON report.
 
 use anyhow::{Context, Result};
+use kinescope_core::clock::Speed;
 use kinescope_core::sim::report::Report;
 use kinescope_core::sim::scenario::Scenario;
 use kinescope_core::sim::simulation::Simulation;
@@ -20,6 +21,9 @@ pub struct RunArgs {
     /// Seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
+    /// How fast virtual time runs: `max` (as fast as possible) or a factor of real time (1, 10, 0.5).
+    #[arg(long, default_value = "max", value_parser = parse_speed)]
+    speed: Speed,
     /// Write the JSON report here.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -50,10 +54,22 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let mut simulation = Simulation::new(scenario, seed);
     let total_ms = (seconds * 1_000.0) as i64;
-    let chunk = (total_ms / 20).max(1_000);
+    // Paced runs step often so the progress bar (and anyone watching) sees time pass smoothly.
+    let chunk = match args.speed {
+        Speed::Factor(_) => 100,
+        _ => (total_ms / 20).max(1_000),
+    };
     let terminal = std::io::stderr().is_terminal();
     while simulation.elapsed_ms() < total_ms {
         simulation.step(chunk.min(total_ms - simulation.elapsed_ms()));
+        if let Speed::Factor(factor) = args.speed {
+            let due = std::time::Duration::from_secs_f64(
+                simulation.elapsed_ms() as f64 / 1_000.0 / factor,
+            );
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
         if terminal {
             let done = simulation.elapsed_ms() as f64 / total_ms as f64;
             let bar = "#".repeat((done * 30.0) as usize);
@@ -89,6 +105,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             c.final_millis_behind_latest
         );
     }
+    for failed in report.invariants.iter().filter(|i| !i.ok) {
+        println!("invariant failed: {}: {}", failed.name, failed.detail);
+    }
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&report).context("cannot encode the report")?;
         std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
@@ -99,4 +118,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `max` (as fast as possible) or a positive factor of real time.
+fn parse_speed(text: &str) -> Result<Speed, String> {
+    match Speed::parse(text) {
+        Some(speed @ (Speed::Factor(_) | Speed::AsFastAsPossible)) => Ok(speed),
+        _ => Err(format!(
+            "{text:?} is not a speed: give max or a positive factor such as 1, 10 or 0.5"
+        )),
+    }
 }

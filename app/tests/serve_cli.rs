@@ -97,3 +97,70 @@ fn run_writes_a_report_and_exits_2_on_a_bad_scenario() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `extra`"));
     std::fs::remove_file(&bad).ok();
 }
+
+#[test]
+fn run_exits_1_and_names_the_seed_when_an_invariant_fails() {
+    // A KCL application starting at LATEST that never checkpoints: the worker taking over a
+    // killed worker's leases starts at LATEST again and skips what arrived meanwhile.
+    let scenario = r#"{
+        "name": "latest-without-checkpoints", "description": "d", "seed": 77, "duration_seconds": 60,
+        "streams": [{"name": "s", "shards": 2}],
+        "producers": [{"name": "p", "stream": "s", "rate": {"kind": "constant", "per_second": 200},
+                       "keys": {"kind": "uniform", "keys": 100}}],
+        "consumers": [{"kind": "kcl", "name": "app", "stream": "s", "workers": 2, "start": "LATEST",
+                       "checkpoint_every_records": 0}],
+        "timeline": [{"at_seconds": 20, "action": {"kind": "kill_worker", "consumer": "app"}}]
+    }"#;
+    let path = std::env::temp_dir().join(format!("kinescope-loss-{}.json", std::process::id()));
+    std::fs::write(&path, scenario).unwrap();
+    let report = path.with_extension("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .arg("run")
+        .arg(&path)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("invariant failed: no acknowledged record lost: app")
+            && stdout.contains("seed 77"),
+        "{stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let failed: Vec<&serde_json::Value> = json["invariants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["ok"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(json["consumers"][0]["kind"], "kcl");
+    for file in [&path, &report] {
+        std::fs::remove_file(file).ok();
+    }
+}
+
+#[test]
+fn run_paces_virtual_time_with_speed_and_refuses_a_bad_speed() {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/scenarios/hot-shard.json"
+    );
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .args(["run", scenario, "--for", "2", "--speed", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // 2 virtual seconds at 4× real time take at least half a second of wall time.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(450));
+    let out = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .args(["run", scenario, "--speed", "fast-ish"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a speed"));
+}

@@ -1,8 +1,11 @@
 //! The shipped scenarios run headless and their reports show what they teach.
 
-use kinescope_core::sim::report::Report;
+use kinescope_core::sim::report::{
+    ConsumerReport, ProducerReport, Report, ShardReport, StreamReport,
+};
 use kinescope_core::sim::scenario::Scenario;
 use kinescope_core::sim::simulation::Simulation;
+use kinescope_core::streams::shard::ShardPhase;
 
 fn run(file: &str) -> Report {
     let path = format!("{}/../assets/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -12,12 +15,235 @@ fn run(file: &str) -> Report {
     let duration = (scenario.duration_seconds * 1_000.0) as i64;
     let mut simulation = Simulation::new(scenario, seed);
     simulation.step(duration);
-    Report::of(&simulation, seed, 0)
+    let report = Report::of(&simulation, seed, 0);
+    for invariant in &report.invariants {
+        assert!(
+            invariant.ok,
+            "{file}: {}: {}",
+            invariant.name, invariant.detail
+        );
+    }
+    assert!(
+        report.timeline_errors.is_empty(),
+        "{:?}",
+        report.timeline_errors
+    );
+    report
+}
+
+fn producer<'a>(report: &'a Report, name: &str) -> &'a ProducerReport {
+    report.producers.iter().find(|p| p.name == name).unwrap()
+}
+
+fn consumer<'a>(report: &'a Report, name: &str) -> &'a ConsumerReport {
+    report.consumers.iter().find(|c| c.name == name).unwrap()
+}
+
+fn stream<'a>(report: &'a Report, name: &str) -> &'a StreamReport {
+    report.streams.iter().find(|s| s.name == name).unwrap()
+}
+
+fn sum(stream: &StreamReport, metric: impl Fn(&ShardReport) -> f64) -> f64 {
+    stream.shards.iter().map(metric).sum()
+}
+
+#[test]
+fn every_shipped_scenario_has_a_description_and_a_test_here() {
+    let dir = format!("{}/../assets/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let this_file = include_str!("scenarios.rs");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in names {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let scenario = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(format!("{}.json", scenario.name), name);
+        assert!(scenario.description.len() > 200, "{name} explains itself");
+        assert!(
+            this_file.contains(&format!("run(\"{name}\")")),
+            "{name} has a teaching test"
+        );
+    }
+}
+
+#[test]
+fn throttling_and_backoff_loses_records_only_without_retries() {
+    let report = run("throttling-and-backoff.json");
+    let plain = producer(&report, "fire-and-forget");
+    let backoff = producer(&report, "backoff-and-jitter");
+    assert_eq!(plain.records_sent, backoff.records_sent);
+    assert!(plain.records_throttled > 0 && plain.dropped == plain.records_throttled);
+    assert!(backoff.records_throttled > 0 && backoff.retries > 0);
+    assert_eq!(backoff.dropped, 0, "{backoff:?}");
+    assert!(backoff.records_acknowledged + 1_000 >= backoff.records_sent);
+}
+
+#[test]
+fn resharding_under_load_stops_throttling_and_keeps_order() {
+    let report = run("resharding-under-load.json");
+    let orders = stream(&report, "orders");
+    assert_eq!(orders.shards.len(), 6);
+    for shard in &orders.shards {
+        let is_parent = shard.parent_shard_ids.is_empty();
+        assert_eq!(is_parent, shard.state == ShardPhase::Closed, "{shard:?}");
+        if is_parent {
+            assert!(shard.WriteProvisionedThroughputExceeded > 0.0, "{shard:?}");
+        } else {
+            assert_eq!(shard.WriteProvisionedThroughputExceeded, 0.0, "{shard:?}");
+            assert!(shard.IncomingRecords > 0.0);
+        }
+    }
+    assert_eq!(producer(&report, "checkout").dropped, 0);
+    for c in &report.consumers {
+        assert_eq!(c.duplicates, 0, "{c:?}");
+    }
+}
+
+#[test]
+fn shared_vs_efo_polling_apps_contend_and_fall_behind_while_efo_apps_do_not() {
+    let report = run("shared-vs-efo.json");
+    let shared = stream(&report, "shared");
+    assert!(sum(shared, |s| s.ReadProvisionedThroughputExceeded) > 0.0);
+    let fanout = stream(&report, "fanout");
+    assert_eq!(sum(fanout, |s| s.ReadProvisionedThroughputExceeded), 0.0);
+    let worst_poller = report
+        .consumers
+        .iter()
+        .filter(|c| c.kind == "polling")
+        .map(|c| c.max_millis_behind_latest)
+        .max()
+        .unwrap();
+    let worst_efo = report
+        .consumers
+        .iter()
+        .filter(|c| c.kind == "efo")
+        .map(|c| c.max_millis_behind_latest)
+        .max()
+        .unwrap();
+    assert!(worst_poller > 10_000, "{worst_poller}");
+    assert!(worst_efo < 2_000, "{worst_efo}");
+    let acked = producer(&report, "sensors-b").records_acknowledged;
+    for c in report.consumers.iter().filter(|c| c.kind == "efo") {
+        assert!(c.records_processed + 1_000 >= acked, "{c:?}");
+    }
+}
+
+#[test]
+fn slow_consumer_lag_grows_for_the_slow_app_only() {
+    let report = run("slow-consumer-lag.json");
+    let fast = consumer(&report, "fast-indexer");
+    let slow = consumer(&report, "slow-enricher");
+    assert!(fast.max_millis_behind_latest < 2_000, "{fast:?}");
+    assert!(slow.final_millis_behind_latest > 30_000, "{slow:?}");
+    assert!(slow.records_processed < fast.records_processed);
+}
+
+#[test]
+fn kcl_failover_redelivers_since_the_checkpoint_without_loss() {
+    let report = run("kcl-failover-duplicates.json");
+    let app = consumer(&report, "ledger-app");
+    assert_eq!(app.kind, "kcl");
+    assert!(app.duplicates > 0, "{app:?}");
+    // At most one checkpoint interval (5,000 records) comes again per lease that changed hands:
+    // two failed over from the killed worker, at most two stolen by the new one.
+    assert!(app.duplicates <= 4 * 5_000, "{app:?}");
+    let acked = producer(&report, "payment-api").records_acknowledged;
+    assert!(app.records_processed - app.duplicates + 2_000 >= acked);
+    let leases = app.leases.as_ref().unwrap();
+    assert_eq!(leases.len(), 4);
+    assert!(
+        leases
+            .iter()
+            .all(|l| l.leaseOwner.as_deref() != Some("worker-1")),
+        "the killed worker holds nothing"
+    );
+    let per_owner = |id: &str| {
+        leases
+            .iter()
+            .filter(|l| l.leaseOwner.as_deref() == Some(id))
+            .count()
+    };
+    assert_eq!((per_owner("worker-2"), per_owner("worker-3")), (2, 2));
+}
+
+#[test]
+fn kpl_aggregation_carries_the_rate_that_throttles_plain_records() {
+    let report = run("kpl-aggregation.json");
+    let plain = producer(&report, "one-by-one");
+    let kpl = producer(&report, "kpl");
+    assert_eq!(plain.records_sent, kpl.records_sent);
+    assert!(
+        plain.records_throttled > plain.records_sent / 2,
+        "{plain:?}"
+    );
+    assert_eq!(kpl.records_throttled, 0, "{kpl:?}");
+    let aggregated = stream(&report, "aggregated");
+    let kinesis_records = sum(aggregated, |s| s.IncomingRecords);
+    assert!(
+        kinesis_records * 50.0 < kpl.records_acknowledged as f64,
+        "{kinesis_records} Kinesis records carry {} user records",
+        kpl.records_acknowledged
+    );
+    let reader = consumer(&report, "deaggregating-reader");
+    assert!(reader.records_processed + 3_000 >= kpl.records_acknowledged);
+}
+
+#[test]
+fn retention_and_replay_reads_the_last_24_hours_and_replays_from_a_timestamp() {
+    let report = run("retention-and-replay.json");
+    let per_hour = 36_000;
+    let live = consumer(&report, "live-dashboard");
+    let audit = consumer(&report, "audit");
+    let backfill = consumer(&report, "backfill");
+    assert!(live.records_processed + 100 >= 26 * per_hour);
+    // The 24 hours still retained at hour 25, then the live hour to the end.
+    assert!(
+        (25 * per_hour - 100..=25 * per_hour + 100).contains(&audit.records_processed),
+        "{audit:?}"
+    );
+    assert!(
+        (per_hour - 100..=per_hour + 100).contains(&audit.records_expired_unread),
+        "{audit:?}"
+    );
+    assert!(
+        (14 * per_hour - 100..=14 * per_hour + 100).contains(&backfill.records_processed),
+        "{backfill:?}"
+    );
+}
+
+#[test]
+fn on_demand_scaling_adds_shards_for_twice_the_peak() {
+    let report = run("on-demand-scaling.json");
+    let events = stream(&report, "events");
+    let open = events
+        .shards
+        .iter()
+        .filter(|s| s.state == ShardPhase::Open)
+        .count();
+    // Twice the peak: 6,000 records/s needs 12, and the second in which retried records flood
+    // in once capacity arrives can raise the peak further.
+    assert!((12..=32).contains(&open), "{open} open shards");
+    let writes = producer(&report, "mobile-apps");
+    assert!(
+        writes.records_throttled > 0,
+        "the stream lags the ramp a little"
+    );
+    let throttled_late: f64 = events
+        .shards
+        .iter()
+        .filter(|s| s.state == ShardPhase::Open && !s.parent_shard_ids.is_empty())
+        .map(|s| s.WriteProvisionedThroughputExceeded)
+        .sum();
+    assert!(throttled_late < writes.records_throttled as f64 / 4.0);
 }
 
 #[test]
 fn hot_shard_throttles_only_the_shard_that_owns_the_hot_key() {
     let report = run("hot-shard.json");
+    assert_eq!(report.consumers[0].kind, "polling");
     let shards = &report.streams[0].shards;
     let throttled: Vec<bool> = shards
         .iter()

@@ -2,6 +2,7 @@
 //! (parents before children), takes pushed events when it is not busy processing, and re-subscribes
 //! from its last ContinuationSequenceNumber when a 5-minute subscription ends.
 
+use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
 use crate::streams::efo::{ConsumerStatus, SubscriptionEvent};
@@ -36,7 +37,6 @@ struct ShardSubscription {
     retry_at_ms: i64,
     busy_until_ms: i64,
     finished: bool,
-    highest_counter: Option<u64>,
     millis_behind: i64,
 }
 
@@ -50,6 +50,7 @@ pub struct FanOutConsumer {
     lineage: Lineage,
     next_discovery_ms: i64,
     stats: ConsumerStats,
+    ledger: Ledger,
     /// While paused it takes no events (the pipes back up).
     pub paused: bool,
 }
@@ -58,6 +59,7 @@ impl FanOutConsumer {
     /// Starts `spec` with its own seeded generator.
     pub fn new(spec: FanOutSpec, seed: u64) -> Self {
         Self {
+            ledger: Ledger::new(&spec.name, &spec.stream, seed),
             spec,
             rng: ChaCha8Rng::seed_from_u64(seed),
             consumer_arn: None,
@@ -71,7 +73,18 @@ impl FanOutConsumer {
 
     /// Counters so far.
     pub fn stats(&self) -> ConsumerStats {
-        self.stats
+        self.stats.with_ledger(&self.ledger)
+    }
+
+    /// Names `seed` (the run's) in invariant failure messages.
+    pub fn with_run_seed(mut self, seed: u64) -> Self {
+        self.ledger = Ledger::new(&self.spec.name, &self.spec.stream, seed);
+        self
+    }
+
+    /// The invariant checks so far.
+    pub fn checks(&self, world: &World) -> Vec<Check> {
+        self.ledger.checks(world)
     }
 
     /// Registers, subscribes and processes what has been pushed.
@@ -101,10 +114,15 @@ impl FanOutConsumer {
                         sequence_number: Some(seq.to_string()),
                         timestamp: None,
                     },
-                    None => StartingPosition {
-                        kind: Some(if is_child { "TRIM_HORIZON" } else { "LATEST" }.into()),
-                        ..Default::default()
-                    },
+                    None => {
+                        if is_child {
+                            self.ledger.expect_from_start(shard);
+                        }
+                        StartingPosition {
+                            kind: Some(if is_child { "TRIM_HORIZON" } else { "LATEST" }.into()),
+                            ..Default::default()
+                        }
+                    }
                 };
                 let input = SubscribeToShardInput {
                     starting_position: Some(position),
@@ -132,21 +150,12 @@ impl FanOutConsumer {
                 match event {
                     SubscriptionEvent::Event(e) => {
                         for record in &e.records {
-                            self.stats.records_processed += 1;
-                            if state
-                                .highest_counter
-                                .is_some_and(|h| record.sequence_number.counter <= h)
-                            {
-                                self.stats.duplicates += 1;
-                            }
-                            state.highest_counter = Some(
-                                state
-                                    .highest_counter
-                                    .unwrap_or(0)
-                                    .max(record.sequence_number.counter),
-                            );
+                            records += self.ledger.deliver(world, shard, record) as usize;
                         }
-                        records += e.records.len();
+                        if let Some(last) = e.records.last() {
+                            self.ledger
+                                .settle_through(world, shard, last.sequence_number.counter);
+                        }
                         state.millis_behind = e.millis_behind_latest;
                         self.stats.max_millis_behind_latest = self
                             .stats
@@ -154,7 +163,10 @@ impl FanOutConsumer {
                             .max(e.millis_behind_latest);
                         match e.continuation_sequence_number {
                             Some(seq) => state.continuation = Some(seq),
-                            None if e.child_shards.is_some() => state.finished = true,
+                            None if e.child_shards.is_some() => {
+                                state.finished = true;
+                                self.ledger.settle_shard_end(world, shard);
+                            }
                             None => {}
                         }
                     }

@@ -28,6 +28,11 @@ impl Lineage {
         self.parents.keys().copied().collect()
     }
 
+    /// The parents of `shard` (empty for an original shard).
+    pub fn parents(&self, shard: ShardId) -> Vec<ShardId> {
+        self.parents.get(&shard).cloned().unwrap_or_default()
+    }
+
     /// Whether `shard` was made by a split or merge (so it is read from its start).
     pub fn is_child(&self, shard: ShardId) -> bool {
         self.parents.get(&shard).is_some_and(|p| !p.is_empty())

@@ -2,7 +2,12 @@
 //! caller, on the same virtual clock; this module holds their building blocks.
 
 pub mod fanout;
+pub mod iterator;
+pub mod kcl;
 pub mod keys;
+pub mod kpl;
+pub mod lambda;
+pub mod ledger;
 pub mod lineage;
 pub mod payload;
 pub mod polling;

@@ -38,6 +38,22 @@ fn pick<'a>(rng: &mut impl Rng, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
 }
 
+/// The ISO 8601 form of `ms`, remembered: a producer stamps many records with the same instant,
+/// and formatting dates is a large part of making a record.
+fn iso8601_cached(ms: i64) -> std::rc::Rc<str> {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, std::rc::Rc<str>)> =
+            std::cell::RefCell::new((i64::MIN, std::rc::Rc::from("")));
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != ms {
+            *last = (ms, Timestamp(ms).iso8601().into());
+        }
+        last.1.clone()
+    })
+}
+
 /// Makes one payload of about `target_bytes` (at least its natural size).
 pub fn generate(
     kind: PayloadKind,
@@ -47,7 +63,7 @@ pub fn generate(
     now_ms: i64,
     target_bytes: u64,
 ) -> Vec<u8> {
-    let ts = Timestamp(now_ms).iso8601();
+    let ts = iso8601_cached(now_ms);
     let id = format!("{producer}-{seq}");
     let (mut text, json) = match kind {
         PayloadKind::Clickstream => (

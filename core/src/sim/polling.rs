@@ -3,10 +3,12 @@
 //! per-record and per-batch processing time, so a slow application falls behind and three on one
 //! shard share — and exceed — its 5 reads/s.
 
+use super::iterator::{StartFrom, open_iterator};
+use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
-use crate::streams::ops::read::{GetRecordsInput, GetShardIteratorInput, ITERATOR_TYPES};
+use crate::streams::ops::read::{GetRecordsInput, ITERATOR_TYPES};
 use crate::streams::sequence::SequenceNumber;
-use crate::streams::shapes::{ShardId, ShardIteratorType};
+use crate::streams::shapes::ShardId;
 use crate::world::World;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -73,9 +75,17 @@ pub struct PollingSpec {
     /// GetRecords Limit (1–10,000).
     #[serde(default = "default_limit")]
     pub limit: u32,
-    /// Where each shard is first read from: TRIM_HORIZON or LATEST.
+    /// Where each shard is first read from: any of the five iterator types. AT_TIMESTAMP needs
+    /// `start_at_seconds`; AT_ and AFTER_SEQUENCE_NUMBER need `start_sequence_number` and apply
+    /// to the shard that number belongs to (the others start at TRIM_HORIZON).
     #[serde(default = "default_start")]
     pub start: String,
+    /// For AT_TIMESTAMP: virtual seconds after the scenario's start.
+    #[serde(default)]
+    pub start_at_seconds: Option<f64>,
+    /// For AT_SEQUENCE_NUMBER / AFTER_SEQUENCE_NUMBER: the record's sequence number.
+    #[serde(default)]
+    pub start_sequence_number: Option<String>,
     /// Processing cost.
     #[serde(default)]
     pub processing: ProcessingCost,
@@ -109,12 +119,37 @@ impl PollingSpec {
                 self.limit
             )));
         }
-        if !["TRIM_HORIZON", "LATEST"].contains(&self.start.as_str()) {
+        if !ITERATOR_TYPES.contains(&self.start.as_str()) {
             return Err(prefix(format!(
-                "start = {:?} must be TRIM_HORIZON or LATEST (allowed iterator types: {})",
+                "start = {:?} must be one of {}",
                 self.start,
                 ITERATOR_TYPES.join(", ")
             )));
+        }
+        match self.start.as_str() {
+            "AT_TIMESTAMP"
+                if !self
+                    .start_at_seconds
+                    .is_some_and(|s| s.is_finite() && s >= 0.0) =>
+            {
+                return Err(prefix(
+                    "start AT_TIMESTAMP needs start_at_seconds ≥ 0 (virtual seconds after the start)"
+                        .into(),
+                ));
+            }
+            "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER"
+                if self
+                    .start_sequence_number
+                    .as_deref()
+                    .and_then(SequenceNumber::parse)
+                    .is_none() =>
+            {
+                return Err(prefix(format!(
+                    "start {} needs start_sequence_number, a sequence number of the stream",
+                    self.start
+                )));
+            }
+            _ => {}
         }
         self.processing.validate().map_err(prefix)
     }
@@ -133,6 +168,21 @@ pub struct ConsumerStats {
     pub final_millis_behind_latest: i64,
     /// Reads refused with ProvisionedThroughputExceededException.
     pub read_throttles: u64,
+    /// Records that passed retention before the application read them.
+    pub records_expired_unread: u64,
+}
+
+impl ConsumerStats {
+    /// These counters with the ledger's (processed, duplicates, expired unread).
+    pub fn with_ledger(self, ledger: &Ledger) -> ConsumerStats {
+        let counts = ledger.counts();
+        ConsumerStats {
+            records_processed: counts.user_records,
+            duplicates: counts.duplicates,
+            records_expired_unread: counts.expired_unread,
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -140,7 +190,7 @@ struct ShardReader {
     iterator: Option<String>,
     next_poll_ms: i64,
     finished: bool,
-    highest_counter: Option<u64>,
+    last_sequence: Option<SequenceNumber>,
     millis_behind: i64,
 }
 
@@ -153,6 +203,8 @@ pub struct PollingConsumer {
     lineage: Lineage,
     next_discovery_ms: i64,
     stats: ConsumerStats,
+    ledger: Ledger,
+    origin_ms: Option<i64>,
     /// While paused it reads nothing (and falls behind).
     pub paused: bool,
 }
@@ -161,6 +213,8 @@ impl PollingConsumer {
     /// Starts `spec` with its own seeded generator.
     pub fn new(spec: PollingSpec, seed: u64) -> Self {
         Self {
+            ledger: Ledger::new(&spec.name, &spec.stream, seed),
+            origin_ms: None,
             spec,
             rng: ChaCha8Rng::seed_from_u64(seed),
             shards: BTreeMap::new(),
@@ -173,7 +227,18 @@ impl PollingConsumer {
 
     /// Counters so far.
     pub fn stats(&self) -> ConsumerStats {
-        self.stats
+        self.stats.with_ledger(&self.ledger)
+    }
+
+    /// Names `seed` (the run's) in invariant failure messages.
+    pub fn with_run_seed(mut self, seed: u64) -> Self {
+        self.ledger = Ledger::new(&self.spec.name, &self.spec.stream, seed);
+        self
+    }
+
+    /// The invariant checks so far.
+    pub fn checks(&self, world: &World) -> Vec<Check> {
+        self.ledger.checks(world)
     }
 
     /// The spec it runs.
@@ -215,46 +280,90 @@ impl PollingConsumer {
             .unwrap_or(0);
     }
 
+    /// Where `shard` is first read from, by the spec's iterator type.
+    fn initial_start(&mut self, shard: ShardId, is_child: bool, now: i64) -> StartFrom {
+        let origin = *self.origin_ms.get_or_insert(now);
+        let sequence = self
+            .spec
+            .start_sequence_number
+            .as_deref()
+            .and_then(SequenceNumber::parse)
+            .filter(|s| s.shard_index == shard.0);
+        match (self.spec.start.as_str(), sequence) {
+            _ if is_child => StartFrom::TrimHorizon,
+            ("AT_SEQUENCE_NUMBER", Some(s)) => StartFrom::At(s),
+            ("AFTER_SEQUENCE_NUMBER", Some(s)) => StartFrom::After(s),
+            ("AT_TIMESTAMP", _) => StartFrom::AtTimestamp(
+                origin + (self.spec.start_at_seconds.unwrap_or(0.0) * 1_000.0) as i64,
+            ),
+            ("LATEST", _) => StartFrom::Latest,
+            _ => StartFrom::TrimHorizon,
+        }
+    }
+
+    /// Sets the time `start_at_seconds` counts from (the scenario's start); otherwise it is the
+    /// first poll.
+    pub fn with_origin(mut self, origin_ms: i64) -> Self {
+        self.origin_ms = Some(origin_ms);
+        self
+    }
+
     fn discover(&mut self, world: &mut World) {
+        let now = world.now_ms();
         for shard in self.lineage.discover(world, &self.spec.stream) {
-            self.shards.entry(shard).or_default();
+            // Applications start at different moments within a poll interval, as real ones do;
+            // in lockstep the first in line would take every read of a contended shard.
+            let phase = self.rng.random_range(0..self.spec.poll_interval_ms);
+            self.shards.entry(shard).or_insert_with(|| ShardReader {
+                next_poll_ms: now + phase,
+                ..ShardReader::default()
+            });
         }
     }
 
     fn poll(&mut self, world: &mut World, shard: ShardId, now: i64) {
         let is_child = self.lineage.is_child(shard);
-        let reader = self.shards.get_mut(&shard).expect("discovered");
-        if reader.iterator.is_none() {
-            // Children of shards we read start at their beginning, so nothing is skipped.
-            let kind = if is_child || self.spec.start == "TRIM_HORIZON" {
-                ShardIteratorType::TrimHorizon
-            } else {
-                ShardIteratorType::Latest
+        let (has_iterator, last_sequence) = self
+            .shards
+            .get(&shard)
+            .map(|r| (r.iterator.is_some(), r.last_sequence))
+            .expect("discovered");
+        if !has_iterator {
+            // An expired iterator is replaced after the last record processed.
+            let from = match last_sequence {
+                Some(last) => StartFrom::After(last),
+                None => self.initial_start(shard, is_child, now),
             };
-            let mut input = GetShardIteratorInput::new(&self.spec.stream, shard, kind);
-            input.reader_label = Some(self.spec.name.clone());
-            match world.apply(input) {
-                Ok(out) => reader.iterator = out.shard_iterator,
-                Err(_) => {
-                    reader.next_poll_ms = now + self.spec.poll_interval_ms;
-                    return;
-                }
+            let opened = open_iterator(
+                world,
+                &self.spec.stream,
+                shard,
+                &self.spec.name,
+                from,
+                &mut self.ledger,
+            );
+            let reader = self.shards.get_mut(&shard).expect("discovered");
+            reader.iterator = opened;
+            if reader.iterator.is_none() {
+                reader.next_poll_ms = now + self.spec.poll_interval_ms;
+                return;
             }
         }
+        let reader = self.shards.get_mut(&shard).expect("discovered");
         let iterator = reader.iterator.clone().unwrap_or_default();
         match world.apply(GetRecordsInput::new(&iterator, Some(self.spec.limit))) {
             Ok(page) => {
+                let mut user_records = 0;
                 for record in &page.records {
-                    self.stats.records_processed += 1;
-                    if Self::seen(reader.highest_counter, &record.sequence_number) {
-                        self.stats.duplicates += 1;
-                    }
-                    reader.highest_counter = Some(
-                        reader
-                            .highest_counter
-                            .unwrap_or(0)
-                            .max(record.sequence_number.counter),
-                    );
+                    user_records += self.ledger.deliver(world, shard, record);
+                }
+                if let Some(last) = page.records.last() {
+                    reader.last_sequence = Some(last.sequence_number);
+                    self.ledger
+                        .settle_through(world, shard, last.sequence_number.counter);
+                }
+                if page.next_shard_iterator.is_none() {
+                    self.ledger.settle_shard_end(world, shard);
                 }
                 reader.millis_behind = page.millis_behind_latest;
                 self.stats.max_millis_behind_latest = self
@@ -264,7 +373,7 @@ impl PollingConsumer {
                 let busy = self
                     .spec
                     .processing
-                    .duration_ms(page.records.len(), &mut self.rng);
+                    .duration_ms(user_records as usize, &mut self.rng);
                 reader.next_poll_ms = now + busy.max(self.spec.poll_interval_ms);
                 match page.next_shard_iterator {
                     Some(next) => reader.iterator = Some(next),
@@ -272,18 +381,17 @@ impl PollingConsumer {
                 }
             }
             Err(error) => {
-                if error.code() == "ProvisionedThroughputExceededException" {
+                let interval = self.spec.poll_interval_ms;
+                reader.next_poll_ms = if error.code() == "ProvisionedThroughputExceededException" {
                     self.stats.read_throttles += 1;
+                    // Back off a random extra share of the interval, as the SDKs' retries do.
+                    now + interval + self.rng.random_range(0..interval)
                 } else {
                     reader.iterator = None; // expired or gone: start over from a fresh iterator
-                }
-                reader.next_poll_ms = now + self.spec.poll_interval_ms;
+                    now + interval
+                };
             }
         }
-    }
-
-    fn seen(highest: Option<u64>, sequence: &SequenceNumber) -> bool {
-        highest.is_some_and(|h| sequence.counter <= h)
     }
 }
 
@@ -325,6 +433,8 @@ mod tests {
             poll_interval_ms: 200,
             limit: 10_000,
             start: "TRIM_HORIZON".into(),
+            start_at_seconds: None,
+            start_sequence_number: None,
             processing,
         };
         PollingConsumer::new(spec, 3)

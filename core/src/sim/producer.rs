@@ -3,15 +3,17 @@
 //! with throttled records retried (exponential backoff with full jitter) or dropped.
 
 use super::keys::{ChosenKey, KeyDistribution};
+use super::kpl::{self, Aggregator, UserRecord};
 use super::payload::{PayloadKind, generate};
 use super::rate::{RateAccumulator, RateSchedule};
 use super::size::SizeDistribution;
+use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
 use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use crate::world::World;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Which write API a producer uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,7 +23,28 @@ pub enum ProducerApi {
     PutRecord,
     /// PutRecords batches of up to `batch_size` (1–500), sent when full or after `linger_ms`.
     PutRecords { batch_size: usize, linger_ms: i64 },
+    /// The KPL: user records aggregated per predicted shard (reference A.15) until an aggregate
+    /// reaches `aggregation_max_size` bytes or its first record has waited
+    /// `record_max_buffered_time_ms`, then collected into PutRecords calls (≤ 500 records, 5 MiB).
+    Kpl {
+        #[serde(default = "kpl_max_size")]
+        aggregation_max_size: usize,
+        #[serde(default = "kpl_buffered_ms")]
+        record_max_buffered_time_ms: i64,
+    },
 }
+
+fn kpl_max_size() -> usize {
+    kpl::DEFAULT_MAX_SIZE
+}
+
+fn kpl_buffered_ms() -> i64 {
+    kpl::DEFAULT_MAX_BUFFERED_MS
+}
+
+/// PutRecords' request limits (reference A.1): records and bytes per call.
+const PUT_RECORDS_MAX_ENTRIES: usize = 500;
+const PUT_RECORDS_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 impl Default for ProducerApi {
     fn default() -> Self {
@@ -114,6 +137,23 @@ impl ProducerSpec {
                 return Err(prefix(format!("api.linger_ms = {linger_ms} must be ≥ 0")));
             }
         }
+        if let ProducerApi::Kpl {
+            aggregation_max_size,
+            record_max_buffered_time_ms,
+        } = self.api
+        {
+            if !(64..=kpl::MAX_SIZE_LIMIT).contains(&aggregation_max_size) {
+                return Err(prefix(format!(
+                    "api.aggregation_max_size = {aggregation_max_size} must be between 64 and {}",
+                    kpl::MAX_SIZE_LIMIT
+                )));
+            }
+            if record_max_buffered_time_ms < 0 {
+                return Err(prefix(format!(
+                    "api.record_max_buffered_time_ms = {record_max_buffered_time_ms} must be ≥ 0"
+                )));
+            }
+        }
         if let RetryPolicy::ExponentialBackoff {
             base_ms,
             max_ms,
@@ -129,7 +169,8 @@ impl ProducerSpec {
     }
 }
 
-/// A producer's counters, as `kinescope run` reports them.
+/// A producer's counters, as `kinescope run` reports them. All count user records, so a KPL
+/// producer's figures compare with a plain one's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct ProducerStats {
     /// Records made (first sends).
@@ -149,6 +190,15 @@ struct OutgoingRecord {
     key: ChosenKey,
     data: Vec<u8>,
     attempts: u32,
+    /// User records inside (more than one for a KPL aggregate).
+    user_records: u64,
+}
+
+/// A KPL aggregate being filled for one shard, and when its first record arrived.
+#[derive(Debug, Clone)]
+struct OpenAggregate {
+    aggregator: Aggregator,
+    opened_ms: i64,
 }
 
 /// A running producer.
@@ -162,6 +212,7 @@ pub struct Producer {
     batch: Vec<OutgoingRecord>,
     batch_started_ms: i64,
     retry_queue: VecDeque<(i64, OutgoingRecord)>,
+    aggregates: BTreeMap<u128, OpenAggregate>,
     stats: ProducerStats,
     /// While paused, nothing new is made (queued retries still go out).
     pub paused: bool,
@@ -179,6 +230,7 @@ impl Producer {
             batch: Vec::new(),
             batch_started_ms: now_ms,
             retry_queue: VecDeque::new(),
+            aggregates: BTreeMap::new(),
             stats: ProducerStats::default(),
             paused: false,
         }
@@ -210,18 +262,50 @@ impl Producer {
             for _ in 0..due {
                 let record = self.make_record(now);
                 self.stats.records_sent += 1;
+                if let ProducerApi::Kpl {
+                    aggregation_max_size,
+                    ..
+                } = self.spec.api
+                {
+                    self.aggregate(world, record, aggregation_max_size, now);
+                    continue;
+                }
                 if self.batch.is_empty() {
                     self.batch_started_ms = now;
                 }
                 self.batch.push(record);
             }
         }
+        if let ProducerApi::Kpl {
+            record_max_buffered_time_ms,
+            ..
+        } = self.spec.api
+        {
+            self.flush_aggregates(now, record_max_buffered_time_ms);
+        }
         while self.retry_queue.front().is_some_and(|(due, _)| *due <= now) {
             let (_, record) = self.retry_queue.pop_front().expect("checked");
-            self.stats.retries += 1;
+            self.stats.retries += record.user_records;
             self.batch.push(record);
         }
         match self.spec.api.clone() {
+            ProducerApi::Kpl { .. } => {
+                while !self.batch.is_empty() {
+                    let mut bytes = 0;
+                    let take = self
+                        .batch
+                        .iter()
+                        .take(PUT_RECORDS_MAX_ENTRIES)
+                        .take_while(|r| {
+                            bytes += r.data.len() + r.key.partition_key.len();
+                            bytes <= PUT_RECORDS_MAX_BYTES
+                        })
+                        .count()
+                        .max(1);
+                    let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
+                    self.send_batch(world, chunk);
+                }
+            }
             ProducerApi::PutRecord => {
                 for record in std::mem::take(&mut self.batch) {
                     self.send_one(world, record);
@@ -257,6 +341,65 @@ impl Producer {
             key,
             data,
             attempts: 0,
+            user_records: 1,
+        }
+    }
+
+    /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
+    /// predicts shards from ListShards the same way).
+    fn aggregate(&mut self, world: &World, record: OutgoingRecord, max_size: usize, now: i64) {
+        let hash = record
+            .key
+            .explicit_hash_key
+            .as_deref()
+            .and_then(parse_hash_key)
+            .unwrap_or_else(|| hash_partition_key(&record.key.partition_key));
+        let shard_start = world
+            .stream(&self.spec.stream)
+            .and_then(|s| s.route(hash).map(|i| s.shards[i].range.start))
+            .unwrap_or(0);
+        let open = self
+            .aggregates
+            .entry(shard_start)
+            .or_insert_with(|| OpenAggregate {
+                aggregator: Aggregator::new(max_size),
+                opened_ms: now,
+            });
+        if open.aggregator.is_empty() {
+            open.opened_ms = now;
+        }
+        let user = UserRecord {
+            partition_key: record.key.partition_key,
+            explicit_hash_key: Some(hash.to_string()),
+            data: record.data,
+        };
+        if let Some(done) = open.aggregator.add(user) {
+            open.opened_ms = now;
+            self.batch.push(Self::outgoing(done));
+        }
+    }
+
+    /// Closes aggregates whose first record has waited long enough.
+    fn flush_aggregates(&mut self, now: i64, buffered_ms: i64) {
+        for open in self.aggregates.values_mut() {
+            if !open.aggregator.is_empty()
+                && now - open.opened_ms >= buffered_ms
+                && let Some(done) = open.aggregator.flush()
+            {
+                self.batch.push(Self::outgoing(done));
+            }
+        }
+    }
+
+    fn outgoing(aggregate: kpl::Aggregate) -> OutgoingRecord {
+        OutgoingRecord {
+            key: ChosenKey {
+                partition_key: aggregate.partition_key,
+                explicit_hash_key: aggregate.explicit_hash_key,
+            },
+            data: aggregate.data,
+            attempts: 0,
+            user_records: aggregate.user_records as u64,
         }
     }
 
@@ -269,7 +412,7 @@ impl Producer {
         input.explicit_hash_key = record.key.explicit_hash_key.clone();
         record.attempts += 1;
         match world.apply(input) {
-            Ok(_) => self.stats.records_acknowledged += 1,
+            Ok(_) => self.stats.records_acknowledged += record.user_records,
             Err(error) => self.refused(world.now_ms(), record, error.is_throttling()),
         }
     }
@@ -291,7 +434,7 @@ impl Producer {
             Ok(out) => {
                 for (record, result) in chunk.into_iter().zip(out.records) {
                     match result.error_code.as_deref() {
-                        None => self.stats.records_acknowledged += 1,
+                        None => self.stats.records_acknowledged += record.user_records,
                         Some(code) => self.refused(
                             now,
                             record,
@@ -311,7 +454,7 @@ impl Producer {
 
     fn refused(&mut self, now: i64, record: OutgoingRecord, throttled: bool) {
         if throttled {
-            self.stats.records_throttled += 1;
+            self.stats.records_throttled += record.user_records;
         }
         match self.spec.retry {
             RetryPolicy::ExponentialBackoff {
@@ -327,7 +470,7 @@ impl Producer {
                 let at = self.retry_queue.partition_point(|(d, _)| *d <= due);
                 self.retry_queue.insert(at, (due, record));
             }
-            _ => self.stats.dropped += 1,
+            _ => self.stats.dropped += record.user_records,
         }
     }
 }
@@ -437,6 +580,52 @@ mod tests {
         assert_eq!(stats.records_acknowledged, stats.records_sent);
         let stream = world.stream("s").unwrap();
         assert_eq!(stream.shards[0].log.len(), stats.records_acknowledged);
+    }
+
+    #[test]
+    fn kpl_aggregation_carries_a_rate_that_throttles_plain_records() {
+        let kpl_api: ProducerApi = serde_json::from_str(r#"{"kind":"kpl"}"#).unwrap();
+        assert_eq!(
+            kpl_api,
+            ProducerApi::Kpl {
+                aggregation_max_size: 51_200,
+                record_max_buffered_time_ms: 100
+            }
+        );
+        let mut plain_world = world();
+        let plain = run(
+            Producer::new(
+                spec(ProducerApi::default(), RetryPolicy::None, 3_000.0),
+                1,
+                plain_world.now_ms(),
+            ),
+            &mut plain_world,
+            10,
+        );
+        assert!(plain.records_throttled > 10_000, "{plain:?}");
+        let mut kpl_world = world();
+        let kpl = run(
+            Producer::new(
+                spec(kpl_api, RetryPolicy::None, 3_000.0),
+                1,
+                kpl_world.now_ms(),
+            ),
+            &mut kpl_world,
+            10,
+        );
+        assert_eq!(kpl.records_throttled, 0, "{kpl:?}");
+        // Everything but the last 100 ms still buffered is acknowledged.
+        assert!(
+            kpl.records_acknowledged + 300 >= kpl.records_sent,
+            "{kpl:?}"
+        );
+        let log = &kpl_world.stream("s").unwrap().shards[0].log;
+        assert!(log.len() <= 110, "{} Kinesis records", log.len());
+        let users: usize = log
+            .iter_from(0)
+            .map(|r| kpl::deaggregate(r.data).expect("an aggregate").len())
+            .sum();
+        assert_eq!(users as u64, kpl.records_acknowledged);
     }
 
     #[test]

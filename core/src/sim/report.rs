@@ -1,6 +1,7 @@
 //! The JSON report of a headless run (`kinescope run --report FILE`).
 
-use super::simulation::Simulation;
+use super::lambda::LambdaStats;
+use super::simulation::{ConsumerApp, Simulation};
 use crate::metrics::MetricName;
 use crate::streams::shapes::{ShardId, StreamMode};
 use crate::streams::shard::ShardPhase;
@@ -48,6 +49,28 @@ pub struct ConsumerReport {
     pub duplicates: u64,
     pub max_millis_behind_latest: i64,
     pub final_millis_behind_latest: i64,
+    /// GetRecords calls refused with ProvisionedThroughputExceededException.
+    pub read_throttles: u64,
+    /// Records that passed retention before the application read them.
+    pub records_expired_unread: u64,
+    /// Lambda triggers only: invocations, function errors, discarded records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<LambdaStats>,
+    /// KCL applications only: the lease table at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leases: Option<Vec<LeaseReport>>,
+}
+
+/// One row of a KCL application's lease table.
+#[derive(Debug, Clone, Serialize)]
+#[allow(non_snake_case)]
+pub struct LeaseReport {
+    pub leaseKey: ShardId,
+    pub leaseOwner: Option<String>,
+    pub leaseCounter: u64,
+    pub checkpoint: String,
+    pub ownerSwitchesSinceCheckpoint: u64,
+    pub parentShardId: Vec<ShardId>,
 }
 
 /// One invariant check.
@@ -136,6 +159,27 @@ impl Report {
                     duplicates: s.duplicates,
                     max_millis_behind_latest: s.max_millis_behind_latest,
                     final_millis_behind_latest: s.final_millis_behind_latest,
+                    read_throttles: s.read_throttles,
+                    records_expired_unread: s.records_expired_unread,
+                    lambda: match app {
+                        ConsumerApp::Lambda(l) => Some(l.lambda_stats()),
+                        _ => None,
+                    },
+                    leases: match app {
+                        ConsumerApp::Kcl(k) => Some(
+                            k.leases()
+                                .map(|l| LeaseReport {
+                                    leaseKey: l.lease_key,
+                                    leaseOwner: l.lease_owner.clone(),
+                                    leaseCounter: l.lease_counter,
+                                    checkpoint: l.checkpoint.to_string(),
+                                    ownerSwitchesSinceCheckpoint: l.owner_switches_since_checkpoint,
+                                    parentShardId: l.parent_shard_ids.clone(),
+                                })
+                                .collect(),
+                        ),
+                        _ => None,
+                    },
                 }
             })
             .collect();
@@ -147,7 +191,15 @@ impl Report {
             streams,
             producers,
             consumers,
-            invariants: Vec::new(),
+            invariants: simulation
+                .checks()
+                .into_iter()
+                .map(|c| InvariantReport {
+                    name: c.name,
+                    ok: c.ok,
+                    detail: c.detail,
+                })
+                .collect(),
             timeline_errors: simulation.event_errors.clone(),
         }
     }

@@ -3,6 +3,8 @@
 //! name the field, the value and the allowed range.
 
 use super::fanout::FanOutSpec;
+use super::kcl::KclSpec;
+use super::lambda::LambdaSpec;
 use super::polling::PollingSpec;
 use super::producer::ProducerSpec;
 use super::rate::RateSchedule;
@@ -53,6 +55,10 @@ pub enum ConsumerSpec {
     Polling(PollingSpec),
     /// Enhanced fan-out.
     Efo(FanOutSpec),
+    /// A KCL application: workers sharing a lease table.
+    Kcl(KclSpec),
+    /// A Lambda trigger (event source mapping).
+    Lambda(LambdaSpec),
 }
 
 impl ConsumerSpec {
@@ -61,6 +67,31 @@ impl ConsumerSpec {
         match self {
             ConsumerSpec::Polling(s) => &s.name,
             ConsumerSpec::Efo(s) => &s.name,
+            ConsumerSpec::Kcl(s) => &s.name,
+            ConsumerSpec::Lambda(s) => &s.name,
+        }
+    }
+
+    /// The stream it reads.
+    pub fn stream(&self) -> &str {
+        match self {
+            ConsumerSpec::Polling(s) => &s.stream,
+            ConsumerSpec::Efo(s) => &s.stream,
+            ConsumerSpec::Kcl(s) => &s.stream,
+            ConsumerSpec::Lambda(s) => &s.stream,
+        }
+    }
+
+    /// Checks every value; the error names the consumer, the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            ConsumerSpec::Polling(s) => s.validate(),
+            ConsumerSpec::Efo(s) => s
+                .processing
+                .validate()
+                .map_err(|e| format!("consumer {:?}: {e}", s.name)),
+            ConsumerSpec::Kcl(s) => s.validate(),
+            ConsumerSpec::Lambda(s) => s.validate(),
         }
     }
 }
@@ -93,6 +124,15 @@ pub enum TimelineAction {
     Pause { name: String },
     /// Resume a producer or consumer.
     Resume { name: String },
+    /// Kill a worker of a KCL application (by id, e.g. "worker-1", or else the busiest): it stops
+    /// without checkpointing and its leases fail over.
+    KillWorker {
+        consumer: String,
+        #[serde(default)]
+        worker: Option<String>,
+    },
+    /// Start one more worker in a KCL application.
+    AddWorker { consumer: String },
 }
 
 /// A timeline entry.
@@ -193,19 +233,9 @@ impl Scenario {
             names.push(p.name.as_str());
         }
         for c in &self.consumers {
-            let stream = match c {
-                ConsumerSpec::Polling(s) => {
-                    s.validate().map_err(ScenarioError::Invalid)?;
-                    &s.stream
-                }
-                ConsumerSpec::Efo(s) => {
-                    s.processing.validate().map_err(|e| {
-                        ScenarioError::Invalid(format!("consumer {:?}: {e}", s.name))
-                    })?;
-                    &s.stream
-                }
-            };
-            if !streams.contains(&stream.as_str()) {
+            c.validate().map_err(ScenarioError::Invalid)?;
+            let stream = c.stream();
+            if !streams.contains(&stream) {
                 return invalid(format!(
                     "consumer {:?}: stream {stream:?} is not declared in streams",
                     c.name()
@@ -235,6 +265,11 @@ impl Scenario {
                 TimelineAction::Pause { name } | TimelineAction::Resume { name } => {
                     names.contains(&name.as_str())
                 }
+                TimelineAction::KillWorker { consumer, .. }
+                | TimelineAction::AddWorker { consumer } => self
+                    .consumers
+                    .iter()
+                    .any(|c| matches!(c, ConsumerSpec::Kcl(k) if &k.name == consumer)),
                 TimelineAction::SplitShard { stream, .. }
                 | TimelineAction::MergeShards { stream, .. }
                 | TimelineAction::UpdateShardCount { stream, .. }
@@ -243,8 +278,14 @@ impl Scenario {
                 }
             };
             if !known {
+                let needs = match &event.action {
+                    TimelineAction::KillWorker { .. } | TimelineAction::AddWorker { .. } => {
+                        " (kill_worker and add_worker name a consumer of kind kcl)"
+                    }
+                    _ => "",
+                };
                 return invalid(format!(
-                    "timeline[{i}].action refers to something not declared in the scenario"
+                    "timeline[{i}].action refers to something not declared in the scenario{needs}"
                 ));
             }
         }

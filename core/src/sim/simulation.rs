@@ -2,6 +2,9 @@
 //! the virtual clock in 100 ms ticks. Everything goes through the world's commands.
 
 use super::fanout::FanOutConsumer;
+use super::kcl::KclConsumer;
+use super::lambda::LambdaConsumer;
+use super::ledger::Check;
 use super::polling::{ConsumerStats, PollingConsumer};
 use super::producer::Producer;
 use super::scenario::{ConsumerSpec, Scenario, ScenarioStreamMode, TimelineAction};
@@ -11,6 +14,9 @@ use crate::streams::ops::lifecycle::CreateStreamInput;
 use crate::streams::ops::reshard::{MergeShardsInput, SplitShardInput, UpdateShardCountInput};
 use crate::streams::shapes::{ShardId, StreamMode, StreamModeDetailsInput};
 use crate::world::World;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
 
 /// Virtual time per simulation tick.
 pub const TICK_MS: i64 = 100;
@@ -22,6 +28,10 @@ pub enum ConsumerApp {
     Polling(PollingConsumer),
     /// Enhanced fan-out.
     FanOut(FanOutConsumer),
+    /// KCL workers sharing leases.
+    Kcl(KclConsumer),
+    /// A Lambda trigger.
+    Lambda(LambdaConsumer),
 }
 
 impl ConsumerApp {
@@ -30,6 +40,18 @@ impl ConsumerApp {
         match self {
             ConsumerApp::Polling(c) => c.stats(),
             ConsumerApp::FanOut(c) => c.stats(),
+            ConsumerApp::Kcl(c) => c.stats(),
+            ConsumerApp::Lambda(c) => c.stats(),
+        }
+    }
+
+    /// Its invariant checks so far.
+    pub fn checks(&self, world: &World) -> Vec<Check> {
+        match self {
+            ConsumerApp::Polling(c) => c.checks(world),
+            ConsumerApp::FanOut(c) => c.checks(world),
+            ConsumerApp::Kcl(c) => c.checks(world),
+            ConsumerApp::Lambda(c) => c.checks(world),
         }
     }
 
@@ -37,6 +59,8 @@ impl ConsumerApp {
         match self {
             ConsumerApp::Polling(c) => c.tick(world),
             ConsumerApp::FanOut(c) => c.tick(world),
+            ConsumerApp::Kcl(c) => c.tick(world),
+            ConsumerApp::Lambda(c) => c.tick(world),
         }
     }
 
@@ -44,6 +68,8 @@ impl ConsumerApp {
         match self {
             ConsumerApp::Polling(c) => c.paused = paused,
             ConsumerApp::FanOut(c) => c.paused = paused,
+            ConsumerApp::Kcl(c) => c.paused = paused,
+            ConsumerApp::Lambda(c) => c.paused = paused,
         }
     }
 }
@@ -57,6 +83,8 @@ pub struct Simulation {
     consumers: Vec<(String, &'static str, ConsumerApp)>,
     started_ms: i64,
     next_event: usize,
+    rng: ChaCha8Rng,
+    consumer_order: Vec<usize>,
     /// Timeline events whose command failed, with the reason (reported, not fatal).
     pub event_errors: Vec<String>,
 }
@@ -104,22 +132,41 @@ impl Simulation {
             .enumerate()
             .map(|(i, p)| Producer::new(p.clone(), seed ^ (0x9e37_79b9 + i as u64), now))
             .collect();
-        let consumers = scenario
+        let consumers: Vec<(String, &'static str, ConsumerApp)> = scenario
             .consumers
             .iter()
             .enumerate()
             .map(|(i, c)| {
+                let run_seed = seed;
                 let seed = seed ^ (0x7f4a_7c15 + i as u64);
                 match c {
                     ConsumerSpec::Polling(s) => (
                         s.name.clone(),
                         "polling",
-                        ConsumerApp::Polling(PollingConsumer::new(s.clone(), seed)),
+                        ConsumerApp::Polling(
+                            PollingConsumer::new(s.clone(), seed)
+                                .with_run_seed(run_seed)
+                                .with_origin(now),
+                        ),
                     ),
                     ConsumerSpec::Efo(s) => (
                         s.name.clone(),
                         "efo",
-                        ConsumerApp::FanOut(FanOutConsumer::new(s.clone(), seed)),
+                        ConsumerApp::FanOut(
+                            FanOutConsumer::new(s.clone(), seed).with_run_seed(run_seed),
+                        ),
+                    ),
+                    ConsumerSpec::Kcl(s) => (
+                        s.name.clone(),
+                        "kcl",
+                        ConsumerApp::Kcl(KclConsumer::new(s.clone(), seed).with_run_seed(run_seed)),
+                    ),
+                    ConsumerSpec::Lambda(s) => (
+                        s.name.clone(),
+                        "lambda",
+                        ConsumerApp::Lambda(
+                            LambdaConsumer::new(s.clone(), seed).with_run_seed(run_seed),
+                        ),
                     ),
                 }
             })
@@ -128,6 +175,8 @@ impl Simulation {
             scenario,
             world,
             producers,
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f04),
+            consumer_order: (0..consumers.len()).collect(),
             consumers,
             started_ms: now,
             next_event: 0,
@@ -165,6 +214,14 @@ impl Simulation {
         &self.consumers
     }
 
+    /// Every invariant check of every consumer application so far.
+    pub fn checks(&self) -> Vec<Check> {
+        self.consumers
+            .iter()
+            .flat_map(|(_, _, app)| app.checks(&self.world))
+            .collect()
+    }
+
     /// Runs for `dt_ms` more virtual milliseconds.
     pub fn step(&mut self, dt_ms: i64) {
         let target = self.elapsed_ms() + dt_ms;
@@ -175,8 +232,11 @@ impl Simulation {
             for producer in &mut self.producers {
                 producer.tick(&mut self.world, tick);
             }
-            for (_, _, consumer) in &mut self.consumers {
-                consumer.tick(&mut self.world);
+            // Applications race for a shard's shared reads; a fixed order would let the first
+            // one win every time.
+            self.consumer_order.shuffle(&mut self.rng);
+            for &index in &self.consumer_order {
+                self.consumers[index].2.tick(&mut self.world);
             }
         }
     }
@@ -192,6 +252,16 @@ impl Simulation {
                     .push(format!("at {} s: {e}", event.at_seconds));
             }
         }
+    }
+
+    fn kcl(&mut self, name: &str) -> Result<&mut KclConsumer, String> {
+        self.consumers
+            .iter_mut()
+            .find_map(|(n, _, app)| match app {
+                ConsumerApp::Kcl(k) if n == name => Some(k),
+                _ => None,
+            })
+            .ok_or_else(|| format!("{name:?} is not a KCL application"))
     }
 
     fn fire(&mut self, action: &TimelineAction) -> Result<(), String> {
@@ -256,6 +326,15 @@ impl Simulation {
                     .iter_mut()
                     .filter(|(n, _, _)| n == name)
                     .for_each(|(_, _, c)| c.set_paused(paused));
+                Ok(())
+            }
+            TimelineAction::KillWorker { consumer, worker } => self
+                .kcl(consumer)?
+                .kill_worker(worker.as_deref())
+                .map(|_| ()),
+            TimelineAction::AddWorker { consumer } => {
+                let now = self.world.now_ms();
+                self.kcl(consumer)?.add_worker(now);
                 Ok(())
             }
         }

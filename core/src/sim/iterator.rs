@@ -1,0 +1,69 @@
+//! Opening a shard iterator the way every simulated consumer does: after the last record it
+//! handled, else from the oldest record or the newest.
+
+use super::ledger::Ledger;
+use crate::streams::ops::read::GetShardIteratorInput;
+use crate::streams::sequence::SequenceNumber;
+use crate::streams::shapes::{ShardId, ShardIteratorType};
+use crate::time::Timestamp;
+use crate::world::World;
+
+/// Where a consumer (re)starts reading a shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFrom {
+    /// Just after this record (a checkpoint, or the last record processed).
+    After(SequenceNumber),
+    /// At this record.
+    At(SequenceNumber),
+    /// The first record that arrived at or after this virtual time (epoch ms).
+    AtTimestamp(i64),
+    /// The oldest record still in the shard.
+    TrimHorizon,
+    /// Records arriving from now on.
+    Latest,
+}
+
+impl StartFrom {
+    /// TRIM_HORIZON or LATEST as a scenario names them; a child shard always starts at its
+    /// beginning so that nothing between parent and child is skipped.
+    pub fn initial(start: &str, is_child: bool) -> StartFrom {
+        if is_child || start == "TRIM_HORIZON" {
+            StartFrom::TrimHorizon
+        } else {
+            StartFrom::Latest
+        }
+    }
+}
+
+/// Opens an iterator on `shard`, labelled `reader` for the lag views, and tells the ledger when
+/// the whole shard is expected. `None` when the engine refused (the caller retries later).
+pub fn open_iterator(
+    world: &mut World,
+    stream: &str,
+    shard: ShardId,
+    reader: &str,
+    from: StartFrom,
+    ledger: &mut Ledger,
+) -> Option<String> {
+    let mut input = match from {
+        StartFrom::After(sequence) => {
+            GetShardIteratorInput::new(stream, shard, ShardIteratorType::AfterSequenceNumber)
+                .at_sequence(&sequence)
+        }
+        StartFrom::TrimHorizon => {
+            ledger.expect_from_start(shard);
+            GetShardIteratorInput::new(stream, shard, ShardIteratorType::TrimHorizon)
+        }
+        StartFrom::At(sequence) => {
+            GetShardIteratorInput::new(stream, shard, ShardIteratorType::AtSequenceNumber)
+                .at_sequence(&sequence)
+        }
+        StartFrom::AtTimestamp(ms) => {
+            GetShardIteratorInput::new(stream, shard, ShardIteratorType::AtTimestamp)
+                .at_time(Timestamp(ms))
+        }
+        StartFrom::Latest => GetShardIteratorInput::new(stream, shard, ShardIteratorType::Latest),
+    };
+    input.reader_label = Some(reader.into());
+    world.apply(input).ok().and_then(|out| out.shard_iterator)
+}

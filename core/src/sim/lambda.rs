@@ -1,0 +1,561 @@
+//! A simulated Lambda event source mapping on a stream (shared throughput): per shard, a poller
+//! reads once a second (sooner while a backlog remains) and hands records to
+//! `parallelization_factor` lanes, by partition key so each key keeps its order. A lane invokes
+//! the function with up to `batch_size` records once it has that many or the batching window has
+//! passed. A batch that fails (it holds a "poison" record) is retried whole, or split in two with
+//! bisect-on-error, until it succeeds or `max_retry_attempts` is used up and it is discarded.
+//! Every attempt hands the records over again, so retries show up as duplicates.
+
+use super::iterator::{StartFrom, open_iterator};
+use super::ledger::{Check, Ledger};
+use super::lineage::Lineage;
+use super::polling::{ConsumerStats, ProcessingCost};
+use crate::streams::ops::read::GetRecordsInput;
+use crate::streams::sequence::SequenceNumber;
+use crate::streams::shapes::{Record, ShardId};
+use crate::world::World;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Lambda's standard poll rate: each shard once per second.
+const POLL_INTERVAL_MS: i64 = 1_000;
+
+/// A Lambda trigger as a scenario declares it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaSpec {
+    /// Function name, unique in the scenario.
+    pub name: String,
+    /// Stream read.
+    pub stream: String,
+    /// BatchSize (1–10,000, default 100).
+    #[serde(default = "default_batch")]
+    pub batch_size: u32,
+    /// MaximumBatchingWindowInSeconds, in ms (0–300,000).
+    #[serde(default)]
+    pub batching_window_ms: i64,
+    /// ParallelizationFactor (1–10): concurrent batches per shard.
+    #[serde(default = "one")]
+    pub parallelization_factor: u32,
+    /// StartingPosition: TRIM_HORIZON or LATEST.
+    #[serde(default = "default_start")]
+    pub start: String,
+    /// MaximumRetryAttempts: -1 (until the records expire) or 0–10,000.
+    #[serde(default = "infinite")]
+    pub max_retry_attempts: i64,
+    /// BisectBatchOnFunctionError.
+    #[serde(default)]
+    pub bisect_batch_on_function_error: bool,
+    /// Fraction of records the function throws on (always the same records: poison pills).
+    #[serde(default)]
+    pub poison_rate: f64,
+    /// Time an invocation takes.
+    #[serde(default)]
+    pub processing: ProcessingCost,
+}
+
+fn default_batch() -> u32 {
+    100
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn default_start() -> String {
+    "LATEST".into()
+}
+
+fn infinite() -> i64 {
+    -1
+}
+
+impl LambdaSpec {
+    /// Checks every value; the error names the function, the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        let fail = |e: String| Err(format!("consumer {:?}: {e}", self.name));
+        if !(1..=10_000).contains(&self.batch_size) {
+            return fail(format!(
+                "batch_size = {} must be between 1 and 10000",
+                self.batch_size
+            ));
+        }
+        if !(0..=300_000).contains(&self.batching_window_ms) {
+            return fail(format!(
+                "batching_window_ms = {} must be between 0 and 300000",
+                self.batching_window_ms
+            ));
+        }
+        if !(1..=10).contains(&self.parallelization_factor) {
+            return fail(format!(
+                "parallelization_factor = {} must be between 1 and 10",
+                self.parallelization_factor
+            ));
+        }
+        if !["TRIM_HORIZON", "LATEST"].contains(&self.start.as_str()) {
+            return fail(format!(
+                "start = {:?} must be TRIM_HORIZON or LATEST",
+                self.start
+            ));
+        }
+        if !(-1..=10_000).contains(&self.max_retry_attempts) {
+            return fail(format!(
+                "max_retry_attempts = {} must be -1 or between 0 and 10000",
+                self.max_retry_attempts
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.poison_rate) {
+            return fail(format!(
+                "poison_rate = {} must be between 0 and 1",
+                self.poison_rate
+            ));
+        }
+        self.processing.validate().or_else(fail)
+    }
+}
+
+/// A batch and how often it has failed.
+#[derive(Debug, Clone)]
+struct Batch {
+    records: Vec<Record>,
+    retries: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Lane {
+    queued: VecDeque<Record>,
+    first_queued_ms: i64,
+    /// Batches to run again, in order (bisected halves, or a failed batch).
+    retry: VecDeque<Batch>,
+    running: Option<(Batch, i64, bool)>,
+}
+
+impl Lane {
+    fn is_idle(&self) -> bool {
+        self.queued.is_empty() && self.retry.is_empty() && self.running.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct ShardPoller {
+    iterator: Option<String>,
+    next_poll_ms: i64,
+    last_read: Option<SequenceNumber>,
+    read_to_end: bool,
+    finished: bool,
+    lanes: Vec<Lane>,
+    millis_behind: i64,
+}
+
+/// Lambda's own counters beyond the common ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LambdaStats {
+    /// Function invocations.
+    pub invocations: u64,
+    /// Invocations that threw.
+    pub function_errors: u64,
+    /// User records given up on after the last retry (sent to the on-failure destination).
+    pub records_discarded: u64,
+}
+
+/// A running Lambda trigger.
+#[derive(Debug, Clone)]
+pub struct LambdaConsumer {
+    spec: LambdaSpec,
+    rng: ChaCha8Rng,
+    shards: BTreeMap<ShardId, ShardPoller>,
+    lineage: Lineage,
+    next_discovery_ms: i64,
+    stats: ConsumerStats,
+    lambda: LambdaStats,
+    ledger: Ledger,
+    /// While paused (the mapping disabled) nothing is read or invoked.
+    pub paused: bool,
+}
+
+impl LambdaConsumer {
+    /// Starts `spec` with its own seeded generator.
+    pub fn new(spec: LambdaSpec, seed: u64) -> Self {
+        Self {
+            ledger: Ledger::new(&spec.name, &spec.stream, seed),
+            spec,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            shards: BTreeMap::new(),
+            lineage: Lineage::default(),
+            next_discovery_ms: i64::MIN,
+            stats: ConsumerStats::default(),
+            lambda: LambdaStats::default(),
+            paused: false,
+        }
+    }
+
+    /// Names `seed` (the run's) in invariant failure messages.
+    pub fn with_run_seed(mut self, seed: u64) -> Self {
+        self.ledger = Ledger::new(&self.spec.name, &self.spec.stream, seed);
+        self
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> ConsumerStats {
+        self.stats.with_ledger(&self.ledger)
+    }
+
+    /// Invocations, errors and discarded records.
+    pub fn lambda_stats(&self) -> LambdaStats {
+        self.lambda
+    }
+
+    /// The invariant checks so far.
+    pub fn checks(&self, world: &World) -> Vec<Check> {
+        self.ledger.checks(world)
+    }
+
+    /// Polls and invokes whatever is due.
+    pub fn tick(&mut self, world: &mut World) {
+        let now = world.now_ms();
+        if now >= self.next_discovery_ms {
+            for shard in self.lineage.discover(world, &self.spec.stream) {
+                self.shards.entry(shard).or_insert_with(|| ShardPoller {
+                    lanes: vec![Lane::default(); self.spec.parallelization_factor as usize],
+                    ..ShardPoller::default()
+                });
+            }
+            self.next_discovery_ms = now + 1_000;
+        }
+        if self.paused {
+            return;
+        }
+        let ready: Vec<ShardId> = self
+            .shards
+            .iter()
+            .filter(|(id, p)| {
+                !p.finished
+                    && self
+                        .lineage
+                        .parents_done(**id, |s| self.shards.get(&s).is_none_or(|p| p.finished))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for shard in ready {
+            self.poll(world, shard, now);
+            self.invoke(world, shard, now);
+            self.settle(world, shard);
+        }
+        self.stats.final_millis_behind_latest = self
+            .shards
+            .values()
+            .filter(|p| !p.finished)
+            .map(|p| p.millis_behind)
+            .max()
+            .unwrap_or(0);
+    }
+
+    fn poll(&mut self, world: &mut World, shard: ShardId, now: i64) {
+        let is_child = self.lineage.is_child(shard);
+        let backlog_limit = 10 * self.spec.batch_size as usize;
+        let poller = self.shards.get_mut(&shard).expect("discovered");
+        let backlog: usize = poller.lanes.iter().map(|l| l.queued.len()).sum();
+        if poller.read_to_end || now < poller.next_poll_ms || backlog >= backlog_limit {
+            return;
+        }
+        if poller.iterator.is_none() {
+            let from = poller.last_read.map_or_else(
+                || StartFrom::initial(&self.spec.start, is_child),
+                StartFrom::After,
+            );
+            poller.iterator = open_iterator(
+                world,
+                &self.spec.stream,
+                shard,
+                &self.spec.name,
+                from,
+                &mut self.ledger,
+            );
+            if poller.iterator.is_none() {
+                poller.next_poll_ms = now + POLL_INTERVAL_MS;
+                return;
+            }
+        }
+        let iterator = poller.iterator.clone().unwrap_or_default();
+        match world.apply(GetRecordsInput::new(&iterator, Some(10_000))) {
+            Ok(page) => {
+                poller.millis_behind = page.millis_behind_latest;
+                self.stats.max_millis_behind_latest = self
+                    .stats
+                    .max_millis_behind_latest
+                    .max(page.millis_behind_latest);
+                // A full page means a backlog: read again at the next tick.
+                poller.next_poll_ms = if page.records.len() >= 10_000 {
+                    now
+                } else {
+                    now + POLL_INTERVAL_MS
+                };
+                let lanes = poller.lanes.len() as u64;
+                for record in page.records {
+                    poller.last_read = Some(record.sequence_number);
+                    let lane =
+                        &mut poller.lanes[(key_hash(&record.partition_key) % lanes) as usize];
+                    if lane.queued.is_empty() {
+                        lane.first_queued_ms = now;
+                    }
+                    lane.queued.push_back(record);
+                }
+                match page.next_shard_iterator {
+                    Some(next) => poller.iterator = Some(next),
+                    None => poller.read_to_end = true,
+                }
+            }
+            Err(error) => {
+                if error.code() == "ProvisionedThroughputExceededException" {
+                    self.stats.read_throttles += 1;
+                } else {
+                    poller.iterator = None;
+                }
+                poller.next_poll_ms = now + POLL_INTERVAL_MS;
+            }
+        }
+    }
+
+    fn invoke(&mut self, world: &World, shard: ShardId, now: i64) {
+        let poller = self.shards.get_mut(&shard).expect("discovered");
+        for lane in &mut poller.lanes {
+            if let Some((batch, done_ms, failed)) = lane.running.take() {
+                if now < done_ms {
+                    lane.running = Some((batch, done_ms, failed));
+                    continue;
+                }
+                if failed {
+                    self.lambda.function_errors += 1;
+                    Self::failed(&self.spec, &mut self.lambda, lane, batch);
+                }
+            }
+            let batch = match lane.retry.pop_front() {
+                Some(batch) => batch,
+                None => {
+                    let full = lane.queued.len() >= self.spec.batch_size as usize;
+                    let waited = now - lane.first_queued_ms >= self.spec.batching_window_ms;
+                    if lane.queued.is_empty() || !(full || waited || poller.read_to_end) {
+                        continue;
+                    }
+                    let take = lane.queued.len().min(self.spec.batch_size as usize);
+                    let records: Vec<Record> = lane.queued.drain(..take).collect();
+                    lane.first_queued_ms = now;
+                    Batch {
+                        records,
+                        retries: 0,
+                    }
+                }
+            };
+            let mut user_records = 0;
+            for record in &batch.records {
+                user_records += self.ledger.deliver(world, shard, record);
+            }
+            let failed = batch
+                .records
+                .iter()
+                .any(|r| is_poison(r, self.spec.poison_rate));
+            let took = self
+                .spec
+                .processing
+                .duration_ms(user_records as usize, &mut self.rng);
+            self.lambda.invocations += 1;
+            lane.running = Some((batch, now + took.max(1), failed));
+        }
+    }
+
+    fn failed(spec: &LambdaSpec, stats: &mut LambdaStats, lane: &mut Lane, batch: Batch) {
+        let exhausted = spec.max_retry_attempts >= 0 && batch.retries >= spec.max_retry_attempts;
+        if exhausted {
+            stats.records_discarded += batch.records.len() as u64;
+            return;
+        }
+        if spec.bisect_batch_on_function_error && batch.records.len() > 1 {
+            // Splitting does not count against the retry quota (AWS), so each half keeps it.
+            let mut first = batch.records;
+            let second = first.split_off(first.len() / 2);
+            lane.retry.push_front(Batch {
+                records: second,
+                retries: batch.retries,
+            });
+            lane.retry.push_front(Batch {
+                records: first,
+                retries: batch.retries,
+            });
+        } else {
+            lane.retry.push_front(Batch {
+                records: batch.records,
+                retries: batch.retries + 1,
+            });
+        }
+    }
+
+    /// Tells the ledger how far every lane has taken the shard; finishes a shard read to its end
+    /// once every lane is idle (so its children may start).
+    fn settle(&mut self, world: &World, shard: ShardId) {
+        let poller = self.shards.get_mut(&shard).expect("discovered");
+        let oldest_queued = poller
+            .lanes
+            .iter()
+            .filter_map(|l| l.queued.front())
+            .map(|r| r.sequence_number.counter)
+            .min();
+        match oldest_queued {
+            Some(counter) if counter > 0 => {
+                self.ledger.settle_through(world, shard, counter - 1);
+            }
+            Some(_) => {}
+            None => {
+                if let Some(last) = poller.last_read {
+                    self.ledger.settle_through(world, shard, last.counter);
+                }
+                if poller.read_to_end && poller.lanes.iter().all(Lane::is_idle) {
+                    poller.finished = true;
+                    self.ledger.settle_shard_end(world, shard);
+                }
+            }
+        }
+    }
+}
+
+/// Whether the function throws on `record`: a fixed property of the record, so retries of it
+/// fail again.
+fn is_poison(record: &Record, rate: f64) -> bool {
+    if rate <= 0.0 {
+        return false;
+    }
+    let h = key_hash(&record.sequence_number.to_string());
+    (h % 1_000_000) < (rate * 1_000_000.0) as u64
+}
+
+/// FNV-1a, the lane of a partition key.
+fn key_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+    use crate::sim::keys::KeyDistribution;
+    use crate::sim::producer::{Producer, ProducerApi, ProducerSpec, RetryPolicy};
+    use crate::sim::rate::RateSchedule;
+    use crate::streams::ops::lifecycle::CreateStreamInput;
+
+    fn spec(extra: serde_json::Value) -> LambdaSpec {
+        let mut value = serde_json::json!({"name": "fn", "stream": "s", "start": "TRIM_HORIZON"});
+        value
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let spec: LambdaSpec = serde_json::from_value(value).unwrap();
+        spec.validate().unwrap();
+        spec
+    }
+
+    fn run(spec: LambdaSpec, seconds: i64) -> (LambdaConsumer, World, u64) {
+        let mut world = World::new(Settings::default(), 1);
+        world.apply(CreateStreamInput::provisioned("s", 2)).unwrap();
+        world.step(500);
+        let producer = ProducerSpec {
+            name: "p".into(),
+            stream: "s".into(),
+            rate: RateSchedule::Constant { per_second: 200.0 },
+            jitter: 0.0,
+            size: crate::sim::size::SizeDistribution::Fixed { bytes: 100 },
+            payload: Default::default(),
+            keys: KeyDistribution::Uniform { keys: 100 },
+            api: ProducerApi::default(),
+            retry: RetryPolicy::None,
+        };
+        let mut producer = Producer::new(producer, 2, world.now_ms());
+        let mut app = LambdaConsumer::new(spec, 3);
+        for tick in 0..(seconds + 10) * 10 {
+            world.step(100);
+            if tick < seconds * 10 {
+                producer.tick(&mut world, 100);
+            }
+            app.tick(&mut world);
+        }
+        let acked = producer.stats().records_acknowledged;
+        (app, world, acked)
+    }
+
+    #[test]
+    fn a_healthy_function_gets_every_record_once_in_batches() {
+        let (app, world, acked) = run(
+            spec(serde_json::json!({"batch_size": 50, "processing": {"per_batch_ms": 20}})),
+            20,
+        );
+        let stats = app.stats();
+        assert_eq!(stats.records_processed, acked);
+        assert_eq!(stats.duplicates, 0);
+        let lambda = app.lambda_stats();
+        assert!(lambda.invocations >= acked / 50, "{lambda:?}");
+        assert!(app.checks(&world).iter().all(|c| c.ok));
+    }
+
+    #[test]
+    fn parallel_lanes_keep_each_key_in_order() {
+        let (app, world, acked) = run(
+            spec(serde_json::json!({
+                "batch_size": 10, "parallelization_factor": 5,
+                "processing": {"per_batch_ms": 50, "jitter": 0.9}
+            })),
+            20,
+        );
+        assert_eq!(app.stats().records_processed, acked);
+        assert!(
+            app.checks(&world).iter().all(|c| c.ok),
+            "{:?}",
+            app.checks(&world)
+        );
+    }
+
+    #[test]
+    fn a_poison_record_is_retried_and_its_batch_delivered_again() {
+        let (app, world, _) = run(
+            spec(
+                serde_json::json!({"batch_size": 100, "poison_rate": 0.002, "max_retry_attempts": 2}),
+            ),
+            20,
+        );
+        let lambda = app.lambda_stats();
+        let stats = app.stats();
+        assert!(
+            lambda.function_errors > 0 && lambda.records_discarded > 0,
+            "{lambda:?}"
+        );
+        assert!(stats.duplicates > 0, "{stats:?}");
+        // Retries are duplicates, never losses.
+        assert!(
+            app.checks(&world).iter().all(|c| c.ok),
+            "{:?}",
+            app.checks(&world)
+        );
+    }
+
+    #[test]
+    fn bisecting_discards_only_the_poison_records() {
+        let plain = spec(
+            serde_json::json!({"batch_size": 100, "poison_rate": 0.002, "max_retry_attempts": 1}),
+        );
+        let bisect = LambdaSpec {
+            bisect_batch_on_function_error: true,
+            ..plain.clone()
+        };
+        let (without, _, _) = run(plain, 20);
+        let (with, _, _) = run(bisect, 20);
+        let discarded_with = with.lambda_stats().records_discarded;
+        assert!(discarded_with > 0, "{:?}", with.lambda_stats());
+        assert!(
+            discarded_with * 10 < without.lambda_stats().records_discarded,
+            "bisect {:?} vs whole batches {:?}",
+            with.lambda_stats(),
+            without.lambda_stats()
+        );
+    }
+}

@@ -1,0 +1,512 @@
+//! The invariant checker of one consumer application: every record handed to the application is
+//! entered here as it happens, so that order, loss and duplicates are checked at every step rather
+//! than reconstructed afterwards.
+//!
+//! - Per partition key, records must arrive in sequence order: within a shard by position, and
+//!   across a reshard parent before child (a key lives in exactly one open shard at a time).
+//! - Nothing in the stream is skipped: when the application says it is done with a shard up to
+//!   some point ([`Ledger::settle_through`]), every record before that point still in the log must
+//!   have been delivered. Records that expired by retention before delivery are counted apart.
+//! - Records delivered again (restarts, retries) are counted as duplicates.
+//!
+//! Positions are shard ordinals (dense, from 0), so a shard's ledger is a settled mark plus the few
+//! delivered ranges above it: memory stays constant however long the run.
+
+use super::kpl;
+use crate::streams::shapes::{Record, ShardId};
+use crate::streams::stream::StreamState;
+use crate::world::World;
+use std::collections::HashMap;
+
+/// A record's place in the stream: shard, ordinal within it, and index inside a KPL aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Position {
+    shard: ShardId,
+    ordinal: u64,
+    sub: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ShardLedger {
+    /// Every ordinal below this was delivered, lost or expired; `None` until the application
+    /// starts on the shard.
+    settled: Option<u64>,
+    /// Delivered ordinal ranges at or above `settled`, sorted, disjoint, end-exclusive.
+    delivered: Vec<(u64, u64)>,
+    /// The ordinal the next delivered record most likely has.
+    next_hint: u64,
+}
+
+impl ShardLedger {
+    fn contains(&self, ordinal: u64) -> bool {
+        self.settled.is_some_and(|s| ordinal < s)
+            || self
+                .delivered
+                .iter()
+                .any(|&(a, b)| (a..b).contains(&ordinal))
+    }
+
+    fn insert(&mut self, ordinal: u64) {
+        if let Some(last) = self.delivered.last_mut()
+            && last.1 == ordinal
+        {
+            last.1 += 1;
+            return;
+        }
+        let at = self.delivered.partition_point(|&(a, _)| a < ordinal);
+        self.delivered.insert(at, (ordinal, ordinal + 1));
+        // Merge with neighbours that now touch.
+        if at + 1 < self.delivered.len() && self.delivered[at].1 == self.delivered[at + 1].0 {
+            self.delivered[at].1 = self.delivered[at + 1].1;
+            self.delivered.remove(at + 1);
+        }
+        if at > 0 && self.delivered[at - 1].1 == self.delivered[at].0 {
+            self.delivered[at - 1].1 = self.delivered[at].1;
+            self.delivered.remove(at);
+        }
+    }
+}
+
+/// Counters the checks keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LedgerCounts {
+    /// User records handed to the application, duplicates included.
+    pub user_records: u64,
+    /// User records handed over again.
+    pub duplicates: u64,
+    /// User records that arrived before a record they follow in their key's order.
+    pub order_violations: u64,
+    /// Records the application passed over while they were still in the stream.
+    pub lost: u64,
+    /// Records that expired (retention) before the application read them.
+    pub expired_unread: u64,
+}
+
+/// The checks of one application reading one stream.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    app: String,
+    stream: String,
+    seed: u64,
+    shards: HashMap<ShardId, ShardLedger>,
+    last_by_key: HashMap<u64, Position>,
+    counts: LedgerCounts,
+    first_order_violation: Option<String>,
+    first_loss: Option<String>,
+}
+
+/// One check's outcome, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What is checked, and for which application.
+    pub name: String,
+    /// Whether it held.
+    pub ok: bool,
+    /// Counts, or the first failure with the seed that reproduces it.
+    pub detail: String,
+}
+
+impl Ledger {
+    /// A ledger for `app` reading `stream`; `seed` goes into every failure message.
+    pub fn new(app: &str, stream: &str, seed: u64) -> Self {
+        Self {
+            app: app.into(),
+            stream: stream.into(),
+            seed,
+            shards: HashMap::new(),
+            last_by_key: HashMap::new(),
+            counts: LedgerCounts::default(),
+            first_order_violation: None,
+            first_loss: None,
+        }
+    }
+
+    /// Counters so far.
+    pub fn counts(&self) -> LedgerCounts {
+        self.counts
+    }
+
+    /// The application reads `shard` from its first record (TRIM_HORIZON, or a child shard), so
+    /// every record of it is expected.
+    pub fn expect_from_start(&mut self, shard: ShardId) {
+        self.shards
+            .entry(shard)
+            .or_default()
+            .settled
+            .get_or_insert(0);
+    }
+
+    /// Enters one Kinesis record handed to the application (its KPL user records, if it is an
+    /// aggregate); returns how many user records it holds.
+    pub fn deliver(&mut self, world: &World, shard: ShardId, record: &Record) -> u64 {
+        let Some(stream) = world.stream(&self.stream) else {
+            return 0;
+        };
+        let data = &record.data.0;
+        let users = if data.starts_with(&kpl::MAGIC) {
+            kpl::deaggregate(data)
+        } else {
+            None
+        };
+        let user_count = users.as_ref().map_or(1, |u| u.len() as u64);
+        self.counts.user_records += user_count;
+        let ordinal = self.ordinal_of(stream, shard, record.sequence_number.counter);
+        let Some(ordinal) = ordinal else {
+            return user_count;
+        };
+        let ledger = self.shards.entry(shard).or_default();
+        if ledger.contains(ordinal) {
+            self.counts.duplicates += user_count;
+            return user_count;
+        }
+        ledger.insert(ordinal);
+        ledger.next_hint = ordinal + 1;
+        match users {
+            None => self.check_order(stream, &record.partition_key, shard, ordinal, 0),
+            Some(users) => {
+                for (sub, user) in users.iter().enumerate() {
+                    self.check_order(stream, &user.partition_key, shard, ordinal, sub as u32);
+                }
+            }
+        }
+        user_count
+    }
+
+    /// The application is done with `shard` up to and including the record with `counter`:
+    /// anything before it not delivered is lost (or expired, if retention took it first).
+    pub fn settle_through(&mut self, world: &World, shard: ShardId, counter: u64) {
+        let Some(log) = world
+            .stream(&self.stream)
+            .and_then(|s| s.shard(shard))
+            .map(|s| &s.log)
+        else {
+            return;
+        };
+        let to = log.first_at_or_after_counter(counter.saturating_add(1));
+        self.settle(world, shard, to);
+    }
+
+    /// The application finished `shard` (read to its end).
+    pub fn settle_shard_end(&mut self, world: &World, shard: ShardId) {
+        let Some(end) = world
+            .stream(&self.stream)
+            .and_then(|s| s.shard(shard))
+            .map(|s| s.log.end_ordinal())
+        else {
+            return;
+        };
+        self.settle(world, shard, end);
+    }
+
+    fn settle(&mut self, world: &World, shard: ShardId, to: u64) {
+        let Some(log) = world
+            .stream(&self.stream)
+            .and_then(|s| s.shard(shard))
+            .map(|s| &s.log)
+        else {
+            return;
+        };
+        let ledger = self.shards.entry(shard).or_default();
+        // An application that started at LATEST owes nothing before its first record.
+        let from = ledger
+            .settled
+            .unwrap_or_else(|| ledger.delivered.first().map_or(to, |r| r.0).min(to));
+        if to <= from {
+            ledger.settled = Some(from);
+            return;
+        }
+        let trim = log.trim_ordinal();
+        let mut cursor = from;
+        let mut lost = 0;
+        let mut expired = 0;
+        let mut first_lost = None;
+        let mut gap = |a: u64, b: u64| {
+            expired += b.min(trim).saturating_sub(a);
+            let lost_from = a.max(trim);
+            if b > lost_from {
+                lost += b - lost_from;
+                first_lost.get_or_insert(lost_from);
+            }
+        };
+        for &(a, b) in ledger.delivered.iter().filter(|r| r.1 > from) {
+            if a >= to {
+                break;
+            }
+            if a > cursor {
+                gap(cursor, a);
+            }
+            cursor = cursor.max(b);
+        }
+        if cursor < to {
+            gap(cursor, to);
+        }
+        ledger.delivered.retain(|r| r.1 > to);
+        if let Some(first) = ledger.delivered.first_mut() {
+            first.0 = first.0.max(to);
+        }
+        ledger.settled = Some(to);
+        self.counts.lost += lost;
+        self.counts.expired_unread += expired;
+        if let Some(ordinal) = first_lost
+            && self.first_loss.is_none()
+        {
+            let sequence = log
+                .get(ordinal)
+                .map_or_else(|| format!("#{ordinal}"), |r| r.counter.to_string());
+            self.first_loss = Some(format!(
+                "seed {}: {} passed over record {} (counter {sequence}) of {shard} in {} while it was still in the stream",
+                self.seed, self.app, ordinal, self.stream
+            ));
+        }
+    }
+
+    fn ordinal_of(&mut self, stream: &StreamState, shard: ShardId, counter: u64) -> Option<u64> {
+        let log = &stream.shard(shard)?.log;
+        let hint = self.shards.get(&shard).map_or(0, |l| l.next_hint);
+        if log.get(hint).is_some_and(|r| r.counter == counter) {
+            return Some(hint);
+        }
+        let ordinal = log.first_at_or_after_counter(counter);
+        log.get(ordinal)
+            .is_some_and(|r| r.counter == counter)
+            .then_some(ordinal)
+    }
+
+    fn check_order(
+        &mut self,
+        stream: &StreamState,
+        key: &str,
+        shard: ShardId,
+        ordinal: u64,
+        sub: u32,
+    ) {
+        let here = Position {
+            shard,
+            ordinal,
+            sub,
+        };
+        let previous = self.last_by_key.insert(key_hash(key), here);
+        let Some(before) = previous else {
+            return;
+        };
+        let out_of_order = if before.shard == shard {
+            (ordinal, sub) < (before.ordinal, before.sub)
+        } else {
+            is_ancestor(stream, shard, before.shard)
+        };
+        if out_of_order {
+            self.counts.order_violations += 1;
+            self.first_order_violation.get_or_insert_with(|| {
+                format!(
+                    "seed {}: {} got key {key:?} record {ordinal}.{sub} of {shard} after record {}.{} of {}",
+                    self.seed, self.app, before.ordinal, before.sub, before.shard
+                )
+            });
+        }
+    }
+
+    /// Records of the stream the application has not reached yet (its lag, not a loss).
+    pub fn pending(&self, world: &World) -> u64 {
+        let Some(stream) = world.stream(&self.stream) else {
+            return 0;
+        };
+        self.shards
+            .iter()
+            .filter_map(|(id, ledger)| {
+                let log = &stream.shard(*id)?.log;
+                let from = ledger.settled?.max(log.trim_ordinal());
+                Some(log.end_ordinal().saturating_sub(from))
+            })
+            .sum()
+    }
+
+    /// The three checks, named for this application.
+    pub fn checks(&self, world: &World) -> Vec<Check> {
+        let c = self.counts;
+        vec![
+            Check {
+                name: format!("per-key order: {}", self.app),
+                ok: c.order_violations == 0,
+                detail: self.first_order_violation.clone().unwrap_or_else(|| {
+                    format!("{} user records in order per partition key", c.user_records)
+                }),
+            },
+            Check {
+                name: format!("no acknowledged record lost: {}", self.app),
+                ok: c.lost == 0,
+                detail: match &self.first_loss {
+                    Some(first) => format!("{} records lost; first: {first}", c.lost),
+                    None => format!(
+                        "none lost; {} expired unread by retention; {} not read yet",
+                        c.expired_unread,
+                        self.pending(world)
+                    ),
+                },
+            },
+            Check {
+                name: format!("duplicates reported: {}", self.app),
+                ok: true,
+                detail: format!(
+                    "{} of {} user records were deliveries again",
+                    c.duplicates, c.user_records
+                ),
+            },
+        ]
+    }
+}
+
+/// Whether `ancestor` is a (transitive) parent of `shard`.
+fn is_ancestor(stream: &StreamState, ancestor: ShardId, shard: ShardId) -> bool {
+    let mut frontier = vec![shard];
+    while let Some(id) = frontier.pop() {
+        let Some(state) = stream.shard(id) else {
+            continue;
+        };
+        for parent in state.parent.into_iter().chain(state.adjacent_parent) {
+            if parent == ancestor {
+                return true;
+            }
+            frontier.push(parent);
+        }
+    }
+    false
+}
+
+/// FNV-1a: stable across runs and platforms, and cheap for short keys.
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+    use crate::streams::ops::lifecycle::CreateStreamInput;
+    use crate::streams::ops::put::PutRecordInput;
+    use crate::streams::ops::read::{GetRecordsInput, GetShardIteratorInput};
+    use crate::streams::ops::reshard::SplitShardInput;
+    use crate::streams::shapes::ShardIteratorType;
+
+    fn world_with(records: usize) -> World {
+        let mut world = World::new(Settings::default(), 1);
+        world.apply(CreateStreamInput::provisioned("s", 1)).unwrap();
+        world.step(500);
+        for i in 0..records {
+            let key = format!("k{}", i % 3);
+            world
+                .apply(PutRecordInput::new("s", &key, vec![i as u8]))
+                .unwrap();
+            world.step(1);
+        }
+        world
+    }
+
+    fn read_all(world: &mut World, shard: ShardId) -> Vec<Record> {
+        let iterator = world
+            .apply(GetShardIteratorInput::new(
+                "s",
+                shard,
+                ShardIteratorType::TrimHorizon,
+            ))
+            .unwrap()
+            .shard_iterator
+            .unwrap();
+        world
+            .apply(GetRecordsInput::new(&iterator, None))
+            .unwrap()
+            .records
+    }
+
+    #[test]
+    fn reading_everything_in_order_passes_every_check() {
+        let mut world = world_with(10);
+        let records = read_all(&mut world, ShardId(0));
+        let mut ledger = Ledger::new("app", "s", 9);
+        ledger.expect_from_start(ShardId(0));
+        for r in &records {
+            ledger.deliver(&world, ShardId(0), r);
+        }
+        ledger.settle_through(&world, ShardId(0), records[9].sequence_number.counter);
+        assert!(ledger.checks(&world).iter().all(|c| c.ok));
+        assert_eq!(ledger.counts().user_records, 10);
+        assert_eq!(ledger.pending(&world), 0);
+    }
+
+    #[test]
+    fn a_skipped_record_is_lost_and_the_message_carries_the_seed() {
+        let mut world = world_with(10);
+        let records = read_all(&mut world, ShardId(0));
+        let mut ledger = Ledger::new("app", "s", 42);
+        ledger.expect_from_start(ShardId(0));
+        for r in records.iter().filter(|r| r.data.0 != [4]) {
+            ledger.deliver(&world, ShardId(0), r);
+        }
+        ledger.settle_through(&world, ShardId(0), records[9].sequence_number.counter);
+        assert_eq!(ledger.counts().lost, 1);
+        let loss = &ledger.checks(&world)[1];
+        assert!(!loss.ok);
+        assert!(
+            loss.detail.contains("seed 42") && loss.detail.contains("record 4"),
+            "{}",
+            loss.detail
+        );
+    }
+
+    #[test]
+    fn redelivery_counts_duplicates_and_a_late_record_of_a_key_breaks_order() {
+        let mut world = world_with(6);
+        let records = read_all(&mut world, ShardId(0));
+        let mut ledger = Ledger::new("app", "s", 1);
+        ledger.expect_from_start(ShardId(0));
+        for r in &records[..4] {
+            ledger.deliver(&world, ShardId(0), r);
+        }
+        ledger.deliver(&world, ShardId(0), &records[2]);
+        assert_eq!(ledger.counts().duplicates, 1);
+        assert_eq!(ledger.counts().order_violations, 0);
+        // Records 0 and 3 share key k0: 3 first, then 0, is out of order.
+        let mut other = Ledger::new("app", "s", 1);
+        other.deliver(&world, ShardId(0), &records[3]);
+        other.deliver(&world, ShardId(0), &records[0]);
+        assert_eq!(other.counts().order_violations, 1);
+        assert!(!other.checks(&world)[0].ok);
+    }
+
+    #[test]
+    fn a_child_record_before_its_parent_record_breaks_order() {
+        let mut world = world_with(3);
+        world
+            .apply(SplitShardInput::new("s", ShardId(0), 1u128 << 127))
+            .unwrap();
+        world.step(1_000);
+        for _ in 0..5 {
+            world
+                .apply(PutRecordInput::new("s", "k0", vec![7]))
+                .unwrap();
+        }
+        let child = world
+            .stream("s")
+            .unwrap()
+            .shards
+            .iter()
+            .find(|s| s.is_open() && !s.log.is_empty())
+            .unwrap()
+            .id;
+        let parent_records = read_all(&mut world, ShardId(0));
+        let child_records = read_all(&mut world, child);
+        let mut ledger = Ledger::new("app", "s", 3);
+        ledger.deliver(&world, child, &child_records[0]);
+        let k0 = parent_records
+            .iter()
+            .find(|r| r.partition_key == "k0")
+            .unwrap();
+        ledger.deliver(&world, ShardId(0), k0);
+        assert_eq!(ledger.counts().order_violations, 1);
+        let mut in_order = Ledger::new("app", "s", 3);
+        in_order.deliver(&world, ShardId(0), k0);
+        in_order.deliver(&world, child, &child_records[0]);
+        assert_eq!(in_order.counts().order_violations, 0);
+    }
+}

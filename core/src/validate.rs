@@ -43,7 +43,8 @@ impl Pattern {
         }
     }
 
-    fn matches(self, value: &str) -> bool {
+    /// Whether `value` matches the pattern entirely.
+    pub fn matches(self, value: &str) -> bool {
         match self {
             Pattern::Name => {
                 !value.is_empty()

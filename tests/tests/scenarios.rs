@@ -303,3 +303,20 @@ fn the_readme_example_scenario_is_valid_and_runs() {
         simulation.event_errors
     );
 }
+
+#[test]
+fn lambda_poison_pill_discards_whole_batches_unless_bisecting() {
+    let report = run("lambda-poison-pill.json");
+    let whole = consumer(&report, "whole-batch-retries");
+    let bisect = consumer(&report, "bisect-on-error");
+    let (w, b) = (whole.lambda.unwrap(), bisect.lambda.unwrap());
+    assert!(w.function_errors > 0 && b.function_errors > 0);
+    assert!(b.records_discarded > 0, "{b:?}");
+    assert!(
+        w.records_discarded > 20 * b.records_discarded,
+        "{w:?} vs {b:?}"
+    );
+    assert!(whole.duplicates > 0 && bisect.duplicates > 0);
+    let acked = producer(&report, "storefront").records_acknowledged;
+    assert!(bisect.records_processed - bisect.duplicates + 1_000 >= acked);
+}

@@ -149,9 +149,7 @@ impl FanOutConsumer {
             for event in out.events {
                 match event {
                     SubscriptionEvent::Event(e) => {
-                        for record in &e.records {
-                            records += self.ledger.deliver(world, shard, record) as usize;
-                        }
+                        records += self.ledger.deliver_all(world, shard, &e.records) as usize;
                         if let Some(last) = e.records.last() {
                             self.ledger
                                 .settle_through(world, shard, last.sequence_number.counter);

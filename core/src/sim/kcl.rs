@@ -515,10 +515,7 @@ impl KclConsumer {
                 return;
             }
         };
-        let mut user_records = 0;
-        for record in &page.records {
-            user_records += self.ledger.deliver(world, shard, record);
-        }
+        let user_records = self.ledger.deliver_all(world, shard, &page.records);
         if let Some(last) = page.records.last() {
             processor.last_processed = Some(last.sequence_number);
             self.ledger

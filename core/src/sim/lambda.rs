@@ -348,10 +348,7 @@ impl LambdaConsumer {
                     }
                 }
             };
-            let mut user_records = 0;
-            for record in &batch.records {
-                user_records += self.ledger.deliver(world, shard, record);
-            }
+            let user_records = self.ledger.deliver_all(world, shard, &batch.records);
             let failed = batch
                 .records
                 .iter()

@@ -14,6 +14,7 @@
 
 use super::kpl;
 use crate::streams::shapes::{Record, ShardId};
+use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
 use crate::world::World;
 use std::collections::HashMap;
@@ -139,9 +140,34 @@ impl Ledger {
     /// Enters one Kinesis record handed to the application (its KPL user records, if it is an
     /// aggregate); returns how many user records it holds.
     pub fn deliver(&mut self, world: &World, shard: ShardId, record: &Record) -> u64 {
+        self.deliver_all(world, shard, std::slice::from_ref(record))
+    }
+
+    /// Enters records of one shard handed over together, in order; returns their user records.
+    pub fn deliver_all(&mut self, world: &World, shard: ShardId, records: &[Record]) -> u64 {
         let Some(stream) = world.stream(&self.stream) else {
             return 0;
         };
+        let Some(state) = stream.shard(shard) else {
+            return 0;
+        };
+        let mut ledger = self.shards.remove(&shard).unwrap_or_default();
+        let users = records
+            .iter()
+            .map(|r| self.deliver_one(stream, state, &mut ledger, r))
+            .sum();
+        self.shards.insert(shard, ledger);
+        users
+    }
+
+    fn deliver_one(
+        &mut self,
+        stream: &StreamState,
+        state: &ShardState,
+        ledger: &mut ShardLedger,
+        record: &Record,
+    ) -> u64 {
+        let shard = state.id;
         let data = &record.data.0;
         let users = if data.starts_with(&kpl::MAGIC) {
             kpl::deaggregate(data)
@@ -150,11 +176,10 @@ impl Ledger {
         };
         let user_count = users.as_ref().map_or(1, |u| u.len() as u64);
         self.counts.user_records += user_count;
-        let ordinal = self.ordinal_of(stream, shard, record.sequence_number.counter);
-        let Some(ordinal) = ordinal else {
+        let Some(ordinal) = ordinal_of(state, ledger.next_hint, record.sequence_number.counter)
+        else {
             return user_count;
         };
-        let ledger = self.shards.entry(shard).or_default();
         if ledger.contains(ordinal) {
             self.counts.duplicates += user_count;
             return user_count;
@@ -260,18 +285,6 @@ impl Ledger {
         }
     }
 
-    fn ordinal_of(&mut self, stream: &StreamState, shard: ShardId, counter: u64) -> Option<u64> {
-        let log = &stream.shard(shard)?.log;
-        let hint = self.shards.get(&shard).map_or(0, |l| l.next_hint);
-        if log.get(hint).is_some_and(|r| r.counter == counter) {
-            return Some(hint);
-        }
-        let ordinal = log.first_at_or_after_counter(counter);
-        log.get(ordinal)
-            .is_some_and(|r| r.counter == counter)
-            .then_some(ordinal)
-    }
-
     fn check_order(
         &mut self,
         stream: &StreamState,
@@ -353,6 +366,18 @@ impl Ledger {
             },
         ]
     }
+}
+
+/// The ordinal of the record with `counter` in `shard`, trying `hint` (the likely next) first.
+fn ordinal_of(shard: &ShardState, hint: u64, counter: u64) -> Option<u64> {
+    let log = &shard.log;
+    if log.get(hint).is_some_and(|r| r.counter == counter) {
+        return Some(hint);
+    }
+    let ordinal = log.first_at_or_after_counter(counter);
+    log.get(ordinal)
+        .is_some_and(|r| r.counter == counter)
+        .then_some(ordinal)
 }
 
 /// Whether `ancestor` is a (transitive) parent of `shard`.

@@ -19,6 +19,9 @@ pub enum PayloadKind {
     LogLines,
     /// `timestamp,host,metric,value` CSV lines.
     MetricsCsv,
+    /// Binary: the sequence number (8 bytes, big-endian) then random bytes, exactly the drawn
+    /// size (shorter sizes keep the low bytes of the sequence number).
+    Opaque,
 }
 
 const PAGES: [&str; 6] = [
@@ -54,6 +57,14 @@ fn iso8601_cached(ms: i64) -> std::rc::Rc<str> {
     })
 }
 
+fn opaque(rng: &mut impl Rng, seq: u64, size: u64) -> Vec<u8> {
+    let mut bytes = vec![0u8; size.max(1) as usize];
+    let head = bytes.len().min(8);
+    bytes[..head].copy_from_slice(&seq.to_be_bytes()[8 - head..]);
+    rng.fill(&mut bytes[head..]);
+    bytes
+}
+
 /// Makes one payload of about `target_bytes` (at least its natural size).
 pub fn generate(
     kind: PayloadKind,
@@ -63,6 +74,9 @@ pub fn generate(
     now_ms: i64,
     target_bytes: u64,
 ) -> Vec<u8> {
+    if kind == PayloadKind::Opaque {
+        return opaque(rng, seq, target_bytes);
+    }
     let ts = iso8601_cached(now_ms);
     let id = format!("{producer}-{seq}");
     let (mut text, json) = match kind {
@@ -97,6 +111,7 @@ pub fn generate(
             ),
             false,
         ),
+        PayloadKind::Opaque => (String::new(), false), // returned above
         PayloadKind::MetricsCsv => (
             format!(
                 "{ts},host-{:02},{},{:.3},{id}",
@@ -133,6 +148,18 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn opaque_payloads_have_the_exact_size_and_carry_the_sequence() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let bytes = generate(PayloadKind::Opaque, &mut rng, "p", 258, 0, 40);
+        assert_eq!(bytes.len(), 40);
+        assert_eq!(&bytes[..8], &258u64.to_be_bytes());
+        assert_eq!(
+            generate(PayloadKind::Opaque, &mut rng, "p", 258, 0, 2),
+            [1, 2]
+        );
+    }
 
     #[test]
     fn json_payloads_parse_carry_their_id_and_hit_the_size() {

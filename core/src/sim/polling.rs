@@ -353,10 +353,7 @@ impl PollingConsumer {
         let iterator = reader.iterator.clone().unwrap_or_default();
         match world.apply(GetRecordsInput::new(&iterator, Some(self.spec.limit))) {
             Ok(page) => {
-                let mut user_records = 0;
-                for record in &page.records {
-                    user_records += self.ledger.deliver(world, shard, record);
-                }
+                let user_records = self.ledger.deliver_all(world, shard, &page.records);
                 if let Some(last) = page.records.last() {
                     reader.last_sequence = Some(last.sequence_number);
                     self.ledger

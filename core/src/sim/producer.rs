@@ -418,10 +418,17 @@ impl Producer {
     }
 
     fn send_batch(&mut self, world: &mut World, mut chunk: Vec<OutgoingRecord>) {
+        // Without retries a record is never sent twice, so its bytes can move into the request.
+        let may_retry = matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. });
         let entries = chunk
-            .iter()
+            .iter_mut()
             .map(|r| {
-                let mut entry = PutRecordsRequestEntry::new(&r.key.partition_key, r.data.clone());
+                let data = if may_retry {
+                    r.data.clone()
+                } else {
+                    std::mem::take(&mut r.data)
+                };
+                let mut entry = PutRecordsRequestEntry::new(&r.key.partition_key, data);
                 entry.explicit_hash_key = r.key.explicit_hash_key.clone();
                 entry
             })

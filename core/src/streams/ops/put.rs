@@ -131,7 +131,7 @@ fn validate_record(
         && key
             .as_ref()
             .is_some_and(|k| !k.is_empty() && k.len() <= 256)
-        && hash.is_none();
+        && hash.as_deref().is_none_or(|h| Pattern::HashKey.matches(h));
     if plainly_valid {
         return; // the common case, checked without building member paths
     }

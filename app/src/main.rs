@@ -9,6 +9,11 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// The engine makes and frees many small buffers per record; mimalloc does that about 1.5× faster
+/// than the system allocator here (measured with the simulation benchmark).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An emulator and inspector of AWS Kinesis.
 #[derive(Debug, Parser)]
 #[command(name = "kinescope", version, about)]

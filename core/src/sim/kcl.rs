@@ -6,6 +6,7 @@
 //! `failover_time_ms` and are taken over from their last checkpoint — re-delivering whatever was
 //! processed since, which the ledger counts as duplicates.
 
+use super::check::{at_least, between, one_of};
 use super::iterator::{StartFrom, open_iterator};
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
@@ -80,44 +81,16 @@ fn default_start() -> String {
 impl KclSpec {
     /// Checks every value; the error names the application, the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
-        let fail = |e: String| Err(format!("consumer {:?}: {e}", self.name));
-        if !(1..=100).contains(&self.workers) {
-            return fail(format!(
-                "workers = {} must be between 1 and 100",
-                self.workers
-            ));
-        }
-        if self.failover_time_ms < 300 {
-            return fail(format!(
-                "failover_time_ms = {} must be ≥ 300",
-                self.failover_time_ms
-            ));
-        }
-        if self.checkpoint_every_ms < 0 {
-            return fail(format!(
-                "checkpoint_every_ms = {} must be ≥ 0",
-                self.checkpoint_every_ms
-            ));
-        }
-        if self.poll_interval_ms < 1 {
-            return fail(format!(
-                "poll_interval_ms = {} must be ≥ 1",
-                self.poll_interval_ms
-            ));
-        }
-        if !(1..=10_000).contains(&self.limit) {
-            return fail(format!(
-                "limit = {} must be between 1 and 10000",
-                self.limit
-            ));
-        }
-        if !["TRIM_HORIZON", "LATEST"].contains(&self.start.as_str()) {
-            return fail(format!(
-                "start = {:?} must be TRIM_HORIZON or LATEST",
-                self.start
-            ));
-        }
-        self.processing.validate().or_else(fail)
+        let check = || {
+            between("workers", self.workers, 1, 100)?;
+            at_least("failover_time_ms", self.failover_time_ms, 300)?;
+            at_least("checkpoint_every_ms", self.checkpoint_every_ms, 0)?;
+            at_least("poll_interval_ms", self.poll_interval_ms, 1)?;
+            between("limit", self.limit, 1, 10_000)?;
+            one_of("start", &self.start, &["TRIM_HORIZON", "LATEST"])?;
+            self.processing.validate()
+        };
+        check().map_err(|e| format!("consumer {:?}: {e}", self.name))
     }
 }
 

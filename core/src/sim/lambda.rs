@@ -6,6 +6,7 @@
 //! bisect-on-error, until it succeeds or `max_retry_attempts` is used up and it is discarded.
 //! Every attempt hands the records over again, so retries show up as duplicates.
 
+use super::check::{between, one_of};
 use super::iterator::{StartFrom, open_iterator};
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
@@ -75,44 +76,16 @@ fn infinite() -> i64 {
 impl LambdaSpec {
     /// Checks every value; the error names the function, the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
-        let fail = |e: String| Err(format!("consumer {:?}: {e}", self.name));
-        if !(1..=10_000).contains(&self.batch_size) {
-            return fail(format!(
-                "batch_size = {} must be between 1 and 10000",
-                self.batch_size
-            ));
-        }
-        if !(0..=300_000).contains(&self.batching_window_ms) {
-            return fail(format!(
-                "batching_window_ms = {} must be between 0 and 300000",
-                self.batching_window_ms
-            ));
-        }
-        if !(1..=10).contains(&self.parallelization_factor) {
-            return fail(format!(
-                "parallelization_factor = {} must be between 1 and 10",
-                self.parallelization_factor
-            ));
-        }
-        if !["TRIM_HORIZON", "LATEST"].contains(&self.start.as_str()) {
-            return fail(format!(
-                "start = {:?} must be TRIM_HORIZON or LATEST",
-                self.start
-            ));
-        }
-        if !(-1..=10_000).contains(&self.max_retry_attempts) {
-            return fail(format!(
-                "max_retry_attempts = {} must be -1 or between 0 and 10000",
-                self.max_retry_attempts
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.poison_rate) {
-            return fail(format!(
-                "poison_rate = {} must be between 0 and 1",
-                self.poison_rate
-            ));
-        }
-        self.processing.validate().or_else(fail)
+        let check = || {
+            between("batch_size", self.batch_size, 1, 10_000)?;
+            between("batching_window_ms", self.batching_window_ms, 0, 300_000)?;
+            between("parallelization_factor", self.parallelization_factor, 1, 10)?;
+            one_of("start", &self.start, &["TRIM_HORIZON", "LATEST"])?;
+            between("max_retry_attempts", self.max_retry_attempts, -1, 10_000)?;
+            between("poison_rate", self.poison_rate, 0.0, 1.0)?;
+            self.processing.validate()
+        };
+        check().map_err(|e| format!("consumer {:?}: {e}", self.name))
     }
 }
 

@@ -13,6 +13,7 @@
 //! delivered ranges above it: memory stays constant however long the run.
 
 use super::kpl;
+use crate::streams::log::RecordLog;
 use crate::streams::shapes::{Record, ShardId};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
@@ -200,35 +201,28 @@ impl Ledger {
     /// The application is done with `shard` up to and including the record with `counter`:
     /// anything before it not delivered is lost (or expired, if retention took it first).
     pub fn settle_through(&mut self, world: &World, shard: ShardId, counter: u64) {
-        let Some(log) = world
-            .stream(&self.stream)
-            .and_then(|s| s.shard(shard))
-            .map(|s| &s.log)
-        else {
-            return;
-        };
-        let to = log.first_at_or_after_counter(counter.saturating_add(1));
-        self.settle(world, shard, to);
+        if let Some(log) = self.log(world, shard) {
+            let to = log.first_at_or_after_counter(counter.saturating_add(1));
+            self.settle(world, shard, to);
+        }
     }
 
     /// The application finished `shard` (read to its end).
     pub fn settle_shard_end(&mut self, world: &World, shard: ShardId) {
-        let Some(end) = world
-            .stream(&self.stream)
-            .and_then(|s| s.shard(shard))
-            .map(|s| s.log.end_ordinal())
-        else {
-            return;
-        };
-        self.settle(world, shard, end);
+        if let Some(log) = self.log(world, shard) {
+            self.settle(world, shard, log.end_ordinal());
+        }
     }
 
-    fn settle(&mut self, world: &World, shard: ShardId, to: u64) {
-        let Some(log) = world
+    fn log<'w>(&self, world: &'w World, shard: ShardId) -> Option<&'w RecordLog> {
+        world
             .stream(&self.stream)
             .and_then(|s| s.shard(shard))
             .map(|s| &s.log)
-        else {
+    }
+
+    fn settle(&mut self, world: &World, shard: ShardId, to: u64) {
+        let Some(log) = self.log(world, shard) else {
             return;
         };
         let ledger = self.shards.entry(shard).or_default();

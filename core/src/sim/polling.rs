@@ -3,6 +3,7 @@
 //! per-record and per-batch processing time, so a slow application falls behind and three on one
 //! shard share — and exceed — its 5 reads/s.
 
+use super::check::{at_least, between, one_of};
 use super::iterator::{StartFrom, open_iterator};
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
@@ -107,25 +108,9 @@ impl PollingSpec {
     /// Checks every value; the error names the consumer, the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
         let prefix = |e: String| format!("consumer {:?}: {e}", self.name);
-        if self.poll_interval_ms < 1 {
-            return Err(prefix(format!(
-                "poll_interval_ms = {} must be ≥ 1",
-                self.poll_interval_ms
-            )));
-        }
-        if !(1..=10_000).contains(&self.limit) {
-            return Err(prefix(format!(
-                "limit = {} must be between 1 and 10000",
-                self.limit
-            )));
-        }
-        if !ITERATOR_TYPES.contains(&self.start.as_str()) {
-            return Err(prefix(format!(
-                "start = {:?} must be one of {}",
-                self.start,
-                ITERATOR_TYPES.join(", ")
-            )));
-        }
+        at_least("poll_interval_ms", self.poll_interval_ms, 1).map_err(prefix)?;
+        between("limit", self.limit, 1, 10_000).map_err(prefix)?;
+        one_of("start", &self.start, ITERATOR_TYPES).map_err(prefix)?;
         match self.start.as_str() {
             "AT_TIMESTAMP"
                 if !self

@@ -5,8 +5,12 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
-# System packages the build and tests need (Debian names).
-SYSTEM_PACKAGES := gcc pkg-config python3 python3-venv
+# System packages the build and tests need (Debian names): a C compiler (mimalloc), Python for the
+# real-client tests, and for the desktop app X11, OpenGL (Mesa, software rendering included) and
+# Xvfb, on which `make test` takes a real screenshot.
+SYSTEM_PACKAGES := gcc pkg-config python3 python3-venv \
+	libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0 \
+	libgl1 libegl1 libglx-mesa0 libegl-mesa0 libgl1-mesa-dri xvfb xauth
 # Python virtual environment for the real-client tests (boto3, AWS CLI).
 VENV ?= $(CURDIR)/.venv
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
@@ -17,7 +21,7 @@ VENV_STAMP := $(VENV)/.installed-$(shell md5sum tests/python/requirements.txt | 
 
 run: deps
 	$(CARGO) build --release -p kinescope
-	$(CARGO) run --release -p kinescope -- demo
+	$(CARGO) run --release -p kinescope -- --scenario assets/scenarios/demo.json
 
 test: deps fmt lint unit realclients
 
@@ -36,7 +40,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 unit:
-	$(CARGO) test --workspace
+	KINESCOPE_REQUIRE_XVFB=1 $(CARGO) test --workspace
 
 # boto3 and the AWS CLI (each `aws` call its own process) against `kinescope serve`.
 realclients: $(VENV_STAMP)

@@ -1,7 +1,9 @@
-//! `kinescope`: the command-line entry point. `kinescope demo` runs a text demo of the engine and
-//! `kinescope serve` serves the Kinesis API; the desktop inspector arrives in a later milestone.
+//! `kinescope`: the entry point. Without a subcommand it opens the desktop inspector; `demo` runs a
+//! text demo of the engine, `serve` serves the Kinesis API headless and `run` plays a scenario.
 
 mod demo;
+mod desktop;
+mod gui;
 mod run;
 mod serve;
 
@@ -20,6 +22,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Option<Commands>,
+    /// Without a subcommand: open the desktop inspector.
+    #[command(flatten)]
+    desktop: desktop::DesktopArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,7 +55,6 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Commands::Demo(args)) => {
             demo::run(&args.into(), &mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
         }
-        None => demo::run(&demo::DemoOptions::default(), &mut std::io::stdout())
-            .map(|_| ExitCode::SUCCESS),
+        None => desktop::run(cli.desktop),
     }
 }

@@ -120,6 +120,49 @@ impl SharedWorld {
         f(live.world())
     }
 
+    /// Reads the world and, when a scenario runs, its simulation (after bringing both up to now).
+    pub fn read_running<R>(&self, f: impl FnOnce(&World, Option<&Simulation>) -> R) -> R {
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        match &live.running {
+            Running::World(world) => f(world, None),
+            Running::Simulation(simulation) => f(simulation.world(), Some(simulation)),
+        }
+    }
+
+    /// Changes the running scenario's simulators (a producer's rate, a worker killed); `None`
+    /// when no scenario runs.
+    pub fn change_simulation<R>(&self, f: impl FnOnce(&mut Simulation) -> R) -> Option<R> {
+        let result = {
+            let mut live = self.lock();
+            Self::catch_up(&mut live);
+            match &mut live.running {
+                Running::World(_) => None,
+                Running::Simulation(simulation) => Some(f(simulation)),
+            }
+        };
+        self.changed.notify_waiters();
+        result
+    }
+
+    /// Moves virtual time on by `ms` whatever the speed (the step button while paused).
+    pub fn step_by(&self, ms: u64) {
+        {
+            let mut live = self.lock();
+            Self::catch_up(&mut live);
+            match &mut live.running {
+                Running::World(world) => world.step(ms),
+                Running::Simulation(simulation) => simulation.step(ms as i64),
+            }
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// The current speed.
+    pub fn speed(&self) -> Speed {
+        self.lock().driver.speed()
+    }
+
     /// Changes the speed; time already passed is counted at the old speed first.
     pub fn set_speed(&self, speed: Speed) {
         let mut live = self.lock();

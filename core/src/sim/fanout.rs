@@ -76,6 +76,11 @@ impl FanOutConsumer {
         self.stats.with_ledger(&self.ledger)
     }
 
+    /// The stream it reads.
+    pub fn stream(&self) -> &str {
+        &self.spec.stream
+    }
+
     /// Names `seed` (the run's) in invariant failure messages.
     pub fn with_run_seed(mut self, seed: u64) -> Self {
         self.ledger = Ledger::new(&self.spec.name, &self.spec.stream, seed);

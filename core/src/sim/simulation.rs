@@ -45,6 +45,26 @@ impl ConsumerApp {
         }
     }
 
+    /// The stream it reads.
+    pub fn stream(&self) -> &str {
+        match self {
+            ConsumerApp::Polling(c) => c.stream(),
+            ConsumerApp::FanOut(c) => c.stream(),
+            ConsumerApp::Kcl(c) => c.stream(),
+            ConsumerApp::Lambda(c) => c.stream(),
+        }
+    }
+
+    /// Whether it is paused.
+    pub fn is_paused(&self) -> bool {
+        match self {
+            ConsumerApp::Polling(c) => c.paused,
+            ConsumerApp::FanOut(c) => c.paused,
+            ConsumerApp::Kcl(c) => c.paused,
+            ConsumerApp::Lambda(c) => c.paused,
+        }
+    }
+
     /// Its invariant checks so far.
     pub fn checks(&self, world: &World) -> Vec<Check> {
         match self {
@@ -247,7 +267,7 @@ impl Simulation {
                 break;
             }
             self.next_event += 1;
-            if let Err(e) = self.fire(&event.action) {
+            if let Err(e) = self.act(&event.action) {
                 self.event_errors
                     .push(format!("at {} s: {e}", event.at_seconds));
             }
@@ -264,7 +284,9 @@ impl Simulation {
             .ok_or_else(|| format!("{name:?} is not a KCL application"))
     }
 
-    fn fire(&mut self, action: &TimelineAction) -> Result<(), String> {
+    /// Does what a timeline action says, now (the app's buttons use the same actions as scenario
+    /// timelines); the error says why it could not be done.
+    pub fn act(&mut self, action: &TimelineAction) -> Result<(), String> {
         let shard_of =
             |text: &str| ShardId::parse(text).ok_or_else(|| format!("{text:?} is not a shard id"));
         let world = &mut self.world;

@@ -1,0 +1,154 @@
+//! `kinescope [--scenario FILE] [--speed FACTOR] [--paused] [--screenshot OUT.png [--after S]]`:
+//! opens the desktop inspector on a scenario (the demo by default) and serves the Kinesis API
+//! beside it, so real clients can be watched as they run.
+
+use crate::gui::Inspector;
+use crate::gui::screenshot::SCREENSHOT_FAILED;
+use anyhow::{Context, Result};
+use kinescope_core::api::{self, ApiState, AuthMode};
+use kinescope_core::clock::Speed;
+use kinescope_core::live::SharedWorld;
+use kinescope_core::settings::Settings;
+use kinescope_core::sim::scenario::Scenario;
+use kinescope_core::sim::simulation::Simulation;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The scenario the app opens when none is given.
+const DEMO: &str = include_str!("../../assets/scenarios/demo.json");
+
+/// Options of the desktop app.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DesktopArgs {
+    /// Scenario to open (default: the demo).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Virtual-time speed: a factor of real time (1, 10, 60, 3600) or max.
+    #[arg(long, default_value = "1", value_parser = parse_speed)]
+    speed: Speed,
+    /// Open paused.
+    #[arg(long)]
+    paused: bool,
+    /// Save a PNG of the window after --after virtual seconds, then exit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// Virtual seconds to run before the screenshot (as fast as possible).
+    #[arg(long, default_value_t = 10.0)]
+    after: f64,
+    /// Port of the Kinesis API served beside the app (0 = any free port).
+    #[arg(long, default_value_t = 4567)]
+    api_port: u16,
+    /// Do not serve the Kinesis API.
+    #[arg(long)]
+    no_api: bool,
+}
+
+fn parse_speed(text: &str) -> Result<Speed, String> {
+    match Speed::parse(text) {
+        Some(speed @ (Speed::Factor(_) | Speed::AsFastAsPossible)) => Ok(speed),
+        _ => Err(format!(
+            "{text:?} is not a speed: give max or a positive factor such as 1, 10, 60 or 3600"
+        )),
+    }
+}
+
+/// Opens the window; returns when it closes.
+pub fn run(args: DesktopArgs) -> Result<ExitCode> {
+    let (name, text) = match &args.scenario {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        ),
+        None => ("the demo scenario".to_owned(), DEMO.to_owned()),
+    };
+    let scenario = Scenario::from_json(&text).with_context(|| name.clone())?;
+    if !(args.after.is_finite() && args.after >= 0.0) {
+        anyhow::bail!("--after {}: give virtual seconds ≥ 0", args.after);
+    }
+    let start_epoch_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_millis() as i64;
+    let settings = Settings {
+        start_epoch_ms,
+        shard_limit: 10_000,
+        ..Settings::default()
+    };
+    let seed = scenario.seed;
+    let speed = if args.paused || args.screenshot.is_some() {
+        Speed::Paused
+    } else {
+        args.speed
+    };
+    let world =
+        SharedWorld::with_simulation(Simulation::with_settings(scenario, seed, settings), speed);
+    let mut notices = Vec::new();
+    if !args.no_api && args.screenshot.is_none() {
+        match serve_api(world.clone(), args.api_port) {
+            Ok(address) => eprintln!(
+                "Kinesis API on http://{address} (AWS_ENDPOINT_URL=http://{address}, any credentials)"
+            ),
+            Err(e) => notices.push(format!("The Kinesis API is off: {e:#}")),
+        }
+    }
+    let screenshot = args
+        .screenshot
+        .map(|path| (path, (args.after * 1_000.0) as i64));
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1600.0, 1000.0])
+            .with_min_inner_size([1024.0, 700.0])
+            .with_title("Kinescope"),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "kinescope",
+        options,
+        Box::new(move |_cc| {
+            let mut inspector = Inspector::new(world, screenshot);
+            inspector.notices.extend(notices);
+            Ok(Box::new(inspector))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(
+        if SCREENSHOT_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// Serves the API on 127.0.0.1:`port` from a background thread; a port in use is an error
+/// returned here (the app shows it as a notice and carries on).
+fn serve_api(world: Arc<SharedWorld>, port: u16) -> Result<std::net::SocketAddr> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let listener = runtime.block_on(api::bind("127.0.0.1", port))?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    std::thread::Builder::new()
+        .name("kinesis-api".into())
+        .spawn(move || {
+            let state = ApiState {
+                world,
+                auth: AuthMode::AcceptAnySignature,
+                log_requests: false,
+            };
+            let _ = runtime.block_on(api::serve(
+                listener,
+                None,
+                state,
+                std::future::pending::<()>(),
+            ));
+        })
+        .context("cannot start the API thread")?;
+    Ok(address)
+}

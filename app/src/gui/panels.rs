@@ -1,0 +1,139 @@
+//! The smaller panels: the resource tree, notices and the event log.
+
+use super::top_bar::clock_text;
+use super::{Inspector, Tab};
+
+/// The resource tree: streams -> shards, consumers, producers. Selecting drives the centre.
+pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
+    egui::Panel::left("resources")
+        .resizable(true)
+        .default_size(230.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.heading("Streams");
+                let streams = app.view.streams.clone();
+                for stream in &streams {
+                    let selected = app.selection.stream.as_deref() == Some(stream.name.as_str());
+                    let label = format!(
+                        "{} · {} open shards · {}",
+                        stream.name,
+                        stream.open_shards().count(),
+                        stream.status
+                    );
+                    if ui.selectable_label(selected, label).clicked() {
+                        app.selection.stream = Some(stream.name.clone());
+                        app.selection.shard = None;
+                        app.tab = Tab::StreamMap;
+                    }
+                    ui.indent(&stream.name, |ui| {
+                        for shard in &stream.shards {
+                            let state = if shard.open { "open" } else { "closed" };
+                            let selected = app.selection.shard == Some(shard.id)
+                                && app.selection.stream.as_deref() == Some(stream.name.as_str());
+                            if ui
+                                .selectable_label(selected, format!("{} ({state})", shard.id))
+                                .clicked()
+                            {
+                                app.selection.stream = Some(stream.name.clone());
+                                app.selection.shard = Some(shard.id);
+                                app.tab = Tab::StreamMap;
+                            }
+                        }
+                    });
+                }
+                ui.separator();
+                ui.heading("Consumers");
+                for consumer in app.view.consumers.clone() {
+                    let selected = app.selection.consumer.as_deref() == Some(&consumer.name);
+                    let mark = if consumer.invariants_ok {
+                        ""
+                    } else {
+                        " (invariant broken)"
+                    };
+                    if ui
+                        .selectable_label(
+                            selected,
+                            format!("{} ({}){mark}", consumer.name, consumer.kind),
+                        )
+                        .clicked()
+                    {
+                        app.selection.consumer = Some(consumer.name.clone());
+                        app.tab = Tab::ConsumersAndLag;
+                    }
+                }
+                ui.separator();
+                ui.heading("Producers");
+                for producer in &app.view.producers {
+                    ui.label(format!("{} writes {}", producer.name, producer.stream))
+                        .on_hover_text(format!(
+                            "{} sent, {} acknowledged, {} throttled, {} dropped",
+                            producer.sent,
+                            producer.acknowledged,
+                            producer.throttled,
+                            producer.dropped
+                        ));
+                }
+            });
+        });
+}
+
+/// Notices (failed actions and the like), newest last, each dismissable.
+pub fn notices(ui: &mut egui::Ui, app: &mut Inspector) {
+    if app.notices.is_empty() {
+        return;
+    }
+    egui::Panel::bottom("notices").show(ui, |ui| {
+        let mut dismiss = None;
+        for (i, notice) in app.notices.iter().enumerate().rev().take(3) {
+            ui.horizontal(|ui| {
+                ui.colored_label(ui.visuals().warn_fg_color, notice);
+                if ui.small_button("Dismiss").clicked() {
+                    dismiss = Some(i);
+                }
+            });
+        }
+        if let Some(i) = dismiss {
+            app.notices.remove(i);
+        }
+    });
+}
+
+/// The event log: throttles, reshards, scaling, subscriptions, newest first.
+pub fn events(ui: &mut egui::Ui, app: &mut Inspector) {
+    use egui_extras::{Column, TableBuilder};
+    let events = &app.view.events;
+    if events.is_empty() {
+        ui.label("No events yet: throttles, reshards and subscriptions appear here.");
+        return;
+    }
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::auto())
+        .column(Column::auto())
+        .column(Column::auto())
+        .column(Column::remainder())
+        .header(20.0, |mut header| {
+            for title in ["Virtual time", "Kind", "Stream", "Detail"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, events.len(), |mut row| {
+                let event = &events[row.index()];
+                row.col(|ui| {
+                    ui.monospace(clock_text(event.at_ms));
+                });
+                row.col(|ui| {
+                    ui.label(&event.kind);
+                });
+                row.col(|ui| {
+                    ui.label(event.stream.as_deref().unwrap_or("-"));
+                });
+                row.col(|ui| {
+                    ui.label(&event.detail);
+                });
+            });
+        });
+}

@@ -1,0 +1,117 @@
+//! Interaction tests of the inspector with egui_kittest: no window, no GPU; widgets are found by
+//! their accessible names, as a screen reader would (the accessibility check stays on).
+
+use super::Inspector;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kinescope_core::clock::Speed;
+use kinescope_core::live::SharedWorld;
+use kinescope_core::settings::Settings;
+use kinescope_core::sim::scenario::Scenario;
+use kinescope_core::sim::simulation::Simulation;
+
+fn inspector() -> Inspector {
+    let text = include_str!("../../../assets/scenarios/demo.json");
+    let scenario = Scenario::from_json(text).unwrap();
+    let settings = Settings {
+        start_epoch_ms: 1_780_000_000_000,
+        ..Settings::default()
+    };
+    let world = SharedWorld::with_simulation(
+        Simulation::with_settings(scenario, 1, settings),
+        Speed::Paused,
+    );
+    Inspector::new(world, None)
+}
+
+fn harness() -> Harness<'static, Inspector> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(|_| inspector());
+    harness.run();
+    harness
+}
+
+fn open_shards(harness: &Harness<'_, Inspector>) -> usize {
+    harness.state().view.streams[0].open_shards().count()
+}
+
+#[test]
+fn step_moves_the_virtual_clock_by_one_second() {
+    let mut harness = harness();
+    let before = harness.state().view.now_ms;
+    harness.get_by_label("Step").click();
+    harness.run();
+    assert_eq!(harness.state().view.now_ms, before + 1_000);
+}
+
+#[test]
+fn play_starts_time_and_pause_stops_it() {
+    let mut harness = harness();
+    assert_eq!(harness.state().view.speed, Speed::Paused);
+    harness.get_by_label("max").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().view.speed, Speed::AsFastAsPossible);
+    let running = harness.state().view.now_ms;
+    harness.step();
+    assert!(
+        harness.state().view.now_ms > running,
+        "time moves while playing"
+    );
+    harness.get_by_label("Pause").click();
+    harness.step();
+    harness.step();
+    let paused = harness.state().view.now_ms;
+    harness.step();
+    assert_eq!(harness.state().view.speed, Speed::Paused);
+    assert_eq!(harness.state().view.now_ms, paused);
+    assert!(harness.query_by_label("Play").is_some());
+}
+
+#[test]
+fn splitting_a_shard_adds_two_lanes_and_closes_the_parent() {
+    let mut harness = harness();
+    assert_eq!(open_shards(&harness), 4);
+    harness.get_by_label("shardId-000000000001 (open)").click();
+    harness.run();
+    harness.get_by_label("Split selected shard").click();
+    harness.run();
+    // The split completes after the stream's UPDATING delay.
+    harness.get_by_label("Step").click();
+    harness.run();
+    let stream = &harness.state().view.streams[0];
+    assert_eq!(stream.shards.len(), 6);
+    assert_eq!(open_shards(&harness), 5);
+    assert!(!stream.shards[1].open, "the parent is closed");
+}
+
+#[test]
+fn the_key_box_shows_where_a_partition_key_goes() {
+    let mut harness = harness();
+    let field = harness.get_by_role_and_label(Role::TextInput, "Where does my key go?");
+    field.focus();
+    field.type_text("user-42");
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("MD5 -> ").is_some(),
+        "the hash and the shard are shown"
+    );
+}
+
+#[test]
+fn a_refused_action_becomes_a_notice_not_a_panic() {
+    let mut harness = harness();
+    let field = harness.get_by_role_and_label(Role::TextInput, "Shard count");
+    field.focus();
+    field.type_text("4000");
+    harness.run();
+    harness.get_by_label("Update shard count").click();
+    harness.run();
+    let notices = &harness.state().notices;
+    assert!(
+        notices.iter().any(|n| n.contains("Cannot scale")),
+        "{notices:?}"
+    );
+}

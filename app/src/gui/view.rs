@@ -1,0 +1,223 @@
+//! What one frame shows, copied out of the engine under its lock: panels draw from this and never
+//! touch the engine, so drawing can take its time without holding the world.
+
+use kinescope_core::clock::Speed;
+use kinescope_core::metrics::MetricName;
+use kinescope_core::sim::simulation::Simulation;
+use kinescope_core::streams::hashkey::HashKeyRange;
+use kinescope_core::streams::shapes::{ShardId, StreamMode};
+use kinescope_core::streams::stream::StreamState;
+use kinescope_core::world::World;
+
+/// A shard's write limit: 1 MiB/s and 1,000 records/s (reference A.4).
+pub const SHARD_WRITE_BYTES: f64 = 1_048_576.0;
+/// Records per second a shard accepts.
+pub const SHARD_WRITE_RECORDS: f64 = 1_000.0;
+/// How much history the throughput charts show, in seconds.
+pub const CHART_SECONDS: i64 = 300;
+
+/// One shard as drawn.
+#[derive(Debug, Clone)]
+pub struct ShardView {
+    pub id: ShardId,
+    pub range: HashKeyRange,
+    pub open: bool,
+    pub parents: Vec<ShardId>,
+    /// Share of the write limit used in the last full second (the larger of bytes and records).
+    pub write_share: f64,
+    pub records_last_second: f64,
+    pub bytes_last_second: f64,
+    /// Whether a write was throttled in the last full second.
+    pub throttled: bool,
+    pub records_total: u64,
+}
+
+/// One stream as drawn.
+#[derive(Debug, Clone)]
+pub struct StreamView {
+    pub name: String,
+    pub mode: StreamMode,
+    pub status: String,
+    pub retention_hours: u32,
+    pub shards: Vec<ShardView>,
+    /// `[second, IncomingRecords]` for the last [`CHART_SECONDS`].
+    pub incoming_records: Vec<[f64; 2]>,
+    /// `[second, WriteProvisionedThroughputExceeded]`.
+    pub write_throttles: Vec<[f64; 2]>,
+}
+
+impl StreamView {
+    /// Shards accepting writes.
+    pub fn open_shards(&self) -> impl Iterator<Item = &ShardView> {
+        self.shards.iter().filter(|s| s.open)
+    }
+}
+
+/// A consumer application as drawn.
+#[derive(Debug, Clone)]
+pub struct ConsumerView {
+    pub name: String,
+    pub kind: &'static str,
+    pub stream: String,
+    pub records_processed: u64,
+    pub duplicates: u64,
+    pub millis_behind: i64,
+    pub paused: bool,
+    pub invariants_ok: bool,
+}
+
+/// A producer as drawn.
+#[derive(Debug, Clone)]
+pub struct ProducerView {
+    pub name: String,
+    pub stream: String,
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub throttled: u64,
+    pub dropped: u64,
+}
+
+/// An engine event as listed.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub at_ms: i64,
+    pub kind: String,
+    pub stream: Option<String>,
+    pub detail: String,
+}
+
+/// Everything a frame shows.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    pub now_ms: i64,
+    pub speed: Speed,
+    pub scenario: Option<String>,
+    pub streams: Vec<StreamView>,
+    pub consumers: Vec<ConsumerView>,
+    pub producers: Vec<ProducerView>,
+    pub events: Vec<EventView>,
+}
+
+impl View {
+    /// Copies what the panels need out of `world` (and the scenario's simulators, if one runs).
+    pub fn build(world: &World, simulation: Option<&Simulation>, speed: Speed) -> View {
+        let now_ms = world.now_ms();
+        let last_second = now_ms / 1_000 - 1;
+        let streams = world
+            .streams()
+            .values()
+            .map(|s| stream_view(s, last_second))
+            .collect();
+        let (consumers, producers) = simulation.map_or_else(Default::default, |sim| {
+            let consumers = sim
+                .consumers()
+                .iter()
+                .map(|(name, kind, app)| {
+                    let stats = app.stats();
+                    ConsumerView {
+                        name: name.clone(),
+                        kind,
+                        stream: app.stream().to_owned(),
+                        records_processed: stats.records_processed,
+                        duplicates: stats.duplicates,
+                        millis_behind: stats.final_millis_behind_latest,
+                        paused: app.is_paused(),
+                        invariants_ok: app.checks(world).iter().all(|c| c.ok),
+                    }
+                })
+                .collect();
+            let producers = sim
+                .producers()
+                .iter()
+                .map(|p| {
+                    let stats = p.stats();
+                    ProducerView {
+                        name: p.spec().name.clone(),
+                        stream: p.spec().stream.clone(),
+                        sent: stats.records_sent,
+                        acknowledged: stats.records_acknowledged,
+                        throttled: stats.records_throttled,
+                        dropped: stats.dropped,
+                    }
+                })
+                .collect();
+            (consumers, producers)
+        });
+        let all: Vec<_> = world.events().iter().collect();
+        let events = all
+            .iter()
+            .rev()
+            .take(200)
+            .map(|e| EventView {
+                at_ms: e.at_ms,
+                kind: format!("{:?}", e.kind),
+                stream: e.stream.clone(),
+                detail: e.detail.clone(),
+            })
+            .collect();
+        View {
+            now_ms,
+            speed,
+            scenario: simulation.map(|s| s.scenario().name.clone()),
+            streams,
+            consumers,
+            producers,
+            events,
+        }
+    }
+
+    /// The stream named `name`.
+    pub fn stream(&self, name: &str) -> Option<&StreamView> {
+        self.streams.iter().find(|s| s.name == name)
+    }
+}
+
+fn stream_view(stream: &StreamState, last_second: i64) -> StreamView {
+    let shards = stream
+        .shards
+        .iter()
+        .filter(|s| !s.expired)
+        .map(|shard| {
+            let at = |metric| shard.metrics.series(metric).at_second(last_second).sum;
+            let records = at(MetricName::IncomingRecords);
+            let bytes = at(MetricName::IncomingBytes);
+            ShardView {
+                id: shard.id,
+                range: shard.range,
+                open: shard.is_open(),
+                parents: shard
+                    .parent
+                    .into_iter()
+                    .chain(shard.adjacent_parent)
+                    .collect(),
+                write_share: (records / SHARD_WRITE_RECORDS).max(bytes / SHARD_WRITE_BYTES),
+                records_last_second: records,
+                bytes_last_second: bytes,
+                throttled: at(MetricName::WriteProvisionedThroughputExceeded) > 0.0,
+                records_total: shard.metrics.lifetime_sum(MetricName::IncomingRecords) as u64,
+            }
+        })
+        .collect();
+    StreamView {
+        name: stream.name.clone(),
+        mode: stream.mode,
+        status: format!("{:?}", stream.status).to_uppercase(),
+        retention_hours: stream.retention_hours,
+        shards,
+        incoming_records: chart(stream, MetricName::IncomingRecords, last_second),
+        write_throttles: chart(
+            stream,
+            MetricName::WriteProvisionedThroughputExceeded,
+            last_second,
+        ),
+    }
+}
+
+/// The last [`CHART_SECONDS`] of a stream metric, from the stream's creation at the earliest.
+fn chart(stream: &StreamState, metric: MetricName, last_second: i64) -> Vec<[f64; 2]> {
+    let series = stream.metrics.series(metric);
+    let first = (last_second - CHART_SECONDS + 1).max(stream.created_ms / 1_000);
+    (first..=last_second)
+        .map(|s| [s as f64, series.at_second(s).sum])
+        .collect()
+}

@@ -133,8 +133,19 @@ impl FanOutConsumer {
                     starting_position: Some(position),
                     ..SubscribeToShardInput::new(&arn, shard, ShardIteratorType::Latest)
                 };
+                let latest = state.continuation.is_none() && !is_child;
                 match world.apply(input) {
-                    Ok(out) => state.subscription = Some(out.subscription_id),
+                    Ok(out) => {
+                        state.subscription = Some(out.subscription_id);
+                        // From LATEST, every record after this moment is owed.
+                        let end = world
+                            .stream(&self.spec.stream)
+                            .and_then(|s| s.shard(shard))
+                            .map(|s| s.log.end_ordinal());
+                        if let (true, Some(end)) = (latest, end) {
+                            self.ledger.expect_from(shard, end);
+                        }
+                    }
                     Err(_) => state.retry_at_ms = now + 5_000,
                 }
             }

@@ -35,8 +35,9 @@ impl StartFrom {
     }
 }
 
-/// Opens an iterator on `shard`, labelled `reader` for the lag views, and tells the ledger when
-/// the whole shard is expected. `None` when the engine refused (the caller retries later).
+/// Opens an iterator on `shard`, labelled `reader` for the lag views, and tells the ledger the
+/// record it starts at (everything from there is owed). `None` when the engine refused (the caller
+/// retries later).
 pub fn open_iterator(
     world: &mut World,
     stream: &str,
@@ -51,7 +52,6 @@ pub fn open_iterator(
                 .at_sequence(&sequence)
         }
         StartFrom::TrimHorizon => {
-            ledger.expect_from_start(shard);
             GetShardIteratorInput::new(stream, shard, ShardIteratorType::TrimHorizon)
         }
         StartFrom::At(sequence) => {
@@ -65,5 +65,21 @@ pub fn open_iterator(
         StartFrom::Latest => GetShardIteratorInput::new(stream, shard, ShardIteratorType::Latest),
     };
     input.reader_label = Some(reader.into());
-    world.apply(input).ok().and_then(|out| out.shard_iterator)
+    let iterator = world.apply(input).ok().and_then(|out| out.shard_iterator)?;
+    // Where the iterator points, so the ledger expects every record from there on.
+    if let Some(log) = world
+        .stream(stream)
+        .and_then(|s| s.shard(shard))
+        .map(|s| &s.log)
+    {
+        let ordinal = match from {
+            StartFrom::After(sequence) => log.first_at_or_after_counter(sequence.counter + 1),
+            StartFrom::At(sequence) => log.first_at_or_after_counter(sequence.counter),
+            StartFrom::AtTimestamp(ms) => log.first_at_or_after_time(ms),
+            StartFrom::TrimHorizon => 0,
+            StartFrom::Latest => log.end_ordinal(),
+        };
+        ledger.expect_from(shard, ordinal);
+    }
+    Some(iterator)
 }

@@ -6,11 +6,11 @@
 //! `failover_time_ms` and are taken over from their last checkpoint — re-delivering whatever was
 //! processed since, which the ledger counts as duplicates.
 
-use super::check::{at_least, between, one_of};
+use super::check::{between, one_of};
 use super::iterator::{StartFrom, open_iterator};
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
-use super::polling::{ConsumerStats, ProcessingCost};
+use super::polling::{ConsumerStats, MAX_INTERVAL_MS, ProcessingCost};
 use crate::streams::ops::read::GetRecordsInput;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::ShardId;
@@ -83,9 +83,24 @@ impl KclSpec {
     pub fn validate(&self) -> Result<(), String> {
         let check = || {
             between("workers", self.workers, 1, 100)?;
-            at_least("failover_time_ms", self.failover_time_ms, 300)?;
-            at_least("checkpoint_every_ms", self.checkpoint_every_ms, 0)?;
-            at_least("poll_interval_ms", self.poll_interval_ms, 1)?;
+            between(
+                "failover_time_ms",
+                self.failover_time_ms,
+                300,
+                MAX_INTERVAL_MS,
+            )?;
+            between(
+                "checkpoint_every_ms",
+                self.checkpoint_every_ms,
+                0,
+                86_400_000,
+            )?;
+            between(
+                "poll_interval_ms",
+                self.poll_interval_ms,
+                1,
+                MAX_INTERVAL_MS,
+            )?;
             between("limit", self.limit, 1, 10_000)?;
             one_of("start", &self.start, &["TRIM_HORIZON", "LATEST"])?;
             self.processing.validate()
@@ -313,8 +328,12 @@ impl KclConsumer {
             Checkpoint::Latest
         };
         let had_leases = !self.leases.is_empty();
-        for shard in self.lineage.discover(world, &self.spec.stream) {
-            if self.leases.contains_key(&shard) {
+        let shards = self.lineage.discover(world, &self.spec.stream);
+        // Leases of shards that expired are removed, as KCL's shard sync cleans them up.
+        let lineage = &self.lineage;
+        self.leases.retain(|shard, _| !lineage.is_gone(*shard));
+        for shard in shards {
+            if self.leases.contains_key(&shard) || self.lineage.is_gone(shard) {
                 continue;
             }
             let parents = self.lineage.parents(shard);
@@ -404,7 +423,11 @@ impl KclConsumer {
             .enumerate()
             .filter(|(i, w)| *i != index && w.alive)
             .max_by_key(|(_, w)| w.processors.len())?;
-        (busiest.1.processors.len() > target)
+        // KCL's lease taker steals from a worker above the even share, or from one at it when
+        // this worker is more than one lease short.
+        let busiest_count = busiest.1.processors.len();
+        let mine = self.workers[index].processors.len();
+        (busiest_count > target || (busiest_count == target && target - mine > 1))
             .then(|| busiest.1.processors.keys().next_back().copied())
             .flatten()
     }
@@ -433,10 +456,13 @@ impl KclConsumer {
     }
 
     fn parents_done(&self, shard: ShardId) -> bool {
+        // A parent that expired unread can never reach SHARD_END: it no longer holds children.
         self.leases[&shard].parent_shard_ids.iter().all(|p| {
-            self.leases
-                .get(p)
-                .is_none_or(|l| l.checkpoint == Checkpoint::ShardEnd)
+            self.lineage.is_gone(*p)
+                || self
+                    .leases
+                    .get(p)
+                    .is_none_or(|l| l.checkpoint == Checkpoint::ShardEnd)
         })
     }
 
@@ -462,10 +488,13 @@ impl KclConsumer {
             .get_mut(&shard)
             .expect("owned");
         if processor.iterator.is_none() {
-            let from = match lease.checkpoint {
-                Checkpoint::Sequence(seq) => StartFrom::After(seq),
-                Checkpoint::TrimHorizon => StartFrom::TrimHorizon,
-                Checkpoint::Latest | Checkpoint::ShardEnd => StartFrom::Latest,
+            // A processor that already read resumes after its last record (KCL restarts an
+            // expired iterator there); a new one starts from the lease's checkpoint.
+            let from = match (processor.last_processed, lease.checkpoint) {
+                (Some(last), _) => StartFrom::After(last),
+                (None, Checkpoint::Sequence(seq)) => StartFrom::After(seq),
+                (None, Checkpoint::TrimHorizon) => StartFrom::TrimHorizon,
+                (None, Checkpoint::Latest | Checkpoint::ShardEnd) => StartFrom::Latest,
             };
             processor.iterator = open_iterator(
                 world,
@@ -643,6 +672,40 @@ mod tests {
         run(&mut world, &mut producer, &mut app, 20);
         assert_eq!(owners(&app), vec![2, 2]);
         assert!(app.checks(&world).iter().all(|c| c.ok));
+    }
+
+    #[test]
+    fn a_processor_whose_iterator_expired_resumes_after_its_last_record() {
+        let (mut world, mut producer) = setup(2);
+        let mut app = KclConsumer::new(
+            KclSpec {
+                start: "LATEST".into(),
+                ..spec(1)
+            },
+            5,
+        );
+        run(&mut world, &mut producer, &mut app, 10);
+        app.paused = true;
+        // Six minutes: longer than an iterator's five-minute life.
+        run(&mut world, &mut producer, &mut app, 360);
+        app.paused = false;
+        run(&mut world, &mut producer, &mut app, 60);
+        let checks = app.checks(&world);
+        assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+        assert_eq!(app.stats().duplicates, 0);
+    }
+
+    #[test]
+    fn a_worker_short_by_more_than_one_lease_steals_from_one_at_the_even_share() {
+        let (mut world, mut producer) = setup(6);
+        let mut app = KclConsumer::new(spec(3), 5);
+        run(&mut world, &mut producer, &mut app, 5);
+        assert_eq!(owners(&app), vec![2, 2, 2]);
+        app.add_worker(world.now_ms());
+        run(&mut world, &mut producer, &mut app, 30);
+        let mut counts = owners(&app);
+        counts.sort_unstable();
+        assert_eq!(counts, vec![1, 1, 2, 2]);
     }
 
     #[test]

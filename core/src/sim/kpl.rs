@@ -24,6 +24,9 @@ pub const MAX_SIZE_LIMIT: usize = 1_048_576;
 /// fill before the aggregate is sent anyway.
 pub const DEFAULT_MAX_BUFFERED_MS: i64 = 100;
 
+/// The partition key the KPL gives every aggregated record (its ExplicitHashKey routes it).
+pub const AGGREGATE_PARTITION_KEY: &str = "a";
+
 /// Length of the MD5 digest that closes an aggregated record.
 const DIGEST_LEN: usize = 16;
 

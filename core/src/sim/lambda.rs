@@ -8,6 +8,7 @@
 
 use super::check::{between, one_of};
 use super::iterator::{StartFrom, open_iterator};
+use super::kpl;
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
@@ -297,6 +298,10 @@ impl LambdaConsumer {
     }
 
     fn invoke(&mut self, world: &World, shard: ShardId, now: i64) {
+        let retention_ms = world
+            .stream(&self.spec.stream)
+            .map_or(i64::MAX, |s| i64::from(s.retention_hours) * 3_600_000);
+        let expired_before = now.saturating_sub(retention_ms);
         let poller = self.shards.get_mut(&shard).expect("discovered");
         for lane in &mut poller.lanes {
             if let Some((batch, done_ms, failed)) = lane.running.take() {
@@ -306,7 +311,7 @@ impl LambdaConsumer {
                 }
                 if failed {
                     self.lambda.function_errors += 1;
-                    Self::failed(&self.spec, &mut self.lambda, lane, batch);
+                    Self::failed(&self.spec, &mut self.lambda, lane, batch, expired_before);
                 }
             }
             let batch = match lane.retry.pop_front() {
@@ -340,10 +345,22 @@ impl LambdaConsumer {
         }
     }
 
-    fn failed(spec: &LambdaSpec, stats: &mut LambdaStats, lane: &mut Lane, batch: Batch) {
+    fn failed(
+        spec: &LambdaSpec,
+        stats: &mut LambdaStats,
+        lane: &mut Lane,
+        batch: Batch,
+        expired_before: i64,
+    ) {
+        // With retries "until the record expires" (-1), a batch is given up once its oldest record
+        // has passed the stream's retention.
         let exhausted = spec.max_retry_attempts >= 0 && batch.retries >= spec.max_retry_attempts;
-        if exhausted {
-            stats.records_discarded += batch.records.len() as u64;
+        let expired = batch
+            .records
+            .first()
+            .is_some_and(|r| r.approximate_arrival_timestamp.millis() < expired_before);
+        if exhausted || expired {
+            stats.records_discarded += batch.records.iter().map(user_records).sum::<u64>();
             return;
         }
         if spec.bisect_batch_on_function_error && batch.records.len() > 1 {
@@ -394,13 +411,26 @@ impl LambdaConsumer {
     }
 }
 
+/// User records in a Kinesis record (a KPL aggregate holds several).
+fn user_records(record: &Record) -> u64 {
+    kpl::deaggregate(&record.data.0).map_or(1, |users| users.len() as u64)
+}
+
 /// Whether the function throws on `record`: a fixed property of the record, so retries of it
 /// fail again.
 fn is_poison(record: &Record, rate: f64) -> bool {
     if rate <= 0.0 {
         return false;
     }
-    let h = key_hash(&record.sequence_number.to_string());
+    let sequence = &record.sequence_number;
+    let h = sequence
+        .counter
+        .to_le_bytes()
+        .iter()
+        .chain(&sequence.shard_index.to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
     (h % 1_000_000) < (rate * 1_000_000.0) as u64
 }
 

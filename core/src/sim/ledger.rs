@@ -41,11 +41,13 @@ struct ShardLedger {
 
 impl ShardLedger {
     fn contains(&self, ordinal: u64) -> bool {
-        self.settled.is_some_and(|s| ordinal < s)
-            || self
-                .delivered
-                .iter()
-                .any(|&(a, b)| (a..b).contains(&ordinal))
+        if self.settled.is_some_and(|s| ordinal < s) {
+            return true;
+        }
+        // Ranges are sorted and disjoint: the only candidate is the last one starting at or
+        // before `ordinal`.
+        let after = self.delivered.partition_point(|&(a, _)| a <= ordinal);
+        after > 0 && ordinal < self.delivered[after - 1].1
     }
 
     fn insert(&mut self, ordinal: u64) {
@@ -131,11 +133,17 @@ impl Ledger {
     /// The application reads `shard` from its first record (TRIM_HORIZON, or a child shard), so
     /// every record of it is expected.
     pub fn expect_from_start(&mut self, shard: ShardId) {
+        self.expect_from(shard, 0);
+    }
+
+    /// The application reads `shard` from the record at `ordinal` on (where its first iterator
+    /// pointed), so every record from there is expected; a later call changes nothing.
+    pub fn expect_from(&mut self, shard: ShardId, ordinal: u64) {
         self.shards
             .entry(shard)
             .or_default()
             .settled
-            .get_or_insert(0);
+            .get_or_insert(ordinal);
     }
 
     /// Enters one Kinesis record handed to the application (its KPL user records, if it is an
@@ -471,6 +479,20 @@ mod tests {
             "{}",
             loss.detail
         );
+    }
+
+    #[test]
+    fn records_skipped_right_after_a_latest_start_are_lost() {
+        let mut world = world_with(10);
+        let records = read_all(&mut world, ShardId(0));
+        let mut ledger = Ledger::new("app", "s", 5);
+        // The iterator pointed at record 3; the application first sees record 5.
+        ledger.expect_from(ShardId(0), 3);
+        for r in &records[5..] {
+            ledger.deliver(&world, ShardId(0), r);
+        }
+        ledger.settle_through(&world, ShardId(0), records[9].sequence_number.counter);
+        assert_eq!(ledger.counts().lost, 2);
     }
 
     #[test]

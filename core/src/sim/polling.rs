@@ -3,7 +3,10 @@
 //! per-record and per-batch processing time, so a slow application falls behind and three on one
 //! shard share — and exceed — its 5 reads/s.
 
-use super::check::{at_least, between, one_of};
+use super::check::{between, one_of};
+
+/// The longest poll interval or failover time a scenario may give: an hour.
+pub const MAX_INTERVAL_MS: i64 = 3_600_000;
 use super::iterator::{StartFrom, open_iterator};
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
@@ -43,13 +46,14 @@ impl ProcessingCost {
 
     /// Checks the values a scenario gave.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, v) in [
-            ("per_record_ms", self.per_record_ms),
-            ("per_batch_ms", self.per_batch_ms),
+        for (name, v, max) in [
+            ("per_record_ms", self.per_record_ms, 60_000.0),
+            ("per_batch_ms", self.per_batch_ms, 3_600_000.0),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(format!("processing.{name} = {v} must be ≥ 0"));
             }
+            between(&format!("processing.{name}"), v, 0.0, max)?;
         }
         if (0.0..=1.0).contains(&self.jitter) {
             Ok(())
@@ -108,17 +112,23 @@ impl PollingSpec {
     /// Checks every value; the error names the consumer, the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
         let prefix = |e: String| format!("consumer {:?}: {e}", self.name);
-        at_least("poll_interval_ms", self.poll_interval_ms, 1).map_err(prefix)?;
+        between(
+            "poll_interval_ms",
+            self.poll_interval_ms,
+            1,
+            MAX_INTERVAL_MS,
+        )
+        .map_err(prefix)?;
         between("limit", self.limit, 1, 10_000).map_err(prefix)?;
         one_of("start", &self.start, ITERATOR_TYPES).map_err(prefix)?;
         match self.start.as_str() {
             "AT_TIMESTAMP"
                 if !self
                     .start_at_seconds
-                    .is_some_and(|s| s.is_finite() && s >= 0.0) =>
+                    .is_some_and(|s| s.is_finite() && (0.0..=1e9).contains(&s)) =>
             {
                 return Err(prefix(
-                    "start AT_TIMESTAMP needs start_at_seconds ≥ 0 (virtual seconds after the start)"
+                    "start AT_TIMESTAMP needs start_at_seconds between 0 and 1e9 (virtual seconds after the start)"
                         .into(),
                 ));
             }
@@ -490,6 +500,25 @@ mod tests {
         run(&mut world, &mut producer, &mut consumers, 10);
         let throttles: u64 = consumers.iter().map(|c| c.stats().read_throttles).sum();
         assert!(throttles > 50, "{throttles}");
+    }
+
+    #[test]
+    fn a_parent_that_expired_unread_does_not_hold_its_children_back() {
+        let (mut world, mut producer) = setup(1, 10.0);
+        let mut consumers = [polling("late", ProcessingCost::default())];
+        consumers[0].paused = true;
+        run(&mut world, &mut producer, &mut consumers, 5);
+        world
+            .apply(SplitShardInput::new("s", ShardId(0), 1u128 << 127))
+            .unwrap();
+        run(&mut world, &mut producer, &mut consumers, 5);
+        // A day and an hour later the parent and the first records have expired.
+        world.step(25 * 3_600_000);
+        consumers[0].paused = false;
+        run(&mut world, &mut producer, &mut consumers, 30);
+        let stats = consumers[0].stats();
+        assert!(stats.records_processed >= 250, "{stats:?}");
+        assert!(consumers[0].checks(&world).iter().all(|c| c.ok));
     }
 
     #[test]

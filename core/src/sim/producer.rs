@@ -9,11 +9,12 @@ use super::rate::{RateAccumulator, RateSchedule};
 use super::size::SizeDistribution;
 use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
 use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
+use crate::streams::shapes::ShardId;
 use crate::world::World;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 /// Which write API a producer uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,10 +160,10 @@ impl ProducerSpec {
             max_ms,
             max_attempts,
         } = self.retry
-            && (base_ms <= 0 || max_ms < base_ms || max_attempts == 0)
+            && (base_ms <= 0 || max_ms < base_ms || max_ms > 3_600_000 || max_attempts == 0)
         {
             return Err(prefix(format!(
-                "retry: base_ms = {base_ms} must be > 0, max_ms = {max_ms} ≥ base_ms, max_attempts = {max_attempts} ≥ 1"
+                "retry: base_ms = {base_ms} must be > 0, max_ms = {max_ms} between base_ms and 3600000, max_attempts = {max_attempts} ≥ 1"
             )));
         }
         Ok(())
@@ -199,6 +200,8 @@ struct OutgoingRecord {
 struct OpenAggregate {
     aggregator: Aggregator,
     opened_ms: i64,
+    /// Hash key of its first user record: where the KPL sends the aggregate.
+    first_hash: u128,
 }
 
 /// A running producer.
@@ -211,8 +214,11 @@ pub struct Producer {
     next_seq: u64,
     batch: Vec<OutgoingRecord>,
     batch_started_ms: i64,
-    retry_queue: VecDeque<(i64, OutgoingRecord)>,
-    aggregates: BTreeMap<u128, OpenAggregate>,
+    /// Records waiting to be retried, by (due time, arrival order).
+    retry_queue: BTreeMap<(i64, u64), OutgoingRecord>,
+    retries_queued: u64,
+    /// Open aggregates by the shard (index) their records map to.
+    aggregates: BTreeMap<u32, OpenAggregate>,
     stats: ProducerStats,
     /// While paused, nothing new is made (queued retries still go out).
     pub paused: bool,
@@ -229,7 +235,8 @@ impl Producer {
             next_seq: 0,
             batch: Vec::new(),
             batch_started_ms: now_ms,
-            retry_queue: VecDeque::new(),
+            retry_queue: BTreeMap::new(),
+            retries_queued: 0,
             aggregates: BTreeMap::new(),
             stats: ProducerStats::default(),
             paused: false,
@@ -281,10 +288,12 @@ impl Producer {
             ..
         } = self.spec.api
         {
-            self.flush_aggregates(now, record_max_buffered_time_ms);
+            self.flush_aggregates(world, now, record_max_buffered_time_ms);
         }
-        while self.retry_queue.front().is_some_and(|(due, _)| *due <= now) {
-            let (_, record) = self.retry_queue.pop_front().expect("checked");
+        while let Some(entry) = self.retry_queue.first_entry()
+            && entry.key().0 <= now
+        {
+            let record = entry.remove();
             self.stats.retries += record.user_records;
             self.batch.push(record);
         }
@@ -354,48 +363,78 @@ impl Producer {
             .as_deref()
             .and_then(parse_hash_key)
             .unwrap_or_else(|| hash_partition_key(&record.key.partition_key));
-        let shard_start = world
+        let shard = world
             .stream(&self.spec.stream)
-            .and_then(|s| s.route(hash).map(|i| s.shards[i].range.start))
-            .unwrap_or(0);
+            .and_then(|s| s.route(hash).map(|i| s.shards[i].id));
         let open = self
             .aggregates
-            .entry(shard_start)
+            .entry(shard.map_or(u32::MAX, |s| s.0))
             .or_insert_with(|| OpenAggregate {
                 aggregator: Aggregator::new(max_size),
                 opened_ms: now,
+                first_hash: hash,
             });
         if open.aggregator.is_empty() {
             open.opened_ms = now;
+            open.first_hash = hash;
         }
+        let previous_first = open.first_hash;
         let user = UserRecord {
             partition_key: record.key.partition_key,
-            explicit_hash_key: Some(hash.to_string()),
+            explicit_hash_key: record.key.explicit_hash_key,
             data: record.data,
         };
         if let Some(done) = open.aggregator.add(user) {
+            // The record did not fit: the aggregate before it is done, and it opens the next.
             open.opened_ms = now;
-            self.batch.push(Self::outgoing(done));
+            open.first_hash = hash;
+            self.batch.push(Self::outgoing(done, previous_first));
         }
     }
 
-    /// Closes aggregates whose first record has waited long enough.
-    fn flush_aggregates(&mut self, now: i64, buffered_ms: i64) {
-        for open in self.aggregates.values_mut() {
-            if !open.aggregator.is_empty()
-                && now - open.opened_ms >= buffered_ms
-                && let Some(done) = open.aggregator.flush()
-            {
-                self.batch.push(Self::outgoing(done));
+    /// Closes aggregates whose first record has waited long enough, and those of shards that
+    /// closed (a reshard), so no aggregate mixes the key ranges of two shards.
+    fn flush_aggregates(&mut self, world: &World, now: i64, buffered_ms: i64) {
+        let stream = world.stream(&self.spec.stream);
+        let mut closed = Vec::new();
+        for (shard, open) in &mut self.aggregates {
+            let shard_open = stream
+                .and_then(|s| s.shard(ShardId(*shard)))
+                .is_some_and(|s| s.is_open());
+            if !shard_open {
+                closed.push(*shard);
+            }
+            let due = now - open.opened_ms >= buffered_ms || !shard_open;
+            if due && let Some(done) = open.aggregator.flush() {
+                self.batch.push(Self::outgoing(done, open.first_hash));
             }
         }
+        for shard in closed {
+            self.aggregates.remove(&shard);
+        }
     }
 
-    fn outgoing(aggregate: kpl::Aggregate) -> OutgoingRecord {
+    /// The Kinesis record for a finished aggregate, as the KPL sends it: partition key "a" and the
+    /// first user record's hash as ExplicitHashKey, or a lone user record as a plain record.
+    fn outgoing(aggregate: kpl::Aggregate, first_hash: u128) -> OutgoingRecord {
+        if aggregate.user_records == 1
+            && let Some(mut users) = kpl::deaggregate(&aggregate.data)
+            && let Some(user) = users.pop()
+        {
+            return OutgoingRecord {
+                key: ChosenKey {
+                    partition_key: user.partition_key,
+                    explicit_hash_key: user.explicit_hash_key,
+                },
+                data: user.data,
+                attempts: 0,
+                user_records: 1,
+            };
+        }
         OutgoingRecord {
             key: ChosenKey {
-                partition_key: aggregate.partition_key,
-                explicit_hash_key: aggregate.explicit_hash_key,
+                partition_key: kpl::AGGREGATE_PARTITION_KEY.into(),
+                explicit_hash_key: Some(first_hash.to_string()),
             },
             data: aggregate.data,
             attempts: 0,
@@ -474,8 +513,8 @@ impl Producer {
                     .min(max_ms);
                 let wait = self.rng.random_range(0..=ceiling);
                 let due = now + wait;
-                let at = self.retry_queue.partition_point(|(d, _)| *d <= due);
-                self.retry_queue.insert(at, (due, record));
+                self.retries_queued += 1;
+                self.retry_queue.insert((due, self.retries_queued), record);
             }
             _ => self.stats.dropped += record.user_records,
         }
@@ -628,6 +667,8 @@ mod tests {
         );
         let log = &kpl_world.stream("s").unwrap().shards[0].log;
         assert!(log.len() <= 110, "{} Kinesis records", log.len());
+        // As the KPL sends them: partition key "a", routed by the first user record's hash.
+        assert!(log.iter_from(0).all(|r| r.partition_key == "a"));
         let users: usize = log
             .iter_from(0)
             .map(|r| kpl::deaggregate(r.data).expect("an aggregate").len())

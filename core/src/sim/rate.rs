@@ -29,6 +29,9 @@ pub enum RateSchedule {
     },
 }
 
+/// The highest rate a scenario may ask for, records per second.
+pub const MAX_RATE: f64 = 1_000_000.0;
+
 impl RateSchedule {
     /// Records per second at `elapsed_ms` since the start (never negative).
     pub fn rate_at(&self, elapsed_ms: i64) -> f64 {
@@ -80,11 +83,14 @@ impl RateSchedule {
 
     /// Checks the values a scenario gave; the error names the field, the value and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
+        // A million records a second is 1,000 shards' worth, and keeps a tick's work bounded.
         let non_negative = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
+            if !(v.is_finite() && v >= 0.0) {
                 Err(format!("{name} = {v} must be a number ≥ 0"))
+            } else if v > MAX_RATE {
+                Err(format!("{name} = {v} must be at most {MAX_RATE} records/s"))
+            } else {
+                Ok(())
             }
         };
         let positive_ms = |name: &str, v: i64| {

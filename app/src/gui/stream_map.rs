@@ -149,7 +149,7 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
                 text_color,
             );
             let status = if shard.throttled {
-                "THROTTLED".to_owned()
+                format!("{:.0} rec/s · THROTTLED", shard.records_last_second)
             } else if shard.open {
                 format!("{:.0} rec/s", shard.records_last_second)
             } else {

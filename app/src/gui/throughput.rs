@@ -49,13 +49,15 @@ pub fn chart(ui: &mut egui::Ui, stream: &StreamView) {
         .include_y(0.0)
         .include_y(limit * 1.1)
         .show(ui, |plot| {
-            plot.line(Line::new(
-                "IncomingRecords",
-                stream.incoming_records.clone(),
-            ));
+            plot.line(
+                Line::new("IncomingRecords", stream.incoming_records.clone())
+                    .color(egui::Color32::from_rgb(110, 170, 230))
+                    .width(2.0),
+            );
             plot.hline(
                 HLine::new(format!("write limit: {limit:.0} records/s"), limit)
-                    .style(LineStyle::dashed_loose()),
+                    .style(LineStyle::dashed_loose())
+                    .color(egui::Color32::from_gray(170)),
             );
             if !throttled.is_empty() {
                 plot.points(

@@ -2,8 +2,8 @@
 //! opens the desktop inspector on a scenario (the demo by default) and serves the Kinesis API
 //! beside it, so real clients can be watched as they run.
 
-use crate::gui::Inspector;
 use crate::gui::screenshot::SCREENSHOT_FAILED;
+use crate::gui::{Inspector, Tab};
 use anyhow::{Context, Result};
 use kinescope_core::api::{self, ApiState, AuthMode};
 use kinescope_core::clock::Speed;
@@ -36,12 +36,21 @@ pub struct DesktopArgs {
     /// Virtual seconds to run before the screenshot (as fast as possible).
     #[arg(long, default_value_t = 10.0)]
     after: f64,
+    /// Tab to open on: map, throughput, lag, records, produce, traffic or events.
+    #[arg(long, default_value = "map", value_parser = parse_tab)]
+    tab: Tab,
     /// Port of the Kinesis API served beside the app (0 = any free port).
     #[arg(long, default_value_t = 4567)]
     api_port: u16,
     /// Do not serve the Kinesis API.
     #[arg(long)]
     no_api: bool,
+}
+
+fn parse_tab(text: &str) -> Result<Tab, String> {
+    Tab::parse(text).ok_or_else(|| {
+        format!("{text:?} is not a tab: map, throughput, lag, records, produce, traffic or events")
+    })
 }
 
 fn parse_speed(text: &str) -> Result<Speed, String> {
@@ -93,6 +102,7 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
             Err(e) => notices.push(format!("The Kinesis API is off: {e:#}")),
         }
     }
+    let tab = args.tab;
     let screenshot = args
         .screenshot
         .map(|path| (path, (args.after * 1_000.0) as i64));
@@ -109,6 +119,7 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
         options,
         Box::new(move |_cc| {
             let mut inspector = Inspector::new(world, screenshot);
+            inspector.open_tab(tab);
             inspector.notices.extend(notices);
             Ok(Box::new(inspector))
         }),

@@ -1,9 +1,11 @@
 //! What the user asks for, as data: queued by the panels while drawing, applied to the engine by
 //! the next `logic()` through its ordinary commands.
 
+use super::produce::Outgoing;
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
 use kinescope_core::sim::scenario::TimelineAction;
+use kinescope_core::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use kinescope_core::streams::ops::reshard::{
     MergeShardsInput, SplitShardInput, UpdateShardCountInput,
 };
@@ -34,11 +36,21 @@ pub enum Action {
     UpdateShardCount { stream: String, target: u32 },
     /// Pause or resume a simulated producer or consumer.
     SetPaused { name: String, paused: bool },
+    /// PutRecord (one record) or PutRecords (several, 500 per call).
+    Produce {
+        stream: String,
+        records: Vec<Outgoing>,
+    },
 }
 
 impl Action {
-    /// Applies the action; the error is a readable notice (AWS's message for engine refusals).
-    pub fn apply(&self, world: &SharedWorld, resume_speed: &mut Speed) -> Result<(), String> {
+    /// Applies the action; the error is a readable notice (AWS's message for engine refusals), and
+    /// some successes say what happened.
+    pub fn apply(
+        &self,
+        world: &SharedWorld,
+        resume_speed: &mut Speed,
+    ) -> Result<Option<String>, String> {
         match self {
             Action::TogglePlay => {
                 match world.speed() {
@@ -48,22 +60,22 @@ impl Action {
                         world.set_speed(Speed::Paused);
                     }
                 }
-                Ok(())
+                Ok(None)
             }
             Action::Step(ms) => {
                 world.step_by(*ms);
-                Ok(())
+                Ok(None)
             }
             Action::SetSpeed(speed) => {
                 if *speed != Speed::Paused {
                     *resume_speed = *speed;
                 }
                 world.set_speed(*speed);
-                Ok(())
+                Ok(None)
             }
             Action::Split { stream, shard, at } => world
                 .apply(SplitShardInput::new(stream, *shard, *at))
-                .map(|_| ())
+                .map(|_| None)
                 .map_err(|e| format!("Cannot split {shard}: {} ({})", e, e.code())),
             Action::Merge {
                 stream,
@@ -71,11 +83,11 @@ impl Action {
                 adjacent,
             } => world
                 .apply(MergeShardsInput::new(stream, *shard, *adjacent))
-                .map(|_| ())
+                .map(|_| None)
                 .map_err(|e| format!("Cannot merge {shard} and {adjacent}: {} ({})", e, e.code())),
             Action::UpdateShardCount { stream, target } => world
                 .apply(UpdateShardCountInput::new(stream, *target))
-                .map(|_| ())
+                .map(|_| None)
                 .map_err(|e| {
                     format!(
                         "Cannot scale {stream} to {target} shards: {} ({})",
@@ -92,7 +104,41 @@ impl Action {
                 world
                     .change_simulation(|sim| sim.act(&action))
                     .unwrap_or(Err("no scenario is running".into()))
+                    .map(|()| None)
             }
+            Action::Produce { stream, records } => produce(world, stream, records).map(Some),
         }
     }
+}
+
+/// Puts `records`: one with PutRecord, more with PutRecords in calls of 500.
+fn produce(world: &SharedWorld, stream: &str, records: &[Outgoing]) -> Result<String, String> {
+    if let [record] = records {
+        let mut input = PutRecordInput::new(stream, &record.partition_key, record.data.clone());
+        input.explicit_hash_key = record.explicit_hash_key.clone();
+        let out = world
+            .apply(input)
+            .map_err(|e| format!("PutRecord failed: {e} ({})", e.code()))?;
+        return Ok(format!(
+            "Written to {} with sequence number {}",
+            out.shard_id, out.sequence_number
+        ));
+    }
+    let (mut written, mut failed) = (0, 0);
+    for chunk in records.chunks(500) {
+        let entries = chunk
+            .iter()
+            .map(|r| {
+                let mut entry = PutRecordsRequestEntry::new(&r.partition_key, r.data.clone());
+                entry.explicit_hash_key = r.explicit_hash_key.clone();
+                entry
+            })
+            .collect();
+        let out = world
+            .apply(PutRecordsInput::new(stream, entries))
+            .map_err(|e| format!("PutRecords failed: {e} ({})", e.code()))?;
+        failed += out.failed_record_count as usize;
+        written += chunk.len() - out.failed_record_count as usize;
+    }
+    Ok(format!("{written} records written, {failed} refused"))
 }

@@ -4,6 +4,8 @@
 mod actions;
 mod lag;
 mod panels;
+mod produce;
+mod records;
 pub mod screenshot;
 mod stream_map;
 mod throughput;
@@ -29,22 +31,45 @@ pub enum Tab {
     StreamMap,
     Throughput,
     ConsumersAndLag,
+    Records,
+    Produce,
+    ApiTraffic,
     Events,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [
+    const ALL: [Tab; 7] = [
         Tab::StreamMap,
         Tab::Throughput,
         Tab::ConsumersAndLag,
+        Tab::Records,
+        Tab::Produce,
+        Tab::ApiTraffic,
         Tab::Events,
     ];
+
+    /// The tab a command-line name means.
+    pub fn parse(text: &str) -> Option<Tab> {
+        Some(match text {
+            "map" => Tab::StreamMap,
+            "throughput" => Tab::Throughput,
+            "lag" => Tab::ConsumersAndLag,
+            "records" => Tab::Records,
+            "produce" => Tab::Produce,
+            "traffic" => Tab::ApiTraffic,
+            "events" => Tab::Events,
+            _ => return None,
+        })
+    }
 
     fn title(self) -> &'static str {
         match self {
             Tab::StreamMap => "Stream map",
             Tab::Throughput => "Throughput",
             Tab::ConsumersAndLag => "Consumers & lag",
+            Tab::Records => "Records",
+            Tab::Produce => "Produce",
+            Tab::ApiTraffic => "API traffic",
             Tab::Events => "Events",
         }
     }
@@ -75,6 +100,10 @@ pub struct Inspector {
     /// The target typed for UpdateShardCount.
     pub shard_count_target: String,
     screenshot: Option<Screenshot>,
+    /// The record browser's state.
+    pub browser: records::Browser,
+    /// The produce panel's form.
+    pub produce: produce::ProduceForm,
     /// Speed to resume at after a pause.
     resume_speed: Speed,
 }
@@ -94,6 +123,8 @@ impl Inspector {
             key_probe: String::new(),
             shard_count_target: String::new(),
             screenshot: screenshot.map(|(path, after)| Screenshot::new(path, after)),
+            browser: records::Browser::default(),
+            produce: produce::ProduceForm::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
                 other => other,
@@ -102,6 +133,14 @@ impl Inspector {
         inspector.refresh();
         inspector.selection.stream = inspector.view.streams.first().map(|s| s.name.clone());
         inspector
+    }
+
+    /// Shows `tab` (the record browser starts reading at once).
+    pub fn open_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        if tab == Tab::Records {
+            self.browser.request = Some(records::Request::Start);
+        }
     }
 
     /// Queues an action for the next frame.
@@ -121,10 +160,13 @@ impl Inspector {
 impl eframe::App for Inspector {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         for action in std::mem::take(&mut self.pending) {
-            if let Err(message) = action.apply(&self.world, &mut self.resume_speed) {
-                self.notices.push(message);
+            match action.apply(&self.world, &mut self.resume_speed) {
+                Ok(Some(message)) | Err(message) => self.notices.push(message),
+                Ok(None) => {}
             }
         }
+        self.browser
+            .logic(&self.world, self.selection.stream.as_deref());
         self.refresh();
         if let Some(shot) = &mut self.screenshot {
             shot.logic(ctx, &self.world, &self.view, &mut self.notices);
@@ -149,6 +191,9 @@ impl eframe::App for Inspector {
                 Tab::StreamMap => stream_map::show(ui, self),
                 Tab::Throughput => throughput::show(ui, self),
                 Tab::ConsumersAndLag => lag::show(ui, self),
+                Tab::Records => records::show(ui, self),
+                Tab::Produce => produce::show(ui, self),
+                Tab::ApiTraffic => panels::traffic(ui, self),
                 Tab::Events => panels::events(ui, self),
             }
         });

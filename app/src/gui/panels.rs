@@ -137,3 +137,62 @@ pub fn events(ui: &mut egui::Ui, app: &mut Inspector) {
             });
         });
 }
+
+/// Calls from real clients (the AWS CLI, SDKs) to the API served beside the app, newest first.
+pub fn traffic(ui: &mut egui::Ui, app: &mut Inspector) {
+    use egui_extras::{Column, TableBuilder};
+    let calls = &app.view.calls;
+    if calls.is_empty() {
+        ui.label("No API calls yet. Point a client at the app, e.g. AWS_ENDPOINT_URL=http://127.0.0.1:4567 aws kinesis list-streams");
+        return;
+    }
+    TableBuilder::new(ui)
+        .striped(true)
+        .columns(Column::auto(), 7)
+        .column(Column::remainder())
+        .header(20.0, |mut header| {
+            for title in [
+                "Virtual time",
+                "Client",
+                "Operation",
+                "Stream",
+                "Status",
+                "Latency",
+                "Bytes",
+                "Error",
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, calls.len(), |mut row| {
+                let call = &calls[row.index()];
+                row.col(|ui| {
+                    ui.monospace(clock_text(call.at_ms));
+                });
+                row.col(|ui| {
+                    ui.label(&call.client);
+                });
+                row.col(|ui| {
+                    ui.label(&call.operation);
+                });
+                row.col(|ui| {
+                    ui.label(call.stream.as_deref().unwrap_or("-"));
+                });
+                row.col(|ui| {
+                    ui.label(call.status.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(format!("{:.2} ms", call.latency_us as f64 / 1_000.0));
+                });
+                row.col(|ui| {
+                    ui.label(call.bytes.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(call.error.as_deref().unwrap_or(""));
+                });
+            });
+        });
+}

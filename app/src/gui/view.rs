@@ -86,6 +86,19 @@ pub struct EventView {
     pub detail: String,
 }
 
+/// A call from a real client, as listed.
+#[derive(Debug, Clone)]
+pub struct CallView {
+    pub at_ms: i64,
+    pub client: String,
+    pub operation: String,
+    pub stream: Option<String>,
+    pub status: u16,
+    pub error: Option<String>,
+    pub latency_us: u64,
+    pub bytes: usize,
+}
+
 /// Everything a frame shows.
 #[derive(Debug, Clone, Default)]
 pub struct View {
@@ -96,6 +109,8 @@ pub struct View {
     pub consumers: Vec<ConsumerView>,
     pub producers: Vec<ProducerView>,
     pub events: Vec<EventView>,
+    /// API calls, newest first.
+    pub calls: Vec<CallView>,
 }
 
 impl View {
@@ -155,7 +170,24 @@ impl View {
                 detail: e.detail.clone(),
             })
             .collect();
+        let all: Vec<_> = world.traffic().iter().collect();
+        let calls = all
+            .iter()
+            .rev()
+            .take(500)
+            .map(|t| CallView {
+                at_ms: t.at_ms,
+                client: t.client.clone(),
+                operation: t.operation.clone(),
+                stream: t.stream.clone(),
+                status: t.status,
+                error: t.error.clone(),
+                latency_us: t.latency_us,
+                bytes: t.request_bytes + t.response_bytes,
+            })
+            .collect();
         View {
+            calls,
             now_ms,
             speed,
             scenario: simulation.map(|s| s.scenario().name.clone()),

@@ -36,7 +36,7 @@ pub struct DesktopArgs {
     /// Virtual seconds to run before the screenshot (as fast as possible).
     #[arg(long, default_value_t = 10.0)]
     after: f64,
-    /// Tab to open on: map, throughput, lag, records, produce, traffic or events.
+    /// Tab to open on: map, throughput, lag, records, produce, simulators, traffic or events.
     #[arg(long, default_value = "map", value_parser = parse_tab)]
     tab: Tab,
     /// Port of the Kinesis API served beside the app (0 = any free port).
@@ -49,7 +49,7 @@ pub struct DesktopArgs {
 
 fn parse_tab(text: &str) -> Result<Tab, String> {
     Tab::parse(text).ok_or_else(|| {
-        format!("{text:?} is not a tab: map, throughput, lag, records, produce, traffic or events")
+        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, traffic or events")
     })
 }
 

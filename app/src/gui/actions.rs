@@ -4,6 +4,7 @@
 use super::produce::Outgoing;
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
+use kinescope_core::sim::rate::RateSchedule;
 use kinescope_core::sim::scenario::TimelineAction;
 use kinescope_core::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use kinescope_core::streams::ops::reshard::{
@@ -36,6 +37,12 @@ pub enum Action {
     UpdateShardCount { stream: String, target: u32 },
     /// Pause or resume a simulated producer or consumer.
     SetPaused { name: String, paused: bool },
+    /// Run a producer at a constant rate.
+    SetRate { producer: String, per_second: f64 },
+    /// Kill a KCL worker (no checkpoint; its leases fail over).
+    KillWorker { consumer: String, worker: String },
+    /// Start one more KCL worker.
+    AddWorker { consumer: String },
     /// PutRecord (one record) or PutRecords (several, 500 per call).
     Produce {
         stream: String,
@@ -95,17 +102,44 @@ impl Action {
                         e.code()
                     )
                 }),
-            Action::SetPaused { name, paused } => {
-                let action = if *paused {
+            Action::SetPaused { name, paused } => simulate(
+                world,
+                if *paused {
                     TimelineAction::Pause { name: name.clone() }
                 } else {
                     TimelineAction::Resume { name: name.clone() }
-                };
-                world
-                    .change_simulation(|sim| sim.act(&action))
-                    .unwrap_or(Err("no scenario is running".into()))
-                    .map(|()| None)
-            }
+                },
+            ),
+            Action::SetRate {
+                producer,
+                per_second,
+            } => simulate(
+                world,
+                TimelineAction::SetRate {
+                    producer: producer.clone(),
+                    rate: RateSchedule::Constant {
+                        per_second: *per_second,
+                    },
+                },
+            ),
+            Action::KillWorker { consumer, worker } => simulate(
+                world,
+                TimelineAction::KillWorker {
+                    consumer: consumer.clone(),
+                    worker: Some(worker.clone()),
+                },
+            )
+            .map(|_| {
+                Some(format!(
+                    "{worker} of {consumer} killed: its leases fail over after failoverTimeMillis"
+                ))
+            }),
+            Action::AddWorker { consumer } => simulate(
+                world,
+                TimelineAction::AddWorker {
+                    consumer: consumer.clone(),
+                },
+            ),
             Action::Produce { stream, records } => produce(world, stream, records).map(Some),
         }
     }
@@ -141,4 +175,12 @@ fn produce(world: &SharedWorld, stream: &str, records: &[Outgoing]) -> Result<St
         written += chunk.len() - out.failed_record_count as usize;
     }
     Ok(format!("{written} records written, {failed} refused"))
+}
+
+/// Acts on the running scenario's simulators as a timeline event would.
+fn simulate(world: &SharedWorld, action: TimelineAction) -> Result<Option<String>, String> {
+    world
+        .change_simulation(|sim| sim.act(&action))
+        .unwrap_or(Err("no scenario is running".into()))
+        .map(|()| None)
 }

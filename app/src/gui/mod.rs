@@ -7,6 +7,7 @@ mod panels;
 mod produce;
 mod records;
 pub mod screenshot;
+mod simulators;
 mod stream_map;
 mod throughput;
 mod top_bar;
@@ -33,17 +34,19 @@ pub enum Tab {
     ConsumersAndLag,
     Records,
     Produce,
+    Simulators,
     ApiTraffic,
     Events,
 }
 
 impl Tab {
-    const ALL: [Tab; 7] = [
+    const ALL: [Tab; 8] = [
         Tab::StreamMap,
         Tab::Throughput,
         Tab::ConsumersAndLag,
         Tab::Records,
         Tab::Produce,
+        Tab::Simulators,
         Tab::ApiTraffic,
         Tab::Events,
     ];
@@ -56,6 +59,7 @@ impl Tab {
             "lag" => Tab::ConsumersAndLag,
             "records" => Tab::Records,
             "produce" => Tab::Produce,
+            "simulators" => Tab::Simulators,
             "traffic" => Tab::ApiTraffic,
             "events" => Tab::Events,
             _ => return None,
@@ -69,6 +73,7 @@ impl Tab {
             Tab::ConsumersAndLag => "Consumers & lag",
             Tab::Records => "Records",
             Tab::Produce => "Produce",
+            Tab::Simulators => "Simulators",
             Tab::ApiTraffic => "API traffic",
             Tab::Events => "Events",
         }
@@ -193,6 +198,7 @@ impl eframe::App for Inspector {
                 Tab::ConsumersAndLag => lag::show(ui, self),
                 Tab::Records => records::show(ui, self),
                 Tab::Produce => produce::show(ui, self),
+                Tab::Simulators => simulators::show(ui, self),
                 Tab::ApiTraffic => panels::traffic(ui, self),
                 Tab::Events => panels::events(ui, self),
             }

@@ -13,7 +13,10 @@ use kinescope_core::sim::scenario::Scenario;
 use kinescope_core::sim::simulation::Simulation;
 
 fn inspector() -> Inspector {
-    let text = include_str!("../../../assets/scenarios/demo.json");
+    inspector_of(include_str!("../../../assets/scenarios/demo.json"))
+}
+
+fn inspector_of(text: &str) -> Inspector {
     let scenario = Scenario::from_json(text).unwrap();
     let settings = Settings {
         start_epoch_ms: 1_780_000_000_000,
@@ -204,5 +207,67 @@ fn faithful_reads_go_through_get_records_and_peeks_do_not() {
     assert!(
         reads(&harness) >= before + super::records::PAGE as f64,
         "the page was read with GetRecords and counted as the shard's OutgoingRecords"
+    );
+}
+
+#[test]
+fn a_producer_rate_change_changes_throughput() {
+    let mut harness = harness();
+    harness.get_by_label("Simulators").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Slider, "Records per second web-frontend makes")
+        .set_value_accesskit(3_000.0);
+    harness.run();
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+    let incoming: f64 = harness.state().view.streams[0]
+        .shards
+        .iter()
+        .map(|s| s.records_last_second)
+        .sum();
+    assert!(
+        (2_900.0..=3_100.0).contains(&incoming),
+        "{incoming} records in the last second"
+    );
+}
+
+#[test]
+fn killing_a_kcl_worker_marks_it_and_its_leases_fail_over() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(|_| {
+            inspector_of(include_str!(
+                "../../../assets/scenarios/kcl-failover-duplicates.json"
+            ))
+        });
+    harness.run();
+    for _ in 0..5 {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+    harness.get_by_label("Simulators").click();
+    harness.run();
+    harness.get_by_label("Kill worker-1").click();
+    harness.run();
+    let workers = &harness.state().view.consumers[0].workers;
+    assert!(
+        workers
+            .iter()
+            .any(|(id, alive, _)| id == "worker-1" && !alive),
+        "{workers:?}"
+    );
+    for _ in 0..25 {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+    let leases = &harness.state().view.consumers[0].leases;
+    assert!(
+        leases
+            .iter()
+            .all(|l| l.owner.as_deref() == Some("worker-2")),
+        "{leases:?}"
     );
 }

@@ -3,7 +3,7 @@
 
 use kinescope_core::clock::Speed;
 use kinescope_core::metrics::MetricName;
-use kinescope_core::sim::simulation::Simulation;
+use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
 use kinescope_core::streams::hashkey::HashKeyRange;
 use kinescope_core::streams::shapes::{ShardId, StreamMode};
 use kinescope_core::streams::stream::StreamState;
@@ -64,6 +64,19 @@ pub struct ConsumerView {
     pub millis_behind: i64,
     pub paused: bool,
     pub invariants_ok: bool,
+    /// A KCL application's lease table.
+    pub leases: Vec<LeaseView>,
+    /// A KCL application's workers: id, alive, shards held.
+    pub workers: Vec<(String, bool, usize)>,
+}
+
+/// One row of a KCL lease table.
+#[derive(Debug, Clone)]
+pub struct LeaseView {
+    pub shard: ShardId,
+    pub owner: Option<String>,
+    pub counter: u64,
+    pub checkpoint: String,
 }
 
 /// A producer as drawn.
@@ -75,6 +88,9 @@ pub struct ProducerView {
     pub acknowledged: u64,
     pub throttled: u64,
     pub dropped: u64,
+    /// Records per second it is making now.
+    pub rate_now: f64,
+    pub paused: bool,
 }
 
 /// An engine event as listed.
@@ -138,6 +154,26 @@ impl View {
                         millis_behind: stats.final_millis_behind_latest,
                         paused: app.is_paused(),
                         invariants_ok: app.checks(world).iter().all(|c| c.ok),
+                        leases: match app {
+                            ConsumerApp::Kcl(kcl) => kcl
+                                .leases()
+                                .map(|l| LeaseView {
+                                    shard: l.lease_key,
+                                    owner: l.lease_owner.clone(),
+                                    counter: l.lease_counter,
+                                    checkpoint: l.checkpoint.to_string(),
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        workers: match app {
+                            ConsumerApp::Kcl(kcl) => kcl
+                                .workers()
+                                .iter()
+                                .map(|w| (w.id.clone(), w.alive, w.shards().count()))
+                                .collect(),
+                            _ => Vec::new(),
+                        },
                     }
                 })
                 .collect();
@@ -153,6 +189,8 @@ impl View {
                         acknowledged: stats.records_acknowledged,
                         throttled: stats.records_throttled,
                         dropped: stats.dropped,
+                        rate_now: p.spec().rate.rate_at(sim.elapsed_ms()),
+                        paused: p.paused,
                     }
                 })
                 .collect();

@@ -1,6 +1,7 @@
 //! Consumers and lag: each application's MillisBehindLatest over time (sampled once per virtual
 //! second), with a trend arrow and its counters.
 
+use super::top_bar::clock_text;
 use super::view::View;
 use super::{Action, Inspector};
 use egui_plot::{Legend, Line, Plot};
@@ -31,6 +32,19 @@ impl LagHistory {
                 points.drain(..points.len() - SAMPLES);
             }
         }
+    }
+
+    /// The worst lag of any application at each of the last `n` samples (0 before any).
+    pub fn worst(&self, n: usize) -> Vec<f64> {
+        let mut worst = vec![0.0; n];
+        for points in self.series.values() {
+            let start = points.len().saturating_sub(n);
+            for (i, [_, v]) in points[start..].iter().enumerate() {
+                let slot = n - (points.len() - start) + i;
+                worst[slot] = f64::max(worst[slot], *v);
+            }
+        }
+        worst
     }
 
     /// Growing, shrinking or steady over the last 30 samples.
@@ -94,7 +108,11 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     Plot::new("lag")
         .height(ui.available_height().min(320.0))
         .legend(Legend::default())
-        .x_axis_label("virtual time (s)")
+        .x_axis_label("virtual time")
+        .x_axis_formatter(|mark, _| {
+            let text = clock_text((mark.value * 1_000.0) as i64);
+            text.get(11..).map_or(text.clone(), str::to_owned)
+        })
         .y_axis_label("MillisBehindLatest (ms)")
         .include_y(0.0)
         .show(ui, |plot| {

@@ -184,6 +184,7 @@ impl eframe::App for Inspector {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         top_bar::show(ui, self);
         panels::resources(ui, self);
+        panels::bottom_strip(ui, self);
         panels::notices(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {

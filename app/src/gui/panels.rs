@@ -196,3 +196,80 @@ pub fn traffic(ui: &mut egui::Ui, app: &mut Inspector) {
             });
         });
 }
+
+/// The bottom strip: live sparklines of the whole world (writes/s, write throttles/s, the worst
+/// MillisBehindLatest) and the newest event.
+pub fn bottom_strip(ui: &mut egui::Ui, app: &mut Inspector) {
+    egui::Panel::bottom("strip").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let last_minute = |pick: fn(&super::view::StreamView) -> &Vec<[f64; 2]>| {
+                let mut sums = vec![0.0; 60];
+                for stream in &app.view.streams {
+                    let points = pick(stream);
+                    let start = points.len().saturating_sub(60);
+                    for (i, [_, v]) in points[start..].iter().enumerate() {
+                        sums[60 - (points.len() - start) + i] += v;
+                    }
+                }
+                sums
+            };
+            let incoming = last_minute(|s| &s.incoming_records);
+            let throttles = last_minute(|s| &s.write_throttles);
+            sparkline(
+                ui,
+                "IncomingRecords/s",
+                &incoming,
+                egui::Color32::from_rgb(110, 170, 230),
+            );
+            sparkline(
+                ui,
+                "WriteProvisionedThroughputExceeded/s",
+                &throttles,
+                egui::Color32::from_rgb(220, 50, 47),
+            );
+            sparkline(
+                ui,
+                "max MillisBehindLatest",
+                &app.lag.worst(60),
+                egui::Color32::from_rgb(230, 150, 40),
+            );
+            if let Some(event) = app.view.events.first() {
+                ui.separator();
+                ui.label(format!(
+                    "{} {}: {}",
+                    clock_text(event.at_ms),
+                    event.kind,
+                    event.detail
+                ));
+            }
+        });
+    });
+}
+
+/// A small chart of `values` with its label and latest value.
+fn sparkline(ui: &mut egui::Ui, label: &str, values: &[f64], color: egui::Color32) {
+    ui.vertical(|ui| {
+        let latest = values.last().copied().unwrap_or(0.0);
+        ui.small(format!("{label}: {latest:.0}"));
+        let (response, painter) =
+            ui.allocate_painter(egui::vec2(220.0, 28.0), egui::Sense::hover());
+        let rect = response.rect;
+        painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+        let max = values.iter().copied().fold(1.0, f64::max);
+        let n = values.len().max(2) - 1;
+        let points: Vec<egui::Pos2> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                egui::pos2(
+                    rect.left() + rect.width() * i as f32 / n as f32,
+                    rect.bottom() - rect.height() * (v / max) as f32,
+                )
+            })
+            .collect();
+        painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, color)));
+        response.on_hover_text(format!(
+            "{label} over the last minute of virtual time (peak {max:.0})"
+        ));
+    });
+}

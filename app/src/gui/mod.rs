@@ -109,6 +109,10 @@ pub struct Inspector {
     pub browser: records::Browser,
     /// The produce panel's form.
     pub produce: produce::ProduceForm,
+    /// Light theme instead of dark.
+    pub light_theme: bool,
+    /// Larger text for a room.
+    pub presentation: bool,
     /// Speed to resume at after a pause.
     resume_speed: Speed,
 }
@@ -128,6 +132,8 @@ impl Inspector {
             key_probe: String::new(),
             shard_count_target: String::new(),
             screenshot: screenshot.map(|(path, after)| Screenshot::new(path, after)),
+            light_theme: false,
+            presentation: false,
             browser: records::Browser::default(),
             produce: produce::ProduceForm::default(),
             resume_speed: match speed {

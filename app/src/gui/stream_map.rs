@@ -163,6 +163,27 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
                 text_color,
             );
         }
+        // Newest records as dots at their hash key, falling through the lane as they age.
+        for (key, age_ms) in &shard.recent {
+            let y = rect.top() + 20.0 + (rect.height() - 40.0) * (*age_ms as f32 / 2_000.0);
+            painter.circle_filled(
+                Pos2::new(
+                    x_of(area, *key).clamp(rect.left() + 3.0, rect.right() - 3.0),
+                    y,
+                ),
+                2.5,
+                visuals.strong_text_color(),
+            );
+        }
+        if shard.read_throttled {
+            painter.text(
+                rect.right_top() + Vec2::new(-4.0, 4.0),
+                Align2::RIGHT_TOP,
+                "READ",
+                FontId::proportional(11.0),
+                Color32::from_rgb(220, 50, 47),
+            );
+        }
         if pointer.is_some_and(|p| rect.contains(p)) {
             hovered = Some((*shard).clone());
         }
@@ -222,10 +243,15 @@ fn shard_tooltip(shard: &ShardView) -> String {
     } else {
         "CLOSED (read-only until its records expire)"
     };
+    let reads = if shard.read_throttled {
+        "\nREAD marks a read throttled in the last second: polling applications share 5 GetRecords calls/s and 2 MiB/s per shard."
+    } else {
+        ""
+    };
     format!(
         "{} · {state}\nhash keys {} ... {}\nlast second: {:.0} records, {:.0} bytes ({:.0}% of the write limit)\n\
          A shard accepts up to 1 MiB/s or 1,000 records/s of writes; beyond that, PutRecord fails with ProvisionedThroughputExceededException.\n\
-         {} records written since it opened",
+         {} records written since it opened{reads}",
         shard.id,
         shard.range.start,
         shard.range.end,

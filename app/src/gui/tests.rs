@@ -271,3 +271,14 @@ fn killing_a_kcl_worker_marks_it_and_its_leases_fail_over() {
         "{leases:?}"
     );
 }
+
+#[test]
+fn presentation_mode_enlarges_everything_and_the_light_theme_switches() {
+    let mut harness = harness();
+    harness.get_by_label("Presentation").click();
+    harness.run();
+    assert_eq!(harness.ctx.zoom_factor(), 1.4);
+    harness.get_by_label("Light").click();
+    harness.run();
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+}

@@ -59,6 +59,26 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.separator();
             let scenario = app.view.scenario.as_deref().unwrap_or("no scenario");
             ui.label(format!("scenario: {scenario}"));
+            ui.separator();
+            if ui
+                .checkbox(&mut app.light_theme, "Light")
+                .on_hover_text("Light or dark theme")
+                .changed()
+            {
+                ui.ctx().set_theme(if app.light_theme {
+                    egui::Theme::Light
+                } else {
+                    egui::Theme::Dark
+                });
+            }
+            if ui
+                .checkbox(&mut app.presentation, "Presentation")
+                .on_hover_text("Larger text for projecting to a room")
+                .changed()
+            {
+                ui.ctx()
+                    .set_zoom_factor(if app.presentation { 1.4 } else { 1.0 });
+            }
         });
     });
 }

@@ -4,7 +4,7 @@
 use kinescope_core::clock::Speed;
 use kinescope_core::metrics::MetricName;
 use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
-use kinescope_core::streams::hashkey::HashKeyRange;
+use kinescope_core::streams::hashkey::{HashKeyRange, hash_partition_key};
 use kinescope_core::streams::shapes::{ShardId, StreamMode};
 use kinescope_core::streams::stream::StreamState;
 use kinescope_core::world::World;
@@ -30,6 +30,10 @@ pub struct ShardView {
     /// Whether a write was throttled in the last full second.
     pub throttled: bool,
     pub records_total: u64,
+    /// Whether a read was throttled in the last full second.
+    pub read_throttled: bool,
+    /// (hash key, age in ms) of the newest records, for the dots falling into the lane.
+    pub recent: Vec<(u128, i64)>,
 }
 
 /// One stream as drawn.
@@ -137,7 +141,7 @@ impl View {
         let streams = world
             .streams()
             .values()
-            .map(|s| stream_view(s, last_second))
+            .map(|s| stream_view(s, last_second, now_ms))
             .collect();
         let (consumers, producers) = simulation.map_or_else(Default::default, |sim| {
             let consumers = sim
@@ -242,7 +246,9 @@ impl View {
     }
 }
 
-fn stream_view(stream: &StreamState, last_second: i64) -> StreamView {
+fn stream_view(stream: &StreamState, last_second: i64, now_ms: i64) -> StreamView {
+    // Enough dots to show where keys land, few enough to stay cheap with hundreds of shards.
+    let dots_per_shard = (300 / stream.open_shard_count().max(1) as usize).clamp(2, 24) as u64;
     let shards = stream
         .shards
         .iter()
@@ -265,6 +271,19 @@ fn stream_view(stream: &StreamState, last_second: i64) -> StreamView {
                 bytes_last_second: bytes,
                 throttled: at(MetricName::WriteProvisionedThroughputExceeded) > 0.0,
                 records_total: shard.metrics.lifetime_sum(MetricName::IncomingRecords) as u64,
+                read_throttled: at(MetricName::ReadProvisionedThroughputExceeded) > 0.0,
+                recent: if shard.is_open() {
+                    let end = shard.log.end_ordinal();
+                    shard
+                        .log
+                        .iter_from(end.saturating_sub(dots_per_shard))
+                        .filter(|r| now_ms - r.arrival_ms < 2_000)
+                        .map(|r| (hash_partition_key(r.partition_key), now_ms - r.arrival_ms))
+                        .filter(|(hash, _)| shard.range.contains(*hash))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();

@@ -145,6 +145,16 @@ impl SharedWorld {
         result
     }
 
+    /// Replaces what runs with `simulation` (opening another scenario); the speed is kept.
+    pub fn load(&self, simulation: Simulation) {
+        {
+            let mut live = self.lock();
+            live.running = Running::Simulation(Box::new(simulation));
+            live.last_wall = Instant::now();
+        }
+        self.changed.notify_waiters();
+    }
+
     /// Moves virtual time on by `ms` whatever the speed (the step button while paused).
     pub fn step_by(&self, ms: u64) {
         {

@@ -43,6 +43,10 @@ pub enum Action {
     KillWorker { consumer: String, worker: String },
     /// Start one more KCL worker.
     AddWorker { consumer: String },
+    /// Open a scenario file in place of the running one.
+    OpenScenario(std::path::PathBuf),
+    /// Save the running scenario to a file.
+    SaveScenario(std::path::PathBuf),
     /// PutRecord (one record) or PutRecords (several, 500 per call).
     Produce {
         stream: String,
@@ -141,6 +145,8 @@ impl Action {
                 },
             ),
             Action::Produce { stream, records } => produce(world, stream, records).map(Some),
+            Action::OpenScenario(path) => super::files::open_scenario(world, path).map(Some),
+            Action::SaveScenario(path) => super::files::save_scenario(world, path).map(Some),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and copies a [`View`] out of the engine; `ui()` only draws that view and queues actions.
 
 mod actions;
+mod files;
 mod lag;
 mod panels;
 mod produce;
@@ -24,6 +25,9 @@ use lag::LagHistory;
 use screenshot::Screenshot;
 use std::sync::Arc;
 use view::View;
+
+/// Where a requested window image arrives.
+type ImageSlot = Arc<std::sync::Mutex<Option<Arc<egui::ColorImage>>>>;
 
 /// The centre tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -109,6 +113,12 @@ pub struct Inspector {
     pub browser: records::Browser,
     /// The produce panel's form.
     pub produce: produce::ProduceForm,
+    /// The path typed in the File menu.
+    pub file_path: String,
+    /// A CSV export asked for by the File menu, done by the next `logic()`.
+    export_csv: Option<std::path::PathBuf>,
+    /// A PNG export in progress: where, and the slot the frame arrives in.
+    export_png: Option<(std::path::PathBuf, ImageSlot)>,
     /// Light theme instead of dark.
     pub light_theme: bool,
     /// Larger text for a room.
@@ -132,6 +142,9 @@ impl Inspector {
             key_probe: String::new(),
             shard_count_target: String::new(),
             screenshot: screenshot.map(|(path, after)| Screenshot::new(path, after)),
+            file_path: String::new(),
+            export_csv: None,
+            export_png: None,
             light_theme: false,
             presentation: false,
             browser: records::Browser::default(),
@@ -154,6 +167,53 @@ impl Inspector {
         }
     }
 
+    /// Asks for a CSV of the selected stream's metrics at `path`.
+    pub fn export_csv(&mut self, path: std::path::PathBuf) {
+        self.export_csv = Some(path);
+    }
+
+    /// Asks for a PNG of the window at `path` (taken at the next frame).
+    pub fn export_png(&mut self, ctx: &egui::Context, path: std::path::PathBuf) {
+        let slot: ImageSlot = Default::default();
+        let arrived = slot.clone();
+        let waker = ctx.clone();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
+            egui::ScreenshotCallback::new(move |image| {
+                *arrived.lock().unwrap_or_else(|p| p.into_inner()) = Some(image);
+                waker.request_repaint();
+            }),
+        ));
+        self.export_png = Some((path, slot));
+    }
+
+    fn exports(&mut self, ctx: &egui::Context) {
+        if let Some(path) = self.export_csv.take() {
+            let stream = self
+                .selection
+                .stream
+                .as_deref()
+                .and_then(|n| self.view.stream(n));
+            let result = match stream {
+                Some(stream) => files::export_csv(stream, &path),
+                None => Err("Select a stream to export".into()),
+            };
+            self.notices.push(result.unwrap_or_else(|e| e));
+        }
+        if let Some((path, slot)) = self.export_png.take() {
+            let image = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+            match image {
+                Some(image) => {
+                    let result = files::save_png(&image, &path);
+                    self.notices.push(result.unwrap_or_else(|e| e));
+                }
+                None => {
+                    self.export_png = Some((path, slot));
+                    ctx.request_repaint();
+                }
+            }
+        }
+    }
+
     /// Queues an action for the next frame.
     pub fn act(&mut self, action: Action) {
         self.pending.push(action);
@@ -170,15 +230,28 @@ impl Inspector {
 
 impl eframe::App for Inspector {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let mut opened = false;
         for action in std::mem::take(&mut self.pending) {
-            match action.apply(&self.world, &mut self.resume_speed) {
+            let result = action.apply(&self.world, &mut self.resume_speed);
+            opened |= matches!(action, Action::OpenScenario(_)) && result.is_ok();
+            match result {
                 Ok(Some(message)) | Err(message) => self.notices.push(message),
                 Ok(None) => {}
             }
         }
+        if opened {
+            // Another scenario: nothing selected or browsed before still applies.
+            self.selection = Selection::default();
+            self.browser = records::Browser::default();
+            self.lag = LagHistory::default();
+        }
         self.browser
             .logic(&self.world, self.selection.stream.as_deref());
         self.refresh();
+        if self.selection.stream.is_none() {
+            self.selection.stream = self.view.streams.first().map(|s| s.name.clone());
+        }
+        self.exports(ctx);
         if let Some(shot) = &mut self.screenshot {
             shot.logic(ctx, &self.world, &self.view, &mut self.notices);
         }

@@ -282,3 +282,50 @@ fn presentation_mode_enlarges_everything_and_the_light_theme_switches() {
     harness.run();
     assert_eq!(harness.ctx.theme(), egui::Theme::Light);
 }
+
+#[test]
+fn the_file_menu_opens_saves_and_exports_by_path() {
+    let dir = std::env::temp_dir().join(format!("kinescope-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut harness = harness();
+    let use_path = |harness: &mut Harness<'_, Inspector>, path: &str, button: &str| {
+        harness.state_mut().file_path.clear();
+        harness.get_by_label("File").click();
+        harness.run();
+        let field = harness.get_by_role_and_label(Role::TextInput, "Path");
+        field.focus();
+        field.type_text(path);
+        harness.run();
+        harness.get_by_label(button).click();
+        harness.run();
+        harness.run();
+    };
+    let hot = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/scenarios/hot-shard.json"
+    );
+    use_path(&mut harness, hot, "Open scenario");
+    assert_eq!(harness.state().view.scenario.as_deref(), Some("hot-shard"));
+    assert_eq!(harness.state().selection.stream.as_deref(), Some("clicks"));
+    let saved = dir.join("saved.json");
+    use_path(&mut harness, saved.to_str().unwrap(), "Save scenario");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert_eq!(Scenario::from_json(&text).unwrap().name, "hot-shard");
+    harness.get_by_label("Step").click();
+    harness.run();
+    let csv = dir.join("metrics.csv");
+    use_path(&mut harness, csv.to_str().unwrap(), "Export metrics as CSV");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("epoch_second,IncomingRecords,WriteProvisionedThroughputExceeded\n"));
+    use_path(&mut harness, "/nonexistent-dir/x.json", "Open scenario");
+    assert!(
+        harness
+            .state()
+            .notices
+            .iter()
+            .any(|n| n.starts_with("Cannot read /nonexistent-dir/x.json")),
+        "{:?}",
+        harness.state().notices
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -17,6 +17,8 @@ const SPEEDS: [(&str, Speed); 5] = [
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
+            ui.menu_button("File", |ui| file_menu(ui, app));
+            ui.separator();
             let paused = app.view.speed == Speed::Paused;
             let play = if paused { "Play" } else { "Pause" };
             if ui
@@ -88,4 +90,46 @@ pub fn clock_text(now_ms: i64) -> String {
     let iso = Timestamp(now_ms).iso8601();
     // 2026-11-25T10:42:17.123Z -> 2026-11-25 10:42:17
     iso.get(..19).unwrap_or(&iso).replace('T', " ")
+}
+
+/// Open / save a scenario and export, all from a typed path.
+fn file_menu(ui: &mut egui::Ui, app: &mut Inspector) {
+    let label = ui.label("Path");
+    ui.add(
+        egui::TextEdit::singleline(&mut app.file_path)
+            .desired_width(320.0)
+            .hint_text("e.g. assets/scenarios/hot-shard.json"),
+    )
+    .labelled_by(label.id);
+    let path = std::path::PathBuf::from(app.file_path.trim());
+    let has_path = !app.file_path.trim().is_empty();
+    if ui
+        .add_enabled(has_path, egui::Button::new("Open scenario"))
+        .clicked()
+    {
+        app.act(Action::OpenScenario(path.clone()));
+        ui.close();
+    }
+    if ui
+        .add_enabled(has_path, egui::Button::new("Save scenario"))
+        .clicked()
+    {
+        app.act(Action::SaveScenario(path.clone()));
+        ui.close();
+    }
+    if ui
+        .add_enabled(has_path, egui::Button::new("Export metrics as CSV"))
+        .on_hover_text("IncomingRecords and WriteProvisionedThroughputExceeded per second of the selected stream")
+        .clicked()
+    {
+        app.export_csv(path.clone());
+        ui.close();
+    }
+    if ui
+        .add_enabled(has_path, egui::Button::new("Export window as PNG"))
+        .clicked()
+    {
+        app.export_png(ui.ctx(), path);
+        ui.close();
+    }
 }

@@ -214,6 +214,15 @@ impl Simulation {
         &mut self.world
     }
 
+    /// The scenario as it runs now: the file's, with each producer's current settings (a rate
+    /// changed in the app is saved with it).
+    pub fn current_scenario(&self) -> Scenario {
+        Scenario {
+            producers: self.producers.iter().map(|p| p.spec().clone()).collect(),
+            ..self.scenario.clone()
+        }
+    }
+
     /// The scenario.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario

@@ -1,0 +1,72 @@
+//! Files: open and save a scenario, export the selected stream's metrics as CSV and the window as
+//! PNG. Every path is typed (and so reachable without a dialog); errors become notices.
+
+use super::view::StreamView;
+use kinescope_core::live::SharedWorld;
+use kinescope_core::settings::Settings;
+use kinescope_core::sim::scenario::Scenario;
+use kinescope_core::sim::simulation::Simulation;
+use std::path::Path;
+
+/// Opens `path` as the running scenario, starting at the current virtual time.
+pub fn open_scenario(world: &SharedWorld, path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let name = scenario.name.clone();
+    let seed = scenario.seed;
+    let start_epoch_ms = world.read_running(|w, _| w.now_ms());
+    let settings = Settings {
+        start_epoch_ms,
+        shard_limit: 10_000,
+        ..Settings::default()
+    };
+    world.load(Simulation::with_settings(scenario, seed, settings));
+    Ok(format!("Opened scenario {name} from {}", path.display()))
+}
+
+/// Saves the running scenario (with the producers' current settings) to `path`.
+pub fn save_scenario(world: &SharedWorld, path: &Path) -> Result<String, String> {
+    let scenario = world
+        .read_running(|_, sim| sim.map(Simulation::current_scenario))
+        .ok_or("No scenario is running")?;
+    let json = serde_json::to_string_pretty(&scenario)
+        .map_err(|e| format!("Cannot encode the scenario: {e}"))?;
+    std::fs::write(path, json).map_err(|e| format!("Cannot write {}: {e}", path.display()))?;
+    Ok(format!(
+        "Saved scenario {} to {}",
+        scenario.name,
+        path.display()
+    ))
+}
+
+/// Writes the stream's per-second metrics as CSV.
+pub fn export_csv(stream: &StreamView, path: &Path) -> Result<String, String> {
+    let mut csv = String::from("epoch_second,IncomingRecords,WriteProvisionedThroughputExceeded\n");
+    for ([second, records], [_, throttled]) in
+        stream.incoming_records.iter().zip(&stream.write_throttles)
+    {
+        csv.push_str(&format!("{second},{records},{throttled}\n"));
+    }
+    std::fs::write(path, csv).map_err(|e| format!("Cannot write {}: {e}", path.display()))?;
+    Ok(format!(
+        "Exported {} seconds of {} to {}",
+        stream.incoming_records.len(),
+        stream.name,
+        path.display()
+    ))
+}
+
+/// Writes a captured window image as PNG.
+pub fn save_png(image: &egui::ColorImage, path: &Path) -> Result<String, String> {
+    let [width, height] = image.size;
+    image::save_buffer(
+        path,
+        image.as_raw(),
+        width as u32,
+        height as u32,
+        image::ColorType::Rgba8,
+    )
+    .map_err(|e| format!("Cannot write {}: {e}", path.display()))?;
+    Ok(format!("Saved {width}x{height} PNG to {}", path.display()))
+}

@@ -1,14 +1,9 @@
 //! `kinescope`: the entry point. Without a subcommand it opens the desktop inspector; `demo` runs a
 //! text demo of the engine, `serve` serves the Kinesis API headless and `run` plays a scenario.
 
-mod demo;
-mod desktop;
-mod gui;
-mod run;
-mod serve;
-
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use kinescope::{demo, desktop, run, serve};
 use std::process::ExitCode;
 
 /// The engine makes and frees many small buffers per record; mimalloc does that about 1.5× faster

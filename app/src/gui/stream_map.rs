@@ -168,7 +168,10 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
             let y = rect.top() + 20.0 + (rect.height() - 40.0) * (*age_ms as f32 / 2_000.0);
             painter.circle_filled(
                 Pos2::new(
-                    x_of(area, *key).clamp(rect.left() + 3.0, rect.right() - 3.0),
+                    // max/min rather than clamp: a lane can be narrower than a dot.
+                    x_of(area, *key)
+                        .max(rect.left() + 3.0)
+                        .min(rect.right() - 3.0),
                     y,
                 ),
                 2.5,

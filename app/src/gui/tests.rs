@@ -20,6 +20,7 @@ fn inspector_of(text: &str) -> Inspector {
     let scenario = Scenario::from_json(text).unwrap();
     let settings = Settings {
         start_epoch_ms: 1_780_000_000_000,
+        shard_limit: 10_000,
         ..Settings::default()
     };
     let world = SharedWorld::with_simulation(
@@ -328,4 +329,23 @@ fn the_file_menu_opens_saves_and_exports_by_path() {
         harness.state().notices
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn five_hundred_narrow_lanes_with_records_draw_without_panicking() {
+    let scenario = r#"{
+        "name": "wide", "description": "d", "duration_seconds": 60,
+        "streams": [{"name": "wide", "shards": 500}],
+        "producers": [{"name": "p", "stream": "wide", "rate": {"kind": "constant", "per_second": 5000},
+                       "keys": {"kind": "uniform", "keys": 10000}}]
+    }"#;
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|_| inspector_of(scenario));
+    harness.run();
+    harness.get_by_label("Step").click();
+    harness.run();
+    let stream = &harness.state().view.streams[0];
+    assert_eq!(stream.open_shards().count(), 500);
+    assert!(stream.shards.iter().any(|s| !s.recent.is_empty()));
 }

@@ -1,0 +1,8 @@
+//! The `kinescope` application as a library: the desktop inspector and the subcommands, so the
+//! binary stays a thin entry point and benchmarks can drive the inspector.
+
+pub mod demo;
+pub mod desktop;
+pub mod gui;
+pub mod run;
+pub mod serve;

@@ -124,7 +124,11 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
             Ok(Box::new(inspector))
         }),
     )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the window: {e}. Without a display, use `kinescope serve`, or `xvfb-run kinescope --screenshot out.png`"
+        )
+    })?;
     Ok(
         if SCREENSHOT_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
             ExitCode::FAILURE

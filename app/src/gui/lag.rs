@@ -104,6 +104,29 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.end_row();
         }
     });
+    ui.add_space(4.0);
+    ui.collapsing("Per shard: where each application is", |ui| {
+        egui::Grid::new("readers").striped(true).show(ui, |ui| {
+            for title in [
+                "Application",
+                "Stream",
+                "Shard",
+                "MillisBehindLatest",
+                "Records behind",
+            ] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for reader in &app.view.readers {
+                ui.label(&reader.reader);
+                ui.label(&reader.stream);
+                ui.monospace(reader.shard.to_string());
+                ui.label(format!("{} ms", reader.millis_behind));
+                ui.label(reader.records_behind.to_string());
+                ui.end_row();
+            }
+        });
+    });
     ui.add_space(8.0);
     Plot::new("lag")
         .height(ui.available_height().min(320.0))

@@ -349,3 +349,28 @@ fn five_hundred_narrow_lanes_with_records_draw_without_panicking() {
     assert_eq!(stream.open_shards().count(), 500);
     assert!(stream.shards.iter().any(|s| !s.recent.is_empty()));
 }
+
+#[test]
+fn each_application_s_position_on_each_shard_is_listed() {
+    let mut harness = harness();
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+    harness.get_by_label("Consumers & lag").click();
+    harness.run();
+    harness
+        .get_by_label("Per shard: where each application is")
+        .click();
+    harness.run();
+    let readers = &harness.state().view.readers;
+    for app in ["polling-analytics", "efo-dashboard"] {
+        assert_eq!(
+            readers.iter().filter(|r| r.reader == app).count(),
+            4,
+            "{app} reads all four shards: {readers:?}"
+        );
+    }
+    // The resource tree, the table row and one row per shard.
+    assert!(harness.query_all_by_label("efo-dashboard").count() >= 4);
+}

@@ -5,6 +5,7 @@ use kinescope_core::clock::Speed;
 use kinescope_core::metrics::MetricName;
 use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
 use kinescope_core::streams::hashkey::{HashKeyRange, hash_partition_key};
+use kinescope_core::streams::readers::ReaderKind;
 use kinescope_core::streams::shapes::{ShardId, StreamMode};
 use kinescope_core::streams::stream::StreamState;
 use kinescope_core::world::World;
@@ -106,6 +107,17 @@ pub struct EventView {
     pub detail: String,
 }
 
+/// One reader's position on one shard (a polling app's iterator or an EFO subscription).
+#[derive(Debug, Clone)]
+pub struct ReaderView {
+    /// The application (or "shared reader" when the caller gave no name).
+    pub reader: String,
+    pub stream: String,
+    pub shard: ShardId,
+    pub millis_behind: i64,
+    pub records_behind: u64,
+}
+
 /// A call from a real client, as listed.
 #[derive(Debug, Clone)]
 pub struct CallView {
@@ -131,6 +143,8 @@ pub struct View {
     pub events: Vec<EventView>,
     /// API calls, newest first.
     pub calls: Vec<CallView>,
+    /// Every reader's position, by application then shard.
+    pub readers: Vec<ReaderView>,
 }
 
 impl View {
@@ -228,7 +242,24 @@ impl View {
                 bytes: t.request_bytes + t.response_bytes,
             })
             .collect();
+        let mut readers: Vec<ReaderView> = world
+            .readers()
+            .iter()
+            .map(|(_, r)| ReaderView {
+                reader: match (&r.label, &r.kind) {
+                    (Some(label), _) => label.clone(),
+                    (None, ReaderKind::EnhancedFanOut { consumer }) => consumer.clone(),
+                    (None, _) => "unnamed reader".into(),
+                },
+                stream: r.stream.clone(),
+                shard: r.shard,
+                millis_behind: r.millis_behind_latest,
+                records_behind: r.records_behind,
+            })
+            .collect();
+        readers.sort_by(|a, b| (&a.reader, a.shard).cmp(&(&b.reader, b.shard)));
         View {
+            readers,
             calls,
             now_ms,
             speed,

@@ -214,6 +214,20 @@ impl Inspector {
         }
     }
 
+    /// The selected stream as this frame sees it, or a hint in `ui` when none is selected.
+    pub fn selected_stream(&self, ui: &mut egui::Ui) -> Option<view::StreamView> {
+        let stream = self
+            .selection
+            .stream
+            .as_deref()
+            .and_then(|name| self.view.stream(name))
+            .cloned();
+        if stream.is_none() {
+            ui.label("Select a stream in the tree.");
+        }
+        stream
+    }
+
     /// Queues an action for the next frame.
     pub fn act(&mut self, action: Action) {
         self.pending.push(action);

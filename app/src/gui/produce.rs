@@ -74,14 +74,7 @@ pub fn parse_bulk(text: &str) -> Result<Vec<Outgoing>, String> {
 
 /// Draws the panel.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
-    let Some(stream) = app
-        .selection
-        .stream
-        .as_deref()
-        .and_then(|n| app.view.stream(n))
-        .cloned()
-    else {
-        ui.label("Select a stream in the tree.");
+    let Some(stream) = app.selected_stream(ui) else {
         return;
     };
     ui.heading(format!("Produce to {}", stream.name));

@@ -286,14 +286,7 @@ fn escaped(data: &[u8]) -> String {
 
 /// Draws the browser.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
-    let Some(stream) = app
-        .selection
-        .stream
-        .as_deref()
-        .and_then(|n| app.view.stream(n))
-        .cloned()
-    else {
-        ui.label("Select a stream in the tree.");
+    let Some(stream) = app.selected_stream(ui) else {
         return;
     };
     let browser = &mut app.browser;

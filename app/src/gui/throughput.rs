@@ -8,16 +8,9 @@ use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Points};
 
 /// Draws the charts.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
-    let Some(stream) = app
-        .selection
-        .stream
-        .as_deref()
-        .and_then(|name| app.view.stream(name))
-    else {
-        ui.label("Select a stream in the tree.");
+    let Some(stream) = app.selected_stream(ui) else {
         return;
     };
-    let stream = stream.clone();
     chart(ui, &stream);
 }
 

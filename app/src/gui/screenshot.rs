@@ -70,19 +70,11 @@ impl Screenshot {
         let Some(image) = self.image.lock().unwrap_or_else(|p| p.into_inner()).take() else {
             return;
         };
-        let [width, height] = image.size;
-        let saved = image::save_buffer(
-            &self.path,
-            image.as_raw(),
-            width as u32,
-            height as u32,
-            image::ColorType::Rgba8,
-        );
-        match saved {
-            Ok(()) => eprintln!("saved {} ({width}×{height})", self.path.display()),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", self.path.display());
-                notices.push(format!("Cannot write {}: {e}", self.path.display()));
+        match super::files::save_png(&image, &self.path) {
+            Ok(message) => eprintln!("{message}"),
+            Err(message) => {
+                eprintln!("error: {message}");
+                notices.push(message);
                 SCREENSHOT_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }

@@ -4,8 +4,10 @@
 use super::produce::Outgoing;
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
+use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::rate::RateSchedule;
-use kinescope_core::sim::scenario::TimelineAction;
+use kinescope_core::sim::scenario::{ConsumerSpec, TimelineAction};
+use kinescope_core::sim::simulation::Simulation;
 use kinescope_core::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use kinescope_core::streams::ops::reshard::{
     MergeShardsInput, SplitShardInput, UpdateShardCountInput,
@@ -43,6 +45,18 @@ pub enum Action {
     KillWorker { consumer: String, worker: String },
     /// Start one more KCL worker.
     AddWorker { consumer: String },
+    /// Add a producer, or replace the one named.
+    PutProducer {
+        replacing: Option<String>,
+        spec: ProducerSpec,
+    },
+    /// Add a consumer application, or replace the one named.
+    PutConsumer {
+        replacing: Option<String>,
+        spec: ConsumerSpec,
+    },
+    /// Remove a producer or consumer application.
+    RemoveSimulator(String),
     /// Open a scenario file in place of the running one.
     OpenScenario(std::path::PathBuf),
     /// Save the running scenario to a file.
@@ -144,6 +158,15 @@ impl Action {
                     consumer: consumer.clone(),
                 },
             ),
+            Action::PutProducer { replacing, spec } => edit_simulation(world, |sim| {
+                sim.put_producer(replacing.as_deref(), spec.clone())
+            }),
+            Action::PutConsumer { replacing, spec } => edit_simulation(world, |sim| {
+                sim.put_consumer(replacing.as_deref(), spec.clone())
+            }),
+            Action::RemoveSimulator(name) => {
+                edit_simulation(world, |sim| sim.remove_simulator(name))
+            }
             Action::Produce { stream, records } => produce(world, stream, records).map(Some),
             Action::OpenScenario(path) => super::files::open_scenario(world, path).map(Some),
             Action::SaveScenario(path) => super::files::save_scenario(world, path).map(Some),
@@ -181,6 +204,17 @@ fn produce(world: &SharedWorld, stream: &str, records: &[Outgoing]) -> Result<St
         written += chunk.len() - out.failed_record_count as usize;
     }
     Ok(format!("{written} records written, {failed} refused"))
+}
+
+/// Changes the running scenario's simulators.
+fn edit_simulation(
+    world: &SharedWorld,
+    change: impl FnOnce(&mut Simulation) -> Result<String, String>,
+) -> Result<Option<String>, String> {
+    world
+        .change_simulation(change)
+        .unwrap_or(Err("no scenario is running".into()))
+        .map(Some)
 }
 
 /// Acts on the running scenario's simulators as a timeline event would.

@@ -113,6 +113,8 @@ pub struct Inspector {
     pub browser: records::Browser,
     /// The produce panel's form.
     pub produce: produce::ProduceForm,
+    /// The simulators panel's editor.
+    pub simulators: simulators::Panel,
     /// The path typed in the File menu.
     pub file_path: String,
     /// A CSV export asked for by the File menu, done by the next `logic()`.
@@ -149,6 +151,7 @@ impl Inspector {
             presentation: false,
             browser: records::Browser::default(),
             produce: produce::ProduceForm::default(),
+            simulators: simulators::Panel::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
                 other => other,
@@ -248,6 +251,13 @@ impl eframe::App for Inspector {
         for action in std::mem::take(&mut self.pending) {
             let result = action.apply(&self.world, &mut self.resume_speed);
             opened |= matches!(action, Action::OpenScenario(_)) && result.is_ok();
+            if matches!(
+                action,
+                Action::PutProducer { .. } | Action::PutConsumer { .. }
+            ) {
+                self.simulators.finish(result, &mut self.notices);
+                continue;
+            }
             match result {
                 Ok(Some(message)) | Err(message) => self.notices.push(message),
                 Ok(None) => {}
@@ -258,6 +268,7 @@ impl eframe::App for Inspector {
             self.selection = Selection::default();
             self.browser = records::Browser::default();
             self.lag = LagHistory::default();
+            self.simulators = simulators::Panel::default();
         }
         self.browser
             .logic(&self.world, self.selection.stream.as_deref());

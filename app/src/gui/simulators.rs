@@ -1,13 +1,76 @@
-//! The simulators: each producer's rate (a slider, applied live) and pause; each consumer
-//! application's pause; a KCL application's workers (kill one, add one) and its lease table.
+//! The simulators: add, edit and remove producers and consumer applications (their settings in
+//! the scenario file's format, checked as a scenario file is); each producer's rate (a slider,
+//! applied live) and pause; each consumer application's pause; a KCL application's workers (kill
+//! one, add one) and its lease table.
 
 use super::{Action, Inspector};
+use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::rate::MAX_RATE;
+use kinescope_core::sim::scenario::{ConsumerSpec, parse_part};
+
+/// Consumer kinds as scenario files name them, with what each is.
+const CONSUMER_KINDS: [(&str, &str); 4] = [
+    ("polling", "GetRecords on the shared 2 MiB/s per shard"),
+    ("efo", "enhanced fan-out: its own 2 MiB/s pipe per shard"),
+    ("kcl", "KCL workers sharing a lease table"),
+    ("lambda", "a Lambda event source mapping"),
+];
+
+/// Which simulator the editor is writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Editing {
+    NewProducer,
+    NewConsumer,
+    Producer(String),
+    Consumer(String),
+}
+
+/// The open editor: settings as scenario-format JSON.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub editing: Editing,
+    pub text: String,
+    /// Why the last Apply was refused.
+    pub error: Option<String>,
+}
+
+/// The panel's own state.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub editor: Option<Editor>,
+    /// Kind of the next consumer application added.
+    pub new_consumer_kind: &'static str,
+}
+
+impl Default for Panel {
+    fn default() -> Self {
+        Self {
+            editor: None,
+            new_consumer_kind: "polling",
+        }
+    }
+}
+
+impl Panel {
+    /// Takes the engine's answer to an Apply: success closes the editor, a refusal stays in it.
+    pub fn finish(&mut self, result: Result<Option<String>, String>, notices: &mut Vec<String>) {
+        match (result, &mut self.editor) {
+            (Err(e), Some(editor)) => editor.error = Some(e),
+            (Ok(message), _) => {
+                self.editor = None;
+                notices.extend(message);
+            }
+            (Err(e), None) => notices.push(e),
+        }
+    }
+}
 
 /// Draws the panel.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
+    add_buttons(ui, app);
+    editor(ui, app);
     if app.view.producers.is_empty() && app.view.consumers.is_empty() {
-        ui.label("No simulators: open a scenario with producers and consumers.");
+        ui.label("No simulators yet: add a producer and a consumer application above.");
         return;
     }
     ui.heading("Producers");
@@ -20,6 +83,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             "Acknowledged",
             "Throttled",
             "Dropped",
+            "",
+            "",
             "",
         ] {
             ui.strong(title);
@@ -47,6 +112,14 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.label(producer.throttled.to_string());
             ui.label(producer.dropped.to_string());
             pause_button(ui, app, &producer.name, producer.paused);
+            if ui.button(format!("Edit {}", producer.name)).clicked() {
+                open_editor(
+                    app,
+                    Editing::Producer(producer.name.clone()),
+                    &producer.spec,
+                );
+            }
+            remove_button(ui, app, &producer.name);
             ui.end_row();
         }
     });
@@ -57,6 +130,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.strong(&consumer.name);
             ui.label(format!("{} on {}", consumer.kind, consumer.stream));
             pause_button(ui, app, &consumer.name, consumer.paused);
+            if ui.button(format!("Edit {}", consumer.name)).clicked() {
+                open_editor(app, Editing::Consumer(consumer.name.clone()), &consumer.spec);
+            }
+            remove_button(ui, app, &consumer.name);
             if consumer.kind == "kcl"
                 && ui
                     .button(format!("Add worker to {}", consumer.name))
@@ -121,4 +198,157 @@ fn pause_button(ui: &mut egui::Ui, app: &mut Inspector, name: &str, paused: bool
             paused: !paused,
         });
     }
+}
+
+fn remove_button(ui: &mut egui::Ui, app: &mut Inspector, name: &str) {
+    if ui
+        .button(format!("Remove {name}"))
+        .on_hover_text("Stop it and take it out of the scenario, with its timeline events")
+        .clicked()
+    {
+        app.act(Action::RemoveSimulator(name.to_owned()));
+    }
+}
+
+fn add_buttons(ui: &mut egui::Ui, app: &mut Inspector) {
+    ui.horizontal(|ui| {
+        if ui.button("Add producer").clicked() {
+            let spec = new_producer(app);
+            open_editor(app, Editing::NewProducer, &spec);
+        }
+        ui.separator();
+        let label = ui.label("Consumer kind");
+        let kind = &mut app.simulators.new_consumer_kind;
+        egui::ComboBox::from_id_salt("new consumer kind")
+            .selected_text(*kind)
+            .show_ui(ui, |ui| {
+                for (name, what) in CONSUMER_KINDS {
+                    ui.selectable_value(kind, name, name).on_hover_text(what);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if ui.button("Add consumer").clicked() {
+            let spec = new_consumer(app);
+            open_editor(app, Editing::NewConsumer, &spec);
+        }
+    });
+}
+
+/// The stream new simulators use: the selected one, else the first.
+fn target_stream(app: &Inspector) -> String {
+    app.selection
+        .stream
+        .clone()
+        .or_else(|| app.view.streams.first().map(|s| s.name.clone()))
+        .unwrap_or_default()
+}
+
+/// `base-N` with the first N no simulator uses.
+fn unused_name(app: &Inspector, base: &str) -> String {
+    let taken = |name: &str| {
+        app.view.producers.iter().any(|p| p.name == name)
+            || app.view.consumers.iter().any(|c| c.name == name)
+    };
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|name| !taken(name))
+        .expect("some number is free")
+}
+
+fn new_producer(app: &Inspector) -> ProducerSpec {
+    let template = serde_json::json!({
+        "name": unused_name(app, "producer"),
+        "stream": target_stream(app),
+        "rate": {"kind": "constant", "per_second": 100},
+        "keys": {"kind": "uniform", "keys": 100},
+    });
+    serde_json::from_value(template).expect("the template is a valid producer")
+}
+
+fn new_consumer(app: &Inspector) -> ConsumerSpec {
+    let kind = app.simulators.new_consumer_kind;
+    let template = serde_json::json!({
+        "kind": kind,
+        "name": unused_name(app, &format!("{kind}-app")),
+        "stream": target_stream(app),
+    });
+    serde_json::from_value(template).expect("the template is a valid consumer")
+}
+
+fn open_editor(app: &mut Inspector, editing: Editing, spec: &impl serde::Serialize) {
+    app.simulators.editor = Some(Editor {
+        editing,
+        // Every field, defaults included, so the user sees what can be set.
+        text: serde_json::to_string_pretty(spec).expect("specs serialize"),
+        error: None,
+    });
+}
+
+fn editor(ui: &mut egui::Ui, app: &mut Inspector) {
+    let Some(editor) = &mut app.simulators.editor else {
+        return;
+    };
+    let mut apply = None;
+    let mut cancel = false;
+    ui.group(|ui| {
+        ui.strong(match &editor.editing {
+            Editing::NewProducer => "New producer".to_owned(),
+            Editing::NewConsumer => "New consumer application".to_owned(),
+            Editing::Producer(name) => format!("Edit producer {name}"),
+            Editing::Consumer(name) => format!("Edit consumer application {name}"),
+        });
+        let label = ui.label(
+            "Settings in the scenario file's format (README: Scenario files). Apply checks them as \
+             a scenario file is checked. Same name, stream and start: applied in place, counters and \
+             positions kept; otherwise the simulator starts afresh.",
+        );
+        ui.add(
+            egui::TextEdit::multiline(&mut editor.text)
+                .code_editor()
+                .desired_rows(14)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        if let Some(error) = &editor.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Apply").clicked() {
+                apply = Some(parse(editor));
+            }
+            cancel = ui.button("Cancel").clicked();
+        });
+    });
+    match apply {
+        Some(Ok(action)) => app.act(action),
+        Some(Err(error)) => editor.error = Some(error),
+        None => {}
+    }
+    if cancel {
+        app.simulators.editor = None;
+    }
+}
+
+/// The action the editor's text asks for, or why the text is not a simulator.
+fn parse(editor: &Editor) -> Result<Action, String> {
+    let text = &editor.text;
+    Ok(match &editor.editing {
+        Editing::NewProducer => Action::PutProducer {
+            replacing: None,
+            spec: parse_part(text).map_err(|e| e.to_string())?,
+        },
+        Editing::Producer(name) => Action::PutProducer {
+            replacing: Some(name.clone()),
+            spec: parse_part(text).map_err(|e| e.to_string())?,
+        },
+        Editing::NewConsumer => Action::PutConsumer {
+            replacing: None,
+            spec: parse_part(text).map_err(|e| e.to_string())?,
+        },
+        Editing::Consumer(name) => Action::PutConsumer {
+            replacing: Some(name.clone()),
+            spec: parse_part(text).map_err(|e| e.to_string())?,
+        },
+    })
 }

@@ -374,3 +374,137 @@ fn each_application_s_position_on_each_shard_is_listed() {
     // The resource tree, the table row and one row per shard.
     assert!(harness.query_all_by_label("efo-dashboard").count() >= 4);
 }
+
+fn step_seconds(harness: &mut Harness<'_, Inspector>, seconds: usize) {
+    for _ in 0..seconds {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+}
+
+#[test]
+fn a_producer_added_in_the_editor_starts_writing() {
+    let mut harness = harness();
+    harness.get_by_label("Simulators").click();
+    harness.run();
+    harness.get_by_label("Add producer").click();
+    harness.run();
+    let text = &harness.state().simulators.editor.as_ref().unwrap().text;
+    assert!(
+        text.contains("\"name\": \"producer-1\"") && text.contains("\"retry\""),
+        "{text}"
+    );
+    harness.get_by_label("Apply").click();
+    harness.run();
+    assert!(
+        harness.state().simulators.editor.is_none(),
+        "closed once applied"
+    );
+    step_seconds(&mut harness, 2);
+    let added = harness
+        .state()
+        .view
+        .producers
+        .iter()
+        .find(|p| p.name == "producer-1");
+    assert!(added.is_some_and(|p| p.acknowledged > 0), "{added:?}");
+    assert!(harness.query_by_label("Remove producer-1").is_some());
+}
+
+#[test]
+fn a_refused_edit_stays_in_the_editor_with_the_reason_and_changes_nothing() {
+    let mut harness = harness();
+    harness.get_by_label("Simulators").click();
+    harness.run();
+    harness.get_by_label("Edit polling-analytics").click();
+    harness.run();
+    let before = harness.state().view.consumers[0].spec.clone();
+    let editor = harness.state_mut().simulators.editor.as_mut().unwrap();
+    editor.text = editor
+        .text
+        .replace("\"poll_interval_ms\": 1000", "\"poll_interval_ms\": -5");
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let error = harness
+        .state()
+        .simulators
+        .editor
+        .as_ref()
+        .unwrap()
+        .error
+        .clone();
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("poll_interval_ms")),
+        "{error:?}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("poll_interval_ms = -5")
+            .is_some()
+    );
+    harness.state_mut().simulators.editor.as_mut().unwrap().text =
+        "{\"kind\": \"polling\", \"colour\": 1}".into();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let error = harness
+        .state()
+        .simulators
+        .editor
+        .as_ref()
+        .unwrap()
+        .error
+        .clone();
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("unknown field `colour`")),
+        "{error:?}"
+    );
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().simulators.editor.is_none());
+    assert_eq!(harness.state().view.consumers[0].spec, before);
+}
+
+#[test]
+fn an_edit_applies_live_and_remove_takes_the_application_away() {
+    let mut harness = harness();
+    harness.get_by_label("Simulators").click();
+    harness.run();
+    step_seconds(&mut harness, 3);
+    let processed = harness.state().view.consumers[0].records_processed;
+    harness.get_by_label("Edit polling-analytics").click();
+    harness.run();
+    let editor = harness.state_mut().simulators.editor.as_mut().unwrap();
+    editor.text = editor
+        .text
+        .replace("\"poll_interval_ms\": 1000", "\"poll_interval_ms\": 200");
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let consumer = &harness.state().view.consumers[0];
+    assert!(consumer.records_processed >= processed, "kept its place");
+    assert!(
+        serde_json::to_string(&consumer.spec)
+            .unwrap()
+            .contains("\"poll_interval_ms\":200")
+    );
+    assert!(
+        harness
+            .state()
+            .notices
+            .iter()
+            .any(|n| n.contains("runs with the new settings"))
+    );
+    harness.get_by_label("Remove efo-dashboard").click();
+    harness.run();
+    let names: Vec<_> = harness
+        .state()
+        .view
+        .consumers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    assert_eq!(names, ["polling-analytics"]);
+}

@@ -3,6 +3,8 @@
 
 use kinescope_core::clock::Speed;
 use kinescope_core::metrics::MetricName;
+use kinescope_core::sim::producer::ProducerSpec;
+use kinescope_core::sim::scenario::ConsumerSpec;
 use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
 use kinescope_core::streams::hashkey::{HashKeyRange, hash_partition_key};
 use kinescope_core::streams::readers::ReaderKind;
@@ -73,6 +75,8 @@ pub struct ConsumerView {
     pub leases: Vec<LeaseView>,
     /// A KCL application's workers: id, alive, shards held.
     pub workers: Vec<(String, bool, usize)>,
+    /// Its settings, as the scenario format has them (the simulator editor starts from these).
+    pub spec: ConsumerSpec,
 }
 
 /// One row of a KCL lease table.
@@ -96,6 +100,8 @@ pub struct ProducerView {
     /// Records per second it is making now.
     pub rate_now: f64,
     pub paused: bool,
+    /// Its settings, as the scenario format has them.
+    pub spec: ProducerSpec,
 }
 
 /// An engine event as listed.
@@ -172,6 +178,7 @@ impl View {
                         millis_behind: stats.final_millis_behind_latest,
                         paused: app.is_paused(),
                         invariants_ok: app.checks(world).iter().all(|c| c.ok),
+                        spec: app.spec(),
                         leases: match app {
                             ConsumerApp::Kcl(kcl) => kcl
                                 .leases()
@@ -209,6 +216,7 @@ impl View {
                         dropped: stats.dropped,
                         rate_now: p.spec().rate.rate_at(sim.elapsed_ms()),
                         paused: p.paused,
+                        spec: p.spec().clone(),
                     }
                 })
                 .collect();

@@ -5,6 +5,7 @@
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
+use crate::error::KinesisError;
 use crate::streams::efo::{ConsumerStatus, SubscriptionEvent};
 use crate::streams::ops::consumers::{
     ConsumerAddress, ReadSubscriptionInput, RegisterStreamConsumerInput, SubscribeToShardInput,
@@ -79,6 +80,17 @@ impl FanOutConsumer {
     /// The stream it reads.
     pub fn stream(&self) -> &str {
         &self.spec.stream
+    }
+
+    /// The settings it runs with.
+    pub fn spec(&self) -> &FanOutSpec {
+        &self.spec
+    }
+
+    /// New settings, kept from the next tick on; the caller keeps its identity (name, stream,
+    /// start) the same.
+    pub(crate) fn set_spec(&mut self, spec: FanOutSpec) {
+        self.spec = spec;
     }
 
     /// Names `seed` (the run's) in invariant failure messages.
@@ -209,8 +221,21 @@ impl FanOutConsumer {
                 &stream_arn,
                 &self.spec.name,
             ));
-            if let Ok(out) = registered {
-                self.consumer_arn = Some(out.consumer.consumer_arn);
+            match registered {
+                Ok(out) => self.consumer_arn = Some(out.consumer.consumer_arn),
+                // Registered already (this application restarted with new settings): use it, as
+                // the KCL does.
+                Err(KinesisError::ResourceInUseException(_)) => {
+                    self.consumer_arn = world
+                        .apply(ConsumerAddress {
+                            stream_arn: Some(stream_arn),
+                            consumer_name: Some(self.spec.name.clone()),
+                            consumer_arn: None,
+                        })
+                        .ok()
+                        .map(|d| d.consumer_description.consumer_arn)
+                }
+                Err(_) => {}
             }
         }
         let arn = self.consumer_arn.clone()?;

@@ -170,6 +170,17 @@ impl LambdaConsumer {
         &self.spec.stream
     }
 
+    /// The settings it runs with.
+    pub fn spec(&self) -> &LambdaSpec {
+        &self.spec
+    }
+
+    /// New settings, kept from the next tick on; the caller keeps its identity (name, stream,
+    /// start) the same.
+    pub(crate) fn set_spec(&mut self, spec: LambdaSpec) {
+        self.spec = spec;
+    }
+
     /// Names `seed` (the run's) in invariant failure messages.
     pub fn with_run_seed(mut self, seed: u64) -> Self {
         self.ledger = Ledger::new(&self.spec.name, &self.spec.stream, seed);

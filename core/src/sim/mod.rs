@@ -2,6 +2,8 @@
 //! caller, on the same virtual clock; this module holds their building blocks.
 
 pub mod check;
+pub mod consumer_app;
+pub mod editing;
 pub mod fanout;
 pub mod iterator;
 pub mod kcl;

@@ -248,6 +248,12 @@ impl Producer {
         &self.spec
     }
 
+    /// New settings from the next tick on, keeping what is in flight; the caller keeps the stream
+    /// and the write API the same.
+    pub(crate) fn set_spec(&mut self, spec: ProducerSpec) {
+        self.spec = spec;
+    }
+
     /// Replaces the rate schedule (a timeline event or a slider), keeping everything else.
     pub fn set_rate(&mut self, rate: RateSchedule) {
         self.spec.rate = rate;

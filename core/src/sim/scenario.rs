@@ -171,6 +171,20 @@ pub struct Scenario {
     pub timeline: Vec<TimelineEvent>,
 }
 
+/// Parses one part of a scenario (a producer, a consumer, ...) as the file format has it; the
+/// error names the path of the field at fault. Values are checked when the part joins a scenario.
+pub fn parse_part<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ScenarioError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        ScenarioError::Format(if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        })
+    })
+}
+
 /// Why a scenario cannot run.
 #[derive(Debug, Error, PartialEq)]
 pub enum ScenarioError {
@@ -185,20 +199,13 @@ pub enum ScenarioError {
 impl Scenario {
     /// Parses and validates a scenario.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            ScenarioError::Format(if path == "." {
-                e.inner().to_string()
-            } else {
-                format!("{path}: {}", e.inner())
-            })
-        })?;
+        let scenario: Scenario = parse_part(text)?;
         scenario.validate()?;
         Ok(scenario)
     }
 
-    fn validate(&self) -> Result<(), ScenarioError> {
+    /// Checks every value and reference, as [`Scenario::from_json`] does.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
         let invalid = |m: String| Err(ScenarioError::Invalid(m));
         if !(self.duration_seconds.is_finite() && self.duration_seconds > 0.0) {
             return invalid(format!(

@@ -1,13 +1,11 @@
 //! A running scenario: the world plus its producers, consumers and timeline, stepped together on
 //! the virtual clock in 100 ms ticks. Everything goes through the world's commands.
 
-use super::fanout::FanOutConsumer;
+pub use super::consumer_app::ConsumerApp;
 use super::kcl::KclConsumer;
-use super::lambda::LambdaConsumer;
 use super::ledger::Check;
-use super::polling::{ConsumerStats, PollingConsumer};
 use super::producer::Producer;
-use super::scenario::{ConsumerSpec, Scenario, ScenarioStreamMode, TimelineAction};
+use super::scenario::{Scenario, ScenarioStreamMode, TimelineAction};
 use crate::settings::Settings;
 use crate::streams::ops::config::IncreaseStreamRetentionPeriodInput;
 use crate::streams::ops::lifecycle::CreateStreamInput;
@@ -21,92 +19,30 @@ use rand_chacha::ChaCha8Rng;
 /// Virtual time per simulation tick.
 pub const TICK_MS: i64 = 100;
 
-/// A consumer application of either kind.
-#[derive(Debug, Clone)]
-pub enum ConsumerApp {
-    /// Shared-throughput polling.
-    Polling(PollingConsumer),
-    /// Enhanced fan-out.
-    FanOut(FanOutConsumer),
-    /// KCL workers sharing leases.
-    Kcl(KclConsumer),
-    /// A Lambda trigger.
-    Lambda(LambdaConsumer),
-}
-
-impl ConsumerApp {
-    /// Its counters.
-    pub fn stats(&self) -> ConsumerStats {
-        match self {
-            ConsumerApp::Polling(c) => c.stats(),
-            ConsumerApp::FanOut(c) => c.stats(),
-            ConsumerApp::Kcl(c) => c.stats(),
-            ConsumerApp::Lambda(c) => c.stats(),
-        }
-    }
-
-    /// The stream it reads.
-    pub fn stream(&self) -> &str {
-        match self {
-            ConsumerApp::Polling(c) => c.stream(),
-            ConsumerApp::FanOut(c) => c.stream(),
-            ConsumerApp::Kcl(c) => c.stream(),
-            ConsumerApp::Lambda(c) => c.stream(),
-        }
-    }
-
-    /// Whether it is paused.
-    pub fn is_paused(&self) -> bool {
-        match self {
-            ConsumerApp::Polling(c) => c.paused,
-            ConsumerApp::FanOut(c) => c.paused,
-            ConsumerApp::Kcl(c) => c.paused,
-            ConsumerApp::Lambda(c) => c.paused,
-        }
-    }
-
-    /// Its invariant checks so far.
-    pub fn checks(&self, world: &World) -> Vec<Check> {
-        match self {
-            ConsumerApp::Polling(c) => c.checks(world),
-            ConsumerApp::FanOut(c) => c.checks(world),
-            ConsumerApp::Kcl(c) => c.checks(world),
-            ConsumerApp::Lambda(c) => c.checks(world),
-        }
-    }
-
-    fn tick(&mut self, world: &mut World) {
-        match self {
-            ConsumerApp::Polling(c) => c.tick(world),
-            ConsumerApp::FanOut(c) => c.tick(world),
-            ConsumerApp::Kcl(c) => c.tick(world),
-            ConsumerApp::Lambda(c) => c.tick(world),
-        }
-    }
-
-    fn set_paused(&mut self, paused: bool) {
-        match self {
-            ConsumerApp::Polling(c) => c.paused = paused,
-            ConsumerApp::FanOut(c) => c.paused = paused,
-            ConsumerApp::Kcl(c) => c.paused = paused,
-            ConsumerApp::Lambda(c) => c.paused = paused,
-        }
-    }
-}
-
 /// A scenario in progress.
 #[derive(Debug)]
 pub struct Simulation {
-    scenario: Scenario,
-    world: World,
-    producers: Vec<Producer>,
-    consumers: Vec<(String, &'static str, ConsumerApp)>,
+    pub(super) scenario: Scenario,
+    pub(super) world: World,
+    pub(super) producers: Vec<Producer>,
+    pub(super) consumers: Vec<(String, &'static str, ConsumerApp)>,
     started_ms: i64,
-    next_event: usize,
+    pub(super) next_event: usize,
     rng: ChaCha8Rng,
-    consumer_order: Vec<usize>,
+    pub(super) consumer_order: Vec<usize>,
+    pub(super) seed: u64,
+    /// Simulators added while running (their seeds follow the scenario's own).
+    pub(super) added: usize,
     /// Timeline events whose command failed, with the reason (reported, not fatal).
     pub event_errors: Vec<String>,
+}
+
+pub(super) fn producer_seed(run_seed: u64, index: usize) -> u64 {
+    run_seed ^ (0x9e37_79b9 + index as u64)
+}
+
+pub(super) fn consumer_seed(run_seed: u64, index: usize) -> u64 {
+    run_seed ^ (0x7f4a_7c15 + index as u64)
 }
 
 impl Simulation {
@@ -150,45 +86,15 @@ impl Simulation {
             .producers
             .iter()
             .enumerate()
-            .map(|(i, p)| Producer::new(p.clone(), seed ^ (0x9e37_79b9 + i as u64), now))
+            .map(|(i, p)| Producer::new(p.clone(), producer_seed(seed, i), now))
             .collect();
         let consumers: Vec<(String, &'static str, ConsumerApp)> = scenario
             .consumers
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                let run_seed = seed;
-                let seed = seed ^ (0x7f4a_7c15 + i as u64);
-                match c {
-                    ConsumerSpec::Polling(s) => (
-                        s.name.clone(),
-                        "polling",
-                        ConsumerApp::Polling(
-                            PollingConsumer::new(s.clone(), seed)
-                                .with_run_seed(run_seed)
-                                .with_origin(now),
-                        ),
-                    ),
-                    ConsumerSpec::Efo(s) => (
-                        s.name.clone(),
-                        "efo",
-                        ConsumerApp::FanOut(
-                            FanOutConsumer::new(s.clone(), seed).with_run_seed(run_seed),
-                        ),
-                    ),
-                    ConsumerSpec::Kcl(s) => (
-                        s.name.clone(),
-                        "kcl",
-                        ConsumerApp::Kcl(KclConsumer::new(s.clone(), seed).with_run_seed(run_seed)),
-                    ),
-                    ConsumerSpec::Lambda(s) => (
-                        s.name.clone(),
-                        "lambda",
-                        ConsumerApp::Lambda(
-                            LambdaConsumer::new(s.clone(), seed).with_run_seed(run_seed),
-                        ),
-                    ),
-                }
+            .map(|(i, spec)| {
+                let app = ConsumerApp::start(spec.clone(), consumer_seed(seed, i), seed, now);
+                (spec.name().to_owned(), app.kind(), app)
             })
             .collect();
         Self {
@@ -200,6 +106,8 @@ impl Simulation {
             consumers,
             started_ms: now,
             next_event: 0,
+            seed,
+            added: 0,
             event_errors: Vec::new(),
         }
     }
@@ -214,11 +122,12 @@ impl Simulation {
         &mut self.world
     }
 
-    /// The scenario as it runs now: the file's, with each producer's current settings (a rate
-    /// changed in the app is saved with it).
+    /// The scenario as it runs now: the file's, with the simulators as they are now (added,
+    /// edited, removed, or a rate changed in the app) so that saving it keeps them.
     pub fn current_scenario(&self) -> Scenario {
         Scenario {
             producers: self.producers.iter().map(|p| p.spec().clone()).collect(),
+            consumers: self.consumers.iter().map(|(_, _, c)| c.spec()).collect(),
             ..self.scenario.clone()
         }
     }

@@ -8,11 +8,12 @@ use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::rate::RateSchedule;
 use kinescope_core::sim::scenario::{ConsumerSpec, TimelineAction};
 use kinescope_core::sim::simulation::Simulation;
+use kinescope_core::streams::ops::config::UpdateStreamModeInput;
 use kinescope_core::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use kinescope_core::streams::ops::reshard::{
     MergeShardsInput, SplitShardInput, UpdateShardCountInput,
 };
-use kinescope_core::streams::shapes::ShardId;
+use kinescope_core::streams::shapes::{ShardId, StreamMode, StreamModeDetailsInput};
 
 /// One user action.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,8 @@ pub enum Action {
     },
     /// UpdateShardCount (uniform scaling).
     UpdateShardCount { stream: String, target: u32 },
+    /// UpdateStreamMode: provisioned or on-demand.
+    SetCapacityMode { stream: String, mode: StreamMode },
     /// Pause or resume a simulated producer or consumer.
     SetPaused { name: String, paused: bool },
     /// Run a producer at a constant rate.
@@ -120,6 +123,23 @@ impl Action {
                         e.code()
                     )
                 }),
+            Action::SetCapacityMode { stream, mode } => {
+                let input = UpdateStreamModeInput {
+                    stream_arn: Some(world.read_running(|w, _| w.stream_arn(stream))),
+                    stream_mode_details: Some(StreamModeDetailsInput::of(*mode)),
+                    warm_throughput_mi_bps: None,
+                };
+                world
+                    .apply(input)
+                    .map(|_| {
+                        Some(format!(
+                            "{stream} is switching to {mode:?}: UPDATING, then ACTIVE"
+                        ))
+                    })
+                    .map_err(|e| {
+                        format!("Cannot switch {stream} to {mode:?}: {} ({})", e, e.code())
+                    })
+            }
             Action::SetPaused { name, paused } => simulate(
                 world,
                 if *paused {

@@ -1,74 +1,36 @@
-//! Consumers and lag: each application's MillisBehindLatest over time (sampled once per virtual
-//! second), with a trend arrow and its counters.
+//! Consumers and lag: each application's MillisBehindLatest and records behind over time (a
+//! sparkline per application and per shard, and a full plot), a trend, its counters, and where it
+//! is on each shard (its KCL checkpoint too).
 
+use super::lag_history::SHARD_SAMPLES;
+use super::sparkline::sparkline;
 use super::top_bar::clock_text;
-use super::view::View;
 use super::{Action, Inspector};
+use egui::Color32;
 use egui_plot::{Legend, Line, Plot};
-use std::collections::BTreeMap;
 
-/// Samples kept per consumer (one per virtual second: ten minutes).
-const SAMPLES: usize = 600;
+const LAG_COLOR: Color32 = Color32::from_rgb(230, 150, 40);
 
-/// MillisBehindLatest per consumer over virtual time.
-#[derive(Debug, Default)]
-pub struct LagHistory {
-    last_second: Option<i64>,
-    series: BTreeMap<String, Vec<[f64; 2]>>,
-}
-
-impl LagHistory {
-    /// Records each consumer's lag once per virtual second.
-    pub fn sample(&mut self, view: &View) {
-        let second = view.now_ms / 1_000;
-        if self.last_second == Some(second) {
-            return;
-        }
-        self.last_second = Some(second);
-        for consumer in &view.consumers {
-            let points = self.series.entry(consumer.name.clone()).or_default();
-            points.push([second as f64, consumer.millis_behind as f64]);
-            if points.len() > SAMPLES {
-                points.drain(..points.len() - SAMPLES);
-            }
-        }
-    }
-
-    /// The worst lag of any application at each of the last `n` samples (0 before any).
-    pub fn worst(&self, n: usize) -> Vec<f64> {
-        let mut worst = vec![0.0; n];
-        for points in self.series.values() {
-            let start = points.len().saturating_sub(n);
-            for (i, [_, v]) in points[start..].iter().enumerate() {
-                let slot = n - (points.len() - start) + i;
-                worst[slot] = f64::max(worst[slot], *v);
-            }
-        }
-        worst
-    }
-
-    /// Growing, shrinking or steady over the last 30 samples.
-    pub fn trend(&self, name: &str) -> &'static str {
-        let Some(points) = self.series.get(name) else {
-            return "steady";
-        };
-        let recent = &points[points.len().saturating_sub(30)..];
-        match (recent.first(), recent.last()) {
-            (Some(a), Some(b)) if b[1] > a[1] + 1_000.0 => "growing",
-            (Some(a), Some(b)) if b[1] + 1_000.0 < a[1] => "shrinking",
-            _ => "steady",
-        }
-    }
-}
-
-/// Draws the table and the chart.
+/// Draws the tables and the chart.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     if app.view.consumers.is_empty() {
-        ui.label("No consumer applications: open a scenario with consumers.");
+        ui.label(
+            "No consumer applications: open a scenario with consumers, or add one in Simulators.",
+        );
         return;
     }
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        applications(ui, app);
+        ui.add_space(4.0);
+        per_shard(ui, app);
+        ui.add_space(8.0);
+        plot(ui, app);
+    });
+}
+
+fn applications(ui: &mut egui::Ui, app: &mut Inspector) {
     egui::Grid::new("consumers").striped(true).show(ui, |ui| {
-        for title in ["Application", "Kind", "Stream", "Processed", "Duplicates", "MillisBehindLatest", "Trend", "Invariants", ""] {
+        for title in ["Application", "Kind", "Stream", "Processed", "Duplicates", "MillisBehindLatest", "Records behind", "Last 2 minutes", "Trend", "Invariants", ""] {
             ui.strong(title);
         }
         ui.end_row();
@@ -80,11 +42,17 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.label(consumer.duplicates.to_string());
             ui.label(format!("{} ms", consumer.millis_behind))
                 .on_hover_text("How far the application's last read was behind the newest record of the shard (the worst shard)");
+            let records_behind = app.lag.recent(&consumer.name, 1, true);
+            ui.label(format!("{:.0}", records_behind.last().unwrap_or(&0.0)))
+                .on_hover_text("Records between its position and the tip, summed over its shards");
+            let history = app.lag.recent(&consumer.name, SHARD_SAMPLES, false);
+            sparkline(ui, egui::vec2(140.0, 18.0), &history, 1_000.0, LAG_COLOR)
+                .on_hover_text(format!("MillisBehindLatest of {} over the last two virtual minutes", consumer.name));
             ui.label(app.lag.trend(&consumer.name));
             if consumer.invariants_ok {
                 ui.label("hold");
             } else {
-                ui.colored_label(egui::Color32::from_rgb(220, 50, 47), "BROKEN");
+                ui.colored_label(Color32::from_rgb(220, 50, 47), "BROKEN");
             }
             let (label, paused) = if consumer.paused {
                 ("Resume", false)
@@ -104,42 +72,81 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.end_row();
         }
     });
-    ui.add_space(4.0);
-    ui.collapsing("Per shard: where each application is", |ui| {
-        egui::Grid::new("readers").striped(true).show(ui, |ui| {
-            for title in [
-                "Application",
-                "Stream",
-                "Shard",
-                "MillisBehindLatest",
-                "Records behind",
-            ] {
-                ui.strong(title);
-            }
-            ui.end_row();
-            for reader in &app.view.readers {
-                ui.label(&reader.reader);
-                ui.label(&reader.stream);
-                ui.monospace(reader.shard.to_string());
-                ui.label(format!("{} ms", reader.millis_behind));
-                ui.label(reader.records_behind.to_string());
+}
+
+fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
+    egui::CollapsingHeader::new("Per shard: where each application is")
+        .default_open(app.view.readers.len() <= 24)
+        .show(ui, |ui| {
+            egui::Grid::new("readers").striped(true).show(ui, |ui| {
+                for title in ["Application", "Reads with", "Stream", "Shard", "MillisBehindLatest", "Records behind", "Last 2 minutes", "KCL checkpoint"] {
+                    ui.strong(title);
+                }
                 ui.end_row();
-            }
+                for reader in &app.view.readers {
+                    ui.label(&reader.reader);
+                    if reader.enhanced {
+                        ui.label("EFO pipe").on_hover_text("SubscribeToShard: its own 2 MiB/s per shard, pushed");
+                    } else {
+                        ui.label("shared polling").on_hover_text("GetRecords: 2 MiB/s and 5 reads/s per shard, shared with every polling application");
+                    }
+                    ui.label(&reader.stream);
+                    ui.monospace(reader.shard.to_string());
+                    ui.label(format!("{} ms", reader.millis_behind));
+                    ui.label(reader.records_behind.to_string());
+                    let history: Vec<f32> = app
+                        .lag
+                        .shards
+                        .get(&(reader.reader.clone(), reader.shard))
+                        .map_or_else(Vec::new, |s| s.iter().copied().collect());
+                    sparkline(ui, egui::vec2(120.0, 16.0), &history, 1_000.0, LAG_COLOR)
+                        .on_hover_text(format!("MillisBehindLatest of {} on {}", reader.reader, reader.shard));
+                    let checkpoint = app
+                        .view
+                        .consumers
+                        .iter()
+                        .filter(|c| c.name == reader.reader)
+                        .flat_map(|c| &c.leases)
+                        .find(|l| l.shard == reader.shard);
+                    match checkpoint {
+                        Some(lease) => ui.monospace(&lease.checkpoint),
+                        None => ui.label("-"),
+                    };
+                    ui.end_row();
+                }
+            });
         });
+}
+
+fn plot(ui: &mut egui::Ui, app: &mut Inspector) {
+    ui.horizontal(|ui| {
+        ui.label("Plot");
+        ui.selectable_value(&mut app.lag_plot_records, false, "MillisBehindLatest");
+        ui.selectable_value(&mut app.lag_plot_records, true, "Records behind");
     });
-    ui.add_space(8.0);
+    let records = app.lag_plot_records;
     Plot::new("lag")
-        .height(ui.available_height().min(320.0))
+        .height(ui.available_height().clamp(200.0, 320.0))
         .legend(Legend::default())
         .x_axis_label("virtual time")
         .x_axis_formatter(|mark, _| {
             let text = clock_text((mark.value * 1_000.0) as i64);
             text.get(11..).map_or(text.clone(), str::to_owned)
         })
-        .y_axis_label("MillisBehindLatest (ms)")
+        .y_axis_label(if records {
+            "records behind (sum over shards)"
+        } else {
+            "MillisBehindLatest (ms)"
+        })
         .include_y(0.0)
+        .include_y(if records { 10.0 } else { 1_000.0 })
         .show(ui, |plot| {
-            for (name, points) in &app.lag.series {
+            for (name, series) in &app.lag.apps {
+                let points = if records {
+                    &series.records_behind
+                } else {
+                    &series.millis_behind
+                };
                 plot.line(Line::new(name.clone(), points.clone()));
             }
         });

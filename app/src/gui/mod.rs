@@ -4,11 +4,14 @@
 mod actions;
 mod files;
 mod lag;
+mod lag_history;
 mod panels;
 mod produce;
+mod reader_band;
 mod records;
 pub mod screenshot;
 mod simulators;
+mod sparkline;
 mod stream_map;
 mod throughput;
 mod top_bar;
@@ -21,7 +24,7 @@ pub use actions::Action;
 
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
-use lag::LagHistory;
+use lag_history::LagHistory;
 use screenshot::Screenshot;
 use std::sync::Arc;
 use view::View;
@@ -103,7 +106,7 @@ pub struct Inspector {
     pending: Vec<Action>,
     /// Readable notices (an action that failed, a screenshot written).
     pub notices: Vec<String>,
-    lag: LagHistory,
+    pub lag: LagHistory,
     /// The partition key typed in the "where does my key go?" box.
     pub key_probe: String,
     /// The target typed for UpdateShardCount.
@@ -125,6 +128,8 @@ pub struct Inspector {
     pub light_theme: bool,
     /// Larger text for a room.
     pub presentation: bool,
+    /// The lag plot shows records behind rather than MillisBehindLatest.
+    pub lag_plot_records: bool,
     /// Speed to resume at after a pause.
     resume_speed: Speed,
 }
@@ -149,6 +154,7 @@ impl Inspector {
             export_png: None,
             light_theme: false,
             presentation: false,
+            lag_plot_records: false,
             browser: records::Browser::default(),
             produce: produce::ProduceForm::default(),
             simulators: simulators::Panel::default(),

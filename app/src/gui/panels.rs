@@ -251,25 +251,11 @@ fn sparkline(ui: &mut egui::Ui, label: &str, values: &[f64], color: egui::Color3
     ui.vertical(|ui| {
         let latest = values.last().copied().unwrap_or(0.0);
         ui.small(format!("{label}: {latest:.0}"));
-        let (response, painter) =
-            ui.allocate_painter(egui::vec2(220.0, 28.0), egui::Sense::hover());
-        let rect = response.rect;
-        painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
-        let max = values.iter().copied().fold(1.0, f64::max);
-        let n = values.len().max(2) - 1;
-        let points: Vec<egui::Pos2> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                egui::pos2(
-                    rect.left() + rect.width() * i as f32 / n as f32,
-                    rect.bottom() - rect.height() * (v / max) as f32,
-                )
-            })
-            .collect();
-        painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, color)));
-        response.on_hover_text(format!(
-            "{label} over the last minute of virtual time (peak {max:.0})"
-        ));
+        let values: Vec<f32> = values.iter().map(|v| *v as f32).collect();
+        let max = values.iter().copied().fold(1.0, f32::max);
+        super::sparkline::sparkline(ui, egui::vec2(220.0, 28.0), &values, 1.0, color)
+            .on_hover_text(format!(
+                "{label} over the last minute of virtual time (peak {max:.0})"
+            ));
     });
 }

@@ -7,6 +7,7 @@ use super::view::{ShardView, StreamView};
 use super::{Action, Inspector};
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 use kinescope_core::streams::hashkey::hash_partition_key;
+use kinescope_core::streams::shapes::StreamMode;
 
 const LANE_HEIGHT: f32 = 90.0;
 const ROW_GAP: f32 = 26.0;
@@ -34,6 +35,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     ui.label("Each open shard owns a slice of the 128-bit hash-key space; fill = share of its write limit (1 MiB/s or 1,000 records/s) used in the last second.");
     let probe = probe_key(&app.key_probe);
     draw_map(ui, app, &stream, probe);
+    super::reader_band::show(ui, app, &stream);
     ui.add_space(8.0);
     actions(ui, app, &stream);
     ui.add_space(8.0);
@@ -72,7 +74,7 @@ fn rows(stream: &StreamView) -> Vec<(usize, &ShardView)> {
     depth
 }
 
-fn x_of(rect: Rect, key: u128) -> f32 {
+pub(super) fn x_of(rect: Rect, key: u128) -> f32 {
     let fraction = (key >> 64) as f64 / u64::MAX as f64;
     rect.left() + rect.width() * fraction as f32
 }
@@ -85,14 +87,13 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
         ui.allocate_painter(Vec2::new(ui.available_width(), height), Sense::click());
     let area = response.rect.shrink2(Vec2::new(4.0, 4.0));
     let visuals = ui.visuals().clone();
+    let spans = animated_spans(ui.ctx(), stream, &rows, area);
     let lane_rect = |level: usize, shard: &ShardView| {
         let top = area.bottom() - 20.0 - (level as f32 + 1.0) * (LANE_HEIGHT + ROW_GAP) + ROW_GAP;
+        let (left, right) = spans[&shard.id];
         Rect::from_min_max(
-            Pos2::new(x_of(area, shard.range.start), top),
-            Pos2::new(
-                x_of(area, shard.range.end).max(x_of(area, shard.range.start) + 2.0),
-                top + LANE_HEIGHT,
-            ),
+            Pos2::new(left, top),
+            Pos2::new(right.max(left + 2.0), top + LANE_HEIGHT),
         )
     };
     // Lineage first, so lanes are drawn over the lines.
@@ -127,8 +128,17 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
                 pressure_color(shard.write_share),
             );
         }
-        let stroke = if shard.throttled {
-            Stroke::new(3.0, Color32::from_rgb(220, 50, 47))
+        // A throttle flashes in and fades out rather than blinking.
+        let throttle = ui.ctx().animate_bool_with_time(
+            egui::Id::unique(("throttle", &stream.name, shard.id)),
+            shard.throttled,
+            0.3,
+        );
+        let stroke = if throttle > 0.0 {
+            Stroke::new(
+                3.0,
+                Color32::from_rgb(220, 50, 47).gamma_multiply(throttle.max(0.3)),
+            )
         } else if selected {
             Stroke::new(2.5, visuals.selection.stroke.color)
         } else {
@@ -229,6 +239,51 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
     }
 }
 
+/// Each lane's left and right edge on screen. A reshard is animated: children grow out of their
+/// parents' span; lanes of a stream seen for the first time are placed at once.
+fn animated_spans(
+    ctx: &egui::Context,
+    stream: &StreamView,
+    rows: &[(usize, &ShardView)],
+    area: Rect,
+) -> std::collections::HashMap<kinescope_core::streams::shapes::ShardId, (f32, f32)> {
+    const SECONDS: f32 = 0.6;
+    let stream_id = egui::Id::unique(("lanes", &stream.name));
+    let stream_seen =
+        ctx.data_mut(|d| std::mem::replace(d.get_temp_mut_or_default::<bool>(stream_id), true));
+    let target = |shard: &ShardView| (x_of(area, shard.range.start), x_of(area, shard.range.end));
+    rows.iter()
+        .map(|(_, shard)| {
+            let id = stream_id.with(shard.id);
+            let seen = ctx.data_mut(|d| {
+                std::mem::replace(d.get_temp_mut_or_default::<bool>(id.with("seen")), true)
+            });
+            let (left, right) = target(shard);
+            if stream_seen && !seen {
+                // First sight of a child: start from its parents' span.
+                let parents: Vec<_> = shard
+                    .parents
+                    .iter()
+                    .filter_map(|p| stream.shards.iter().find(|s| s.id == *p))
+                    .map(target)
+                    .collect();
+                if !parents.is_empty() {
+                    let from_left = parents.iter().map(|p| p.0).fold(f32::INFINITY, f32::min);
+                    let from_right = parents
+                        .iter()
+                        .map(|p| p.1)
+                        .fold(f32::NEG_INFINITY, f32::max);
+                    ctx.animate_value_with_time(id.with("l"), from_left, SECONDS);
+                    ctx.animate_value_with_time(id.with("r"), from_right, SECONDS);
+                }
+            }
+            let left = ctx.animate_value_with_time(id.with("l"), left, SECONDS);
+            let right = ctx.animate_value_with_time(id.with("r"), right, SECONDS);
+            (shard.id, (left, right))
+        })
+        .collect()
+}
+
 /// Neutral below 80 % of the limit, warm from 80 %, red at or over it.
 fn pressure_color(share: f64) -> Color32 {
     if share >= 1.0 {
@@ -327,6 +382,25 @@ fn actions(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView) {
                     app.shard_count_target
                 )),
             }
+        }
+        ui.separator();
+        let (label, mode, help) = match stream.mode {
+            StreamMode::Provisioned => (
+                "Switch to on-demand",
+                StreamMode::OnDemand,
+                "UpdateStreamMode to ON_DEMAND: the stream scales itself (4 shards to start, up to double its 30-day peak); twice per rolling 24 hours",
+            ),
+            StreamMode::OnDemand => (
+                "Switch to provisioned",
+                StreamMode::Provisioned,
+                "UpdateStreamMode to PROVISIONED: the shard count stays as it is and you scale it yourself; twice per rolling 24 hours",
+            ),
+        };
+        if ui.button(label).on_hover_text(help).clicked() {
+            app.act(Action::SetCapacityMode {
+                stream: stream.name.clone(),
+                mode,
+            });
         }
     });
 }

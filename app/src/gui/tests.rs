@@ -271,6 +271,23 @@ fn killing_a_kcl_worker_marks_it_and_its_leases_fail_over() {
             .all(|l| l.owner.as_deref() == Some("worker-2")),
         "{leases:?}"
     );
+    // The new owner's reads replace the killed worker's: one row per application and shard.
+    let readers: Vec<_> = harness
+        .state()
+        .view
+        .readers
+        .iter()
+        .map(|r| (r.reader.clone(), r.shard))
+        .collect();
+    let mut unique = readers.clone();
+    unique.dedup();
+    assert_eq!(readers, unique);
+    assert!(
+        leases
+            .iter()
+            .all(|l| l.checkpoint_age_ms.is_some_and(|age| age < 60_000)),
+        "{leases:?}"
+    );
 }
 
 #[test]
@@ -358,10 +375,6 @@ fn each_application_s_position_on_each_shard_is_listed() {
         harness.run();
     }
     harness.get_by_label("Consumers & lag").click();
-    harness.run();
-    harness
-        .get_by_label("Per shard: where each application is")
-        .click();
     harness.run();
     let readers = &harness.state().view.readers;
     for app in ["polling-analytics", "efo-dashboard"] {
@@ -507,4 +520,56 @@ fn an_edit_applies_live_and_remove_takes_the_application_away() {
         .map(|c| c.name.clone())
         .collect();
     assert_eq!(names, ["polling-analytics"]);
+}
+
+#[test]
+fn the_map_switches_capacity_mode() {
+    let mut harness = harness();
+    harness.get_by_label("Switch to on-demand").click();
+    harness.run();
+    step_seconds(&mut harness, 2);
+    assert_eq!(
+        harness.state().view.streams[0].mode,
+        kinescope_core::streams::shapes::StreamMode::OnDemand
+    );
+    assert!(harness.query_by_label("Switch to provisioned").is_some());
+}
+
+#[test]
+fn a_slow_application_s_records_behind_and_lag_are_plotted_over_time() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(|_| {
+            inspector_of(include_str!(
+                "../../../assets/scenarios/slow-consumer-lag.json"
+            ))
+        });
+    harness.run();
+    harness.get_by_label("Consumers & lag").click();
+    harness.run();
+    step_seconds(&mut harness, 40);
+    let lag = &harness.state().lag;
+    let slow = &lag.apps["slow-enricher"];
+    let fast = &lag.apps["fast-indexer"];
+    assert_eq!(
+        slow.millis_behind.len(),
+        41,
+        "one sample per virtual second"
+    );
+    assert!(
+        slow.records_behind.last().unwrap()[1] > 1_000.0,
+        "{:?}",
+        slow.records_behind.last()
+    );
+    assert!(fast.records_behind.last().unwrap()[1] < slow.records_behind.last().unwrap()[1]);
+    assert_eq!(lag.trend("slow-enricher"), "growing");
+    assert!(lag.shards.keys().any(|(name, _)| name == "slow-enricher"));
+    // The column headers come first; the plot's switch is the last "Records behind".
+    harness
+        .query_all_by_label("Records behind")
+        .last()
+        .unwrap()
+        .click();
+    harness.run();
+    assert!(harness.state().lag_plot_records);
 }

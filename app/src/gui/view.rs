@@ -3,14 +3,16 @@
 
 use kinescope_core::clock::Speed;
 use kinescope_core::metrics::MetricName;
+use kinescope_core::sim::kcl::Checkpoint;
 use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::scenario::ConsumerSpec;
 use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
 use kinescope_core::streams::hashkey::{HashKeyRange, hash_partition_key};
-use kinescope_core::streams::readers::ReaderKind;
+use kinescope_core::streams::readers::{ReaderKind, ReaderPosition};
 use kinescope_core::streams::shapes::{ShardId, StreamMode};
 use kinescope_core::streams::stream::StreamState;
 use kinescope_core::world::World;
+use std::collections::BTreeMap;
 
 /// A shard's write limit: 1 MiB/s and 1,000 records/s (reference A.4).
 pub const SHARD_WRITE_BYTES: f64 = 1_048_576.0;
@@ -86,6 +88,8 @@ pub struct LeaseView {
     pub owner: Option<String>,
     pub counter: u64,
     pub checkpoint: String,
+    /// How old the checkpointed record is (arrival second, from its sequence number).
+    pub checkpoint_age_ms: Option<i64>,
 }
 
 /// A producer as drawn.
@@ -122,6 +126,8 @@ pub struct ReaderView {
     pub shard: ShardId,
     pub millis_behind: i64,
     pub records_behind: u64,
+    /// Enhanced fan-out (its own pipe) rather than shared polling.
+    pub enhanced: bool,
 }
 
 /// A call from a real client, as listed.
@@ -187,6 +193,12 @@ impl View {
                                     owner: l.lease_owner.clone(),
                                     counter: l.lease_counter,
                                     checkpoint: l.checkpoint.to_string(),
+                                    checkpoint_age_ms: match &l.checkpoint {
+                                        Checkpoint::Sequence(seq) => {
+                                            Some((now_ms - seq.record_s as i64 * 1_000).max(0))
+                                        }
+                                        _ => None,
+                                    },
                                 })
                                 .collect(),
                             _ => Vec::new(),
@@ -250,22 +262,31 @@ impl View {
                 bytes: t.request_bytes + t.response_bytes,
             })
             .collect();
-        let mut readers: Vec<ReaderView> = world
-            .readers()
-            .iter()
-            .map(|(_, r)| ReaderView {
-                reader: match (&r.label, &r.kind) {
-                    (Some(label), _) => label.clone(),
-                    (None, ReaderKind::EnhancedFanOut { consumer }) => consumer.clone(),
-                    (None, _) => "unnamed reader".into(),
-                },
+        // One row per application and shard: an application's several iterators over time
+        // (KCL workers taking a lease over, say) show as its newest read.
+        let mut newest: BTreeMap<(&str, &str, ShardId), &ReaderPosition> = BTreeMap::new();
+        for (_, r) in world.readers().iter() {
+            let name = match (&r.label, &r.kind) {
+                (Some(label), _) => label.as_str(),
+                (None, ReaderKind::EnhancedFanOut { consumer }) => consumer.as_str(),
+                (None, _) => "unnamed reader",
+            };
+            let slot = newest.entry((name, &r.stream, r.shard)).or_insert(r);
+            if r.last_read_ms > slot.last_read_ms {
+                *slot = r;
+            }
+        }
+        let readers: Vec<ReaderView> = newest
+            .into_iter()
+            .map(|((name, _, _), r)| ReaderView {
+                reader: name.to_owned(),
                 stream: r.stream.clone(),
                 shard: r.shard,
                 millis_behind: r.millis_behind_latest,
                 records_behind: r.records_behind,
+                enhanced: matches!(r.kind, ReaderKind::EnhancedFanOut { .. }),
             })
             .collect();
-        readers.sort_by(|a, b| (&a.reader, a.shard).cmp(&(&b.reader, b.shard)));
         View {
             readers,
             calls,

@@ -84,13 +84,13 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                 }
                 ui.end_row();
                 for reader in &app.view.readers {
-                    ui.label(&reader.reader);
+                    ui.label(&*reader.reader);
                     if reader.enhanced {
                         ui.label("EFO pipe").on_hover_text("SubscribeToShard: its own 2 MiB/s per shard, pushed");
                     } else {
                         ui.label("shared polling").on_hover_text("GetRecords: 2 MiB/s and 5 reads/s per shard, shared with every polling application");
                     }
-                    ui.label(&reader.stream);
+                    ui.label(&*reader.stream);
                     ui.monospace(reader.shard.to_string());
                     ui.label(format!("{} ms", reader.millis_behind));
                     ui.label(reader.records_behind.to_string());
@@ -105,7 +105,7 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                         .view
                         .consumers
                         .iter()
-                        .filter(|c| c.name == reader.reader)
+                        .filter(|c| *c.name == *reader.reader)
                         .flat_map(|c| &c.leases)
                         .find(|l| l.shard == reader.shard);
                     match checkpoint {

@@ -4,7 +4,8 @@
 
 use super::view::View;
 use kinescope_core::streams::shapes::ShardId;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 /// Samples kept per application (one per virtual second: ten minutes).
 const SAMPLES: usize = 600;
@@ -23,7 +24,7 @@ pub struct AppSeries {
 pub struct LagHistory {
     last_second: Option<i64>,
     pub apps: BTreeMap<String, AppSeries>,
-    pub shards: BTreeMap<(String, ShardId), VecDeque<f32>>,
+    pub shards: HashMap<(Arc<str>, ShardId), VecDeque<f32>>,
 }
 
 fn push_bounded(points: &mut Vec<[f64; 2]>, point: [f64; 2]) {
@@ -44,7 +45,7 @@ impl LagHistory {
         let at = second as f64;
         let mut records_behind: BTreeMap<&str, u64> = BTreeMap::new();
         for reader in &view.readers {
-            *records_behind.entry(&reader.reader).or_default() += reader.records_behind;
+            *records_behind.entry(&*reader.reader).or_default() += reader.records_behind;
             let samples = self
                 .shards
                 .entry((reader.reader.clone(), reader.shard))

@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 /// How far behind the left edge of a column stands for.
 const WINDOW_MS: i64 = 60_000;
 const ROW_HEIGHT: f32 = 30.0;
+/// Rows drawn at most; the rest are named under the band (all are in Consumers & lag).
+const MAX_ROWS: usize = 10;
+/// Below this column width a row draws one track across and plain marks.
+const NARROW: f32 = 24.0;
 
 /// One application's row.
 struct Row<'a> {
@@ -25,8 +29,13 @@ struct Row<'a> {
 
 fn rows<'a>(app: &'a Inspector, stream: &StreamView) -> Vec<Row<'a>> {
     let mut by_name: BTreeMap<&str, Row<'a>> = BTreeMap::new();
-    for reader in app.view.readers.iter().filter(|r| r.stream == stream.name) {
-        let row = by_name.entry(&reader.reader).or_insert_with(|| Row {
+    for reader in app
+        .view
+        .readers
+        .iter()
+        .filter(|r| *r.stream == *stream.name)
+    {
+        let row = by_name.entry(&*reader.reader).or_insert_with(|| Row {
             name: &reader.reader,
             kind: if reader.enhanced { "efo" } else { "polling" },
             enhanced: reader.enhanced,
@@ -55,10 +64,12 @@ fn rows<'a>(app: &'a Inspector, stream: &StreamView) -> Vec<Row<'a>> {
 
 /// Draws the rows, or nothing when no application reads the stream.
 pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
-    let rows = rows(app, stream);
+    let mut rows = rows(app, stream);
     if rows.is_empty() {
         return;
     }
+    let hidden = rows.len().saturating_sub(MAX_ROWS);
+    rows.truncate(MAX_ROWS);
     let height = rows.len() as f32 * ROW_HEIGHT;
     let (response, painter) =
         ui.allocate_painter(Vec2::new(ui.available_width(), height), Sense::hover());
@@ -76,6 +87,20 @@ pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
             FontId::proportional(11.0),
             visuals.text_color(),
         );
+        let track_y = top + 15.0 + (ROW_HEIGHT - 18.0) / 2.0;
+        let narrow = stream
+            .open_shards()
+            .any(|s| x_of(area, s.range.end) - x_of(area, s.range.start) < NARROW);
+        if narrow {
+            track(
+                &painter,
+                &visuals,
+                row.enhanced,
+                area.left(),
+                area.right(),
+                track_y,
+            );
+        }
         for shard in stream.open_shards() {
             let column = Rect::from_min_max(
                 Pos2::new(x_of(area, shard.range.start) + 3.0, top + 15.0),
@@ -85,25 +110,26 @@ pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
                 ),
             );
             let y = column.center().y;
-            if row.enhanced {
-                painter.rect_filled(
-                    Rect::from_center_size(column.center(), Vec2::new(column.width(), 7.0)),
-                    CornerRadius::same(3),
-                    Color32::from_rgba_unmultiplied(42, 161, 152, 110),
+            if !narrow {
+                track(
+                    &painter,
+                    &visuals,
+                    row.enhanced,
+                    column.left(),
+                    column.right(),
+                    y,
                 );
-            } else {
-                painter.extend(Shape::dashed_line(
-                    &[Pos2::new(column.left(), y), Pos2::new(column.right(), y)],
-                    Stroke::new(1.5, visuals.weak_text_color()),
-                    5.0,
-                    4.0,
-                ));
             }
             let x_at = |behind_ms: i64| {
                 let fraction = (behind_ms.max(0) as f32 / WINDOW_MS as f32).min(1.0);
                 column.right() - fraction * column.width()
             };
-            let checkpoint = row.checkpoints.iter().find(|(s, _)| *s == shard.id);
+            // Both lists are sorted by shard.
+            let checkpoint = row
+                .checkpoints
+                .binary_search_by_key(&shard.id, |(s, _)| *s)
+                .ok()
+                .map(|i| &row.checkpoints[i]);
             if let Some((_, age)) = checkpoint {
                 let x = x_at(*age);
                 painter.line_segment(
@@ -111,13 +137,22 @@ pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
                     Stroke::new(2.0, Color32::from_rgb(108, 113, 196)),
                 );
             }
-            let reader = row.readers.iter().find(|r| r.shard == shard.id);
+            let reader = row
+                .readers
+                .binary_search_by_key(&shard.id, |r| r.shard)
+                .ok()
+                .map(|i| &row.readers[i]);
             if let Some(reader) = reader {
-                painter.circle_filled(
-                    Pos2::new(x_at(reader.millis_behind), y),
-                    4.5,
-                    lag_color(reader.millis_behind),
-                );
+                let at = Pos2::new(x_at(reader.millis_behind), y);
+                if narrow {
+                    painter.rect_filled(
+                        Rect::from_center_size(at, Vec2::splat(4.0)),
+                        CornerRadius::ZERO,
+                        lag_color(reader.millis_behind),
+                    );
+                } else {
+                    painter.circle_filled(at, 4.5, lag_color(reader.millis_behind));
+                }
                 if reader.millis_behind > WINDOW_MS && column.width() > 40.0 {
                     painter.text(
                         Pos2::new(column.left() + 8.0, y),
@@ -136,6 +171,11 @@ pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
     }
     if let Some(text) = hover_text {
         response.on_hover_text(text);
+    }
+    if hidden > 0 {
+        ui.label(format!(
+            "... and {hidden} more applications: see Consumers & lag for every one."
+        ));
     }
     ui.label(
         "Dot: where each application reads (right edge = at the tip, left edge = 60 s or more \
@@ -180,5 +220,31 @@ fn lag_color(millis_behind: i64) -> Color32 {
         Color32::from_rgb(181, 137, 0)
     } else {
         Color32::from_rgb(220, 50, 47)
+    }
+}
+
+/// How a row reads, drawn from `left` to `right`: a tube for an enhanced fan-out pipe of its own,
+/// a dashed line for shared polling.
+fn track(
+    painter: &egui::Painter,
+    visuals: &egui::Visuals,
+    enhanced: bool,
+    left: f32,
+    right: f32,
+    y: f32,
+) {
+    if enhanced {
+        painter.rect_filled(
+            Rect::from_min_max(Pos2::new(left, y - 3.5), Pos2::new(right, y + 3.5)),
+            CornerRadius::same(3),
+            Color32::from_rgba_unmultiplied(42, 161, 152, 110),
+        );
+    } else {
+        painter.extend(Shape::dashed_line(
+            &[Pos2::new(left, y), Pos2::new(right, y)],
+            Stroke::new(1.5, visuals.weak_text_color()),
+            5.0,
+            4.0,
+        ));
     }
 }

@@ -379,7 +379,7 @@ fn each_application_s_position_on_each_shard_is_listed() {
     let readers = &harness.state().view.readers;
     for app in ["polling-analytics", "efo-dashboard"] {
         assert_eq!(
-            readers.iter().filter(|r| r.reader == app).count(),
+            readers.iter().filter(|r| &*r.reader == app).count(),
             4,
             "{app} reads all four shards: {readers:?}"
         );
@@ -563,7 +563,11 @@ fn a_slow_application_s_records_behind_and_lag_are_plotted_over_time() {
     );
     assert!(fast.records_behind.last().unwrap()[1] < slow.records_behind.last().unwrap()[1]);
     assert_eq!(lag.trend("slow-enricher"), "growing");
-    assert!(lag.shards.keys().any(|(name, _)| name == "slow-enricher"));
+    assert!(
+        lag.shards
+            .keys()
+            .any(|(name, _)| &**name == "slow-enricher")
+    );
     // The column headers come first; the plot's switch is the last "Records behind".
     harness
         .query_all_by_label("Records behind")

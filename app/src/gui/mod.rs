@@ -2,7 +2,9 @@
 //! and copies a [`View`] out of the engine; `ui()` only draws that view and queues actions.
 
 mod actions;
+pub mod dialogs;
 mod files;
+pub mod jobs;
 mod lag;
 mod lag_history;
 mod panels;
@@ -132,6 +134,10 @@ pub struct Inspector {
     pub lag_plot_records: bool,
     /// Speed to resume at after a pause.
     resume_speed: Speed,
+    /// The native file dialog, when one is open.
+    pub dialogs: dialogs::Dialogs,
+    /// Long work in progress (opening, exporting).
+    pub jobs: jobs::Jobs,
 }
 
 impl Inspector {
@@ -158,6 +164,8 @@ impl Inspector {
             browser: records::Browser::default(),
             produce: produce::ProduceForm::default(),
             simulators: simulators::Panel::default(),
+            dialogs: dialogs::Dialogs::default(),
+            jobs: jobs::Jobs::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
                 other => other,
@@ -202,19 +210,25 @@ impl Inspector {
                 .stream
                 .as_deref()
                 .and_then(|n| self.view.stream(n));
-            let result = match stream {
-                Some(stream) => files::export_csv(stream, &path),
-                None => Err("Select a stream to export".into()),
-            };
-            self.notices.push(result.unwrap_or_else(|e| e));
+            match stream.cloned() {
+                Some(stream) => self.jobs.start(
+                    format!("Exporting {}", path.display()),
+                    jobs::JobKind::Export,
+                    ctx,
+                    move || files::export_csv(&stream, &path),
+                ),
+                None => self.notices.push("Select a stream to export".into()),
+            }
         }
         if let Some((path, slot)) = self.export_png.take() {
             let image = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
             match image {
-                Some(image) => {
-                    let result = files::save_png(&image, &path);
-                    self.notices.push(result.unwrap_or_else(|e| e));
-                }
+                Some(image) => self.jobs.start(
+                    format!("Saving {}", path.display()),
+                    jobs::JobKind::Export,
+                    ctx,
+                    move || files::save_png(&image, &path),
+                ),
                 None => {
                     self.export_png = Some((path, slot));
                     ctx.request_repaint();
@@ -237,6 +251,27 @@ impl Inspector {
         stream
     }
 
+    /// Opens the native file dialog for `purpose` (a notice says why when none can open).
+    pub fn ask_for_path(&mut self, purpose: dialogs::Purpose, ctx: &egui::Context) {
+        if let Err(e) = self.dialogs.ask(purpose, ctx) {
+            self.notices.push(e);
+        }
+    }
+
+    /// Acts on the path a closed dialog gave, as the typed path would.
+    fn take_dialog_answer(&mut self, ctx: &egui::Context) {
+        let Some((purpose, path)) = self.dialogs.answer() else {
+            return;
+        };
+        self.file_path = path.display().to_string();
+        match purpose {
+            dialogs::Purpose::OpenScenario => self.act(Action::OpenScenario(path)),
+            dialogs::Purpose::SaveScenario => self.act(Action::SaveScenario(path)),
+            dialogs::Purpose::ExportCsv => self.export_csv(path),
+            dialogs::Purpose::ExportPng => self.export_png(ctx, path),
+        }
+    }
+
     /// Queues an action for the next frame.
     pub fn act(&mut self, action: Action) {
         self.pending.push(action);
@@ -253,10 +288,25 @@ impl Inspector {
 
 impl eframe::App for Inspector {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.take_dialog_answer(ctx);
         let mut opened = false;
+        for (kind, outcome) in self.jobs.finished() {
+            opened |= kind == jobs::JobKind::OpenScenario && outcome.is_ok();
+            self.notices.push(outcome.unwrap_or_else(|e| e));
+        }
         for action in std::mem::take(&mut self.pending) {
+            if let Action::OpenScenario(path) = action {
+                // Reading, checking and creating the streams can take a moment: off the UI thread.
+                let world = self.world.clone();
+                self.jobs.start(
+                    format!("Opening {}", path.display()),
+                    jobs::JobKind::OpenScenario,
+                    ctx,
+                    move || files::open_scenario(&world, &path),
+                );
+                continue;
+            }
             let result = action.apply(&self.world, &mut self.resume_speed);
-            opened |= matches!(action, Action::OpenScenario(_)) && result.is_ok();
             if matches!(
                 action,
                 Action::PutProducer { .. } | Action::PutConsumer { .. }

@@ -315,8 +315,7 @@ fn the_file_menu_opens_saves_and_exports_by_path() {
         field.type_text(path);
         harness.run();
         harness.get_by_label(button).click();
-        harness.run();
-        harness.run();
+        settle(harness);
     };
     let hot = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -576,4 +575,92 @@ fn a_slow_application_s_records_behind_and_lag_are_plotted_over_time() {
         .click();
     harness.run();
     assert!(harness.state().lag_plot_records);
+}
+
+fn dialog_path(purpose: super::dialogs::Purpose) -> Option<std::path::PathBuf> {
+    use super::dialogs::Purpose;
+    let temp = std::env::temp_dir().join(format!("kinescope-dialog-{}", std::process::id()));
+    Some(match purpose {
+        Purpose::OpenScenario => concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/scenarios/hot-shard.json"
+        )
+        .into(),
+        Purpose::SaveScenario => temp.with_extension("json"),
+        Purpose::ExportCsv => return None,
+        Purpose::ExportPng => temp.with_extension("png"),
+    })
+}
+
+#[test]
+fn file_dialogs_open_save_and_export_what_the_user_picks_and_show_progress() {
+    let mut harness = harness();
+    harness.state_mut().dialogs = super::dialogs::Dialogs::with_picker(dialog_path);
+    let choose = |harness: &mut Harness<'_, Inspector>, item: &str| {
+        harness.get_by_label("File").click();
+        harness.run();
+        harness.get_by_label(item).click();
+        settle(harness);
+    };
+    choose(&mut harness, "Open scenario...");
+    assert_eq!(harness.state().view.scenario.as_deref(), Some("hot-shard"));
+    assert!(
+        harness.state().file_path.ends_with("hot-shard.json"),
+        "the typed path follows the dialog"
+    );
+    choose(&mut harness, "Save scenario as...");
+    let saved = dialog_path(super::dialogs::Purpose::SaveScenario).unwrap();
+    assert_eq!(
+        Scenario::from_json(&std::fs::read_to_string(&saved).unwrap())
+            .unwrap()
+            .name,
+        "hot-shard"
+    );
+    // Cancelled: nothing happens, nothing is left waiting.
+    let notices = harness.state().notices.len();
+    choose(&mut harness, "Export metrics as CSV...");
+    assert_eq!(harness.state().notices.len(), notices);
+    assert!(harness.state().dialogs.waiting().is_none());
+    std::fs::remove_file(saved).ok();
+}
+
+#[test]
+fn a_running_job_shows_a_spinner_with_what_it_does() {
+    let mut harness = harness();
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().jobs.start(
+        "Exporting big.csv",
+        super::jobs::JobKind::Export,
+        &ctx,
+        move || {
+            hold.recv().ok();
+            Ok("Exported big.csv".into())
+        },
+    );
+    harness.step();
+    assert!(harness.query_by_label("Exporting big.csv...").is_some());
+    release.send(()).unwrap();
+    harness.state_mut().jobs.wait();
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_label("Exporting big.csv...").is_none());
+    assert!(
+        harness
+            .state()
+            .notices
+            .iter()
+            .any(|n| n == "Exported big.csv")
+    );
+}
+
+/// Lets dialogs and jobs (threads of their own) finish, frame by frame, as the app would.
+fn settle(harness: &mut Harness<'_, Inspector>) {
+    for _ in 0..4 {
+        harness.step();
+        harness.state_mut().dialogs.wait();
+        harness.step();
+        harness.state_mut().jobs.wait();
+    }
+    harness.run();
 }

@@ -1,5 +1,6 @@
 //! The top bar: play/pause, step, speed, the virtual clock and the scenario's name.
 
+use super::dialogs::Purpose;
 use super::{Action, Inspector};
 use kinescope_core::clock::Speed;
 use kinescope_core::time::Timestamp;
@@ -25,7 +26,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                 .button(play)
                 .on_hover_text("Start or stop virtual time (Space)")
                 .clicked()
-                || ui.input(|i| i.key_pressed(egui::Key::Space))
+                // Space toggles, except while typing a space into a field.
+                || (!ui.ctx().egui_wants_keyboard_input()
+                    && ui.input(|i| i.key_pressed(egui::Key::Space)))
             {
                 app.act(Action::TogglePlay);
             }
@@ -58,6 +61,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                     "paused: limit windows and retention are paused too",
                 );
             }
+            busy(ui, app);
             ui.separator();
             let scenario = app.view.scenario.as_deref().unwrap_or("no scenario");
             ui.label(format!("scenario: {scenario}"));
@@ -92,8 +96,37 @@ pub fn clock_text(now_ms: i64) -> String {
     iso.get(..19).unwrap_or(&iso).replace('T', " ")
 }
 
-/// Open / save a scenario and export, all from a typed path.
+/// Long work in progress, each with a spinner.
+fn busy(ui: &mut egui::Ui, app: &Inspector) {
+    let dialog = app
+        .dialogs
+        .waiting()
+        .map(|_| "Waiting for the file dialog".to_owned());
+    for label in dialog
+        .into_iter()
+        .chain(app.jobs.labels().map(str::to_owned))
+    {
+        ui.separator();
+        ui.spinner();
+        ui.label(format!("{label}..."));
+    }
+}
+
+/// Open / save a scenario and export: with the desktop's file dialog, or from a typed path.
 fn file_menu(ui: &mut egui::Ui, app: &mut Inspector) {
+    for (label, purpose) in [
+        ("Open scenario...", Purpose::OpenScenario),
+        ("Save scenario as...", Purpose::SaveScenario),
+        ("Export metrics as CSV...", Purpose::ExportCsv),
+        ("Export window as PNG...", Purpose::ExportPng),
+    ] {
+        if ui.button(label).clicked() {
+            app.ask_for_path(purpose, ui.ctx());
+            ui.close();
+        }
+    }
+    ui.separator();
+    ui.label("Or type a path:");
     let label = ui.label("Path");
     ui.add(
         egui::TextEdit::singleline(&mut app.file_path)

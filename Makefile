@@ -39,8 +39,10 @@ fmt:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# Image snapshots render with wgpu on Mesa's software OpenGL (llvmpipe through EGL), pinned so every
+# machine draws them alike.
 unit:
-	KINESCOPE_REQUIRE_XVFB=1 $(CARGO) test --workspace
+	KINESCOPE_REQUIRE_XVFB=1 WGPU_BACKEND=gl $(CARGO) test --workspace
 
 # boto3 and the AWS CLI (each `aws` call its own process) against `kinescope serve`.
 realclients: $(VENV_STAMP)

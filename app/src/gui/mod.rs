@@ -20,6 +20,8 @@ mod top_bar;
 pub mod view;
 
 #[cfg(test)]
+mod snapshots;
+#[cfg(test)]
 mod tests;
 
 pub use actions::Action;

@@ -16,7 +16,7 @@ fn inspector() -> Inspector {
     inspector_of(include_str!("../../../assets/scenarios/demo.json"))
 }
 
-fn inspector_of(text: &str) -> Inspector {
+pub(super) fn inspector_of(text: &str) -> Inspector {
     let scenario = Scenario::from_json(text).unwrap();
     let settings = Settings {
         start_epoch_ms: 1_780_000_000_000,
@@ -387,7 +387,7 @@ fn each_application_s_position_on_each_shard_is_listed() {
     assert!(harness.query_all_by_label("efo-dashboard").count() >= 4);
 }
 
-fn step_seconds(harness: &mut Harness<'_, Inspector>, seconds: usize) {
+pub(super) fn step_seconds(harness: &mut Harness<'_, Inspector>, seconds: usize) {
     for _ in 0..seconds {
         harness.get_by_label("Step").click();
         harness.run();

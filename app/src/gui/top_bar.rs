@@ -66,6 +66,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             let scenario = app.view.scenario.as_deref().unwrap_or("no scenario");
             ui.label(format!("scenario: {scenario}"));
             ui.separator();
+            // The theme may have been set elsewhere (the system, a test): show what is in force.
+            app.light_theme = ui.ctx().theme() == egui::Theme::Light;
             if ui
                 .checkbox(&mut app.light_theme, "Light")
                 .on_hover_text("Light or dark theme")

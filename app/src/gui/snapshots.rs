@@ -1,0 +1,66 @@
+//! Image snapshots: a few screens rendered with wgpu on Mesa's software renderer and compared with
+//! the PNGs in app/tests/snapshots (`UPDATE_SNAPSHOTS=1 cargo test -p kinescope snapshot` rewrites
+//! them after an intended change). The Makefile pins WGPU_BACKEND so every machine renders alike.
+
+use super::tests::{inspector_of, step_seconds};
+use super::{Inspector, Tab};
+use egui_kittest::{Harness, SnapshotOptions};
+
+fn harness_of(
+    scenario: &str,
+    tab: Tab,
+    seconds: usize,
+    theme: egui::Theme,
+) -> Harness<'static, Inspector> {
+    let scenario = scenario.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .with_theme(theme)
+        .wgpu()
+        .build_eframe(move |_| {
+            let mut inspector = inspector_of(&scenario);
+            inspector.open_tab(tab);
+            inspector
+        });
+    harness.run();
+    step_seconds(&mut harness, seconds);
+    harness
+}
+
+/// Font rasterisation may differ by a few edge pixels between Mesa builds; layouts may not.
+fn options() -> SnapshotOptions {
+    SnapshotOptions::default().max_failed_pixels(200)
+}
+
+#[test]
+fn snapshot_of_a_hot_shard_on_the_stream_map() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/hot-shard.json"),
+        Tab::StreamMap,
+        5,
+        egui::Theme::Dark,
+    );
+    harness.snapshot_options("stream_map_hot_shard", &options());
+}
+
+#[test]
+fn snapshot_of_consumer_lag() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/slow-consumer-lag.json"),
+        Tab::ConsumersAndLag,
+        20,
+        egui::Theme::Dark,
+    );
+    harness.snapshot_options("consumers_and_lag", &options());
+}
+
+#[test]
+fn snapshot_of_the_simulators_in_the_light_theme() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/kcl-failover-duplicates.json"),
+        Tab::Simulators,
+        3,
+        egui::Theme::Light,
+    );
+    harness.snapshot_options("simulators_light", &options());
+}

@@ -79,7 +79,7 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
         .default_open(app.view.readers.len() <= 24)
         .show(ui, |ui| {
             egui::Grid::new("readers").striped(true).show(ui, |ui| {
-                for title in ["Application", "Reads with", "Stream", "Shard", "MillisBehindLatest", "Records behind", "Last 2 minutes", "KCL checkpoint"] {
+                for title in ["Application", "Reads with", "Stream", "Shard", "MillisBehindLatest", "Records behind", "Last 2 minutes", "Lease owner", "Lease counter", "Checkpoint"] {
                     ui.strong(title);
                 }
                 ui.end_row();
@@ -109,8 +109,16 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                         .flat_map(|c| &c.leases)
                         .find(|l| l.shard == reader.shard);
                     match checkpoint {
-                        Some(lease) => ui.monospace(&lease.checkpoint),
-                        None => ui.label("-"),
+                        Some(lease) => {
+                            ui.label(lease.owner.as_deref().unwrap_or("-"));
+                            ui.label(lease.counter.to_string());
+                            ui.monospace(&lease.checkpoint)
+                        }
+                        None => {
+                            ui.label("-");
+                            ui.label("-");
+                            ui.label("-")
+                        }
                     };
                     ui.end_row();
                 }

@@ -16,6 +16,7 @@ mod simulators;
 mod sparkline;
 mod stream_map;
 mod throughput;
+mod throughput_data;
 mod top_bar;
 pub mod view;
 
@@ -115,6 +116,8 @@ pub struct Inspector {
     pub key_probe: String,
     /// The target typed for UpdateShardCount.
     pub shard_count_target: String,
+    /// The hash key typed for SplitShard (empty: the middle of the shard's range).
+    pub split_key: String,
     screenshot: Option<Screenshot>,
     /// The record browser's state.
     pub browser: records::Browser,
@@ -132,6 +135,10 @@ pub struct Inspector {
     pub light_theme: bool,
     /// Larger text for a room.
     pub presentation: bool,
+    /// The Throughput panel shows this shard rather than the whole stream.
+    pub throughput_shard: Option<kinescope_core::streams::shapes::ShardId>,
+    /// The Events panel's filter.
+    pub event_filter: String,
     /// The lag plot shows records behind rather than MillisBehindLatest.
     pub lag_plot_records: bool,
     /// Speed to resume at after a pause.
@@ -156,6 +163,7 @@ impl Inspector {
             lag: LagHistory::default(),
             key_probe: String::new(),
             shard_count_target: String::new(),
+            split_key: String::new(),
             screenshot: screenshot.map(|(path, after)| Screenshot::new(path, after)),
             file_path: String::new(),
             export_csv: None,
@@ -163,6 +171,8 @@ impl Inspector {
             light_theme: false,
             presentation: false,
             lag_plot_records: false,
+            throughput_shard: None,
+            event_filter: String::new(),
             browser: records::Browser::default(),
             produce: produce::ProduceForm::default(),
             simulators: simulators::Panel::default(),
@@ -281,9 +291,16 @@ impl Inspector {
 
     fn refresh(&mut self) {
         let speed = self.world.speed();
-        self.view = self
-            .world
-            .read_running(|world, simulation| View::build(world, simulation, speed));
+        // The per-second charts are copied only while someone looks at them.
+        let charts = (self.tab == Tab::Throughput)
+            .then_some(self.selection.stream.as_deref())
+            .flatten();
+        let shard = self.throughput_shard;
+        self.view = self.world.read_running(|world, simulation| {
+            let mut view = View::build(world, simulation, speed);
+            view.charts = charts.and_then(|s| throughput_data::build(world, s, shard));
+            view
+        });
         self.lag.sample(&self.view);
     }
 }

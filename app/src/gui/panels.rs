@@ -98,12 +98,39 @@ pub fn notices(ui: &mut egui::Ui, app: &mut Inspector) {
     });
 }
 
-/// The event log: throttles, reshards, scaling, subscriptions, newest first.
+/// The event log, newest first: the engine's (throttles, reshards, scaling, subscriptions) and the
+/// simulators' (lease moves, failovers, workers, broken invariants), filtered by a typed text.
 pub fn events(ui: &mut egui::Ui, app: &mut Inspector) {
     use egui_extras::{Column, TableBuilder};
-    let events = &app.view.events;
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter");
+        ui.add(
+            egui::TextEdit::singleline(&mut app.event_filter)
+                .desired_width(260.0)
+                .hint_text("kind, stream or text, e.g. Failover"),
+        )
+        .labelled_by(label.id);
+    });
+    let needle = app.event_filter.trim().to_lowercase();
+    let events: Vec<&super::view::EventView> = app
+        .view
+        .events
+        .iter()
+        .filter(|e| {
+            needle.is_empty()
+                || e.kind.to_lowercase().contains(&needle)
+                || e.stream
+                    .as_deref()
+                    .is_some_and(|s| s.to_lowercase().contains(&needle))
+                || e.detail.to_lowercase().contains(&needle)
+        })
+        .collect();
     if events.is_empty() {
-        ui.label("No events yet: throttles, reshards and subscriptions appear here.");
+        ui.label(if needle.is_empty() {
+            "No events yet: throttles, reshards, subscriptions, lease moves and failovers appear here."
+        } else {
+            "No event matches the filter."
+        });
         return;
     }
     TableBuilder::new(ui)
@@ -123,7 +150,10 @@ pub fn events(ui: &mut egui::Ui, app: &mut Inspector) {
             body.rows(18.0, events.len(), |mut row| {
                 let event = &events[row.index()];
                 row.col(|ui| {
-                    ui.monospace(clock_text(event.at_ms));
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(clock_text(event.at_ms)).monospace())
+                            .extend(),
+                    );
                 });
                 row.col(|ui| {
                     ui.label(&event.kind);

@@ -329,17 +329,36 @@ fn actions(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView) {
             .cloned();
         let split = ui.add_enabled(selected.is_some(), egui::Button::new("Split selected shard"));
         if split
-            .on_hover_text("SplitShard at the middle of its hash-key range: the shard closes and two children open")
+            .on_hover_text("SplitShard: the shard closes and two children open, the second starting at the new starting hash key")
             .on_disabled_hover_text("Select an open shard on the map or in the tree first")
             .clicked()
             && let Some(shard) = &selected
         {
-            app.act(Action::Split {
-                stream: stream.name.clone(),
-                shard: shard.id,
-                at: shard.range.midpoint(),
-            });
+            let typed = app.split_key.trim();
+            match typed.parse::<u128>() {
+                _ if typed.is_empty() => app.act(Action::Split {
+                    stream: stream.name.clone(),
+                    shard: shard.id,
+                    at: shard.range.midpoint(),
+                }),
+                Ok(at) => app.act(Action::Split {
+                    stream: stream.name.clone(),
+                    shard: shard.id,
+                    at,
+                }),
+                Err(_) => app.notices.push(format!(
+                    "New starting hash key {typed:?} is not a whole number between 0 and 2^128-1"
+                )),
+            }
         }
+        let label = ui.label("at hash key");
+        ui.add(
+            egui::TextEdit::singleline(&mut app.split_key)
+                .desired_width(150.0)
+                .hint_text("middle of the range"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("NewStartingHashKey, a decimal number inside the shard's range; empty splits at the middle");
         let neighbour = selected.as_ref().and_then(|s| {
             stream
                 .open_shards()

@@ -664,3 +664,123 @@ fn settle(harness: &mut Harness<'_, Inspector>) {
     }
     harness.run();
 }
+
+#[test]
+fn throughput_charts_each_metric_against_its_limit_for_the_stream_or_a_shard() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(|_| inspector_of(include_str!("../../../assets/scenarios/hot-shard.json")));
+    harness.run();
+    harness.get_by_label("Throughput").click();
+    harness.run();
+    step_seconds(&mut harness, 4);
+    let charts = harness
+        .state()
+        .view
+        .charts
+        .clone()
+        .expect("charts while the tab is open");
+    assert_eq!(charts.scope, "stream clicks");
+    let names: Vec<_> = charts.charts.iter().map(|c| c.metric).collect();
+    assert_eq!(
+        names,
+        [
+            "IncomingBytes",
+            "IncomingRecords",
+            "GetRecords.Bytes",
+            "GetRecords.Success"
+        ]
+    );
+    assert_eq!(charts.charts[1].limit, 4_000.0);
+    assert_eq!(
+        charts.charts[3].limit, 20.0,
+        "5 reads/s for each of 4 shards"
+    );
+    assert!(
+        !charts.charts[1].throttled.is_empty(),
+        "the hot shard's throttles are marked"
+    );
+    let hot = harness.state().view.streams[0]
+        .shards
+        .iter()
+        .find(|s| s.throttled)
+        .map(|s| s.id)
+        .unwrap();
+    harness.state_mut().throughput_shard = Some(hot);
+    step_seconds(&mut harness, 1);
+    let charts = harness.state().view.charts.clone().unwrap();
+    assert_eq!(charts.scope, format!("shard {hot} of clicks"));
+    assert_eq!(charts.charts[1].limit, 1_000.0);
+    assert!(charts.charts[1].points.iter().any(|[_, v]| *v >= 1_000.0));
+    assert!(harness.query_all_by_label("IncomingRecords").count() >= 1);
+    harness.get_by_label("Stream map").click();
+    harness.run();
+    assert!(
+        harness.state().view.charts.is_none(),
+        "not copied when nobody looks"
+    );
+}
+
+#[test]
+fn the_event_log_shows_failovers_and_filters_by_text() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(|_| {
+            inspector_of(include_str!(
+                "../../../assets/scenarios/kcl-failover-duplicates.json"
+            ))
+        });
+    harness.run();
+    harness.get_by_label("Events").click();
+    harness.run();
+    step_seconds(&mut harness, 55);
+    harness.state_mut().event_filter = "failover".into();
+    harness.run();
+    // worker-1's two leases, in the log (the newest also in the bottom strip).
+    assert!(
+        harness
+            .query_all_by_label_contains("failed over from worker-1 (killed) to worker-2")
+            .count()
+            >= 2
+    );
+    assert!(
+        harness.query_by_label_contains("StatusChanged").is_none(),
+        "filtered out"
+    );
+    harness.state_mut().event_filter = "no such thing".into();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("No event matches the filter.")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_shard_splits_at_a_typed_hash_key_and_a_bad_key_is_explained() {
+    let mut harness = harness();
+    harness.get_by_label("shardId-000000000000 (open)").click();
+    harness.run();
+    let range = harness.state().view.streams[0].shards[0].range;
+    let at = range.start + 12_345;
+    harness.state_mut().split_key = at.to_string();
+    harness.get_by_label("Split selected shard").click();
+    harness.run();
+    harness.get_by_label("Step").click();
+    harness.run();
+    let stream = &harness.state().view.streams[0];
+    let starts: Vec<u128> = stream.open_shards().map(|s| s.range.start).collect();
+    assert!(starts.contains(&at), "{starts:?}");
+    harness.get_by_label("shardId-000000000001 (open)").click();
+    harness.state_mut().split_key = "twelve".into();
+    harness.run();
+    harness.get_by_label("Split selected shard").click();
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .notices
+            .iter()
+            .any(|n| n.contains("\"twelve\" is not a whole number"))
+    );
+}

@@ -1,17 +1,90 @@
-//! Throughput of the selected stream: IncomingRecords per second against the stream's write limit
-//! (open shards × 1,000 records/s), with write throttles marked.
+//! Throughput of the selected stream or one of its shards: writes and reads per second under
+//! their CloudWatch names, each against its AWS limit, throttled seconds marked. The stream map
+//! reuses the IncomingRecords chart.
 
 use super::Inspector;
+use super::throughput_data::Chart;
 use super::top_bar::clock_text;
 use super::view::{SHARD_WRITE_RECORDS, StreamView};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Points};
 
-/// Draws the charts.
+/// Draws the charts of the selected stream, or of one of its shards.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     let Some(stream) = app.selected_stream(ui) else {
         return;
     };
-    chart(ui, &stream);
+    ui.horizontal(|ui| {
+        let label = ui.label("Show");
+        let shown = match app.throughput_shard {
+            Some(id) => id.to_string(),
+            None => format!("the whole stream {}", stream.name),
+        };
+        egui::ComboBox::from_id_salt("throughput scope")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut app.throughput_shard, None, "the whole stream");
+                for shard in &stream.shards {
+                    let state = if shard.open { "open" } else { "closed" };
+                    ui.selectable_value(
+                        &mut app.throughput_shard,
+                        Some(shard.id),
+                        format!("{} ({state})", shard.id),
+                    );
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.label("Red points: seconds with throttled calls. Dashed: the AWS limit.");
+    });
+    let Some(charts) = app.view.charts.clone() else {
+        ui.label("Waiting for the next frame...");
+        return;
+    };
+    ui.strong(&charts.scope);
+    let height = ((ui.available_height() - 80.0) / 2.0).max(140.0);
+    for pair in charts.charts.chunks(2) {
+        ui.columns(2, |columns| {
+            for (column, chart) in columns.iter_mut().zip(pair) {
+                metric_chart(column, chart, height);
+            }
+        });
+    }
+}
+
+fn metric_chart(ui: &mut egui::Ui, chart: &Chart, height: f32) {
+    ui.label(chart.metric).on_hover_text(chart.note);
+    Plot::new(("metric", chart.metric))
+        .height(height)
+        .legend(Legend::default())
+        .x_axis_label("virtual time")
+        .y_axis_label(format!("{} ({})", chart.metric, chart.unit))
+        .x_axis_formatter(|mark, _| {
+            let text = clock_text((mark.value * 1_000.0) as i64);
+            text.get(11..).map_or(text.clone(), str::to_owned)
+        })
+        .include_y(0.0)
+        .include_y(chart.limit * 1.1)
+        .show(ui, |plot| {
+            plot.line(
+                Line::new(chart.metric, chart.points.clone())
+                    .color(egui::Color32::from_rgb(110, 170, 230))
+                    .width(2.0),
+            );
+            if chart.limit > 0.0 {
+                plot.hline(
+                    HLine::new(format!("limit: {}", chart.limit_label), chart.limit)
+                        .style(LineStyle::dashed_loose())
+                        .color(egui::Color32::from_gray(170)),
+                );
+            }
+            if !chart.throttled.is_empty() {
+                plot.points(
+                    Points::new(chart.throttle_metric, chart.throttled.clone())
+                        .radius(3.5)
+                        .color(egui::Color32::from_rgb(220, 50, 47)),
+                );
+            }
+        });
 }
 
 /// IncomingRecords per second of `stream` against its write limit, throttled seconds marked.

@@ -22,6 +22,9 @@ pub const SHARD_WRITE_RECORDS: f64 = 1_000.0;
 /// How much history the throughput charts show, in seconds.
 pub const CHART_SECONDS: i64 = 300;
 
+/// Newest events listed.
+const EVENTS_SHOWN: usize = 300;
+
 /// One shard as drawn.
 #[derive(Debug, Clone)]
 pub struct ShardView {
@@ -158,6 +161,8 @@ pub struct View {
     pub calls: Vec<CallView>,
     /// Every reader's position, by application then shard.
     pub readers: Vec<ReaderView>,
+    /// The Throughput panel's charts, while it is open.
+    pub charts: Option<super::throughput_data::Charts>,
 }
 
 impl View {
@@ -236,10 +241,10 @@ impl View {
             (consumers, producers)
         });
         let all: Vec<_> = world.events().iter().collect();
-        let events = all
+        let mut events: Vec<EventView> = all
             .iter()
             .rev()
-            .take(200)
+            .take(EVENTS_SHOWN)
             .map(|e| EventView {
                 at_ms: e.at_ms,
                 kind: format!("{:?}", e.kind),
@@ -247,6 +252,23 @@ impl View {
                 detail: e.detail.clone(),
             })
             .collect();
+        if let Some(sim) = simulation {
+            events.extend(
+                sim.activity()
+                    .events()
+                    .rev()
+                    .take(EVENTS_SHOWN)
+                    .map(|e| EventView {
+                        at_ms: e.at_ms,
+                        kind: e.kind.to_owned(),
+                        stream: Some(e.stream.clone()),
+                        detail: e.detail.clone(),
+                    }),
+            );
+            // Newest first; the engine's and the simulators' events interleaved by time.
+            events.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+            events.truncate(EVENTS_SHOWN);
+        }
         let all: Vec<_> = world.traffic().iter().collect();
         let calls = all
             .iter()
@@ -265,6 +287,7 @@ impl View {
             .collect();
         let readers = reader_views(world);
         View {
+            charts: None,
             readers,
             calls,
             now_ms,

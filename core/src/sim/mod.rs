@@ -1,6 +1,7 @@
 //! Producer and consumer simulators. They drive the world through the same commands as every other
 //! caller, on the same virtual clock; this module holds their building blocks.
 
+pub mod activity;
 pub mod check;
 pub mod consumer_app;
 pub mod editing;

@@ -1,6 +1,7 @@
 //! A running scenario: the world plus its producers, consumers and timeline, stepped together on
 //! the virtual clock in 100 ms ticks. Everything goes through the world's commands.
 
+use super::activity::Activity;
 pub use super::consumer_app::ConsumerApp;
 use super::kcl::KclConsumer;
 use super::ledger::Check;
@@ -33,6 +34,7 @@ pub struct Simulation {
     pub(super) seed: u64,
     /// Simulators added while running (their seeds follow the scenario's own).
     pub(super) added: usize,
+    activity: Activity,
     /// Timeline events whose command failed, with the reason (reported, not fatal).
     pub event_errors: Vec<String>,
 }
@@ -108,6 +110,7 @@ impl Simulation {
             next_event: 0,
             seed,
             added: 0,
+            activity: Activity::default(),
             event_errors: Vec::new(),
         }
     }
@@ -130,6 +133,11 @@ impl Simulation {
             consumers: self.consumers.iter().map(|(_, _, c)| c.spec()).collect(),
             ..self.scenario.clone()
         }
+    }
+
+    /// What the simulators did that the engine does not log (lease moves, failovers, invariants).
+    pub fn activity(&self) -> &Activity {
+        &self.activity
     }
 
     /// The scenario.
@@ -176,6 +184,7 @@ impl Simulation {
             for &index in &self.consumer_order {
                 self.consumers[index].2.tick(&mut self.world);
             }
+            self.activity.observe(&self.world, &self.consumers);
         }
     }
 
@@ -268,13 +277,30 @@ impl Simulation {
                     .for_each(|(_, _, c)| c.set_paused(paused));
                 Ok(())
             }
-            TimelineAction::KillWorker { consumer, worker } => self
-                .kcl(consumer)?
-                .kill_worker(worker.as_deref())
-                .map(|_| ()),
+            TimelineAction::KillWorker { consumer, worker } => {
+                let now = self.world.now_ms();
+                let kcl = self.kcl(consumer)?;
+                let killed = kcl.kill_worker(worker.as_deref())?;
+                let stream = kcl.stream().to_owned();
+                self.activity.push(
+                    now,
+                    "WorkerKilled",
+                    &stream,
+                    format!("{consumer}: {killed} stopped without checkpointing"),
+                );
+                Ok(())
+            }
             TimelineAction::AddWorker { consumer } => {
                 let now = self.world.now_ms();
-                self.kcl(consumer)?.add_worker(now);
+                let kcl = self.kcl(consumer)?;
+                let added = kcl.add_worker(now);
+                let stream = kcl.stream().to_owned();
+                self.activity.push(
+                    now,
+                    "WorkerAdded",
+                    &stream,
+                    format!("{consumer}: {added} started"),
+                );
                 Ok(())
             }
         }

@@ -24,6 +24,8 @@ pub mod view;
 mod snapshots;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workflow_tests;
 
 pub use actions::Action;
 

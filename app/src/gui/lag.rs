@@ -83,7 +83,7 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                     ui.strong(title);
                 }
                 ui.end_row();
-                for reader in &app.view.readers {
+                for reader in app.view.readers.iter() {
                     ui.label(&*reader.reader);
                     if reader.enhanced {
                         ui.label("EFO pipe").on_hover_text("SubscribeToShard: its own 2 MiB/s per shard, pushed");

@@ -44,7 +44,7 @@ impl LagHistory {
         self.last_second = Some(second);
         let at = second as f64;
         let mut records_behind: BTreeMap<&str, u64> = BTreeMap::new();
-        for reader in &view.readers {
+        for reader in view.readers.iter() {
             *records_behind.entry(&*reader.reader).or_default() += reader.records_behind;
             let samples = self
                 .shards

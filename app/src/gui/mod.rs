@@ -298,8 +298,9 @@ impl Inspector {
             .then_some(self.selection.stream.as_deref())
             .flatten();
         let shard = self.throughput_shard;
+        let previous = &self.view;
         self.view = self.world.read_running(|world, simulation| {
-            let mut view = View::build(world, simulation, speed);
+            let mut view = View::build(world, simulation, speed, Some(previous));
             view.charts = charts.and_then(|s| throughput_data::build(world, s, shard));
             view
         });

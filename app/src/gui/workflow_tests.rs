@@ -199,6 +199,15 @@ fn file_dialogs_open_save_and_export_what_the_user_picks_and_show_progress() {
     choose(&mut harness, "Open scenario...");
     assert_eq!(harness.state().view.scenario.as_deref(), Some("hot-shard"));
     assert!(
+        harness
+            .state()
+            .view
+            .readers
+            .iter()
+            .all(|r| &*r.stream == "clicks"),
+        "no reader of the closed scenario is left"
+    );
+    assert!(
         harness.state().file_path.ends_with("hot-shard.json"),
         "the typed path follows the dialog"
     );
@@ -358,4 +367,24 @@ fn a_shard_splits_at_a_typed_hash_key_and_a_bad_key_is_explained() {
             .iter()
             .any(|n| n.contains("\"twelve\" is not a whole number"))
     );
+}
+
+#[test]
+fn the_reader_copy_is_reused_until_a_position_changes() {
+    let mut harness = harness();
+    step_seconds(&mut harness, 2);
+    let before = harness.state().view.readers.clone();
+    assert!(!before.is_empty());
+    harness.run();
+    assert!(
+        std::sync::Arc::ptr_eq(&before, &harness.state().view.readers),
+        "paused: same copy"
+    );
+    step_seconds(&mut harness, 1);
+    let after = &harness.state().view.readers;
+    assert!(
+        !std::sync::Arc::ptr_eq(&before, after),
+        "reads moved the positions"
+    );
+    assert_eq!(after.len(), before.len());
 }

@@ -5,6 +5,7 @@ use super::shapes::ShardId;
 use super::shard::ShardState;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Readers tracked at most; past that the longest-idle polling reader is forgotten.
 const MAX_READERS: usize = 10_000;
@@ -46,10 +47,36 @@ pub struct ReaderPosition {
 }
 
 /// Every reader position, by reader id.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct Readers {
     positions: BTreeMap<u64, ReaderPosition>,
     next_id: u64,
+    generation: u64,
+}
+
+/// Each reader table's generations start in a block of their own, so a copy made from one world is
+/// never taken for current in another (the app opening a new scenario).
+static GENERATION_BLOCKS: AtomicU64 = AtomicU64::new(0);
+
+impl Default for Readers {
+    fn default() -> Self {
+        Self {
+            positions: BTreeMap::new(),
+            next_id: 0,
+            generation: GENERATION_BLOCKS.fetch_add(1, Ordering::Relaxed) << 32,
+        }
+    }
+}
+
+// The generation is left out: it says which table, not what is in it, and two worlds run from the
+// same seed must print the same.
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers")
+            .field("positions", &self.positions)
+            .field("next_id", &self.next_id)
+            .finish()
+    }
 }
 
 impl Readers {
@@ -73,6 +100,12 @@ impl Readers {
             }
         }
         self.positions.insert(id, position);
+        self.generation += 1;
+    }
+
+    /// Changes with every change to any position: a copy made at the same generation is current.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The label a reader was given, if any.
@@ -83,18 +116,24 @@ impl Readers {
     /// Forgets a reader (a finished subscription).
     pub fn remove(&mut self, id: u64) {
         self.positions.remove(&id);
+        self.generation += 1;
     }
 
     /// Forgets polling readers idle for longer than an iterator lives.
     pub fn forget_idle(&mut self, now_ms: i64) {
+        let before = self.positions.len();
         self.positions.retain(|_, p| {
             !matches!(p.kind, ReaderKind::Polling) || now_ms - p.last_read_ms <= IDLE_READER_MS
         });
+        if self.positions.len() != before {
+            self.generation += 1;
+        }
     }
 
     /// Forgets readers of a deleted stream.
     pub fn forget_stream(&mut self, stream: &str) {
         self.positions.retain(|_, p| p.stream != stream);
+        self.generation += 1;
     }
 
     /// Every reader, by id.

@@ -317,14 +317,20 @@ impl eframe::App for Inspector {
             self.notices.push(outcome.unwrap_or_else(|e| e));
         }
         for action in std::mem::take(&mut self.pending) {
-            if let Action::OpenScenario(path) = action {
-                // Reading, checking and creating the streams can take a moment: off the UI thread.
+            if let Action::OpenScenario(path) = &action {
+                // Reading, checking and creating the streams can take a moment: off the UI thread,
+                // through the same Action as everything else.
                 let world = self.world.clone();
                 self.jobs.start(
                     format!("Opening {}", path.display()),
                     jobs::JobKind::OpenScenario,
                     ctx,
-                    move || files::open_scenario(&world, &path),
+                    move || {
+                        let mut unused_speed = Speed::Paused;
+                        action
+                            .apply(&world, &mut unused_speed)
+                            .map(Option::unwrap_or_default)
+                    },
                 );
                 continue;
             }

@@ -14,7 +14,7 @@ const WINDOW_MS: i64 = 60_000;
 const ROW_HEIGHT: f32 = 30.0;
 /// Rows drawn at most; the rest are named under the band (all are in Consumers & lag).
 const MAX_ROWS: usize = 10;
-/// Below this column width a row draws one track across and plain marks.
+/// Narrowest column drawn with a track of its own.
 const NARROW: f32 = 24.0;
 
 /// One application's row.
@@ -78,6 +78,10 @@ pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
     let visuals = ui.visuals().clone();
     let pointer = response.hover_pos();
     let mut hover_text = None;
+    // Below this column width a row draws one track across and plain marks.
+    let narrow = stream
+        .open_shards()
+        .any(|s| x_of(area, s.range.end) - x_of(area, s.range.start) < NARROW);
     for (index, row) in rows.iter().enumerate() {
         let top = area.top() + index as f32 * ROW_HEIGHT;
         painter.text(
@@ -88,9 +92,6 @@ pub fn show(ui: &mut egui::Ui, app: &Inspector, stream: &StreamView) {
             visuals.text_color(),
         );
         let track_y = top + 15.0 + (ROW_HEIGHT - 18.0) / 2.0;
-        let narrow = stream
-            .open_shards()
-            .any(|s| x_of(area, s.range.end) - x_of(area, s.range.start) < NARROW);
         if narrow {
             track(
                 &painter,

@@ -26,7 +26,7 @@ pub(super) fn inspector_of(text: &str) -> Inspector {
     Inspector::new(world, None)
 }
 
-fn harness() -> Harness<'static, Inspector> {
+pub(super) fn harness() -> Harness<'static, Inspector> {
     harness_of(include_str!("../../../assets/scenarios/demo.json"))
 }
 

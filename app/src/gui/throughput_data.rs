@@ -3,13 +3,13 @@
 
 use super::view::{CHART_SECONDS, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS};
 use kinescope_core::metrics::{MetricName, MetricSet};
+use kinescope_core::streams::capacity;
 use kinescope_core::streams::shapes::ShardId;
 use kinescope_core::world::World;
 
-const MIB: f64 = 1_048_576.0;
-/// Shared read throughput per shard: 2 MiB/s and 5 GetRecords calls/s.
-const SHARD_READ_BYTES: f64 = 2.0 * MIB;
-const SHARD_READ_CALLS: f64 = 5.0;
+/// Shared read throughput per shard, as the engine enforces it: 2 MiB/s and 5 GetRecords calls/s.
+const SHARD_READ_BYTES: f64 = capacity::READ_BYTES_PER_SECOND as f64;
+const SHARD_READ_CALLS: f64 = capacity::READ_CALLS_PER_SECOND as f64;
 
 /// One chart: a metric per second, its limit, and the seconds that were throttled.
 #[derive(Debug, Clone)]

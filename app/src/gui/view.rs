@@ -7,6 +7,7 @@ use kinescope_core::sim::kcl::Checkpoint;
 use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::scenario::ConsumerSpec;
 use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
+use kinescope_core::streams::capacity;
 use kinescope_core::streams::hashkey::{HashKeyRange, hash_partition_key};
 use kinescope_core::streams::readers::{ReaderKind, ReaderPosition};
 use kinescope_core::streams::shapes::{ShardId, StreamMode};
@@ -15,10 +16,10 @@ use kinescope_core::world::World;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A shard's write limit: 1 MiB/s and 1,000 records/s (reference A.4).
-pub const SHARD_WRITE_BYTES: f64 = 1_048_576.0;
+/// A shard's write limit in bytes per second, as the engine enforces it (reference A.4).
+pub const SHARD_WRITE_BYTES: f64 = capacity::WRITE_BYTES_PER_SECOND as f64;
 /// Records per second a shard accepts.
-pub const SHARD_WRITE_RECORDS: f64 = 1_000.0;
+pub const SHARD_WRITE_RECORDS: f64 = capacity::WRITE_RECORDS_PER_SECOND as f64;
 /// How much history the throughput charts show, in seconds.
 pub const CHART_SECONDS: i64 = 300;
 

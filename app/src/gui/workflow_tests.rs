@@ -2,14 +2,10 @@
 //! dialogs and jobs, throughput per metric, the event log, capacity mode and typed split keys.
 
 use super::Inspector;
-use super::tests::{harness_of, settle, step_seconds};
+use super::tests::{harness, harness_of, settle, step_seconds};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kinescope_core::sim::scenario::Scenario;
-
-fn harness() -> Harness<'static, Inspector> {
-    harness_of(include_str!("../../../assets/scenarios/demo.json"))
-}
 
 /// Why the simulator editor refused the last Apply.
 fn editor_error(harness: &Harness<'_, Inspector>) -> String {

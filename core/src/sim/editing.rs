@@ -5,7 +5,7 @@
 
 use super::consumer_app::ConsumerApp;
 use super::producer::{Producer, ProducerSpec};
-use super::scenario::{ConsumerSpec, TimelineAction, TimelineEvent};
+use super::scenario::{ConsumerSpec, Scenario, TimelineAction, TimelineEvent};
 use super::simulation::{Simulation, consumer_seed, producer_seed};
 use crate::streams::ops::consumers::{ConsumerAddress, DeregisterStreamConsumerInput};
 
@@ -22,15 +22,8 @@ impl Simulation {
         let index = replacing
             .map(|name| self.producer_index(name))
             .transpose()?;
-        let mut candidate = self.current_scenario();
-        match index {
-            Some(i) => candidate.producers[i] = spec.clone(),
-            None => candidate.producers.push(spec.clone()),
-        }
-        if let Some(old) = replacing {
-            rename_references(&mut candidate.timeline, old, &spec.name);
-        }
-        candidate.validate().map_err(|e| e.to_string())?;
+        let candidate =
+            self.checked_with(|s| &mut s.producers, index, replacing, &spec, &spec.name)?;
         let name = spec.name.clone();
         let message = match index {
             Some(i) => {
@@ -69,15 +62,8 @@ impl Simulation {
         let index = replacing
             .map(|name| self.consumer_index(name))
             .transpose()?;
-        let mut candidate = self.current_scenario();
-        match index {
-            Some(i) => candidate.consumers[i] = spec.clone(),
-            None => candidate.consumers.push(spec.clone()),
-        }
-        if let Some(old) = replacing {
-            rename_references(&mut candidate.timeline, old, spec.name());
-        }
-        candidate.validate().map_err(|e| e.to_string())?;
+        let candidate =
+            self.checked_with(|s| &mut s.consumers, index, replacing, &spec, spec.name())?;
         let name = spec.name().to_owned();
         let message = match index {
             Some(i) => {
@@ -147,6 +133,28 @@ impl Simulation {
             .retain(|e| names(&e.action) != Some(name));
         self.next_event -= fired;
         Ok(format!("{name} removed"))
+    }
+
+    /// The running scenario with `spec` at `index` of one of its lists (or added), the timeline
+    /// following a rename, checked as a scenario file is.
+    fn checked_with<T: Clone>(
+        &self,
+        list: fn(&mut Scenario) -> &mut Vec<T>,
+        index: Option<usize>,
+        replacing: Option<&str>,
+        spec: &T,
+        name: &str,
+    ) -> Result<Scenario, String> {
+        let mut candidate = self.current_scenario();
+        match index {
+            Some(i) => list(&mut candidate)[i] = spec.clone(),
+            None => list(&mut candidate).push(spec.clone()),
+        }
+        if let Some(old) = replacing {
+            rename_references(&mut candidate.timeline, old, name);
+        }
+        candidate.validate().map_err(|e| e.to_string())?;
+        Ok(candidate)
     }
 
     fn producer_index(&self, name: &str) -> Result<usize, String> {

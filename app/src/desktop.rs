@@ -2,6 +2,7 @@
 //! opens the desktop inspector on a scenario (the demo by default) and serves the Kinesis API
 //! beside it, so real clients can be watched as they run.
 
+use crate::account::AccountArgs;
 use crate::gui::screenshot::SCREENSHOT_FAILED;
 use crate::gui::{Inspector, Tab};
 use anyhow::{Context, Result};
@@ -45,6 +46,8 @@ pub struct DesktopArgs {
     /// Do not serve the Kinesis API.
     #[arg(long)]
     no_api: bool,
+    #[command(flatten)]
+    account: AccountArgs,
 }
 
 fn parse_tab(text: &str) -> Result<Tab, String> {
@@ -80,11 +83,11 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
         .duration_since(std::time::UNIX_EPOCH)
         .context("the system clock is before 1970")?
         .as_millis() as i64;
-    let settings = Settings {
+    let command_line = args.account.overrides();
+    let settings = scenario.settings.then(&command_line).apply_to(Settings {
         start_epoch_ms,
-        shard_limit: 10_000,
         ..Settings::default()
-    };
+    });
     let seed = scenario.seed;
     let speed = if args.paused || args.screenshot.is_some() {
         Speed::Paused
@@ -119,6 +122,7 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
         options,
         Box::new(move |_cc| {
             let mut inspector = Inspector::new(world, screenshot);
+            inspector.account = command_line;
             inspector.open_tab(tab);
             inspector.notices.extend(notices);
             Ok(Box::new(inspector))

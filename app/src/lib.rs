@@ -1,6 +1,7 @@
 //! The `kinescope` application as a library: the desktop inspector and the subcommands, so the
 //! binary stays a thin entry point and benchmarks can drive the inspector.
 
+pub mod account;
 pub mod demo;
 pub mod desktop;
 pub mod gui;

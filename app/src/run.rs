@@ -1,6 +1,8 @@
 //! `kinescope run`: a scenario headless on the virtual clock, as fast as possible, with a JSON report.
 
+use crate::account::AccountArgs;
 use anyhow::{Context, Result};
+use kinescope_core::Settings;
 use kinescope_core::clock::Speed;
 use kinescope_core::sim::report::Report;
 use kinescope_core::sim::scenario::Scenario;
@@ -27,6 +29,8 @@ pub struct RunArgs {
     /// Write the JSON report here.
     #[arg(long)]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    account: AccountArgs,
 }
 
 /// Runs the scenario; exit code 0 when every invariant holds, 1 when one fails, 2 on a bad scenario.
@@ -52,7 +56,11 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let started = Instant::now();
-    let mut simulation = Simulation::new(scenario, seed);
+    let settings = scenario
+        .settings
+        .then(&args.account.overrides())
+        .apply_to(Settings::default());
+    let mut simulation = Simulation::with_settings(scenario, seed, settings);
     let total_ms = (seconds * 1_000.0) as i64;
     // Paced runs step often so the progress bar (and anyone watching) sees time pass smoothly.
     let chunk = match args.speed {

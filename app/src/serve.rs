@@ -1,11 +1,11 @@
 //! `kinescope serve`: the engine headless behind the Kinesis-compatible HTTP API.
 
+use crate::account::AccountArgs;
 use anyhow::{Context, Result};
 use kinescope_core::api::{self, ApiState, AuthMode};
 use kinescope_core::live::SharedWorld;
 use kinescope_core::sim::scenario::Scenario;
 use kinescope_core::sim::simulation::Simulation;
-use kinescope_core::streams::capacity::ThrottleMode;
 use kinescope_core::{Settings, Speed, World};
 
 /// Options of `kinescope serve`.
@@ -30,9 +30,8 @@ pub struct ServeArgs {
     /// Virtual-time speed factor (1 = real time).
     #[arg(long, default_value = "1", value_parser = parse_speed)]
     speed: Speed,
-    /// How streams enforce their limits: faithful, unthrottled, or fault:PROBABILITY.
-    #[arg(long, default_value = "faithful", value_parser = parse_throttle)]
-    throttle: ThrottleMode,
+    #[command(flatten)]
+    account: AccountArgs,
     /// Verify SigV4 signatures against these credentials (ACCESS_KEY:SECRET) instead of accepting
     /// any well-formed signature.
     #[arg(long, value_parser = parse_auth)]
@@ -67,12 +66,6 @@ fn parse_auth(text: &str) -> Result<api::Credentials, String> {
     }
 }
 
-fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
-    ThrottleMode::parse(text).ok_or_else(|| {
-        format!("{text:?} is not faithful, unthrottled or fault:PROBABILITY (0 to 1)")
-    })
-}
-
 /// Runs the server until Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<()> {
     // One thread: every command serialises on the world's lock anyway, and on a 2-core machine a
@@ -88,16 +81,17 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .duration_since(std::time::UNIX_EPOCH)
             .context("the system clock is before 1970")?
             .as_millis() as i64;
-        let settings = Settings { default_throttle: args.throttle, start_epoch_ms, ..Settings::default() };
+        let settings = Settings { start_epoch_ms, ..Settings::default() };
+        let command_line = args.account.overrides();
         let world = match &args.scenario {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
                 let scenario = Scenario::from_json(&text).with_context(|| path.display().to_string())?;
                 let seed = scenario.seed;
-                let settings = Settings { shard_limit: 10_000, ..settings };
+                let settings = scenario.settings.then(&command_line).apply_to(settings);
                 SharedWorld::with_simulation(Simulation::with_settings(scenario, seed, settings), args.speed)
             }
-            None => SharedWorld::new(World::new(settings, args.seed), args.speed),
+            None => SharedWorld::new(World::new(command_line.apply_to(settings), args.seed), args.speed),
         };
         let listener = api::bind(&args.host, args.port).await?;
         let address = listener.local_addr().context("cannot read the listening address")?;
@@ -107,7 +101,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
             let tls_address = tls.local_addr().context("cannot read the TLS address")?;
             println!("listening on https://{tls_address} (self-signed certificate: tell clients not to verify it)");
         }
-        println!("point clients at it with AWS_ENDPOINT_URL=http://{address} (any credentials, region us-east-1)");
+        let region = world.read_running(|w, _| w.settings().region.clone());
+        println!("point clients at it with AWS_ENDPOINT_URL=http://{address} (any credentials, region {region})");
         let auth = args.auth.map_or(AuthMode::AcceptAnySignature, AuthMode::Verify);
         let state = ApiState { world, auth, log_requests: args.log_requests };
         let shutdown = async {

@@ -59,6 +59,7 @@ macro_rules! commands {
             type Output = CommandOutput;
 
             fn execute(self, world: &mut World) -> KinesisResult<CommandOutput> {
+                world.admit_control_call(&self)?;
                 match self {
                     $(Command::$op(input) => input.execute(world).map(CommandOutput::$op),)*
                 }
@@ -108,6 +109,26 @@ commands! {
     UpdateStreamMode(UpdateStreamModeInput) -> Empty;
     UpdateStreamWarmThroughput(UpdateStreamWarmThroughputInput) -> UpdateStreamWarmThroughputOutput;
     SetThrottleMode(SetThrottleModeInput) -> Empty;
+}
+
+impl Command {
+    /// The stream a call names — by StreamName, or inside a stream, consumer or resource ARN —
+    /// for the control plane's per-stream limits and messages.
+    pub fn stream_hint(&self) -> Option<String> {
+        let value = serde_json::to_value(self).ok()?;
+        let input = value.get("Input")?;
+        if let Some(name) = input.get("StreamName").and_then(|v| v.as_str()) {
+            return Some(name.to_owned());
+        }
+        ["StreamARN", "ConsumerARN", "ResourceARN"]
+            .iter()
+            .filter_map(|member| input.get(*member)?.as_str())
+            .find_map(|arn| {
+                let resource = arn.split(':').nth(5)?;
+                let name = resource.strip_prefix("stream/")?.split('/').next()?;
+                (!name.is_empty()).then(|| name.to_owned())
+            })
+    }
 }
 
 /// The 39 operations of the Kinesis Data Streams API (reference A.1).

@@ -12,9 +12,10 @@ pub struct Settings {
     pub account_id: String,
     /// The region used in ARNs and messages.
     pub region: String,
-    /// The account's shard quota across all streams (A.4; kinesis-mock's default is 50).
+    /// The account's shard quota across its provisioned streams (A.4: 500 in us-east-1, us-west-2
+    /// and eu-west-1, 200 elsewhere; see [`default_shard_limit`]).
     pub shard_limit: u32,
-    /// The account's on-demand stream quota (A.4).
+    /// The account's on-demand stream quota (A.4: 50).
     pub on_demand_stream_limit: u32,
     /// Virtual time spent in CREATING, DELETING and UPDATING (A.5: 500 ms in kinesalite/kinesis-mock).
     pub transition_delay_ms: i64,
@@ -28,19 +29,225 @@ pub struct Settings {
     pub max_tick_ms: i64,
 }
 
+/// The region a world pretends to be in unless told otherwise.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// The regions whose default shard quota is the larger one (A.4).
+const LARGE_QUOTA_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "eu-west-1"];
+/// Default on-demand streams per account (A.4).
+pub const DEFAULT_ON_DEMAND_STREAM_LIMIT: u32 = 50;
+
+/// AWS's default shard quota for an account in `region` (A.4, the exam-era guide's figures).
+pub fn default_shard_limit(region: &str) -> u32 {
+    if LARGE_QUOTA_REGIONS.contains(&region) {
+        500
+    } else {
+        200
+    }
+}
+
+/// Whether `region` looks like an AWS region name (`us-east-1`, `eu-central-2`, `us-gov-west-1`).
+pub fn is_region_name(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl Settings {
+    /// Default settings for an account in `region`, with the region's shard quota.
+    pub fn for_region(region: &str) -> Self {
+        Self {
+            region: region.to_owned(),
+            shard_limit: default_shard_limit(region),
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
             account_id: "000000000000".into(),
-            region: "us-east-1".into(),
-            shard_limit: 50,
-            on_demand_stream_limit: 10,
+            region: DEFAULT_REGION.into(),
+            shard_limit: default_shard_limit(DEFAULT_REGION),
+            on_demand_stream_limit: DEFAULT_ON_DEMAND_STREAM_LIMIT,
             transition_delay_ms: 500,
             // 2026-01-01T00:00:00Z: a fixed, recognisable start so runs are reproducible.
             start_epoch_ms: 1_767_225_600_000,
             default_throttle: ThrottleMode::Faithful,
             on_demand_scaling_interval_ms: 60_000,
             max_tick_ms: 100,
+        }
+    }
+}
+
+/// Account settings a scenario file (`"settings"`) or the command line (`--region`,
+/// `--shard-limit`, `--throttle`) may give; what is left unset keeps its default, and a region
+/// given without a shard limit brings its own default quota.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountOverrides {
+    /// The AWS region (ARNs, messages, the default shard quota).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The account's shard quota.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_limit: Option<u32>,
+    /// The account's on-demand stream quota.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_stream_limit: Option<u32>,
+    /// How limits are enforced: `faithful`, `unthrottled` (every rate limit off) or
+    /// `{"fault_injection": {"probability": P}}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<ThrottleMode>,
+}
+
+/// Largest shard or stream quota accepted (the model's DescribeLimits range).
+const MAX_QUOTA: u32 = 1_000_000;
+
+impl AccountOverrides {
+    /// Whether nothing is overridden.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Checks every value; the error names the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(region) = &self.region
+            && !is_region_name(region)
+        {
+            return Err(format!(
+                "settings.region = {region:?} is not a region name such as us-east-1"
+            ));
+        }
+        for (field, value) in [
+            ("shard_limit", self.shard_limit),
+            ("on_demand_stream_limit", self.on_demand_stream_limit),
+        ] {
+            if let Some(v) = value
+                && !(1..=MAX_QUOTA).contains(&v)
+            {
+                return Err(format!(
+                    "settings.{field} = {v} must be between 1 and {MAX_QUOTA}"
+                ));
+            }
+        }
+        if let Some(ThrottleMode::FaultInjection { probability }) = self.throttle
+            && !(0.0..=1.0).contains(&probability)
+        {
+            return Err(format!(
+                "settings.throttle: probability {probability} must be between 0 and 1"
+            ));
+        }
+        Ok(())
+    }
+
+    /// These overrides with `later`'s set values taking precedence (the command line over a
+    /// scenario file).
+    pub fn then(&self, later: &AccountOverrides) -> AccountOverrides {
+        AccountOverrides {
+            region: later.region.clone().or_else(|| self.region.clone()),
+            shard_limit: later.shard_limit.or(self.shard_limit),
+            on_demand_stream_limit: later.on_demand_stream_limit.or(self.on_demand_stream_limit),
+            throttle: later.throttle.or(self.throttle),
+        }
+    }
+
+    /// `settings` with these overrides applied.
+    pub fn apply_to(&self, mut settings: Settings) -> Settings {
+        if let Some(region) = &self.region {
+            settings.shard_limit = default_shard_limit(region);
+            settings.region = region.clone();
+        }
+        if let Some(limit) = self.shard_limit {
+            settings.shard_limit = limit;
+        }
+        if let Some(limit) = self.on_demand_stream_limit {
+            settings.on_demand_stream_limit = limit;
+        }
+        if let Some(throttle) = self.throttle {
+            settings.default_throttle = throttle;
+        }
+        settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shard_quota_follows_the_region() {
+        assert_eq!(Settings::default().shard_limit, 500);
+        assert_eq!(Settings::for_region("eu-west-1").shard_limit, 500);
+        assert_eq!(Settings::for_region("ap-south-1").shard_limit, 200);
+        assert_eq!(Settings::default().on_demand_stream_limit, 50);
+    }
+
+    #[test]
+    fn the_command_line_overrides_a_scenario_and_a_region_brings_its_quota() {
+        let scenario = AccountOverrides {
+            region: Some("ap-south-1".into()),
+            ..Default::default()
+        };
+        let settings = scenario.apply_to(Settings::default());
+        assert_eq!(
+            (settings.region.as_str(), settings.shard_limit),
+            ("ap-south-1", 200)
+        );
+        let cli = AccountOverrides {
+            shard_limit: Some(60),
+            throttle: Some(ThrottleMode::Unthrottled),
+            ..Default::default()
+        };
+        let settings = scenario.then(&cli).apply_to(Settings::default());
+        assert_eq!(settings.shard_limit, 60);
+        assert_eq!(settings.region, "ap-south-1");
+        assert_eq!(settings.default_throttle, ThrottleMode::Unthrottled);
+    }
+
+    #[test]
+    fn bad_overrides_name_the_field() {
+        let bad = AccountOverrides {
+            shard_limit: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            "settings.shard_limit = 0 must be between 1 and 1000000"
+        );
+        let bad = AccountOverrides {
+            region: Some("mars".into()),
+            ..Default::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("settings.region"));
+    }
+
+    #[test]
+    fn region_names_are_recognised() {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "ap-southeast-4",
+        ] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "useast1",
+            "US-EAST-1",
+            "us-east-",
+            "us-east-x",
+            "us east 1",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::error::KinesisResult;
 use crate::events::{EngineEvent, EventKind, EventLog};
 use crate::settings::Settings;
 use crate::streams::account::AccountState;
+use crate::streams::control_plane::ControlPlaneLimiter;
 use crate::streams::efo::Subscriptions;
 use crate::streams::messages;
 use crate::streams::readers::Readers;
@@ -44,6 +45,8 @@ pub struct World {
     events: EventLog,
     /// Calls made through the HTTP API.
     pub(crate) traffic: TrafficLog,
+    /// Recent control-plane calls, for their rate limits.
+    pub(crate) control_plane: ControlPlaneLimiter,
     /// Bumped by every command that changes something and every tick; lets watchers skip work.
     epoch: u64,
 }
@@ -66,6 +69,7 @@ impl World {
             subscriptions: Subscriptions::default(),
             events: EventLog::default(),
             traffic: TrafficLog::default(),
+            control_plane: ControlPlaneLimiter::default(),
             epoch: 0,
         }
     }

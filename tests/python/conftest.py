@@ -63,6 +63,22 @@ def kinesis(endpoint):
     )
 
 
+@pytest.fixture(scope="session")
+def fast_kinesis():
+    """A client of a second server whose virtual clock runs at 20x wall time, for tests that wait
+    through reshards (a split keeps a stream UPDATING for 5 virtual seconds)."""
+    process, address = start_server("--speed", "20")
+    yield boto3.client(
+        "kinesis",
+        endpoint_url=address,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    process.terminate()
+    process.wait(timeout=10)
+
+
 def wait_active(kinesis, name):
     kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
 

@@ -73,7 +73,10 @@ def test_put_records_partially_throttled(kinesis, stream):
     assert len(out["Records"]) == 500
 
 
-def test_split_merge_update_shard_count_and_list_shards_filters(kinesis, stream):
+def test_split_merge_update_shard_count_and_list_shards_filters(fast_kinesis):
+    kinesis, stream = fast_kinesis, "reshard"
+    kinesis.create_stream(StreamName=stream, ShardCount=2)
+    wait_active(kinesis, stream)
     ranges = {s["ShardId"]: s["HashKeyRange"] for s in kinesis.list_shards(StreamName=stream)["Shards"]}
     start, end = int(ranges["shardId-000000000000"]["StartingHashKey"]), int(ranges["shardId-000000000000"]["EndingHashKey"])
     kinesis.split_shard(StreamName=stream, ShardToSplit="shardId-000000000000", NewStartingHashKey=str((start + end) // 2))

@@ -270,7 +270,7 @@ fn at_a_closed_shards_end_the_event_carries_child_shards_and_no_continuation() {
     world
         .apply(SplitShardInput::new(STREAM, ShardId(0), 1u128 << 127))
         .unwrap();
-    world.step(500);
+    finish_change(&mut world);
     let sub = subscribe(&mut world, &consumer, 0, ShardIteratorType::TrimHorizon).unwrap();
     world.step(100);
     let (evs, finished) = events(&mut world, sub);

@@ -35,6 +35,19 @@ fn given_create_stream_should_be_creating_then_active_after_500_virtual_ms() {
 }
 
 #[test]
+fn a_stream_still_creating_may_be_deleted() {
+    // kinesis-wire.md §2: DeleteStream on a CREATING stream succeeds.
+    let mut world = world();
+    world
+        .apply(CreateStreamInput::provisioned(STREAM, 1))
+        .unwrap();
+    world.apply(DeleteStreamInput::named(STREAM)).unwrap();
+    assert_eq!(world.stream(STREAM).unwrap().status, StreamStatus::Deleting);
+    world.step(500);
+    assert!(world.stream(STREAM).is_none());
+}
+
+#[test]
 fn given_an_existing_name_create_should_be_resource_in_use() {
     let mut world = world_with_stream(1);
     let err = world
@@ -224,10 +237,11 @@ fn describe_limits_counts_open_shards_and_on_demand_streams() {
     let mut world = world_with_stream(3);
     world.apply(CreateStreamInput::on_demand("od")).unwrap();
     let limits = world.apply(DescribeLimitsInput::default()).unwrap();
-    assert_eq!(limits.shard_limit, 50);
-    assert_eq!(limits.open_shard_count, 7);
+    // A.4: 500 shards in us-east-1, counted over provisioned streams; 50 on-demand streams.
+    assert_eq!(limits.shard_limit, 500);
+    assert_eq!(limits.open_shard_count, 3);
     assert_eq!(limits.on_demand_stream_count, 1);
-    assert_eq!(limits.on_demand_stream_count_limit, 10);
+    assert_eq!(limits.on_demand_stream_count_limit, 50);
 }
 
 #[test]

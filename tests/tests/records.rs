@@ -145,14 +145,17 @@ fn a_stream_with_a_larger_max_record_size_takes_larger_records() {
         vec![PutRecordsRequestEntry::new("k", vec![1u8; 3 * 1_048_576])],
     );
     big.stream_arn = None;
-    // A 3 MiB record fits an idle shard and leaves it 2 MiB in debt: the next write is throttled.
+    // A 3 MiB record fits an idle shard and keeps it busy for 3 s at 1 MiB/s: the next write is
+    // throttled until then.
     let out = world.apply(big).unwrap();
     assert_eq!(out.failed_record_count, 0);
     assert_eq!(
         code(put(&mut world, "k", "x")),
         "ProvisionedThroughputExceededException"
     );
-    world.step(2_001);
+    world.step(2_999);
+    assert!(put(&mut world, "k", "x").is_err());
+    world.step(1);
     put(&mut world, "k", "x").unwrap();
 }
 

@@ -10,6 +10,7 @@ use kinescope_core::streams::ops::list_shards::{ListShardsInput, ShardFilterType
 use kinescope_core::streams::ops::reshard::{
     MergeShardsInput, SplitShardInput, UpdateShardCountInput,
 };
+use kinescope_core::streams::scaling::reshard_duration_ms;
 use kinescope_core::streams::shapes::{ShardId, ShardIteratorType, StreamStatus};
 use kinescope_core::{Timestamp, World};
 use proptest::prelude::*;
@@ -47,7 +48,12 @@ fn a_split_closes_the_parent_and_opens_two_children_after_the_update() {
         .unwrap();
     assert_eq!(status(&mut world), StreamStatus::Updating);
     put(&mut world, "k", "during").unwrap();
-    world.step(500);
+    // A split takes seconds (reshard_duration_ms): writes go to the parent until the children open.
+    world.step(reshard_duration_ms(1) as u64 - 1);
+    assert_eq!(status(&mut world), StreamStatus::Updating);
+    put(&mut world, "k", "still the parent").unwrap();
+    assert_eq!(world.stream(STREAM).unwrap().open_shard_count(), 1);
+    world.step(1);
     assert_eq!(status(&mut world), StreamStatus::Active);
     let shards = world.apply(ListShardsInput::named(STREAM)).unwrap().shards;
     assert_eq!(shards.len(), 3);
@@ -83,7 +89,7 @@ fn split_and_merge_refuse_what_aws_refuses() {
         message(world.apply(MergeShardsInput::new(STREAM, ShardId(1), ShardId(2))))
             .contains("not ACTIVE, instead in state UPDATING")
     );
-    world.step(500);
+    finish_change(&mut world);
     assert_eq!(
         message(world.apply(SplitShardInput::new(STREAM, ShardId(0), 100))),
         "Shard shardId-000000000000 in stream orders under account 000000000000 has already been merged or split, and thus is not eligible for merging or splitting."
@@ -100,7 +106,7 @@ fn a_merge_makes_one_child_with_both_parents() {
     world
         .apply(MergeShardsInput::new(STREAM, ShardId(0), ShardId(1)))
         .unwrap();
-    world.step(500);
+    finish_change(&mut world);
     let open = world
         .apply(ListShardsInput::named(STREAM).filtered(ShardFilterType::AtLatest, None, None))
         .unwrap()
@@ -123,7 +129,7 @@ fn reading_a_closed_shard_ends_with_its_children_and_no_next_iterator() {
     world
         .apply(SplitShardInput::new(STREAM, ShardId(0), HALF))
         .unwrap();
-    world.step(500);
+    finish_change(&mut world);
     let it = iterator(&mut world, 0, ShardIteratorType::TrimHorizon);
     let page = get(&mut world, &it).unwrap();
     assert_eq!(page.records.len(), 1);
@@ -146,7 +152,7 @@ fn reading_a_closed_shard_ends_with_its_children_and_no_next_iterator() {
 fn split_merge_and_scaling_are_for_provisioned_streams_only() {
     let mut world = world();
     world.apply(CreateStreamInput::on_demand(STREAM)).unwrap();
-    world.step(500);
+    finish_change(&mut world);
     let err = world
         .apply(UpdateShardCountInput::new(STREAM, 8))
         .unwrap_err();
@@ -162,21 +168,112 @@ fn split_merge_and_scaling_are_for_provisioned_streams_only() {
     );
 }
 
+/// Ids of every shard the stream has ever had.
+fn shard_ids_ever(world: &World) -> usize {
+    world.stream(STREAM).unwrap().shards.len()
+}
+
 #[test]
-fn update_shard_count_scales_uniformly_with_real_splits_and_merges() {
-    let mut world = world_with_stream(4);
-    let out = world.apply(UpdateShardCountInput::new(STREAM, 6)).unwrap();
-    assert_eq!((out.current_shard_count, out.target_shard_count), (4, 6));
-    world.step(500);
+fn doubling_splits_every_open_shard_at_its_midpoint_and_makes_exactly_twice_as_many_children() {
+    // A.9: UpdateShardCount "performs splits or merges on individual shards"; doubling is the
+    // recommended case with the fewest of them: 10 -> 20 creates 20 children (30 ids in all).
+    let mut world = world_with_stream(10);
+    let parents: Vec<_> = world
+        .stream(STREAM)
+        .unwrap()
+        .open_shards()
+        .map(|s| s.range)
+        .collect();
+    let out = world.apply(UpdateShardCountInput::new(STREAM, 20)).unwrap();
+    assert_eq!((out.current_shard_count, out.target_shard_count), (10, 20));
+    finish_change(&mut world);
+    assert_eq!(shard_ids_ever(&world), 30);
     let stream = world.stream(STREAM).unwrap();
     let open: Vec<_> = stream.open_shards().collect();
-    assert_eq!(open.len(), 6);
-    let expected = kinescope_core::streams::hashkey::even_split(6);
-    assert_eq!(open.iter().map(|s| s.range).collect::<Vec<_>>(), expected);
+    assert_eq!(open.len(), 20);
+    for (pair, parent) in open.chunks(2).zip(&parents) {
+        assert_eq!(pair[0].range.start, parent.start);
+        assert_eq!(pair[1].range.start, parent.midpoint());
+        assert_eq!(pair[1].range.end, parent.end);
+        assert_eq!(pair[0].parent, pair[1].parent, "both halves of one parent");
+    }
+    assert_open_shards_cover_the_space_once(&world);
+}
+
+#[test]
+fn halving_merges_adjacent_pairs() {
+    let mut world = world_with_stream(20);
+    world.apply(UpdateShardCountInput::new(STREAM, 10)).unwrap();
+    finish_change(&mut world);
+    assert_eq!(shard_ids_ever(&world), 30, "ten merges, one child each");
+    let stream = world.stream(STREAM).unwrap();
+    for child in stream.open_shards() {
+        let (a, b) = (child.parent.unwrap(), child.adjacent_parent.unwrap());
+        assert_eq!(b.0, a.0 + 1, "{} merges two neighbours", child.id);
+    }
+    assert_open_shards_cover_the_space_once(&world);
+}
+
+#[test]
+fn other_targets_take_one_split_per_extra_shard_and_no_slivers() {
+    let mut world = world_with_stream(4);
+    world.apply(UpdateShardCountInput::new(STREAM, 6)).unwrap();
+    finish_change(&mut world);
+    assert_eq!(shard_ids_ever(&world), 4 + 2 * 2, "two splits");
+    let stream = world.stream(STREAM).unwrap();
+    let half_even = kinescope_core::streams::scaling::half_even_width(6);
     assert!(
-        open.iter().all(|s| s.parent.is_some()),
-        "every new shard has a parent"
+        stream
+            .open_shards()
+            .all(|s| s.range.end - s.range.start >= half_even - 1)
     );
+    assert_eq!(stream.open_shard_count(), 6);
+    assert_open_shards_cover_the_space_once(&world);
+}
+
+#[test]
+fn update_shard_count_stays_updating_for_a_time_that_grows_with_the_work() {
+    // 10 -> 20 closes 10 shards: RESHARD_BASE_MS + 10 x RESHARD_MS_PER_SHARD. Data keeps flowing
+    // to the parents while UPDATING; control operations are refused with ResourceInUseException.
+    let mut world = world_with_stream(10);
+    world.apply(UpdateShardCountInput::new(STREAM, 20)).unwrap();
+    let duration = reshard_duration_ms(10) as u64;
+    assert_eq!(duration, 14_000);
+    world.step(duration - 1);
+    assert_eq!(status(&mut world), StreamStatus::Updating);
+    assert_eq!(world.stream(STREAM).unwrap().open_shard_count(), 10);
+    let written = put(&mut world, "k", "to a parent").unwrap();
+    assert!(written.shard_id.0 < 10);
+    assert_eq!(
+        code(world.apply(SplitShardInput::new(STREAM, ShardId(0), HALF / 4))),
+        "ResourceInUseException"
+    );
+    world.step(1);
+    assert_eq!(status(&mut world), StreamStatus::Active);
+    assert_eq!(world.stream(STREAM).unwrap().open_shard_count(), 20);
+}
+
+#[test]
+fn a_thousand_shards_double_with_work_in_proportion() {
+    let settings = kinescope_core::Settings {
+        shard_limit: 5_000,
+        ..Default::default()
+    };
+    let mut world = World::new(settings, 7);
+    world
+        .apply(CreateStreamInput::provisioned(STREAM, 1_000))
+        .unwrap();
+    world.step(500);
+    world
+        .apply(UpdateShardCountInput::new(STREAM, 2_000))
+        .unwrap();
+    finish_change(&mut world);
+    assert_eq!(
+        shard_ids_ever(&world),
+        3_000,
+        "1,000 splits, 2,000 children"
+    );
+    assert_eq!(world.stream(STREAM).unwrap().open_shard_count(), 2_000);
     assert_open_shards_cover_the_space_once(&world);
 }
 
@@ -197,7 +294,7 @@ fn update_shard_count_limits() {
         world
             .apply(UpdateShardCountInput::new(STREAM, target))
             .unwrap();
-        world.step(500);
+        finish_change(&mut world);
     }
     assert_eq!(
         code(world.apply(UpdateShardCountInput::new(STREAM, 6))),
@@ -216,7 +313,7 @@ fn list_shards_filters() {
     world
         .apply(SplitShardInput::new(STREAM, ShardId(0), HALF / 2))
         .unwrap();
-    world.step(500);
+    finish_change(&mut world);
     let after_split = world.now_ms();
     let mut ids = |kind, shard: Option<u32>, at: Option<i64>| -> Vec<u32> {
         let input =
@@ -332,7 +429,7 @@ proptest! {
             if let Err(e) = result {
                 prop_assert!(matches!(e.code(), "InvalidArgumentException" | "LimitExceededException"), "{e:?}");
             }
-            world.step(500);
+            finish_change(&mut world);
             assert_open_shards_cover_the_space_once(&world);
             let every_key_routes = [0u128, 1, HALF, MAX_HASH_KEY].iter().all(|k| world.stream(STREAM).unwrap().route(*k).is_some());
             prop_assert!(every_key_routes);

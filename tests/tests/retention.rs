@@ -64,7 +64,7 @@ fn a_closed_shard_expires_once_its_records_have_passed_retention() {
     world
         .apply(SplitShardInput::new(STREAM, ShardId(0), 1u128 << 127))
         .unwrap();
-    world.step(500);
+    finish_change(&mut world);
     let listed = |w: &mut kinescope_core::World| {
         w.apply(ListShardsInput::named(STREAM))
             .unwrap()

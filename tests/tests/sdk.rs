@@ -231,7 +231,6 @@ async fn records_iterators_and_stream_arn_addressing() {
         .send()
         .await
         .unwrap();
-    let middle = SystemTime::now();
     tokio::time::sleep(Duration::from_millis(30)).await;
     let entries = (0..3).map(|i| {
         PutRecordsRequestEntry::builder()
@@ -273,21 +272,35 @@ async fn records_iterators_and_stream_arn_addressing() {
                 .unwrap();
             page.records()
                 .iter()
-                .map(|r| String::from_utf8(r.data().as_ref().to_vec()).unwrap())
+                .map(|r| {
+                    let arrival = r
+                        .approximate_arrival_timestamp()
+                        .unwrap()
+                        .to_millis()
+                        .unwrap();
+                    (
+                        String::from_utf8(r.data().as_ref().to_vec()).unwrap(),
+                        arrival,
+                    )
+                })
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(
-        read(ShardIteratorType::TrimHorizon, None, None).await,
-        ["one", "batch-0", "batch-1", "batch-2"]
-    );
+    let all = read(ShardIteratorType::TrimHorizon, None, None).await;
+    let data: Vec<&str> = all.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(data, ["one", "batch-0", "batch-1", "batch-2"]);
+    // Between the two writes, by the server's own clock (the client slept 30 ms between them;
+    // arrival times come back as float seconds, so allow for a millisecond of rounding).
+    let middle = DateTime::from_millis(all[0].1 + 10);
+    assert!(all[1].1 > all[0].1 + 10, "{all:?}");
     assert_eq!(
         read(
             ShardIteratorType::AtSequenceNumber,
             Some(first.sequence_number().to_owned()),
             None
         )
-        .await[0],
+        .await[0]
+            .0,
         "one"
     );
     assert_eq!(
@@ -296,16 +309,12 @@ async fn records_iterators_and_stream_arn_addressing() {
             Some(first.sequence_number().to_owned()),
             None
         )
-        .await[0],
+        .await[0]
+            .0,
         "batch-0"
     );
     assert_eq!(
-        read(
-            ShardIteratorType::AtTimestamp,
-            None,
-            Some(DateTime::from(middle))
-        )
-        .await[0],
+        read(ShardIteratorType::AtTimestamp, None, Some(middle)).await[0].0,
         "batch-0"
     );
     assert!(read(ShardIteratorType::Latest, None, None).await.is_empty());
@@ -339,7 +348,8 @@ async fn records_iterators_and_stream_arn_addressing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resharding_and_list_shards_pagination() {
-    let client = server(1.0).await;
+    // Reshards take seconds of virtual time (a split 5 s): run the clock at 50x wall time.
+    let client = server(50.0).await;
     create(&client, "reshard", 2).await;
     client
         .split_shard()
@@ -439,7 +449,8 @@ async fn consumers_and_subscribe_to_shard() {
         if status.consumer_description().unwrap().consumer_status() == &ConsumerStatus::Active {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // DescribeStreamConsumer allows 20 calls a second per stream (A.4).
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let listed = client
         .list_stream_consumers()
@@ -574,7 +585,7 @@ async fn every_error_type_the_engine_raises() {
             client
                 .create_stream()
                 .stream_name("huge")
-                .shard_count(51)
+                .shard_count(501)
                 .send()
                 .await
                 .unwrap_err()

@@ -27,6 +27,9 @@ fn exactly_1000_records_in_a_second_are_accepted_and_the_1001st_is_throttled() {
         err.message(),
         "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000."
     );
+    // A.4 per any one-second window: nothing more until the first records are a second old.
+    world.step(999);
+    assert!(put_at(&mut world, 0, b"x").is_err());
     world.step(1);
     put_at(&mut world, 0, b"x").unwrap();
 }
@@ -95,12 +98,12 @@ fn five_get_records_calls_per_second_per_shard_and_the_sixth_is_throttled() {
         err.message(),
         "Rate exceeded for Shard - 000000000000/orders/shardId-000000000000"
     );
-    world.step(199);
+    world.step(999);
     assert!(get(&mut world, &it).is_err());
     world.step(1);
     assert!(
         get(&mut world, &it).is_ok(),
-        "one call's allowance is back after 200 ms"
+        "the first calls leave the one-second window after 1,000 ms"
     );
     assert_eq!(
         world.stream(STREAM).unwrap().shards[0]
@@ -217,4 +220,67 @@ fn fault_injection_throttles_about_the_given_share_reproducibly() {
         "25% of 10,000 records, got {failed}"
     );
     assert_eq!(failed, run(11), "same seed, same failures");
+}
+
+#[test]
+fn no_one_second_bucket_of_the_charts_ever_holds_more_than_the_write_limit() {
+    // A.4 as the charts show it: whatever the arrival pattern (bursts after idle seconds, steady
+    // pressure, odd millisecond offsets), IncomingRecords and IncomingBytes per second never pass
+    // 1,000 records or 1 MiB, and every refused record is counted as a throttle.
+    let mut world = world_with_stream(1);
+    let start_s = world.now_ms() / 1_000;
+    let mut refused = 0u32;
+    for step in 0..400u64 {
+        let n = if step % 37 < 5 {
+            500
+        } else {
+            3 + (step % 7) as usize * 40
+        };
+        let out = world.apply(batch_at(0, n, 700)).unwrap();
+        refused += out.failed_record_count;
+        world.step(13 + step % 90);
+    }
+    let end_s = world.now_ms() / 1_000;
+    let shard = &world.stream(STREAM).unwrap().shards[0];
+    let records = shard.metrics.series(MetricName::IncomingRecords);
+    let bytes = shard.metrics.series(MetricName::IncomingBytes);
+    for second in start_s..=end_s {
+        assert!(records.at_second(second).sum <= 1_000.0, "second {second}");
+        assert!(
+            bytes.at_second(second).sum <= 1_048_576.0,
+            "second {second}"
+        );
+    }
+    assert!(refused > 0);
+    assert_eq!(
+        shard
+            .metrics
+            .lifetime_sum(MetricName::WriteProvisionedThroughputExceeded),
+        f64::from(refused)
+    );
+}
+
+#[test]
+fn get_shard_iterator_takes_five_calls_per_second_per_shard() {
+    let mut world = world_with_stream(2);
+    for _ in 0..5 {
+        iterator(&mut world, 0, ShardIteratorType::Latest);
+    }
+    let err = world
+        .apply(
+            kinescope_core::streams::ops::read::GetShardIteratorInput::new(
+                STREAM,
+                kinescope_core::streams::shapes::ShardId(0),
+                ShardIteratorType::Latest,
+            ),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "ProvisionedThroughputExceededException");
+    assert_eq!(
+        err.message(),
+        "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000."
+    );
+    iterator(&mut world, 1, ShardIteratorType::Latest); // another shard has its own five
+    world.step(1_000);
+    iterator(&mut world, 0, ShardIteratorType::Latest);
 }

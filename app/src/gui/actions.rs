@@ -4,6 +4,7 @@
 use super::produce::Outgoing;
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
+use kinescope_core::settings::AccountOverrides;
 use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::rate::RateSchedule;
 use kinescope_core::sim::scenario::{ConsumerSpec, TimelineAction};
@@ -60,8 +61,9 @@ pub enum Action {
     },
     /// Remove a producer or consumer application.
     RemoveSimulator(String),
-    /// Open a scenario file in place of the running one.
-    OpenScenario(std::path::PathBuf),
+    /// Open a scenario file in place of the running one, with the command line's account
+    /// settings over the file's.
+    OpenScenario(std::path::PathBuf, AccountOverrides),
     /// Save the running scenario to a file.
     SaveScenario(std::path::PathBuf),
     /// PutRecord (one record) or PutRecords (several, 500 per call).
@@ -188,7 +190,9 @@ impl Action {
                 edit_simulation(world, |sim| sim.remove_simulator(name))
             }
             Action::Produce { stream, records } => produce(world, stream, records).map(Some),
-            Action::OpenScenario(path) => super::files::open_scenario(world, path).map(Some),
+            Action::OpenScenario(path, account) => {
+                super::files::open_scenario(world, path, account).map(Some)
+            }
             Action::SaveScenario(path) => super::files::save_scenario(world, path).map(Some),
         }
     }

@@ -3,24 +3,27 @@
 
 use super::view::StreamView;
 use kinescope_core::live::SharedWorld;
-use kinescope_core::settings::Settings;
+use kinescope_core::settings::{AccountOverrides, Settings};
 use kinescope_core::sim::scenario::Scenario;
 use kinescope_core::sim::simulation::Simulation;
 use std::path::Path;
 
 /// Opens `path` as the running scenario, starting at the current virtual time.
-pub fn open_scenario(world: &SharedWorld, path: &Path) -> Result<String, String> {
+pub fn open_scenario(
+    world: &SharedWorld,
+    path: &Path,
+    command_line: &AccountOverrides,
+) -> Result<String, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
     let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let name = scenario.name.clone();
     let seed = scenario.seed;
     let start_epoch_ms = world.read_running(|w, _| w.now_ms());
-    let settings = Settings {
+    let settings = scenario.settings.then(command_line).apply_to(Settings {
         start_epoch_ms,
-        shard_limit: 10_000,
         ..Settings::default()
-    };
+    });
     world.load(Simulation::with_settings(scenario, seed, settings));
     Ok(format!("Opened scenario {name} from {}", path.display()))
 }

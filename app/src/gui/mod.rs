@@ -143,6 +143,9 @@ pub struct Inspector {
     pub event_filter: String,
     /// The lag plot shows records behind rather than MillisBehindLatest.
     pub lag_plot_records: bool,
+    /// The command line's account settings (`--region`, `--shard-limit`, `--throttle`), kept over
+    /// those of every scenario opened.
+    pub account: kinescope_core::settings::AccountOverrides,
     /// Speed to resume at after a pause.
     resume_speed: Speed,
     /// The native file dialog, when one is open.
@@ -180,6 +183,7 @@ impl Inspector {
             simulators: simulators::Panel::default(),
             dialogs: dialogs::Dialogs::default(),
             jobs: jobs::Jobs::default(),
+            account: Default::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
                 other => other,
@@ -279,7 +283,9 @@ impl Inspector {
         };
         self.file_path = path.display().to_string();
         match purpose {
-            dialogs::Purpose::OpenScenario => self.act(Action::OpenScenario(path)),
+            dialogs::Purpose::OpenScenario => {
+                self.act(Action::OpenScenario(path, self.account.clone()))
+            }
             dialogs::Purpose::SaveScenario => self.act(Action::SaveScenario(path)),
             dialogs::Purpose::ExportCsv => self.export_csv(path),
             dialogs::Purpose::ExportPng => self.export_png(ctx, path),
@@ -317,7 +323,7 @@ impl eframe::App for Inspector {
             self.notices.push(outcome.unwrap_or_else(|e| e));
         }
         for action in std::mem::take(&mut self.pending) {
-            if let Action::OpenScenario(path) = &action {
+            if let Action::OpenScenario(path, _) = &action {
                 // Reading, checking and creating the streams can take a moment: off the UI thread,
                 // through the same Action as everything else.
                 let world = self.world.clone();

@@ -14,11 +14,16 @@ pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
                 let streams = app.view.streams.clone();
                 for stream in &streams {
                     let selected = app.selection.stream.as_deref() == Some(stream.name.as_str());
+                    let status = match &stream.change {
+                        Some(change) => {
+                            format!("{} {:.0}%", stream.status, change.progress * 100.0)
+                        }
+                        None => stream.status.clone(),
+                    };
                     let label = format!(
-                        "{} · {} open shards · {}",
+                        "{} · {} open shards · {status}",
                         stream.name,
                         stream.open_shards().count(),
-                        stream.status
                     );
                     if ui.selectable_label(selected, label).clicked() {
                         app.selection.stream = Some(stream.name.clone());

@@ -3,7 +3,7 @@
 //! throttled; closed shards above as faded ancestors with lines to their children. Split, merge and
 //! UpdateShardCount act on it, and a key box shows where a partition key goes.
 
-use super::view::{ShardView, StreamView};
+use super::view::{ChangeView, ShardView, StreamView};
 use super::{Action, Inspector};
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 use kinescope_core::streams::hashkey::hash_partition_key;
@@ -32,6 +32,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             stream.retention_hours
         ));
     });
+    if let Some(change) = &stream.change {
+        change_progress(ui, &stream.status, change);
+    }
     ui.label("Each open shard owns a slice of the 128-bit hash-key space; fill = share of its write limit (1 MiB/s or 1,000 records/s) used in the last second.");
     let probe = probe_key(&app.key_probe);
     draw_map(ui, app, &stream, probe);
@@ -43,6 +46,25 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     ui.separator();
     // Cause and effect on one screen: the lanes above, the stream's writes against its limit below.
     super::throughput::chart(ui, &stream);
+}
+
+/// The stream's asynchronous change as a progress bar, with the AWS rule on hover.
+fn change_progress(ui: &mut egui::Ui, status: &str, change: &ChangeView) {
+    let text = format!(
+        "{status}: {} · {:.0} s left",
+        change.what,
+        (change.remaining_ms as f64 / 1_000.0).ceil()
+    );
+    ui.add(
+        egui::ProgressBar::new(change.progress)
+            .desired_width(ui.available_width().min(520.0))
+            .text(text),
+    )
+    .on_hover_text(
+        "While a stream is UPDATING, writes and reads go on to the current shards and control \
+         operations get ResourceInUseException; the children open when the change completes. \
+         A split or merge takes seconds, UpdateShardCount up to minutes on large streams.",
+    );
 }
 
 fn probe_key(text: &str) -> Option<u128> {

@@ -84,9 +84,21 @@ fn splitting_a_shard_adds_two_lanes_and_closes_the_parent() {
     harness.run();
     harness.get_by_label("Split selected shard").click();
     harness.run();
-    // The split completes after the stream's UPDATING delay.
+    // A split keeps the stream UPDATING for seconds, shown with its progress; the children open
+    // when it completes (five one-second steps).
     harness.get_by_label("Step").click();
     harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("UPDATING: splitting shardId-000000000001")
+            .is_some()
+    );
+    assert_eq!(open_shards(&harness), 4, "writes still go to the parent");
+    for _ in 0..4 {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+    assert!(harness.query_by_label_contains("UPDATING:").is_none());
     let stream = &harness.state().view.streams[0];
     assert_eq!(stream.shards.len(), 6);
     assert_eq!(open_shards(&harness), 5);

@@ -142,7 +142,7 @@ fn file_menu(ui: &mut egui::Ui, app: &mut Inspector) {
         .add_enabled(has_path, egui::Button::new("Open scenario"))
         .clicked()
     {
-        app.act(Action::OpenScenario(path.clone()));
+        app.act(Action::OpenScenario(path.clone(), app.account.clone()));
         ui.close();
     }
     if ui

@@ -52,12 +52,25 @@ pub struct StreamView {
     pub name: String,
     pub mode: StreamMode,
     pub status: String,
+    /// The asynchronous change under way (UPDATING, CREATING, DELETING), if any.
+    pub change: Option<ChangeView>,
     pub retention_hours: u32,
     pub shards: Vec<ShardView>,
     /// `[second, IncomingRecords]` for the last [`CHART_SECONDS`].
     pub incoming_records: Vec<[f64; 2]>,
     /// `[second, WriteProvisionedThroughputExceeded]`.
     pub write_throttles: Vec<[f64; 2]>,
+}
+
+/// An asynchronous stream change as drawn: what it does and how far along it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeView {
+    /// A few words ("splitting shardId-000000000001").
+    pub what: String,
+    /// Share of its time that has passed, 0.0 to 1.0.
+    pub progress: f32,
+    /// Virtual milliseconds left.
+    pub remaining_ms: i64,
 }
 
 impl StreamView {
@@ -365,6 +378,11 @@ fn stream_view(stream: &StreamState, last_second: i64, now_ms: i64) -> StreamVie
         name: stream.name.clone(),
         mode: stream.mode,
         status: format!("{:?}", stream.status).to_uppercase(),
+        change: stream.pending.as_ref().map(|p| ChangeView {
+            what: p.change.describe(),
+            progress: p.progress(now_ms) as f32,
+            remaining_ms: (p.due_ms - now_ms).max(0),
+        }),
         retention_hours: stream.retention_hours,
         shards,
         incoming_records: chart(stream, MetricName::IncomingRecords, last_second),

@@ -521,7 +521,7 @@ mod tests {
         world
             .apply(SplitShardInput::new("s", ShardId(0), 1u128 << 127))
             .unwrap();
-        world.step(1_000);
+        world.step(crate::streams::scaling::reshard_duration_ms(1) as u64);
         for _ in 0..5 {
             world
                 .apply(PutRecordInput::new("s", "k0", vec![7]))

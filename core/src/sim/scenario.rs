@@ -8,6 +8,7 @@ use super::lambda::LambdaSpec;
 use super::polling::PollingSpec;
 use super::producer::ProducerSpec;
 use super::rate::RateSchedule;
+use crate::settings::AccountOverrides;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -169,6 +170,9 @@ pub struct Scenario {
     /// Timeline events.
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
+    /// The emulated account: region, shard quota, throttle mode (AWS's defaults when absent).
+    #[serde(default, skip_serializing_if = "AccountOverrides::is_empty")]
+    pub settings: AccountOverrides,
 }
 
 /// Parses one part of a scenario (a producer, a consumer, ...) as the file format has it; the
@@ -213,6 +217,7 @@ impl Scenario {
                 self.duration_seconds
             ));
         }
+        self.settings.validate().map_err(ScenarioError::Invalid)?;
         let streams: Vec<&str> = self.streams.iter().map(|s| s.name.as_str()).collect();
         for s in &self.streams {
             if s.mode == ScenarioStreamMode::Provisioned && !(1..=500).contains(&s.shards) {

@@ -48,19 +48,16 @@ pub(super) fn consumer_seed(run_seed: u64, index: usize) -> u64 {
 }
 
 impl Simulation {
-    /// Creates the scenario's streams (ACTIVE when this returns) and starts its simulators.
+    /// Creates the scenario's streams (ACTIVE when this returns) and starts its simulators, in an
+    /// account with AWS's defaults and the scenario's own settings.
     pub fn new(scenario: Scenario, seed: u64) -> Self {
-        Self::with_settings(
-            scenario,
-            seed,
-            Settings {
-                shard_limit: 10_000,
-                ..Settings::default()
-            },
-        )
+        let settings = scenario.settings.apply_to(Settings::default());
+        Self::with_settings(scenario, seed, settings)
     }
 
-    /// Like [`Simulation::new`] with the world's settings given (start time, throttle mode, ...).
+    /// Like [`Simulation::new`] with the world's settings given as they are (start time, throttle
+    /// mode, ...): callers apply the scenario's `settings` themselves, so that command-line
+    /// options can take precedence over them.
     pub fn with_settings(mut scenario: Scenario, seed: u64, settings: Settings) -> Self {
         scenario
             .timeline

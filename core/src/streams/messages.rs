@@ -44,6 +44,11 @@ pub fn write_throttled(shard: ShardId, stream: &str, account: &str) -> String {
     format!("Rate exceeded for shard {shard} in stream {stream} under account {account}.")
 }
 
+/// GetShardIterator beyond 5 calls per second on a shard (A.4): the shard's rate text.
+pub fn iterator_throttled(shard: ShardId, stream: &str, account: &str) -> KinesisError {
+    KinesisError::ProvisionedThroughputExceededException(write_throttled(shard, stream, account))
+}
+
 /// The read throttle text (A.7).
 pub fn read_throttled(shard: ShardId, stream: &str, account: &str) -> KinesisError {
     KinesisError::ProvisionedThroughputExceededException(format!(

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod capacity;
+pub mod control_plane;
 pub mod efo;
 pub mod hashkey;
 pub mod log;
@@ -10,6 +11,7 @@ pub mod ondemand;
 pub mod ops;
 pub mod readers;
 pub mod retention;
+pub mod scaling;
 pub mod sequence;
 pub mod shapes;
 pub mod shard;

@@ -4,6 +4,7 @@ use super::capacity::ThrottleMode;
 use super::efo::ConsumerState;
 use super::hashkey::{HashKeyRange, even_split};
 use super::ondemand::OnDemandState;
+use super::scaling::ScalingPlan;
 use super::shapes::{
     EncryptionType, EnhancedMetrics, MetricsName, ShardId, StreamMode, StreamStatus,
 };
@@ -29,8 +30,8 @@ pub enum Change {
     Split { shard: ShardId, at: u128 },
     /// Merge two adjacent shards.
     Merge { shard: ShardId, adjacent: ShardId },
-    /// UNIFORM_SCALING to `target` open shards.
-    ScaleTo { target: u32 },
+    /// UNIFORM_SCALING: the splits and merges planned when the request was accepted.
+    ScaleTo { plan: ScalingPlan },
     /// Start encrypting new records with `key_id`.
     StartEncryption { key_id: String },
     /// Stop encrypting.
@@ -44,13 +45,47 @@ pub enum Change {
     SetWarmThroughput { mibps: u32 },
 }
 
-/// A change under way and when it completes.
+/// A change under way, when it began and when it completes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingChange {
+    /// Virtual time at which it began.
+    pub started_ms: i64,
     /// Virtual time at which it completes.
     pub due_ms: i64,
     /// The change.
     pub change: Change,
+}
+
+impl Change {
+    /// What the change does, in a few words for people watching it happen.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::FinishCreate => "creating".into(),
+            Change::FinishDelete => "deleting".into(),
+            Change::Split { shard, .. } => format!("splitting {shard}"),
+            Change::Merge { shard, adjacent } => format!("merging {shard} and {adjacent}"),
+            Change::ScaleTo { plan } => format!(
+                "scaling uniformly: {} splits, {} merges",
+                plan.splits(),
+                plan.merges()
+            ),
+            Change::StartEncryption { .. } => "starting encryption".into(),
+            Change::StopEncryption => "stopping encryption".into(),
+            Change::SwitchMode { mode, .. } => match mode {
+                StreamMode::OnDemand => "switching to on-demand".into(),
+                StreamMode::Provisioned => "switching to provisioned".into(),
+            },
+            Change::SetWarmThroughput { mibps } => format!("warming to {mibps} MiB/s"),
+        }
+    }
+}
+
+impl PendingChange {
+    /// Share of the change's time that has passed at `now_ms`, from 0.0 to 1.0.
+    pub fn progress(&self, now_ms: i64) -> f64 {
+        let total = (self.due_ms - self.started_ms).max(1) as f64;
+        ((now_ms - self.started_ms) as f64 / total).clamp(0.0, 1.0)
+    }
 }
 
 /// A data stream inside the engine.
@@ -207,6 +242,68 @@ impl StreamState {
             .keep_minutes(self.retention_hours as usize * 60);
         self.shards.push(shard);
         id
+    }
+
+    /// Splits open shard `parent` so the upper child starts at `at`: the parent closes, two
+    /// children open. Routing is updated in place (no rescan), so a scaling of n shards costs O(n)
+    /// per step at most.
+    pub fn split_shard(&mut self, parent: ShardId, at: u128, now_ms: i64) -> (ShardId, ShardId) {
+        let range = self.shards[parent.0 as usize].range;
+        let low = self.add_shard(
+            HashKeyRange {
+                start: range.start,
+                end: at - 1,
+            },
+            now_ms,
+        );
+        let high = self.add_shard(
+            HashKeyRange {
+                start: at,
+                end: range.end,
+            },
+            now_ms,
+        );
+        for child in [low, high] {
+            self.shards[child.0 as usize].parent = Some(parent);
+        }
+        self.shards[parent.0 as usize].close(now_ms, vec![low, high]);
+        let slot = self.routing_slot(range.start);
+        self.routing[slot] = (range.start, low.0);
+        self.routing.insert(slot + 1, (at, high.0));
+        (low, high)
+    }
+
+    /// Merges open shard `shard` with `adjacent`, the open shard right after it in hash-key
+    /// order: both close, one child with both parents opens.
+    pub fn merge_shards(&mut self, shard: ShardId, adjacent: ShardId, now_ms: i64) -> ShardId {
+        let (a, b) = (
+            self.shards[shard.0 as usize].range,
+            self.shards[adjacent.0 as usize].range,
+        );
+        let range = HashKeyRange {
+            start: a.start.min(b.start),
+            end: a.end.max(b.end),
+        };
+        let child = self.add_shard(range, now_ms);
+        self.shards[child.0 as usize].parent = Some(shard);
+        self.shards[child.0 as usize].adjacent_parent = Some(adjacent);
+        self.shards[shard.0 as usize].close(now_ms, vec![child]);
+        self.shards[adjacent.0 as usize].close(now_ms, vec![child]);
+        let slot = self.routing_slot(range.start);
+        self.routing[slot] = (range.start, child.0);
+        self.routing.remove(slot + 1);
+        child
+    }
+
+    /// The open shard owning exactly `range`, if there is one.
+    pub fn open_shard_with_range(&self, range: HashKeyRange) -> Option<ShardId> {
+        let index = self.route(range.start)?;
+        (self.shards[index].range == range).then_some(ShardId(index as u32))
+    }
+
+    /// Position in `routing` of the open shard starting at `start`.
+    fn routing_slot(&self, start: u128) -> usize {
+        self.routing.partition_point(|&(s, _)| s < start)
     }
 
     /// `KMS` while new records are encrypted, else `NONE`.

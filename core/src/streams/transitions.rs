@@ -35,7 +35,7 @@ impl World {
             Change::FinishCreate => {}
             Change::Split { shard, at } => self.split_now(name, shard, at),
             Change::Merge { shard, adjacent } => self.merge_now(name, shard, adjacent),
-            Change::ScaleTo { target } => self.scale_now(name, target),
+            Change::ScaleTo { plan } => self.scale_now(name, &plan),
             Change::StartEncryption { key_id } => {
                 if let Some(s) = self.streams.get_mut(name) {
                     s.encryption_key = Some(key_id);
@@ -94,6 +94,7 @@ impl World {
             .last_subscribe
             .retain(|(arn, _), _| !arns.contains(arn));
         self.readers.forget_stream(name);
+        self.control_plane.forget_stream(name);
         self.log_event(
             EventKind::StatusChanged,
             Some(name),

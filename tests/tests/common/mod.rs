@@ -29,6 +29,17 @@ pub fn world_with_stream(shards: u32) -> World {
     world
 }
 
+/// Steps the virtual clock until `orders`' asynchronous change (a reshard, say) has completed.
+pub fn finish_change(world: &mut World) {
+    let due = world
+        .stream(STREAM)
+        .and_then(|s| s.pending.as_ref())
+        .map(|p| p.due_ms);
+    if let Some(due) = due {
+        world.step((due - world.now_ms()).max(0) as u64);
+    }
+}
+
 /// The ARN of `orders`.
 pub fn stream_arn(world: &World) -> String {
     world.stream_arn(STREAM)

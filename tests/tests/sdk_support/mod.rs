@@ -106,7 +106,7 @@ pub fn code<E: ProvideErrorMetadata, R>(error: SdkError<E, R>) -> String {
 }
 
 pub async fn until_active(client: &Client, name: &str) {
-    for _ in 0..200 {
+    for _ in 0..100 {
         let summary = client
             .describe_stream_summary()
             .stream_name(name)
@@ -121,7 +121,8 @@ pub async fn until_active(client: &Client, name: &str) {
         {
             return;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // DescribeStreamSummary allows 20 calls a second per account (A.4): poll well below it.
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{name} never became ACTIVE");
 }

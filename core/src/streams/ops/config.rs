@@ -307,10 +307,27 @@ impl World {
 
     /// Puts an ACTIVE stream into UPDATING until `change` completes.
     pub(crate) fn queue_stream_change(&mut self, stream: &str, change: Change, detail: String) {
-        let due_ms = self.now_ms() + self.settings().transition_delay_ms;
+        let duration = self.settings().transition_delay_ms;
+        self.queue_stream_change_for(stream, change, duration, detail);
+    }
+
+    /// Puts the stream in UPDATING until `change` completes `duration_ms` from now.
+    pub(crate) fn queue_stream_change_for(
+        &mut self,
+        stream: &str,
+        change: Change,
+        duration_ms: i64,
+        detail: String,
+    ) {
+        let started_ms = self.now_ms();
+        let due_ms = started_ms + duration_ms;
         if let Some(state) = self.streams.get_mut(stream) {
             state.status = StreamStatus::Updating;
-            state.pending = Some(PendingChange { due_ms, change });
+            state.pending = Some(PendingChange {
+                started_ms,
+                due_ms,
+                change,
+            });
         }
         self.log_event(
             crate::events::EventKind::StatusChanged,
@@ -451,6 +468,11 @@ impl Operation for UpdateStreamModeInput {
                     "Limit for on-demand streams has been reached".into(),
                 ));
             }
+        }
+        if mode == StreamMode::Provisioned {
+            // The stream keeps its shards, which now count against the account's shard quota.
+            let open = world.stream_named(&name)?.open_shard_count();
+            world.check_shard_quota(open)?;
         }
         let stream = world.active_stream_mut(&name)?;
         if calls_in_last_day(&mut stream.mode_switches, now) >= MODE_SWITCHES_PER_DAY {

@@ -131,6 +131,7 @@ impl Operation for CreateStreamInput {
             .metrics
             .keep_minutes(stream.retention_hours as usize * 60);
         stream.pending = Some(PendingChange {
+            started_ms: now,
             due_ms: now + world.settings().transition_delay_ms,
             change: Change::FinishCreate,
         });
@@ -146,14 +147,20 @@ impl Operation for CreateStreamInput {
 
 impl World {
     /// LimitExceededException if `additional` shards would pass the account's shard quota.
-    pub(crate) fn check_shard_quota(&self, additional: u32) -> KinesisResult<()> {
-        // The shard quota is a provisioned-mode quota (A.4); on-demand streams have their own.
-        let current: u32 = self
-            .streams
+    /// Open shards that count against the account's shard quota: those of provisioned streams
+    /// (A.4: on-demand streams have a quota of their own). DescribeLimits reports this number.
+    pub(crate) fn quota_open_shards(&self) -> u32 {
+        self.streams
             .values()
             .filter(|s| s.mode == StreamMode::Provisioned)
             .map(StreamState::open_shard_count)
-            .sum();
+            .sum()
+    }
+
+    /// Refuses with AWS's LimitExceededException text when `additional` more open shards would
+    /// pass the account's shard quota.
+    pub(crate) fn check_shard_quota(&self, additional: u32) -> KinesisResult<()> {
+        let current = self.quota_open_shards();
         let limit = self.settings().shard_limit;
         if current + additional > limit {
             let s = self.settings();
@@ -218,10 +225,8 @@ impl Operation for DeleteStreamInput {
         let stream = world.stream_named_mut(&name)?;
         match stream.status {
             StreamStatus::Deleting => return Err(messages::stream_not_found(&name, &account)),
-            StreamStatus::Creating => {
-                return Err(messages::stream_not_active(&name, &account, stream.status));
-            }
-            StreamStatus::Active | StreamStatus::Updating => {}
+            // AWS lets a stream being created be deleted (kinesis-wire.md §2).
+            StreamStatus::Creating | StreamStatus::Active | StreamStatus::Updating => {}
         }
         if !stream.consumers.is_empty() && !self.enforce_consumer_deletion.unwrap_or(false) {
             return Err(KinesisError::ResourceInUseException(format!(
@@ -230,6 +235,7 @@ impl Operation for DeleteStreamInput {
         }
         stream.status = StreamStatus::Deleting;
         stream.pending = Some(PendingChange {
+            started_ms: now,
             due_ms: now + delay,
             change: Change::FinishDelete,
         });
@@ -559,11 +565,7 @@ impl Operation for DescribeLimitsInput {
     fn execute(self, world: &mut World) -> KinesisResult<DescribeLimitsOutput> {
         Ok(DescribeLimitsOutput {
             shard_limit: world.settings().shard_limit,
-            open_shard_count: world
-                .streams
-                .values()
-                .map(StreamState::open_shard_count)
-                .sum(),
+            open_shard_count: world.quota_open_shards(),
             on_demand_stream_count: world
                 .streams
                 .values()

@@ -179,6 +179,23 @@ impl World {
         }
     }
 
+    /// GetShardIterator's 5 calls per second per shard (A.4), in faithful mode.
+    fn admit_get_shard_iterator(&mut self, stream: &str, shard: ShardId) -> KinesisResult<()> {
+        let now = self.now_ms();
+        let state = self.stream_named_mut(stream)?;
+        if state.throttle != ThrottleMode::Faithful {
+            return Ok(());
+        }
+        if state.shards[shard.0 as usize].read.try_admit_iterator(now) {
+            return Ok(());
+        }
+        Err(messages::iterator_throttled(
+            shard,
+            stream,
+            self.account_id(),
+        ))
+    }
+
     fn seal_iterator(
         &self,
         stream: &StreamState,
@@ -223,7 +240,12 @@ impl Operation for GetShardIteratorInput {
             world.resolve_stream_name(self.stream_name.as_deref(), self.stream_arn.as_deref())?;
         world.readable_stream_mut(&name)?;
         let stream = world.stream_named(&name)?;
-        let shard = world.find_shard(stream, self.shard_id.as_deref().unwrap_or_default())?;
+        let shard_id = world
+            .find_shard(stream, self.shard_id.as_deref().unwrap_or_default())?
+            .id;
+        world.admit_get_shard_iterator(&name, shard_id)?;
+        let stream = world.stream_named(&name)?;
+        let shard = stream.shard(shard_id).expect("found above");
         let start = StartRequest {
             kind,
             sequence_number: self.starting_sequence_number.as_deref(),

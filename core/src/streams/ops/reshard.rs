@@ -1,11 +1,15 @@
 //! Resharding (reference A.9): SplitShard, MergeShards and UpdateShardCount UNIFORM_SCALING, and
 //! the lineage they leave behind. Requests only queue a change (the stream goes UPDATING); the
-//! shards change when it completes, in [`World::split_now`] / [`World::merge_now`].
+//! shards change when it completes, after a time that grows with the work
+//! ([`reshard_duration_ms`]), in [`World::split_now`] / [`World::merge_now`] / [`World::scale_now`].
 
 use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
-use crate::streams::hashkey::{HashKeyRange, even_split, parse_hash_key};
+use crate::streams::hashkey::parse_hash_key;
 use crate::streams::messages;
+use crate::streams::scaling::{
+    ReshardStep, ScalingPlan, reshard_duration_ms, uniform_scaling_plan,
+};
 use crate::streams::shapes::{Empty, ShardId, StreamMode};
 use crate::streams::stream::{Change, calls_in_last_day};
 use crate::validate::{Pattern, Validator};
@@ -134,26 +138,7 @@ impl World {
         let Some(state) = self.streams.get_mut(stream) else {
             return;
         };
-        let parent = state.shards[shard.0 as usize].range;
-        let low = state.add_shard(
-            HashKeyRange {
-                start: parent.start,
-                end: at - 1,
-            },
-            now,
-        );
-        let high = state.add_shard(
-            HashKeyRange {
-                start: at,
-                end: parent.end,
-            },
-            now,
-        );
-        for child in [low, high] {
-            state.shards[child.0 as usize].parent = Some(shard);
-        }
-        state.shards[shard.0 as usize].close(now, vec![low, high]);
-        state.rebuild_routing();
+        let (low, high) = state.split_shard(shard, at, now);
         self.log_event(
             EventKind::Resharded,
             Some(stream),
@@ -167,20 +152,7 @@ impl World {
         let Some(state) = self.streams.get_mut(stream) else {
             return;
         };
-        let (a, b) = (
-            state.shards[shard.0 as usize].range,
-            state.shards[adjacent.0 as usize].range,
-        );
-        let range = HashKeyRange {
-            start: a.start.min(b.start),
-            end: a.end.max(b.end),
-        };
-        let child = state.add_shard(range, now);
-        state.shards[child.0 as usize].parent = Some(shard);
-        state.shards[child.0 as usize].adjacent_parent = Some(adjacent);
-        state.shards[shard.0 as usize].close(now, vec![child]);
-        state.shards[adjacent.0 as usize].close(now, vec![child]);
-        state.rebuild_routing();
+        let child = state.merge_shards(shard, adjacent, now);
         self.log_event(
             EventKind::Resharded,
             Some(stream),
@@ -188,43 +160,41 @@ impl World {
         );
     }
 
-    /// UNIFORM_SCALING to `target` open shards with real splits and merges: first split every
-    /// open shard that straddles a target boundary, then merge what lies inside each target range.
-    pub(crate) fn scale_now(&mut self, stream: &str, target: u32) {
-        let targets = even_split(target);
-        loop {
-            let Some(state) = self.streams.get(stream) else {
-                return;
-            };
-            let straddling = state.open_shards().find_map(|s| {
-                targets
-                    .iter()
-                    .skip(1)
-                    .map(|t| t.start)
-                    .find(|&b| b > s.range.start && b <= s.range.end)
-                    .map(|b| (s.id, b))
-            });
-            match straddling {
-                Some((shard, boundary)) => self.split_now(stream, shard, boundary),
-                None => break,
-            }
-        }
-        for range in &targets {
-            loop {
-                let Some(state) = self.streams.get(stream) else {
-                    return;
-                };
-                let inside: Vec<ShardId> = state
-                    .open_shards()
-                    .filter(|s| range.start <= s.range.start && s.range.end <= range.end)
-                    .map(|s| s.id)
-                    .collect();
-                match inside.as_slice() {
-                    [first, second, ..] => self.merge_now(stream, *first, *second),
-                    _ => break,
+    /// Carries out a uniform scaling planned when UpdateShardCount was accepted (the open shards
+    /// cannot change while the stream is UPDATING), then logs one event for the whole of it.
+    pub(crate) fn scale_now(&mut self, stream: &str, plan: &ScalingPlan) {
+        let now = self.now_ms();
+        let Some(state) = self.streams.get_mut(stream) else {
+            return;
+        };
+        let before = state.open_shard_count();
+        for step in &plan.steps {
+            match *step {
+                ReshardStep::Split { range, at } => {
+                    if let Some(shard) = state.open_shard_with_range(range) {
+                        state.split_shard(shard, at, now);
+                    }
+                }
+                ReshardStep::Merge { left, right } => {
+                    if let (Some(shard), Some(adjacent)) = (
+                        state.open_shard_with_range(left),
+                        state.open_shard_with_range(right),
+                    ) {
+                        state.merge_shards(shard, adjacent, now);
+                    }
                 }
             }
         }
+        let after = state.open_shard_count();
+        self.log_event(
+            EventKind::Resharded,
+            Some(stream),
+            format!(
+                "Scaled uniformly from {before} to {after} open shards: {} splits, {} merges",
+                plan.splits(),
+                plan.merges()
+            ),
+        );
     }
 }
 
@@ -269,9 +239,10 @@ impl Operation for SplitShardInput {
             )));
         };
         world.check_shard_quota(1)?;
-        world.queue_stream_change(
+        world.queue_stream_change_for(
             &name,
             Change::Split { shard, at },
+            reshard_duration_ms(1),
             format!("Stream {name} is UPDATING: splitting {shard}"),
         );
         Ok(Empty {})
@@ -313,9 +284,10 @@ impl Operation for MergeShardsInput {
                 world.account_id()
             )));
         }
-        world.queue_stream_change(
+        world.queue_stream_change_for(
             &name,
             Change::Merge { shard, adjacent },
+            reshard_duration_ms(2),
             format!("Stream {name} is UPDATING: merging {shard} and {adjacent}"),
         );
         Ok(Empty {})
@@ -341,12 +313,7 @@ impl Operation for UpdateShardCountInput {
         let now = world.now_ms();
         let account = world.account_id().to_owned();
         let limit = world.settings().shard_limit;
-        let account_open: u32 = world
-            .streams
-            .values()
-            .filter(|s| s.mode == StreamMode::Provisioned)
-            .map(|s| s.open_shard_count())
-            .sum();
+        let account_open = world.quota_open_shards();
         let stream = world.streams.get_mut(&name).expect("resolved above");
         let open = stream.open_shard_count();
         if calls_in_last_day(&mut stream.shard_count_updates, now) >= SHARD_COUNT_UPDATES_PER_DAY {
@@ -384,9 +351,13 @@ impl Operation for UpdateShardCountInput {
         }
         stream.shard_count_updates.push_back(now);
         let arn = stream.arn.clone();
-        world.queue_stream_change(
+        let ranges: Vec<_> = stream.open_shards().map(|s| s.range).collect();
+        let plan = uniform_scaling_plan(&ranges, target);
+        let duration = reshard_duration_ms(plan.shards_touched());
+        world.queue_stream_change_for(
             &name,
-            Change::ScaleTo { target },
+            Change::ScaleTo { plan },
+            duration,
             format!("Stream {name} is UPDATING: scaling from {open} to {target} shards"),
         );
         Ok(UpdateShardCountOutput {

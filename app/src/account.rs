@@ -1,0 +1,48 @@
+//! `--region`, `--shard-limit` and `--throttle`, shared by `serve`, `run` and the desktop app: the
+//! emulated account's settings, taking precedence over a scenario file's `settings`.
+
+use kinescope_core::settings::{AccountOverrides, is_region_name};
+use kinescope_core::streams::capacity::ThrottleMode;
+
+/// The account options of every command that runs a world.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AccountArgs {
+    /// AWS region the account is in: ARNs, messages and the default shard quota (default
+    /// us-east-1, or the scenario's).
+    #[arg(long, value_parser = parse_region)]
+    region: Option<String>,
+    /// The account's shard quota (default AWS's for the region: 500 in us-east-1, us-west-2 and
+    /// eu-west-1, 200 elsewhere).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    shard_limit: Option<u32>,
+    /// How limits are enforced: faithful (AWS's, default), unthrottled (every rate limit off), or
+    /// fault:PROBABILITY.
+    #[arg(long, value_parser = parse_throttle)]
+    throttle: Option<ThrottleMode>,
+}
+
+impl AccountArgs {
+    /// The options as overrides of a scenario's settings.
+    pub fn overrides(&self) -> AccountOverrides {
+        AccountOverrides {
+            region: self.region.clone(),
+            shard_limit: self.shard_limit,
+            on_demand_stream_limit: None,
+            throttle: self.throttle,
+        }
+    }
+}
+
+fn parse_region(text: &str) -> Result<String, String> {
+    if is_region_name(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("{text:?} is not a region name such as us-east-1"))
+    }
+}
+
+fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
+    ThrottleMode::parse(text).ok_or_else(|| {
+        format!("{text:?} is not faithful, unthrottled or fault:PROBABILITY (0 to 1)")
+    })
+}

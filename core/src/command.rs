@@ -34,6 +34,15 @@ macro_rules! commands {
             $($op($output),)*
         }
 
+        impl CommandOutput {
+            /// Whether the operation has no output (its answer is an empty body on the wire).
+            pub fn is_empty(&self) -> bool {
+                match self {
+                    $(CommandOutput::$op(_) => std::any::TypeId::of::<$output>() == std::any::TypeId::of::<Empty>(),)*
+                }
+            }
+        }
+
         impl Command {
             /// Names of every command, AWS operations first.
             pub const NAMES: &'static [&'static str] = &[$(stringify!($op),)*];
@@ -113,22 +122,38 @@ commands! {
 
 impl Command {
     /// The stream a call names — by StreamName, or inside a stream, consumer or resource ARN —
-    /// for the control plane's per-stream limits and messages.
+    /// for the traffic log and the control plane's per-stream limits. Data-plane calls read their
+    /// fields directly; the rest go through their JSON form.
     pub fn stream_hint(&self) -> Option<String> {
-        let value = serde_json::to_value(self).ok()?;
-        let input = value.get("Input")?;
-        if let Some(name) = input.get("StreamName").and_then(|v| v.as_str()) {
-            return Some(name.to_owned());
+        let named = |name: &Option<String>, arn: &Option<String>| {
+            name.clone()
+                .or_else(|| arn.as_deref().and_then(stream_in_arn))
+        };
+        match self {
+            Command::PutRecord(i) => named(&i.stream_name, &i.stream_arn),
+            Command::PutRecords(i) => named(&i.stream_name, &i.stream_arn),
+            Command::GetShardIterator(i) => named(&i.stream_name, &i.stream_arn),
+            Command::GetRecords(_) => None,
+            _ => {
+                let value = serde_json::to_value(self).ok()?;
+                let input = value.get("Input")?;
+                if let Some(name) = input.get("StreamName").and_then(|v| v.as_str()) {
+                    return Some(name.to_owned());
+                }
+                ["StreamARN", "ConsumerARN", "ResourceARN"]
+                    .iter()
+                    .filter_map(|member| input.get(*member)?.as_str())
+                    .find_map(stream_in_arn)
+            }
         }
-        ["StreamARN", "ConsumerARN", "ResourceARN"]
-            .iter()
-            .filter_map(|member| input.get(*member)?.as_str())
-            .find_map(|arn| {
-                let resource = arn.split(':').nth(5)?;
-                let name = resource.strip_prefix("stream/")?.split('/').next()?;
-                (!name.is_empty()).then(|| name.to_owned())
-            })
     }
+}
+
+/// The stream name inside a stream, consumer or resource ARN.
+fn stream_in_arn(arn: &str) -> Option<String> {
+    let resource = arn.split(':').nth(5)?;
+    let name = resource.strip_prefix("stream/")?.split('/').next()?;
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 /// The 39 operations of the Kinesis Data Streams API (reference A.1).
@@ -177,6 +202,20 @@ pub const AWS_OPERATIONS: [&str; 39] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stream_is_found_by_name_or_arn() {
+        let by_name = Command::decode("PutRecord", serde_json::json!({"StreamName": "a"}));
+        assert_eq!(
+            by_name.unwrap().unwrap().stream_hint().as_deref(),
+            Some("a")
+        );
+        let consumer = serde_json::json!({
+            "ConsumerARN": "arn:aws:kinesis:us-east-1:000000000000:stream/b/consumer/c:1"
+        });
+        let by_arn = Command::decode("DescribeStreamConsumer", consumer);
+        assert_eq!(by_arn.unwrap().unwrap().stream_hint().as_deref(), Some("b"));
+    }
 
     #[test]
     fn every_aws_operation_has_an_engine_command() {

@@ -149,3 +149,22 @@ def test_a_second_subscription_after_5_seconds_takes_over_and_the_first_gets_an_
         for _ in first["EventStream"]:
             pass
     assert error.value.response["Error"]["Code"] == "ResourceInUseException"
+
+
+def test_10_mib_records_go_through_the_json_api(kinesis):
+    # A large-record stream takes records up to 10 MiB (A.4); base64 makes such a request about
+    # 14 MB of JSON, which the server must accept for PutRecord and PutRecords alike.
+    name = "large-records"
+    kinesis.create_stream(StreamName=name, ShardCount=2, MaxRecordSizeInKiB=10240)
+    wait_active(kinesis, name)
+    ten_mib = bytes(range(256)) * (10 * 1024 * 1024 // 256 - 1)  # 10 MiB minus the key's room
+    low, high = "0", str(2**127)
+    one = kinesis.put_record(StreamName=name, PartitionKey="k", ExplicitHashKey=low, Data=ten_mib)
+    assert one["ShardId"] == "shardId-000000000000"
+    batch = kinesis.put_records(StreamName=name, Records=[{"PartitionKey": "k", "ExplicitHashKey": high, "Data": ten_mib}])
+    assert batch["FailedRecordCount"] == 0
+    for shard in ("shardId-000000000000", "shardId-000000000001"):
+        iterator = kinesis.get_shard_iterator(StreamName=name, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        records = kinesis.get_records(ShardIterator=iterator)["Records"]
+        assert len(records) == 1 and records[0]["Data"] == ten_mib
+    kinesis.delete_stream(StreamName=name)

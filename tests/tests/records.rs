@@ -244,12 +244,18 @@ fn sequence_number_for_ordering_keeps_numbers_above_the_given_one() {
     input.sequence_number_for_ordering = Some(first.to_string());
     let second = world.apply(input).unwrap().sequence_number;
     assert!(second.counter > first.counter);
-    let mut bad = PutRecordInput::new(STREAM, "k", "3");
-    bad.sequence_number_for_ordering = Some("12345".into());
-    assert_eq!(
-        message(world.apply(bad)),
-        "ExclusiveMinimumSequenceNumber 12345 used in PutRecord on stream orders under account 000000000000 is invalid."
-    );
+    // Any well-formed number is accepted and compared, never looked up (kinesis-wire.md §2):
+    // one that is not this shard's is below all of its numbers.
+    for other in [
+        "0",
+        "12345",
+        "49546986683135544286507457936321625675700192471156785154",
+    ] {
+        let mut input = PutRecordInput::new(STREAM, "k", "3");
+        input.sequence_number_for_ordering = Some(other.into());
+        let next = world.apply(input).unwrap().sequence_number;
+        assert!(next.counter > second.counter, "{other}");
+    }
 }
 
 #[test]

@@ -99,7 +99,7 @@ fn retention_changes_follow_aws_rules() {
     );
     assert_eq!(
         message(world.apply(increase(8_761))),
-        "Maximum allowed retention period is 8760 hours. Requested retention period (8761 hours) is too long."
+        "1 validation error detected: Value '8761' at 'retentionPeriodHours' failed to satisfy constraint: Member must have value less than or equal to 8760"
     );
     world.apply(increase(168)).unwrap();
     assert_eq!(

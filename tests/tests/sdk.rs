@@ -561,7 +561,7 @@ async fn every_error_type_the_engine_raises() {
             client
                 .increase_stream_retention_period()
                 .stream_name("errors")
-                .retention_period_hours(9_000)
+                .retention_period_hours(12)
                 .send()
                 .await
                 .unwrap_err()

@@ -1,20 +1,32 @@
-//! The one HTTP handler: authenticate, decode the target operation, apply it to the shared world,
-//! encode the answer, and log the call as traffic.
+//! The one HTTP handler: judge the request in AWS's order (front door, authentication, type check),
+//! apply its command to the shared world, encode the answer, and log the call as traffic.
 
-use super::protocol::{self, Format, WireError};
+use super::front_door;
+use super::protocol::{self, ErrorStyle, Format, WireError};
 use super::server::ApiState;
 use crate::command::{Command, CommandOutput};
 use crate::traffic::TrafficEntry;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::Response;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-/// Largest request body accepted; larger ones are refused before being buffered.
-pub const MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
+/// Most data and partition-key bytes one request carries: a PutRecord or PutRecords of a
+/// large-record stream (A.4, 10 MiB).
+const MAX_REQUEST_PAYLOAD: usize = 10 * 1024 * 1024;
+/// JSON around one PutRecords entry at most: member names, quotes, an ExplicitHashKey, and a
+/// 256-character partition key written entirely as `\uXXXX` escapes.
+const MAX_ENTRY_ENVELOPE: usize = 2 * 1024;
+/// Entries in one PutRecords.
+const MAX_ENTRIES: usize = 500;
+
+/// Largest request body accepted, sized from AWS's request limits: the payload as base64 (4/3 as
+/// large) plus every entry's JSON envelope; larger ones are refused before being buffered.
+pub const MAX_BODY_BYTES: usize =
+    MAX_REQUEST_PAYLOAD.div_ceil(3) * 4 + MAX_ENTRIES * MAX_ENTRY_ENVELOPE + 4 * 1024;
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -33,10 +45,17 @@ fn request_id() -> String {
     )
 }
 
+/// x-amz-id-2: 72 random bytes in base64, as AWS sends.
+fn extended_request_id() -> String {
+    use base64::Engine;
+    let bytes: [u8; 72] = std::array::from_fn(|_| rand::random());
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// Builds a response with AWS's headers.
 pub fn respond(
     status: u16,
-    format: Format,
+    content_type: Option<&'static str>,
     body: Body,
     request_id: &str,
     error_code: Option<&str>,
@@ -45,12 +64,13 @@ pub fn respond(
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
+    if let Some(content_type) = content_type {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
     if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", id.clone());
+        headers.insert("x-amzn-requestid", id);
+    }
+    if let Ok(id) = HeaderValue::from_str(&extended_request_id()) {
         headers.insert("x-amz-id-2", id);
     }
     if let Some(code) = error_code.and_then(|c| HeaderValue::from_str(c).ok()) {
@@ -59,7 +79,7 @@ pub fn respond(
     response
 }
 
-/// Handles every request to the API port.
+/// Handles every request to the API port, judging it in AWS's order (kinesis-wire.md §1).
 pub async fn handle(
     State(state): State<ApiState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -67,62 +87,94 @@ pub async fn handle(
 ) -> Response {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    let headers = &parts.headers;
-    let format = Format::from_content_type(header(headers, "content-type"));
     let id = request_id();
-    let operation_text = header(headers, "x-amz-target")
-        .and_then(|t| t.strip_prefix(protocol::TARGET_PREFIX))
+    let from_browser = parts.headers.contains_key(header::ORIGIN);
+    if from_browser && parts.method == Method::OPTIONS {
+        return front_door::preflight(&parts.headers, &id);
+    }
+    let operation_text = header(&parts.headers, "x-amz-target")
+        .and_then(|t| t.split_once('.').map(|(_, op)| op))
         .unwrap_or("")
         .to_owned();
-    let declared = header(headers, "content-length").and_then(|l| l.parse::<usize>().ok());
+    let declared = header(&parts.headers, "content-length").and_then(|l| l.parse::<usize>().ok());
     let body = match declared {
         Some(len) if len > MAX_BODY_BYTES => Err(()),
         _ => to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ()),
     };
-    let Ok(body) = body else {
-        let error = WireError {
-            status: 413,
-            code: "SerializationException".into(),
-            message: format!("Request body exceeds the limit of {MAX_BODY_BYTES} bytes"),
-        };
-        let call = Call {
-            client,
-            version: parts.version,
-            operation: &operation_text,
-            stream: None,
-            request_bytes: 0,
-        };
-        return finish(&state, call, Err(error), format, &id, started);
+    let (result, format, stream, request_bytes) = match body {
+        Ok(body) => {
+            let (result, format, stream) = answer(&state, &parts, &body).await;
+            (result, format, stream, body.len())
+        }
+        Err(()) => {
+            let error = WireError::new(
+                413,
+                "SerializationException",
+                format!("Request body exceeds the limit of {MAX_BODY_BYTES} bytes"),
+            );
+            (Err(error), Format::Json, None, 0)
+        }
     };
-    let stream = protocol::stream_hint(format, &body);
-    let result = answer(&state, &parts, format, &body).await;
     let call = Call {
         client,
         version: parts.version,
         operation: &operation_text,
         stream,
-        request_bytes: body.len(),
+        request_bytes,
     };
-    finish(&state, call, result, format, &id, started)
+    let mut response = finish(&state, call, result, format, &id, started);
+    if from_browser {
+        front_door::allow_origin(&mut response);
+    }
+    response
 }
 
+/// Judges and answers one request: the front door, authentication, the type check, then the
+/// operation. Also gives the format to answer in and the stream named, for the traffic log.
 async fn answer(
     state: &ApiState,
     parts: &Parts,
+    body: &[u8],
+) -> (Result<Answer, WireError>, Format, Option<String>) {
+    let (operation, format) = match front_door::judge(&parts.method, &parts.headers, body) {
+        Ok(judged) => judged,
+        Err((error, format)) => return (Err(error), format, None),
+    };
+    let command = match decode_and_authenticate(state, parts, operation, format, body) {
+        Ok(command) => command,
+        Err(error) => return (Err(error), format, None),
+    };
+    let stream = command.stream_hint();
+    let result = match command {
+        Command::SubscribeToShard(input) => super::subscribe::open(state, input, format)
+            .await
+            .map(Answer::Streaming),
+        command => state
+            .world
+            .apply(command)
+            .map(|output| Answer::Body(encode_output(format, &output)))
+            .map_err(WireError::from),
+    };
+    (result, format, stream)
+}
+
+/// A well-formed request decodes at once and is then authenticated; any other is parsed
+/// (a body that is not an object is refused first), authenticated, then type-checked member by
+/// member for AWS's SerializationException text.
+fn decode_and_authenticate(
+    state: &ApiState,
+    parts: &Parts,
+    operation: &str,
     format: Format,
     body: &[u8],
-) -> Result<Answer, WireError> {
-    state.auth.check(parts, body)?;
-    let headers = &parts.headers;
-    let operation = protocol::operation_of(header(headers, "x-amz-target"))?;
-    let command = protocol::decode(operation, format, body)?;
-    if let Command::SubscribeToShard(input) = command {
-        return super::subscribe::open(state, input, format)
-            .await
-            .map(Answer::Streaming);
+) -> Result<Command, WireError> {
+    if let Some(command) = protocol::decode_direct(operation, format, body) {
+        state.auth.check(parts, body)?;
+        return Ok(command);
     }
-    let output = state.world.apply(command)?;
-    Ok(Answer::Body(encode_output(format, &output)))
+    let value = protocol::parse_object(format, body)?;
+    state.auth.check(parts, body)?;
+    protocol::decode_checked(operation, value)
 }
 
 /// What a successful call answers with.
@@ -133,8 +185,13 @@ pub enum Answer {
     Streaming(Body),
 }
 
+/// An operation without output answers an empty body (kinesis-wire.md §2), not `{}`.
 fn encode_output(format: Format, output: &CommandOutput) -> Vec<u8> {
-    protocol::encode(format, output)
+    if output.is_empty() {
+        Vec::new()
+    } else {
+        protocol::encode(format, output)
+    }
 }
 
 /// Who called what, for the traffic log.
@@ -161,31 +218,40 @@ fn finish(
         stream,
         request_bytes,
     } = call;
+    let content_type = Some(format.content_type());
     let (response, status, error, response_bytes) = match result {
         Ok(Answer::Body(bytes)) => {
             let len = bytes.len();
             (
-                respond(200, format, Body::from(bytes), id, None),
+                respond(200, content_type, Body::from(bytes), id, None),
                 200,
                 None,
                 len,
             )
         }
-        Ok(Answer::Streaming(body)) => {
-            let mut response = respond(200, format, body, id, None);
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.amazon.eventstream"),
-            );
-            (response, 200, None, 0)
-        }
+        Ok(Answer::Streaming(body)) => (
+            respond(
+                200,
+                Some("application/vnd.amazon.eventstream"),
+                body,
+                id,
+                None,
+            ),
+            200,
+            None,
+            0,
+        ),
         Err(error) => {
             let bytes = protocol::encode_error(format, &error);
             let len = bytes.len();
+            let content_type = match &error.style {
+                ErrorStyle::Raw { content_type, .. } => *content_type,
+                _ => content_type,
+            };
             (
                 respond(
                     error.status,
-                    format,
+                    content_type,
                     Body::from(bytes),
                     id,
                     Some(&error.code),

@@ -3,12 +3,15 @@
 
 pub mod auth;
 pub mod eventstream;
+pub mod front_door;
 pub mod handler;
+pub mod input_model;
 pub mod protocol;
 pub mod server;
 pub mod sigv4;
 pub mod subscribe;
 pub mod tls;
+pub mod typecheck;
 
 pub use server::{ApiState, AuthMode, ServeError, bind, router, serve};
 pub use sigv4::Credentials;

@@ -1,12 +1,11 @@
 //! The AWS JSON 1.1 and CBOR protocols of `Kinesis_20131202` (reference A.2): which operation a
 //! request names, decoding its input into a [`Command`], and encoding results and errors.
 
+use super::typecheck;
 use crate::command::Command;
 use crate::error::KinesisError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// The X-Amz-Target prefix of Kinesis Data Streams.
-pub const TARGET_PREFIX: &str = "Kinesis_20131202.";
 /// JSON 1.1 content type.
 pub const JSON: &str = "application/x-amz-json-1.1";
 /// CBOR content type (the Java SDKs' default).
@@ -39,6 +38,22 @@ impl Format {
     }
 }
 
+/// How an error's body carries its message (kinesis-wire.md §1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// `{"__type", "message"}` in the request's format: every engine error.
+    Message,
+    /// `{"__type", "Message"}`: the serialization texts of the type check.
+    CapitalMessage,
+    /// `{"__type"}` alone: an empty or unparsable body, an unknown operation.
+    TypeOnly,
+    /// A fixed body of its own content type (the XML answers, the `application/json` envelope).
+    Raw {
+        content_type: Option<&'static str>,
+        bytes: Vec<u8>,
+    },
+}
+
 /// An error as it goes on the wire: engine errors plus those only the wire layer raises.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireError {
@@ -46,75 +61,114 @@ pub struct WireError {
     pub status: u16,
     /// `__type`.
     pub code: String,
-    /// `message`.
+    /// `message` (empty when the body carries none).
     pub message: String,
+    /// How the body is written.
+    pub style: ErrorStyle,
 }
 
 impl WireError {
-    /// A SerializationException (the body does not match the operation's shape).
-    pub fn serialization(message: impl Into<String>) -> Self {
+    /// An error whose body is `{"__type", "message"}`.
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
         Self {
-            status: 400,
-            code: "SerializationException".into(),
+            status,
+            code: code.into(),
             message: message.into(),
+            style: ErrorStyle::Message,
         }
     }
 
-    /// An UnknownOperationException (no or an unknown X-Amz-Target).
-    pub fn unknown_operation() -> Self {
+    /// A SerializationException from the type check, its text under `Message`.
+    pub fn serialization(message: impl Into<String>) -> Self {
         Self {
-            status: 400,
-            code: "UnknownOperationException".into(),
-            message: String::new(),
+            style: ErrorStyle::CapitalMessage,
+            ..Self::new(400, "SerializationException", message)
+        }
+    }
+
+    /// An error whose body is `{"__type"}` alone.
+    pub fn type_only(status: u16, code: &str) -> Self {
+        Self {
+            style: ErrorStyle::TypeOnly,
+            ..Self::new(status, code, "")
+        }
+    }
+
+    /// An UnknownOperationException (no or an unknown X-Amz-Target): no message.
+    pub fn unknown_operation() -> Self {
+        Self::type_only(400, "UnknownOperationException")
+    }
+
+    /// An error answered with a fixed body.
+    pub fn raw(
+        status: u16,
+        code: &str,
+        content_type: Option<&'static str>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            style: ErrorStyle::Raw {
+                content_type,
+                bytes: bytes.into(),
+            },
+            ..Self::new(status, code, "")
         }
     }
 }
 
 impl From<KinesisError> for WireError {
     fn from(error: KinesisError) -> Self {
-        Self {
-            status: error.http_status(),
-            code: error.code().into(),
-            message: error.message().into(),
-        }
+        Self::new(error.http_status(), error.code(), error.message())
     }
 }
 
-/// The operation named by an X-Amz-Target header.
-pub fn operation_of(target: Option<&str>) -> Result<&str, WireError> {
-    target
-        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
-        .filter(|op| !op.is_empty())
-        .ok_or_else(WireError::unknown_operation)
+/// Decodes a well-formed JSON 1.1 request straight into its typed input; `None` when the body is
+/// anything else (CBOR always takes the careful path, through [`parse_object`]).
+pub fn decode_direct(operation: &str, format: Format, body: &[u8]) -> Option<Command> {
+    if format != Format::Json {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let command = Command::decode(operation, &mut de)?.ok()?;
+    de.end().ok()?;
+    Some(command)
 }
 
-/// Decodes the body of operation `operation` into a command. An empty body counts as `{}`.
+/// Decodes a parsed request as AWS judges it: a member of the wrong type is a
+/// SerializationException with AWS's text for the first such member in the model's order;
+/// numbers for integers are floored and clamped instead.
+pub fn decode_checked(operation: &str, mut value: serde_json::Value) -> Result<Command, WireError> {
+    typecheck::check(operation, &mut value).map_err(WireError::serialization)?;
+    Command::decode(operation, value)
+        .ok_or_else(WireError::unknown_operation)?
+        .map_err(|e| WireError::serialization(e.to_string()))
+}
+
+/// Decodes the body of operation `operation` into a command: directly when well-formed, else
+/// through [`parse_object`] and [`decode_checked`].
 pub fn decode(operation: &str, format: Format, body: &[u8]) -> Result<Command, WireError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
-    match format {
-        Format::Json => {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let command = Command::decode(operation, &mut de)
-                .ok_or_else(WireError::unknown_operation)?
-                .map_err(|e| WireError::serialization(json_error_text(&e)))?;
-            de.end()
-                .map_err(|e| WireError::serialization(json_error_text(&e)))?;
-            Ok(command)
-        }
+    if let Some(command) = decode_direct(operation, format, body) {
+        return Ok(command);
+    }
+    decode_checked(operation, parse_object(format, body)?)
+}
+
+/// The body as a JSON object (CBOR rewritten as its JSON 1.1 equivalent), or a
+/// SerializationException without a message.
+pub fn parse_object(format: Format, body: &[u8]) -> Result<serde_json::Value, WireError> {
+    let not_an_object = || WireError::type_only(400, "SerializationException");
+    let value = match format {
+        Format::Json => serde_json::from_slice(body).map_err(|_| not_an_object())?,
         Format::Cbor => {
-            if body == b"{}" {
-                return decode(operation, Format::Json, body);
-            }
-            let value: ciborium::Value = ciborium::from_reader(body)
-                .map_err(|e| WireError::serialization(format!("Could not parse CBOR: {e}")))?;
-            Command::decode(operation, cbor_to_json(value)?)
-                .ok_or_else(WireError::unknown_operation)?
-                .map_err(|e| WireError::serialization(e.to_string()))
+            let value: ciborium::Value =
+                ciborium::from_reader(body).map_err(|_| not_an_object())?;
+            cbor_to_json(value).map_err(|_| not_an_object())?
         }
+    };
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err(not_an_object())
     }
 }
 
@@ -165,13 +219,6 @@ fn cbor_to_json(value: ciborium::Value) -> Result<serde_json::Value, WireError> 
     })
 }
 
-fn json_error_text(error: &serde_json::Error) -> String {
-    match error.classify() {
-        serde_json::error::Category::Data => error.to_string(),
-        _ => format!("Could not parse the request body as JSON: {error}"),
-    }
-}
-
 /// Encodes a successful result.
 pub fn encode<T: Serialize>(format: Format, value: &T) -> Vec<u8> {
     match format {
@@ -190,70 +237,34 @@ pub fn encode<T: Serialize>(format: Format, value: &T) -> Vec<u8> {
 struct ErrorBody<'a> {
     #[serde(rename = "__type")]
     code: &'a str,
-    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    capital_message: Option<&'a str>,
 }
 
-/// Encodes an error body `{"__type", "message"}`.
+/// Encodes an error body in the request's format (or the error's own fixed body).
 pub fn encode_error(format: Format, error: &WireError) -> Vec<u8> {
+    let text = Some(error.message.as_str());
+    let (message, capital_message) = match &error.style {
+        ErrorStyle::Message => (text, None),
+        ErrorStyle::CapitalMessage => (None, text),
+        ErrorStyle::TypeOnly => (None, None),
+        ErrorStyle::Raw { bytes, .. } => return bytes.clone(),
+    };
     encode(
         format,
         &ErrorBody {
             code: &error.code,
-            message: &error.message,
+            message,
+            capital_message,
         },
     )
-}
-
-/// The stream a request names, for the traffic log (best effort; never fails the request).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-struct StreamHint {
-    stream_name: Option<String>,
-    #[serde(rename = "StreamARN")]
-    stream_arn: Option<String>,
-    #[serde(rename = "ConsumerARN")]
-    consumer_arn: Option<String>,
-    #[serde(rename = "ResourceARN")]
-    resource_arn: Option<String>,
-}
-
-/// The stream a request body names, if any.
-pub fn stream_hint(format: Format, body: &[u8]) -> Option<String> {
-    let hint: StreamHint = match format {
-        Format::Json => serde_json::from_slice(body).ok()?,
-        Format::Cbor => ciborium::from_reader(body).ok()?,
-    };
-    let from_arn = |arn: &str| {
-        arn.split_once(":stream/")
-            .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_owned())
-    };
-    hint.stream_name
-        .or_else(|| hint.stream_arn.as_deref().and_then(from_arn))
-        .or_else(|| hint.consumer_arn.as_deref().and_then(from_arn))
-        .or_else(|| hint.resource_arn.as_deref().and_then(from_arn))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_target_names_the_operation() {
-        assert_eq!(
-            operation_of(Some("Kinesis_20131202.PutRecord")),
-            Ok("PutRecord")
-        );
-        assert_eq!(
-            operation_of(Some("Firehose_20150804.PutRecord"))
-                .unwrap_err()
-                .code,
-            "UnknownOperationException"
-        );
-        assert_eq!(
-            operation_of(None).unwrap_err().code,
-            "UnknownOperationException"
-        );
-    }
 
     #[test]
     fn bodies_decode_in_both_formats_and_bad_ones_are_serialization_errors() {
@@ -262,10 +273,11 @@ mod tests {
             decode("CreateStream", Format::Json, json),
             Ok(Command::CreateStream(_))
         ));
-        assert!(matches!(
-            decode("ListStreams", Format::Json, b""),
-            Ok(Command::ListStreams(_))
-        ));
+        // An empty body is refused at the front door; here it is simply not an object.
+        assert_eq!(
+            decode("ListStreams", Format::Json, b"").unwrap_err().style,
+            ErrorStyle::TypeOnly
+        );
         let wrong_type = br#"{"StreamName":"s","ShardCount":"two"}"#;
         assert_eq!(
             decode("CreateStream", Format::Json, wrong_type)
@@ -340,16 +352,5 @@ mod tests {
             panic!()
         };
         assert_eq!(input.timestamp.unwrap().millis(), 1_459_799_926_480);
-    }
-
-    #[test]
-    fn the_stream_is_found_by_name_or_arn() {
-        assert_eq!(
-            stream_hint(Format::Json, br#"{"StreamName":"a"}"#).as_deref(),
-            Some("a")
-        );
-        let arn =
-            br#"{"ConsumerARN":"arn:aws:kinesis:us-east-1:000000000000:stream/b/consumer/c:1"}"#;
-        assert_eq!(stream_hint(Format::Json, arn).as_deref(), Some("b"));
     }
 }

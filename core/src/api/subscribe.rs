@@ -52,10 +52,13 @@ impl Subscriber {
     async fn next_chunk(&mut self) -> Option<Bytes> {
         if !self.started {
             self.started = true;
+            // An empty object in the request's own format: `{}` for JSON, an empty map (0xa0)
+            // for CBOR clients.
+            let empty = protocol::encode(self.format, &serde_json::Map::new());
             return Some(Bytes::from(eventstream::event(
                 "initial-response",
                 self.format.content_type(),
-                b"{}",
+                &empty,
             )));
         }
         loop {

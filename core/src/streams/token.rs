@@ -9,6 +9,8 @@ use sha2::Sha256;
 
 const PREFIX: [u8; 8] = [0, 0, 0, 0, 0, 0, 0, 1];
 const MAC_LEN: usize = 16;
+/// AWS's iterators are at least this many bytes, then grow 16 at a time.
+const ITERATOR_MIN_LEN: usize = 152;
 
 /// Tokens expire this long after they were issued (A.3, A.7).
 pub const TOKEN_LIFETIME_MS: i64 = 300_000;
@@ -78,9 +80,9 @@ impl<'a> TokenReader<'a> {
         std::str::from_utf8(self.take(len)?).ok()
     }
 
-    /// Whether every field has been read (trailing bytes mean a forged token).
+    /// Whether every field has been read (only the zero padding of a shaped token may follow).
     pub fn is_done(&self) -> bool {
-        self.bytes.is_empty()
+        self.bytes.iter().all(|&b| b == 0)
     }
 }
 
@@ -110,6 +112,19 @@ impl TokenSealer {
         let mac = self.mac(kind, &body.bytes);
         bytes.extend_from_slice(&mac);
         STANDARD.encode(bytes)
+    }
+
+    /// Seals a shard iterator shaped like AWS's: the body zero-padded so the whole blob is
+    /// 152 + 16·k bytes long (kinesis-wire.md §2).
+    pub fn seal_iterator(&self, kind: u8, mut body: TokenWriter) -> String {
+        let unpadded = PREFIX.len() + 1 + body.bytes.len() + MAC_LEN;
+        let shaped = if unpadded <= ITERATOR_MIN_LEN {
+            ITERATOR_MIN_LEN
+        } else {
+            ITERATOR_MIN_LEN + (unpadded - ITERATOR_MIN_LEN).div_ceil(16) * 16
+        };
+        body.bytes.resize(body.bytes.len() + shaped - unpadded, 0);
+        self.seal(kind, body)
     }
 
     /// Opens a token of kind `kind`; `None` if it is not one this world sealed, or was altered.
@@ -155,6 +170,20 @@ mod tests {
         assert_eq!(reader.u64(), Some(42));
         assert_eq!(reader.i64(), Some(-5));
         assert!(reader.is_done());
+    }
+
+    #[test]
+    fn iterators_are_152_plus_16k_bytes_like_aws() {
+        let sealer = TokenSealer::new([7; 32]);
+        for name in ["s", &"x".repeat(100), &"y".repeat(128)] {
+            let text = sealer.seal_iterator(1, TokenWriter::default().u64(42).str(name));
+            let len = STANDARD.decode(&text).unwrap().len();
+            assert!(len >= 152 && (len - 152).is_multiple_of(16), "{len}");
+            let mut scratch = Vec::new();
+            let mut reader = sealer.open(1, &text, &mut scratch).unwrap();
+            assert_eq!((reader.u64(), reader.str()), (Some(42), Some(name)));
+            assert!(reader.is_done());
+        }
     }
 
     #[test]

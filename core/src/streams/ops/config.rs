@@ -53,17 +53,15 @@ impl World {
     ) -> KinesisResult<Empty> {
         let mut v = Validator::new();
         v.required("retentionPeriodHours", &hours);
+        // Above the maximum is a validation error, found before the stream is looked up
+        // (kinesis-wire.md §1, step 9); below 24 h a semantic one.
+        v.range("retentionPeriodHours", hours, 1, MAX_RETENTION_HOURS);
         v.finish()?;
         let hours = hours.unwrap_or_default();
         let name = self.resolve_stream_name(name, arn)?;
         if hours < MIN_RETENTION_HOURS {
             return Err(KinesisError::InvalidArgumentException(format!(
                 "Minimum allowed retention period is {MIN_RETENTION_HOURS} hours. Requested retention period ({hours} hours) is too short."
-            )));
-        }
-        if hours > MAX_RETENTION_HOURS {
-            return Err(KinesisError::InvalidArgumentException(format!(
-                "Maximum allowed retention period is {MAX_RETENTION_HOURS} hours. Requested retention period ({hours} hours) is too long."
             )));
         }
         let stream = self.active_stream_mut(&name)?;

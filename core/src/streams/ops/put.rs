@@ -349,28 +349,20 @@ impl Operation for PutRecordInput {
         let index = stream
             .route(hash)
             .ok_or_else(|| messages::stream_not_found(&name, &account))?;
-        let min_counter = match &self.sequence_number_for_ordering {
-            None => 0,
-            Some(text) => {
-                let invalid = || {
-                    KinesisError::InvalidArgumentException(format!(
-                        "ExclusiveMinimumSequenceNumber {text} used in PutRecord on stream {name} under account {account} is invalid."
-                    ))
-                };
-                let seq = SequenceNumber::parse(text).ok_or_else(invalid)?;
-                if seq.record_s as i64 > now / 1_000 {
-                    return Err(invalid());
-                }
-                let shard = &stream.shards[index];
-                let same_shard = seq.shard_index == shard.id.0
-                    && seq.shard_created_s == (shard.created_ms / 1_000) as u64;
-                if same_shard {
-                    seq.counter.saturating_add(1)
-                } else {
-                    0
-                }
-            }
-        };
+        // Any well-formed SequenceNumberForOrdering is accepted (kinesis-wire.md §2): it is
+        // compared with this shard's numbers, never looked up. One of this shard's own sets the
+        // floor for the new record's; any other (all zeros, another shard's, the older layout)
+        // is below every number the shard gives.
+        let shard = &stream.shards[index];
+        let min_counter = self
+            .sequence_number_for_ordering
+            .as_deref()
+            .and_then(SequenceNumber::parse)
+            .filter(|seq| {
+                seq.shard_index == shard.id.0
+                    && seq.shard_created_s == (shard.created_ms / 1_000) as u64
+            })
+            .map_or(0, |seq| seq.counter.saturating_add(1));
         let stream = world.streams.get_mut(&name).expect("resolved above");
         let mut tally = WriteTally::new(stream);
         let write = RecordWrite {

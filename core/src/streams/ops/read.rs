@@ -210,7 +210,7 @@ impl World {
             .u64(ordinal)
             .u64(reader)
             .str(&stream.name);
-        self.sealer().seal(ITERATOR_TOKEN, body)
+        self.sealer().seal_iterator(ITERATOR_TOKEN, body)
     }
 }
 

@@ -81,7 +81,7 @@ impl Default for Settings {
             // 2026-01-01T00:00:00Z: a fixed, recognisable start so runs are reproducible.
             start_epoch_ms: 1_767_225_600_000,
             default_throttle: ThrottleMode::Faithful,
-            on_demand_scaling_interval_ms: 60_000,
+            on_demand_scaling_interval_ms: 10_000,
             max_tick_ms: 100,
         }
     }

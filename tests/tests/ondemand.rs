@@ -88,3 +88,35 @@ fn capacity_mode_can_switch_twice_per_24_hours() {
     world.step(86_400_000);
     world.apply(switch(StreamMode::OnDemand)).unwrap();
 }
+
+#[test]
+fn capacity_comes_back_down_when_the_peak_is_30_days_old() {
+    // A.11: capacity is twice the peak of the last 30 days; once that peak is forgotten, the
+    // stream merges its coldest shards back down (here to the 4 an idle stream keeps).
+    let settings = kinescope_core::Settings {
+        max_tick_ms: 60_000,
+        ..kinescope_core::Settings::default()
+    };
+    let mut world = World::new(settings, 7);
+    world.apply(CreateStreamInput::on_demand(STREAM)).unwrap();
+    world.step(500);
+    for second in 0..120u32 {
+        for batch in 0..6 {
+            let records = (0..500)
+                .map(|i| {
+                    PutRecordsRequestEntry::new(
+                        &format!("key-{second}-{batch}-{i}"),
+                        vec![0u8; 100],
+                    )
+                })
+                .collect();
+            world.apply(PutRecordsInput::new(STREAM, records)).unwrap();
+        }
+        world.step(1_000);
+    }
+    assert_eq!(open_shards(&world), 6, "twice 3,000 records/s");
+    world.step(29 * 86_400_000);
+    assert_eq!(open_shards(&world), 6, "the peak is remembered for 30 days");
+    world.step(2 * 86_400_000);
+    assert_eq!(open_shards(&world), 4);
+}

@@ -1,5 +1,6 @@
 //! The shipped scenarios run headless and their reports show what they teach.
 
+use kinescope_core::metrics::MetricName;
 use kinescope_core::sim::report::{
     ConsumerReport, ProducerReport, Report, ShardReport, StreamReport,
 };
@@ -215,29 +216,53 @@ fn retention_and_replay_reads_the_last_24_hours_and_replays_from_a_timestamp() {
 }
 
 #[test]
-fn on_demand_scaling_adds_shards_for_twice_the_peak() {
-    let report = run("on-demand-scaling.json");
-    let events = stream(&report, "events");
-    let open = events
-        .shards
-        .iter()
-        .filter(|s| s.state == ShardPhase::Open)
-        .count();
-    // Twice the peak: 6,000 records/s needs 12, and the second in which retried records flood
-    // in once capacity arrives can raise the peak further.
-    assert!((12..=32).contains(&open), "{open} open shards");
-    let writes = producer(&report, "mobile-apps");
-    assert!(
-        writes.records_throttled > 0,
-        "the stream lags the ramp a little"
+fn on_demand_scaling_follows_a_ramp_and_throttles_a_jump_for_15_minutes() {
+    // run("on-demand-scaling.json") would run it whole; here it runs in steps, to look at each
+    // rule as it happens.
+    let path = format!(
+        "{}/../assets/scenarios/on-demand-scaling.json",
+        env!("CARGO_MANIFEST_DIR")
     );
-    let throttled_late: f64 = events
-        .shards
-        .iter()
-        .filter(|s| s.state == ShardPhase::Open && !s.parent_shard_ids.is_empty())
-        .map(|s| s.WriteProvisionedThroughputExceeded)
-        .sum();
-    assert!(throttled_late < writes.records_throttled as f64 / 4.0);
+    let scenario = Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let seed = scenario.seed;
+    let mut simulation = Simulation::new(scenario, seed);
+    let throttled = |sim: &Simulation| {
+        sim.world()
+            .stream("events")
+            .unwrap()
+            .metrics
+            .lifetime_sum(MetricName::WriteProvisionedThroughputExceeded)
+    };
+    let open = |sim: &Simulation| sim.world().stream("events").unwrap().open_shard_count();
+    // The peak rule: a ramp to 2,700 records/s is followed without a throttle, to twice its peak.
+    simulation.step(179_000);
+    assert_eq!(
+        throttled(&simulation),
+        0.0,
+        "the ramp never outgrew the capacity"
+    );
+    assert_eq!(open(&simulation), 6, "2 x 2,700 records/s");
+    // The 15-minute rule: the jump to 7,200 records/s is throttled until its capacity arrives.
+    simulation.step(60_000);
+    let early = throttled(&simulation);
+    assert!(early > 0.0);
+    assert_eq!(
+        open(&simulation),
+        6,
+        "no capacity before 15 minutes have passed"
+    );
+    simulation.step(13 * 60_000);
+    assert!(
+        throttled(&simulation) > early,
+        "still throttled after 14 minutes"
+    );
+    simulation.step(2 * 60_000);
+    // Throttled demand counts: twice 7,200 records/s is 15 shards (accepted writes alone, 6,000
+    // records/s, would give 12).
+    assert!(open(&simulation) >= 15, "{} shards", open(&simulation));
+    let settled = throttled(&simulation);
+    simulation.step(60_000);
+    assert_eq!(throttled(&simulation), settled, "no throttle once scaled");
 }
 
 #[test]
@@ -319,4 +344,26 @@ fn lambda_poison_pill_discards_whole_batches_unless_bisecting() {
     assert!(whole.duplicates > 0 && bisect.duplicates > 0);
     let acked = producer(&report, "storefront").records_acknowledged;
     assert!(bisect.records_processed - bisect.duplicates + 1_000 >= acked);
+}
+
+#[test]
+fn on_demand_hot_shards_are_split_after_15_minutes_above_500_kb_per_second() {
+    let report = run("on-demand-hot-shards.json");
+    let telemetry = stream(&report, "telemetry");
+    let (open, closed): (Vec<&ShardReport>, Vec<&ShardReport>) = telemetry
+        .shards
+        .iter()
+        .partition(|s| s.state == ShardPhase::Open);
+    assert_eq!(
+        (open.len(), closed.len()),
+        (8, 4),
+        "each of the 4 first shards split in two"
+    );
+    assert!(closed.iter().all(|s| s.parent_shard_ids.is_empty()));
+    let fleet = producer(&report, "fleet");
+    assert_eq!(fleet.records_throttled, 0, "capacity was never short");
+    // The four parents carried (at ~507 KB/s) 15 minutes of the 16, the children the rest.
+    let parents: f64 = closed.iter().map(|s| s.IncomingBytes).sum();
+    let children: f64 = open.iter().map(|s| s.IncomingBytes).sum();
+    assert!(parents > 10.0 * children, "{parents} vs {children}");
 }

@@ -8,7 +8,7 @@ use crate::streams::capacity::{MIB, ThrottleMode};
 use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
 use crate::streams::messages;
 use crate::streams::sequence::SequenceNumber;
-use crate::streams::shapes::{Blob, EncryptionType, ShardId};
+use crate::streams::shapes::{Blob, EncryptionType, ShardId, StreamMode};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
 use crate::validate::{Pattern, Validator};
@@ -168,12 +168,15 @@ struct RecordWrite<'a> {
 struct WriteTally {
     /// By shard index: (bytes in, records in, records throttled).
     shards: Vec<(u64, u64, u64)>,
+    /// Bytes refused, for an on-demand stream's demand.
+    refused_bytes: u64,
 }
 
 impl WriteTally {
     fn new(stream: &StreamState) -> Self {
         Self {
             shards: vec![(0, 0, 0); stream.shards.len()],
+            refused_bytes: 0,
         }
     }
 
@@ -181,6 +184,7 @@ impl WriteTally {
         let entry = &mut self.shards[index];
         if throttled {
             entry.2 += 1;
+            self.refused_bytes += bytes;
         } else {
             entry.0 += bytes;
             entry.1 += 1;
@@ -226,6 +230,11 @@ impl WriteTally {
                 now,
                 refused as f64,
             );
+            if stream.mode == StreamMode::OnDemand {
+                stream
+                    .on_demand
+                    .note_refused(now, self.refused_bytes, refused);
+            }
         }
         throttled
     }
@@ -284,7 +293,7 @@ impl World {
         let encrypted = stream.encryption_key.is_some();
         let shard: &mut ShardState = &mut stream.shards[write.index];
         if !admitted {
-            tally.count(write.index, 0, true);
+            tally.count(write.index, size, true);
             return Err(Refusal::Throttled);
         }
         let counter = shard.next_counter(now, write.min_counter);

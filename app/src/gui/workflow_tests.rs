@@ -313,7 +313,9 @@ fn the_event_log_shows_failovers_and_filters_by_text() {
     ));
     harness.get_by_label("Events").click();
     harness.run();
-    step_seconds(&mut harness, 55);
+    // Killed at 40 s; its leases expire 10 s after their last renewal and are taken at worker-2's
+    // next lease-taker run, every ~20 s (KCL: 2 x (failover + 25 ms)).
+    step_seconds(&mut harness, 65);
     harness.state_mut().event_filter = "failover".into();
     harness.run();
     // worker-1's two leases, in the log (the newest also in the bottom strip).

@@ -41,6 +41,9 @@ struct ShardSubscription {
     millis_behind: i64,
 }
 
+/// How often the application lists the stream's shards.
+const DISCOVERY_INTERVAL_MS: i64 = 1_000;
+
 /// A running enhanced fan-out application.
 #[derive(Debug, Clone)]
 pub struct FanOutConsumer {
@@ -49,7 +52,6 @@ pub struct FanOutConsumer {
     consumer_arn: Option<String>,
     shards: BTreeMap<ShardId, ShardSubscription>,
     lineage: Lineage,
-    next_discovery_ms: i64,
     stats: ConsumerStats,
     ledger: Ledger,
     /// While paused it takes no events (the pipes back up).
@@ -66,7 +68,6 @@ impl FanOutConsumer {
             consumer_arn: None,
             shards: BTreeMap::new(),
             lineage: Lineage::default(),
-            next_discovery_ms: i64::MIN,
             stats: ConsumerStats::default(),
             paused: false,
         }
@@ -110,9 +111,13 @@ impl FanOutConsumer {
         let Some(arn) = self.ensure_registered(world) else {
             return;
         };
-        if now >= self.next_discovery_ms {
-            self.discover(world);
-            self.next_discovery_ms = now + 1_000;
+        if let Some(shards) = self
+            .lineage
+            .refresh(world, &self.spec.stream, DISCOVERY_INTERVAL_MS)
+        {
+            for shard in shards {
+                self.shards.entry(shard).or_default();
+            }
         }
         let shards: Vec<ShardId> = self.shards.keys().copied().collect();
         for shard in shards {
@@ -177,24 +182,19 @@ impl FanOutConsumer {
             for event in out.events {
                 match event {
                     SubscriptionEvent::Event(e) => {
-                        records += self.ledger.deliver_all(world, shard, &e.records) as usize;
-                        if let Some(last) = e.records.last() {
-                            self.ledger
-                                .settle_through(world, shard, last.sequence_number.counter);
-                        }
+                        // No continuation and the children named: the shard's end.
+                        let at_end =
+                            e.continuation_sequence_number.is_none() && e.child_shards.is_some();
+                        records += self.ledger.take_page(world, shard, &e.records, at_end) as usize;
                         state.millis_behind = e.millis_behind_latest;
                         self.stats.max_millis_behind_latest = self
                             .stats
                             .max_millis_behind_latest
                             .max(e.millis_behind_latest);
-                        match e.continuation_sequence_number {
-                            Some(seq) => state.continuation = Some(seq),
-                            None if e.child_shards.is_some() => {
-                                state.finished = true;
-                                self.ledger.settle_shard_end(world, shard);
-                            }
-                            None => {}
+                        if let Some(seq) = e.continuation_sequence_number {
+                            state.continuation = Some(seq);
                         }
+                        state.finished |= at_end;
                     }
                     SubscriptionEvent::Error(_) => state.retry_at_ms = now + 5_000,
                     SubscriptionEvent::End => {}
@@ -246,12 +246,6 @@ impl FanOutConsumer {
             })
             .ok()?;
         (described.consumer_description.consumer_status == ConsumerStatus::Active).then_some(arn)
-    }
-
-    fn discover(&mut self, world: &mut World) {
-        for shard in self.lineage.discover(world, &self.spec.stream) {
-            self.shards.entry(shard).or_default();
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! handled, else from the oldest record or the newest.
 
 use super::ledger::Ledger;
+use crate::error::KinesisError;
 use crate::streams::ops::read::GetShardIteratorInput;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::{ShardId, ShardIteratorType};
@@ -36,8 +37,8 @@ impl StartFrom {
 }
 
 /// Opens an iterator on `shard`, labelled `reader` for the lag views, and tells the ledger the
-/// record it starts at (everything from there is owed). `None` when the engine refused (the caller
-/// retries later).
+/// record it starts at (everything from there is owed). The engine's refusal (a throttle of
+/// GetShardIterator's 5 calls/s, a shard gone) goes back to the caller, which retries later.
 pub fn open_iterator(
     world: &mut World,
     stream: &str,
@@ -45,7 +46,7 @@ pub fn open_iterator(
     reader: &str,
     from: StartFrom,
     ledger: &mut Ledger,
-) -> Option<String> {
+) -> Result<String, KinesisError> {
     let mut input = match from {
         StartFrom::After(sequence) => {
             GetShardIteratorInput::new(stream, shard, ShardIteratorType::AfterSequenceNumber)
@@ -65,7 +66,7 @@ pub fn open_iterator(
         StartFrom::Latest => GetShardIteratorInput::new(stream, shard, ShardIteratorType::Latest),
     };
     input.reader_label = Some(reader.into());
-    let iterator = world.apply(input).ok().and_then(|out| out.shard_iterator)?;
+    let iterator = world.apply(input)?.shard_iterator.unwrap_or_default();
     // Where the iterator points, so the ledger expects every record from there on.
     if let Some(log) = world
         .stream(stream)
@@ -81,5 +82,5 @@ pub fn open_iterator(
         };
         ledger.expect_from(shard, ordinal);
     }
-    Some(iterator)
+    Ok(iterator)
 }

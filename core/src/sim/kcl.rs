@@ -4,18 +4,21 @@
 //! checkpoint, processes, and checkpoints every K records or T ms. Children are processed only
 //! after their parents checkpointed SHARD_END. A killed worker's leases expire after
 //! `failover_time_ms` and are taken over from their last checkpoint — re-delivering whatever was
-//! processed since, which the ledger counts as duplicates.
+//! processed since, which the ledger counts as duplicates. The timings are KCL 2.x's: shard sync
+//! every `shard_sync_interval_ms` (60 s), child leases made at once from a parent's SHARD_END,
+//! renewals every third of the failover time, lease taking every 2 × (failover + 25 ms), and a
+//! random lease stolen from the busiest worker.
 
 use super::check::{between, one_of};
-use super::iterator::{StartFrom, open_iterator};
+use super::iterator::StartFrom;
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, MAX_INTERVAL_MS, ProcessingCost};
-use crate::streams::ops::read::GetRecordsInput;
+use super::shard_reader::{Read, ReadAt, ShardReader};
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::ShardId;
 use crate::world::World;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,6 +52,10 @@ pub struct KclSpec {
     /// Initial position of new leases: TRIM_HORIZON or LATEST (KCL default LATEST).
     #[serde(default = "default_start")]
     pub start: String,
+    /// Time between shard syncs, which list the stream for new shards (KCL
+    /// shardSyncIntervalMillis, default 60,000).
+    #[serde(default = "default_shard_sync")]
+    pub shard_sync_interval_ms: i64,
     /// Processing cost.
     #[serde(default)]
     pub processing: ProcessingCost,
@@ -78,6 +85,13 @@ fn default_start() -> String {
     "LATEST".into()
 }
 
+fn default_shard_sync() -> i64 {
+    60_000
+}
+
+/// KCL's lease taker runs every 2 × (failover time + this), its epsilonMillis.
+const LEASE_TAKER_EPSILON_MS: i64 = 25;
+
 impl KclSpec {
     /// Checks every value; the error names the application, the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
@@ -103,6 +117,12 @@ impl KclSpec {
             )?;
             between("limit", self.limit, 1, 10_000)?;
             one_of("start", &self.start, &["TRIM_HORIZON", "LATEST"])?;
+            between(
+                "shard_sync_interval_ms",
+                self.shard_sync_interval_ms,
+                1_000,
+                MAX_INTERVAL_MS,
+            )?;
             self.processing.validate()
         };
         check().map_err(|e| format!("consumer {:?}: {e}", self.name))
@@ -156,12 +176,10 @@ pub struct Lease {
 struct Processor {
     /// The lease counter this processor's worker last saw; a different one means the lease moved.
     lease_counter: u64,
-    iterator: Option<String>,
+    reader: ShardReader,
     next_poll_ms: i64,
-    last_processed: Option<SequenceNumber>,
     since_checkpoint: u64,
     last_checkpoint_ms: i64,
-    millis_behind: i64,
 }
 
 /// One worker (a KCL Scheduler in one process).
@@ -201,7 +219,6 @@ pub struct KclConsumer {
     leases: BTreeMap<ShardId, Lease>,
     workers: Vec<Worker>,
     lineage: Lineage,
-    next_sync_ms: i64,
     stats: ConsumerStats,
     ledger: Ledger,
     /// Workers ever started (names the next one).
@@ -219,7 +236,6 @@ impl KclConsumer {
             leases: BTreeMap::new(),
             workers: Vec::new(),
             lineage: Lineage::default(),
-            next_sync_ms: i64::MIN,
             stats: ConsumerStats::default(),
             started_workers: 0,
             paused: false,
@@ -305,10 +321,13 @@ impl KclConsumer {
     /// One step of every live worker.
     pub fn tick(&mut self, world: &mut World) {
         let now = world.now_ms();
-        if now >= self.next_sync_ms {
-            self.sync_shards(world);
-            self.next_sync_ms = now + 1_000;
+        if let Some(shards) =
+            self.lineage
+                .refresh(world, &self.spec.stream, self.spec.shard_sync_interval_ms)
+        {
+            self.sync_shards(shards);
         }
+        let taker_interval = 2 * (self.spec.failover_time_ms + LEASE_TAKER_EPSILON_MS);
         for index in 0..self.workers.len() {
             if !self.workers[index].alive {
                 continue;
@@ -316,7 +335,7 @@ impl KclConsumer {
             self.renew(index, now);
             if now >= self.workers[index].next_take_ms {
                 self.take_leases(index, now);
-                self.workers[index].next_take_ms = now + self.spec.failover_time_ms;
+                self.workers[index].next_take_ms = now + taker_interval;
             }
             if !self.paused {
                 self.process(index, world, now);
@@ -326,20 +345,20 @@ impl KclConsumer {
             .workers
             .iter()
             .flat_map(|w| w.processors.values())
-            .map(|p| p.millis_behind)
+            .map(|p| p.reader.millis_behind)
             .max()
             .unwrap_or(0);
     }
 
-    /// Creates leases for shards not in the table yet (KCL's shard sync).
-    fn sync_shards(&mut self, world: &mut World) {
+    /// Creates leases for shards not in the table yet (KCL's shard sync, over the shards the
+    /// lineage knows).
+    fn sync_shards(&mut self, shards: Vec<ShardId>) {
         let initial = if self.spec.start == "TRIM_HORIZON" {
             Checkpoint::TrimHorizon
         } else {
             Checkpoint::Latest
         };
         let had_leases = !self.leases.is_empty();
-        let shards = self.lineage.discover(world, &self.spec.stream);
         // Leases of shards that expired are removed, as KCL's shard sync cleans them up.
         let lineage = &self.lineage;
         self.leases.retain(|shard, _| !lineage.is_gone(*shard));
@@ -427,7 +446,7 @@ impl KclConsumer {
         }
     }
 
-    fn steal_candidate(&self, index: usize, target: usize) -> Option<ShardId> {
+    fn steal_candidate(&mut self, index: usize, target: usize) -> Option<ShardId> {
         let busiest = self
             .workers
             .iter()
@@ -438,9 +457,12 @@ impl KclConsumer {
         // this worker is more than one lease short.
         let busiest_count = busiest.1.processors.len();
         let mine = self.workers[index].processors.len();
-        (busiest_count > target || (busiest_count == target && target - mine > 1))
-            .then(|| busiest.1.processors.keys().next_back().copied())
-            .flatten()
+        if !(busiest_count > target || (busiest_count == target && target - mine > 1)) {
+            return None;
+        }
+        // KCL 2.x picks the lease to steal at random among the busiest worker's.
+        let pick = self.rng.random_range(0..busiest_count);
+        busiest.1.processors.keys().nth(pick).copied()
     }
 
     fn take(&mut self, index: usize, shard: ShardId, now: i64) {
@@ -456,12 +478,10 @@ impl KclConsumer {
             shard,
             Processor {
                 lease_counter: lease.lease_counter,
-                iterator: None,
+                reader: ShardReader::default(),
                 next_poll_ms: now,
-                last_processed: None,
                 since_checkpoint: 0,
                 last_checkpoint_ms: now,
-                millis_behind: 0,
             },
         );
     }
@@ -491,60 +511,45 @@ impl KclConsumer {
     }
 
     fn poll(&mut self, index: usize, shard: ShardId, world: &mut World, now: i64) {
-        let stream = self.spec.stream.clone();
         let interval = self.spec.poll_interval_ms;
         let lease = self.leases.get_mut(&shard).expect("owned");
         let processor = self.workers[index]
             .processors
             .get_mut(&shard)
             .expect("owned");
-        if processor.iterator.is_none() {
-            // A processor that already read resumes after its last record (KCL restarts an
-            // expired iterator there); a new one starts from the lease's checkpoint.
-            let from = match (processor.last_processed, lease.checkpoint) {
-                (Some(last), _) => StartFrom::After(last),
-                (None, Checkpoint::Sequence(seq)) => StartFrom::After(seq),
-                (None, Checkpoint::TrimHorizon) => StartFrom::TrimHorizon,
-                (None, Checkpoint::Latest | Checkpoint::ShardEnd) => StartFrom::Latest,
-            };
-            processor.iterator = open_iterator(
-                world,
-                &stream,
-                shard,
-                &self.spec.name,
-                from,
-                &mut self.ledger,
-            );
-            if processor.iterator.is_none() {
+        // A processor that already read resumes after its last record (KCL restarts an expired
+        // iterator there); a new one starts from the lease's checkpoint.
+        let start = match lease.checkpoint {
+            Checkpoint::Sequence(seq) => StartFrom::After(seq),
+            Checkpoint::TrimHorizon => StartFrom::TrimHorizon,
+            Checkpoint::Latest | Checkpoint::ShardEnd => StartFrom::Latest,
+        };
+        let at = ReadAt {
+            stream: &self.spec.stream,
+            shard,
+            reader: &self.spec.name,
+            limit: self.spec.limit,
+            start,
+        };
+        let (records, children) = match processor.reader.read(world, &mut self.ledger, at) {
+            Read::Page { records, children } => (records, children),
+            Read::Throttled => {
+                self.stats.read_throttles += 1;
                 processor.next_poll_ms = now + interval;
                 return;
             }
-        }
-        let iterator = processor.iterator.clone().unwrap_or_default();
-        let page = match world.apply(GetRecordsInput::new(&iterator, Some(self.spec.limit))) {
-            Ok(page) => page,
-            Err(error) => {
-                if error.code() == "ProvisionedThroughputExceededException" {
-                    self.stats.read_throttles += 1;
-                } else {
-                    processor.iterator = None;
-                }
+            Read::Failed => {
                 processor.next_poll_ms = now + interval;
                 return;
             }
         };
-        let user_records = self.ledger.deliver_all(world, shard, &page.records);
-        if let Some(last) = page.records.last() {
-            processor.last_processed = Some(last.sequence_number);
-            self.ledger
-                .settle_through(world, shard, last.sequence_number.counter);
-        }
+        let at_end = processor.reader.at_end;
+        let user_records = self.ledger.take_page(world, shard, &records, at_end);
         processor.since_checkpoint += user_records;
-        processor.millis_behind = page.millis_behind_latest;
         self.stats.max_millis_behind_latest = self
             .stats
             .max_millis_behind_latest
-            .max(page.millis_behind_latest);
+            .max(processor.reader.millis_behind);
         let busy = self
             .spec
             .processing
@@ -554,27 +559,25 @@ impl KclConsumer {
             && processor.since_checkpoint >= self.spec.checkpoint_every_records;
         let by_time = self.spec.checkpoint_every_ms > 0
             && now - processor.last_checkpoint_ms >= self.spec.checkpoint_every_ms;
-        match page.next_shard_iterator {
-            Some(next) => {
-                processor.iterator = Some(next);
-                if (by_count || by_time)
-                    && let Some(seq) = processor.last_processed
-                {
-                    lease.checkpoint = Checkpoint::Sequence(seq);
-                    lease.owner_switches_since_checkpoint = 0;
-                    processor.since_checkpoint = 0;
-                    processor.last_checkpoint_ms = now;
-                }
-            }
-            None => {
-                // KCL requires a checkpoint at SHARD_END before the children may start.
-                lease.checkpoint = Checkpoint::ShardEnd;
+        if !at_end {
+            if (by_count || by_time)
+                && let Some(seq) = processor.reader.last_read
+            {
+                lease.checkpoint = Checkpoint::Sequence(seq);
                 lease.owner_switches_since_checkpoint = 0;
-                self.ledger.settle_shard_end(world, shard);
-                self.workers[index].processors.remove(&shard);
-                self.leases.get_mut(&shard).expect("owned").lease_owner = None;
+                processor.since_checkpoint = 0;
+                processor.last_checkpoint_ms = now;
             }
+            return;
         }
+        // KCL requires a checkpoint at SHARD_END before the children may start, and makes the
+        // children's leases at once from the ChildShards GetRecords named.
+        lease.checkpoint = Checkpoint::ShardEnd;
+        lease.owner_switches_since_checkpoint = 0;
+        lease.lease_owner = None;
+        self.workers[index].processors.remove(&shard);
+        self.lineage.learn_children(shard, &children);
+        self.sync_shards(children.into_iter().map(|(child, _)| child).collect());
     }
 }
 
@@ -720,7 +723,39 @@ mod tests {
     }
 
     #[test]
+    fn the_stolen_lease_is_picked_at_random_as_kcl_2_does() {
+        let stolen: std::collections::BTreeSet<ShardId> = (1..=8)
+            .map(|seed| {
+                let (mut world, mut producer) = setup(4);
+                let mut app = KclConsumer::new(spec(1), seed);
+                run(&mut world, &mut producer, &mut app, 5);
+                app.add_worker(world.now_ms());
+                run(&mut world, &mut producer, &mut app, 1);
+                *app.workers[1].processors.keys().next().unwrap()
+            })
+            .collect();
+        assert!(stolen.len() > 1, "always {stolen:?}");
+    }
+
+    #[test]
+    fn leases_are_taken_every_twice_the_failover_time_plus_epsilon() {
+        let (mut world, mut producer) = setup(4);
+        let mut app = KclConsumer::new(spec(1), 5);
+        run(&mut world, &mut producer, &mut app, 5);
+        app.add_worker(world.now_ms());
+        run(&mut world, &mut producer, &mut app, 1);
+        assert_eq!(owners(&app), vec![3, 1]);
+        // The next take is 2 × (10,000 + 25) ms after the first.
+        run(&mut world, &mut producer, &mut app, 19);
+        assert_eq!(owners(&app), vec![3, 1]);
+        run(&mut world, &mut producer, &mut app, 2);
+        assert_eq!(owners(&app), vec![2, 2]);
+    }
+
+    #[test]
     fn children_wait_for_their_parent_s_shard_end_checkpoint() {
+        // The children's leases come from the ChildShards at the parent's end, well before the
+        // next 60-second shard sync.
         let (mut world, mut producer) = setup(1);
         let mut app = KclConsumer::new(spec(2), 5);
         run(&mut world, &mut producer, &mut app, 5);

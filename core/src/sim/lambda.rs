@@ -7,13 +7,12 @@
 //! Every attempt hands the records over again, so retries show up as duplicates.
 
 use super::check::{between, one_of};
-use super::iterator::{StartFrom, open_iterator};
+use super::iterator::StartFrom;
 use super::kpl;
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
-use crate::streams::ops::read::GetRecordsInput;
-use crate::streams::sequence::SequenceNumber;
+use super::shard_reader::{Read, ReadAt, ShardReader};
 use crate::streams::shapes::{Record, ShardId};
 use crate::world::World;
 use rand::SeedableRng;
@@ -23,6 +22,10 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// Lambda's standard poll rate: each shard once per second.
 const POLL_INTERVAL_MS: i64 = 1_000;
+/// Records Lambda asks GetRecords for.
+const GET_RECORDS_LIMIT: u32 = 10_000;
+/// How often the mapping lists the stream's shards.
+const DISCOVERY_INTERVAL_MS: i64 = 1_000;
 
 /// A Lambda trigger as a scenario declares it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,13 +117,11 @@ impl Lane {
 
 #[derive(Debug, Clone, Default)]
 struct ShardPoller {
-    iterator: Option<String>,
+    reader: ShardReader,
     next_poll_ms: i64,
-    last_read: Option<SequenceNumber>,
-    read_to_end: bool,
+    /// Read to its end and every lane idle: its children may start.
     finished: bool,
     lanes: Vec<Lane>,
-    millis_behind: i64,
 }
 
 /// Lambda's own counters beyond the common ones.
@@ -141,7 +142,6 @@ pub struct LambdaConsumer {
     rng: ChaCha8Rng,
     shards: BTreeMap<ShardId, ShardPoller>,
     lineage: Lineage,
-    next_discovery_ms: i64,
     stats: ConsumerStats,
     lambda: LambdaStats,
     ledger: Ledger,
@@ -158,7 +158,6 @@ impl LambdaConsumer {
             rng: ChaCha8Rng::seed_from_u64(seed),
             shards: BTreeMap::new(),
             lineage: Lineage::default(),
-            next_discovery_ms: i64::MIN,
             stats: ConsumerStats::default(),
             lambda: LambdaStats::default(),
             paused: false,
@@ -205,14 +204,16 @@ impl LambdaConsumer {
     /// Polls and invokes whatever is due.
     pub fn tick(&mut self, world: &mut World) {
         let now = world.now_ms();
-        if now >= self.next_discovery_ms {
-            for shard in self.lineage.discover(world, &self.spec.stream) {
+        if let Some(shards) = self
+            .lineage
+            .refresh(world, &self.spec.stream, DISCOVERY_INTERVAL_MS)
+        {
+            for shard in shards {
                 self.shards.entry(shard).or_insert_with(|| ShardPoller {
                     lanes: vec![Lane::default(); self.spec.parallelization_factor as usize],
                     ..ShardPoller::default()
                 });
             }
-            self.next_discovery_ms = now + 1_000;
         }
         if self.paused {
             return;
@@ -237,74 +238,55 @@ impl LambdaConsumer {
             .shards
             .values()
             .filter(|p| !p.finished)
-            .map(|p| p.millis_behind)
+            .map(|p| p.reader.millis_behind)
             .max()
             .unwrap_or(0);
     }
 
     fn poll(&mut self, world: &mut World, shard: ShardId, now: i64) {
-        let is_child = self.lineage.is_child(shard);
+        let start = StartFrom::initial(&self.spec.start, self.lineage.is_child(shard));
         let backlog_limit = 10 * self.spec.batch_size as usize;
         let poller = self.shards.get_mut(&shard).expect("discovered");
         let backlog: usize = poller.lanes.iter().map(|l| l.queued.len()).sum();
-        if poller.read_to_end || now < poller.next_poll_ms || backlog >= backlog_limit {
+        if poller.reader.at_end || now < poller.next_poll_ms || backlog >= backlog_limit {
             return;
         }
-        if poller.iterator.is_none() {
-            let from = poller.last_read.map_or_else(
-                || StartFrom::initial(&self.spec.start, is_child),
-                StartFrom::After,
-            );
-            poller.iterator = open_iterator(
-                world,
-                &self.spec.stream,
-                shard,
-                &self.spec.name,
-                from,
-                &mut self.ledger,
-            );
-            if poller.iterator.is_none() {
+        let at = ReadAt {
+            stream: &self.spec.stream,
+            shard,
+            reader: &self.spec.name,
+            limit: GET_RECORDS_LIMIT,
+            start,
+        };
+        let records = match poller.reader.read(world, &mut self.ledger, at) {
+            Read::Page { records, .. } => records,
+            Read::Throttled => {
+                self.stats.read_throttles += 1;
                 poller.next_poll_ms = now + POLL_INTERVAL_MS;
                 return;
             }
-        }
-        let iterator = poller.iterator.clone().unwrap_or_default();
-        match world.apply(GetRecordsInput::new(&iterator, Some(10_000))) {
-            Ok(page) => {
-                poller.millis_behind = page.millis_behind_latest;
-                self.stats.max_millis_behind_latest = self
-                    .stats
-                    .max_millis_behind_latest
-                    .max(page.millis_behind_latest);
-                // A full page means a backlog: read again at the next tick.
-                poller.next_poll_ms = if page.records.len() >= 10_000 {
-                    now
-                } else {
-                    now + POLL_INTERVAL_MS
-                };
-                let lanes = poller.lanes.len() as u64;
-                for record in page.records {
-                    poller.last_read = Some(record.sequence_number);
-                    let lane =
-                        &mut poller.lanes[(key_hash(&record.partition_key) % lanes) as usize];
-                    if lane.queued.is_empty() {
-                        lane.first_queued_ms = now;
-                    }
-                    lane.queued.push_back(record);
-                }
-                match page.next_shard_iterator {
-                    Some(next) => poller.iterator = Some(next),
-                    None => poller.read_to_end = true,
-                }
-            }
-            Err(error) => {
-                if error.code() == "ProvisionedThroughputExceededException" {
-                    self.stats.read_throttles += 1;
-                } else {
-                    poller.iterator = None;
-                }
+            Read::Failed => {
                 poller.next_poll_ms = now + POLL_INTERVAL_MS;
+                return;
             }
+        };
+        self.stats.max_millis_behind_latest = self
+            .stats
+            .max_millis_behind_latest
+            .max(poller.reader.millis_behind);
+        // A full page means a backlog: read again at the next tick.
+        poller.next_poll_ms = if records.len() >= GET_RECORDS_LIMIT as usize {
+            now
+        } else {
+            now + POLL_INTERVAL_MS
+        };
+        let lanes = poller.lanes.len() as u64;
+        for record in records {
+            let lane = &mut poller.lanes[(key_hash(&record.partition_key) % lanes) as usize];
+            if lane.queued.is_empty() {
+                lane.first_queued_ms = now;
+            }
+            lane.queued.push_back(record);
         }
     }
 
@@ -330,7 +312,7 @@ impl LambdaConsumer {
                 None => {
                     let full = lane.queued.len() >= self.spec.batch_size as usize;
                     let waited = now - lane.first_queued_ms >= self.spec.batching_window_ms;
-                    if lane.queued.is_empty() || !(full || waited || poller.read_to_end) {
+                    if lane.queued.is_empty() || !(full || waited || poller.reader.at_end) {
                         continue;
                     }
                     let take = lane.queued.len().min(self.spec.batch_size as usize);
@@ -410,10 +392,10 @@ impl LambdaConsumer {
             }
             Some(_) => {}
             None => {
-                if let Some(last) = poller.last_read {
+                if let Some(last) = poller.reader.last_read {
                     self.ledger.settle_through(world, shard, last.counter);
                 }
-                if poller.read_to_end && poller.lanes.iter().all(Lane::is_idle) {
+                if poller.reader.at_end && poller.lanes.iter().all(Lane::is_idle) {
                     poller.finished = true;
                     self.ledger.settle_shard_end(world, shard);
                 }

@@ -19,5 +19,6 @@ pub mod producer;
 pub mod rate;
 pub mod report;
 pub mod scenario;
+pub mod shard_reader;
 pub mod simulation;
 pub mod size;

@@ -7,10 +7,11 @@ use super::check::{between, one_of};
 
 /// The longest poll interval or failover time a scenario may give: an hour.
 pub const MAX_INTERVAL_MS: i64 = 3_600_000;
-use super::iterator::{StartFrom, open_iterator};
+use super::iterator::StartFrom;
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
-use crate::streams::ops::read::{GetRecordsInput, ITERATOR_TYPES};
+use super::shard_reader::{Read, ReadAt, ShardReader};
+use crate::streams::ops::read::ITERATOR_TYPES;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::ShardId;
 use crate::world::World;
@@ -180,23 +181,23 @@ impl ConsumerStats {
     }
 }
 
+/// One shard as a polling application reads it.
 #[derive(Debug, Clone, Default)]
-struct ShardReader {
-    iterator: Option<String>,
+struct PolledShard {
+    reader: ShardReader,
     next_poll_ms: i64,
-    finished: bool,
-    last_sequence: Option<SequenceNumber>,
-    millis_behind: i64,
 }
+
+/// How often an application lists the stream's shards.
+const DISCOVERY_INTERVAL_MS: i64 = 1_000;
 
 /// A running polling application.
 #[derive(Debug, Clone)]
 pub struct PollingConsumer {
     spec: PollingSpec,
     rng: ChaCha8Rng,
-    shards: BTreeMap<ShardId, ShardReader>,
+    shards: BTreeMap<ShardId, PolledShard>,
     lineage: Lineage,
-    next_discovery_ms: i64,
     stats: ConsumerStats,
     ledger: Ledger,
     origin_ms: Option<i64>,
@@ -214,7 +215,6 @@ impl PollingConsumer {
             rng: ChaCha8Rng::seed_from_u64(seed),
             shards: BTreeMap::new(),
             lineage: Lineage::default(),
-            next_discovery_ms: i64::MIN,
             stats: ConsumerStats::default(),
             paused: false,
         }
@@ -255,9 +255,19 @@ impl PollingConsumer {
     /// Polls every shard whose turn has come.
     pub fn tick(&mut self, world: &mut World) {
         let now = world.now_ms();
-        if now >= self.next_discovery_ms {
-            self.discover(world);
-            self.next_discovery_ms = now + 1_000;
+        if let Some(shards) = self
+            .lineage
+            .refresh(world, &self.spec.stream, DISCOVERY_INTERVAL_MS)
+        {
+            for shard in shards {
+                // Applications start at different moments within a poll interval, as real ones
+                // do; in lockstep the first in line would take every read of a contended shard.
+                let phase = self.rng.random_range(0..self.spec.poll_interval_ms);
+                self.shards.entry(shard).or_insert_with(|| PolledShard {
+                    next_poll_ms: now + phase,
+                    ..PolledShard::default()
+                });
+            }
         }
         if self.paused {
             return;
@@ -265,12 +275,12 @@ impl PollingConsumer {
         let ready: Vec<ShardId> = self
             .shards
             .iter()
-            .filter(|(id, r)| {
-                !r.finished
-                    && r.next_poll_ms <= now
-                    && self
-                        .lineage
-                        .parents_done(**id, |p| self.shards.get(&p).is_none_or(|r| r.finished))
+            .filter(|(id, s)| {
+                !s.reader.at_end
+                    && s.next_poll_ms <= now
+                    && self.lineage.parents_done(**id, |p| {
+                        self.shards.get(&p).is_none_or(|s| s.reader.at_end)
+                    })
             })
             .map(|(id, _)| *id)
             .collect();
@@ -280,8 +290,8 @@ impl PollingConsumer {
         self.stats.final_millis_behind_latest = self
             .shards
             .values()
-            .filter(|r| !r.finished)
-            .map(|r| r.millis_behind)
+            .filter(|s| !s.reader.at_end)
+            .map(|s| s.reader.millis_behind)
             .max()
             .unwrap_or(0);
     }
@@ -314,87 +324,39 @@ impl PollingConsumer {
         self
     }
 
-    fn discover(&mut self, world: &mut World) {
-        let now = world.now_ms();
-        for shard in self.lineage.discover(world, &self.spec.stream) {
-            // Applications start at different moments within a poll interval, as real ones do;
-            // in lockstep the first in line would take every read of a contended shard.
-            let phase = self.rng.random_range(0..self.spec.poll_interval_ms);
-            self.shards.entry(shard).or_insert_with(|| ShardReader {
-                next_poll_ms: now + phase,
-                ..ShardReader::default()
-            });
-        }
-    }
-
     fn poll(&mut self, world: &mut World, shard: ShardId, now: i64) {
-        let is_child = self.lineage.is_child(shard);
-        let (has_iterator, last_sequence) = self
-            .shards
-            .get(&shard)
-            .map(|r| (r.iterator.is_some(), r.last_sequence))
-            .expect("discovered");
-        if !has_iterator {
-            // An expired iterator is replaced after the last record processed.
-            let from = match last_sequence {
-                Some(last) => StartFrom::After(last),
-                None => self.initial_start(shard, is_child, now),
-            };
-            let opened = open_iterator(
-                world,
-                &self.spec.stream,
-                shard,
-                &self.spec.name,
-                from,
-                &mut self.ledger,
-            );
-            let reader = self.shards.get_mut(&shard).expect("discovered");
-            reader.iterator = opened;
-            if reader.iterator.is_none() {
-                reader.next_poll_ms = now + self.spec.poll_interval_ms;
-                return;
-            }
-        }
-        let reader = self.shards.get_mut(&shard).expect("discovered");
-        let iterator = reader.iterator.clone().unwrap_or_default();
-        match world.apply(GetRecordsInput::new(&iterator, Some(self.spec.limit))) {
-            Ok(page) => {
-                let user_records = self.ledger.deliver_all(world, shard, &page.records);
-                if let Some(last) = page.records.last() {
-                    reader.last_sequence = Some(last.sequence_number);
+        let start = self.initial_start(shard, self.lineage.is_child(shard), now);
+        let interval = self.spec.poll_interval_ms;
+        let state = self.shards.get_mut(&shard).expect("discovered");
+        let at = ReadAt {
+            stream: &self.spec.stream,
+            shard,
+            reader: &self.spec.name,
+            limit: self.spec.limit,
+            start,
+        };
+        state.next_poll_ms = match state.reader.read(world, &mut self.ledger, at) {
+            Read::Page { records, .. } => {
+                let user_records =
                     self.ledger
-                        .settle_through(world, shard, last.sequence_number.counter);
-                }
-                if page.next_shard_iterator.is_none() {
-                    self.ledger.settle_shard_end(world, shard);
-                }
-                reader.millis_behind = page.millis_behind_latest;
+                        .take_page(world, shard, &records, state.reader.at_end);
                 self.stats.max_millis_behind_latest = self
                     .stats
                     .max_millis_behind_latest
-                    .max(page.millis_behind_latest);
+                    .max(state.reader.millis_behind);
                 let busy = self
                     .spec
                     .processing
                     .duration_ms(user_records as usize, &mut self.rng);
-                reader.next_poll_ms = now + busy.max(self.spec.poll_interval_ms);
-                match page.next_shard_iterator {
-                    Some(next) => reader.iterator = Some(next),
-                    None => reader.finished = true,
-                }
+                now + busy.max(interval)
             }
-            Err(error) => {
-                let interval = self.spec.poll_interval_ms;
-                reader.next_poll_ms = if error.code() == "ProvisionedThroughputExceededException" {
-                    self.stats.read_throttles += 1;
-                    // Back off a random extra share of the interval, as the SDKs' retries do.
-                    now + interval + self.rng.random_range(0..interval)
-                } else {
-                    reader.iterator = None; // expired or gone: start over from a fresh iterator
-                    now + interval
-                };
+            Read::Throttled => {
+                self.stats.read_throttles += 1;
+                // Back off a random extra share of the interval, as the SDKs' retries do.
+                now + interval + self.rng.random_range(0..interval)
             }
-        }
+            Read::Failed => now + interval,
+        };
     }
 }
 
@@ -543,6 +505,6 @@ mod tests {
             "{stats:?} vs {acked}"
         );
         assert_eq!(stats.duplicates, 0);
-        assert!(consumers[0].shards[&ShardId(0)].finished);
+        assert!(consumers[0].shards[&ShardId(0)].reader.at_end);
     }
 }

@@ -344,6 +344,21 @@ fn lambda_poison_pill_discards_whole_batches_unless_bisecting() {
     assert!(whole.duplicates > 0 && bisect.duplicates > 0);
     let acked = producer(&report, "storefront").records_acknowledged;
     assert!(bisect.records_processed - bisect.duplicates + 1_000 >= acked);
+    // Reporting the failed item loses only what follows the poison pill in its batch.
+    let partial = consumer(&report, "report-failed-items").lambda.unwrap();
+    assert!(
+        b.records_discarded < partial.records_discarded
+            && partial.records_discarded < w.records_discarded,
+        "{b:?} < {partial:?} < {w:?}"
+    );
+    // One invocation record per batch given up reached the on-failure stream.
+    let failed = stream(&report, "orders-failures");
+    let records: f64 = failed.shards.iter().map(|s| s.IncomingRecords).sum();
+    assert!(records > 0.0);
+    assert!(
+        records * 100.0 >= w.records_discarded as f64 * 0.9,
+        "{records} for {w:?}"
+    );
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         applications(ui, app);
         ui.add_space(4.0);
         per_shard(ui, app);
+        lambda_failures(ui, app);
         ui.add_space(8.0);
         plot(ui, app);
     });
@@ -72,6 +73,56 @@ fn applications(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.end_row();
         }
     });
+}
+
+/// Each Lambda trigger's batches given up: what its on-failure destination received.
+fn lambda_failures(ui: &mut egui::Ui, app: &Inspector) {
+    for consumer in app.view.consumers.iter().filter(|c| c.kind == "lambda") {
+        let destination = match &consumer.spec {
+            kinescope_core::sim::scenario::ConsumerSpec::Lambda(spec) => spec
+                .on_failure_stream
+                .as_ref()
+                .map_or("listed here".to_owned(), |s| format!("stream {s}")),
+            _ => continue,
+        };
+        egui::CollapsingHeader::new(format!(
+            "{}: batches given up ({}), on-failure destination {destination}",
+            consumer.name,
+            consumer.failures.len()
+        ))
+        .id_salt(("failures", &consumer.name))
+        .show(ui, |ui| {
+            if consumer.failures.is_empty() {
+                ui.label("None: every batch succeeded or is still being retried.");
+                return;
+            }
+            egui::Grid::new(("failure-rows", &consumer.name))
+                .striped(true)
+                .show(ui, |ui| {
+                    for title in ["Given up", "Condition", "Shard", "Records", "Invocations", "Sequence numbers"] {
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    for failed in &consumer.failures {
+                        ui.label(clock_text(failed.at_ms));
+                        ui.label(format!("{:?}", failed.condition)).on_hover_text(
+                            "RetryAttemptsExhausted: MaximumRetryAttempts used up; RecordAgeExceeded: older than MaximumRecordAgeInSeconds or the stream's retention",
+                        );
+                        ui.monospace(failed.shard.to_string());
+                        ui.label(failed.batch_size.to_string());
+                        ui.label(failed.invocations.to_string());
+                        let first = &failed.start_sequence_number;
+                        ui.monospace(format!("{}… to …{}", &first[..8.min(first.len())], tail(&failed.end_sequence_number)))
+                            .on_hover_text(format!("{first}\n{}", failed.end_sequence_number));
+                        ui.end_row();
+                    }
+                });
+        });
+    }
+}
+
+fn tail(text: &str) -> &str {
+    &text[text.len().saturating_sub(8)..]
 }
 
 fn per_shard(ui: &mut egui::Ui, app: &Inspector) {

@@ -4,6 +4,7 @@
 use kinescope_core::clock::Speed;
 use kinescope_core::metrics::MetricName;
 use kinescope_core::sim::kcl::Checkpoint;
+use kinescope_core::sim::lambda_failures::FailedBatch;
 use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::scenario::ConsumerSpec;
 use kinescope_core::sim::simulation::{ConsumerApp, Simulation};
@@ -95,9 +96,14 @@ pub struct ConsumerView {
     pub leases: Vec<LeaseView>,
     /// A KCL application's workers: id, alive, shards held.
     pub workers: Vec<(String, bool, usize)>,
+    /// A Lambda trigger's latest batches given up (its on-failure destination), newest first.
+    pub failures: Vec<FailedBatch>,
     /// Its settings, as the scenario format has them (the simulator editor starts from these).
     pub spec: ConsumerSpec,
 }
+
+/// Batches of a Lambda trigger the app lists.
+pub const FAILURES_SHOWN: usize = 20;
 
 /// One row of a KCL lease table.
 #[derive(Debug, Clone)]
@@ -236,6 +242,15 @@ impl View {
                                 .workers()
                                 .iter()
                                 .map(|w| (w.id.clone(), w.alive, w.shards().count()))
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        failures: match app {
+                            ConsumerApp::Lambda(lambda) => lambda
+                                .failures()
+                                .rev()
+                                .take(FAILURES_SHOWN)
+                                .cloned()
                                 .collect(),
                             _ => Vec::new(),
                         },

@@ -388,3 +388,32 @@ fn the_reader_copy_is_reused_until_a_position_changes() {
     );
     assert_eq!(after.len(), before.len());
 }
+
+#[test]
+fn a_lambda_trigger_lists_the_batches_it_gave_up_and_where_they_went() {
+    let mut harness = harness_of(include_str!(
+        "../../../assets/scenarios/lambda-poison-pill.json"
+    ));
+    harness.get_by_label("Consumers & lag").click();
+    harness.run();
+    step_seconds(&mut harness, 40);
+    let header = "whole-batch-retries: batches given up";
+    harness.get_by_label_contains(header).click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("on-failure destination stream orders-failures")
+            .is_some()
+    );
+    assert!(harness.query_all_by_label("RetryAttemptsExhausted").count() >= 1);
+    let whole = harness
+        .state()
+        .view
+        .consumers
+        .iter()
+        .find(|c| c.name == "whole-batch-retries")
+        .unwrap();
+    // Each was invoked once and retried twice (MaximumRetryAttempts 2) before it was given up.
+    assert!(!whole.failures.is_empty());
+    assert!(whole.failures.iter().all(|f| f.invocations == 3));
+}

@@ -2,13 +2,18 @@
 //! reads once a second (sooner while a backlog remains) and hands records to
 //! `parallelization_factor` lanes, by partition key so each key keeps its order. A lane invokes
 //! the function with up to `batch_size` records once it has that many or the batching window has
-//! passed. A batch that fails (it holds a "poison" record) is retried whole, or split in two with
-//! bisect-on-error, until it succeeds or `max_retry_attempts` is used up and it is discarded.
-//! Every attempt hands the records over again, so retries show up as duplicates.
+//! passed, or its records would pass Lambda's 6 MB invocation payload. A batch that fails (it holds
+//! a "poison" record) is handled as `lambda_failures` says: retried from the first failed record
+//! with ReportBatchItemFailures, whole, or split in two with bisect-on-error, after
+//! `retry_delay_ms`, until it succeeds or is given up to the on-failure destination. Every attempt
+//! hands the records over again, so retries show up as duplicates.
 
 use super::check::{between, one_of};
 use super::iterator::StartFrom;
 use super::kpl;
+use super::lambda_failures::{
+    FailedBatch, FailureRules, GiveUp, INVOCATION_PAYLOAD_LIMIT, event_bytes, first_failure,
+};
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
@@ -26,6 +31,8 @@ const POLL_INTERVAL_MS: i64 = 1_000;
 const GET_RECORDS_LIMIT: u32 = 10_000;
 /// How often the mapping lists the stream's shards.
 const DISCOVERY_INTERVAL_MS: i64 = 1_000;
+/// Given-up batches the app can list.
+const FAILURES_KEPT: usize = 1_000;
 
 /// A Lambda trigger as a scenario declares it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +60,21 @@ pub struct LambdaSpec {
     /// BisectBatchOnFunctionError.
     #[serde(default)]
     pub bisect_batch_on_function_error: bool,
+    /// MaximumRecordAgeInSeconds: -1 (until the records expire) or 60–604,800; a batch whose
+    /// oldest record is older is given up.
+    #[serde(default = "infinite")]
+    pub maximum_record_age_seconds: i64,
+    /// FunctionResponseTypes ReportBatchItemFailures: the function names the first record it
+    /// failed on, so Lambda retries from there, not the whole batch.
+    #[serde(default)]
+    pub report_batch_item_failures: bool,
+    /// DestinationConfig OnFailure: a stream of the scenario that receives an invocation record
+    /// for every batch given up (without one, the app lists them).
+    #[serde(default)]
+    pub on_failure_stream: Option<String>,
+    /// Time before a failed batch is invoked again (0–300,000 ms).
+    #[serde(default)]
+    pub retry_delay_ms: i64,
     /// Fraction of records the function throws on (always the same records: poison pills).
     #[serde(default)]
     pub poison_rate: f64,
@@ -86,6 +108,15 @@ impl LambdaSpec {
             between("parallelization_factor", self.parallelization_factor, 1, 10)?;
             one_of("start", &self.start, &["TRIM_HORIZON", "LATEST"])?;
             between("max_retry_attempts", self.max_retry_attempts, -1, 10_000)?;
+            if self.maximum_record_age_seconds != -1 {
+                between(
+                    "maximum_record_age_seconds",
+                    self.maximum_record_age_seconds,
+                    60,
+                    604_800,
+                )?;
+            }
+            between("retry_delay_ms", self.retry_delay_ms, 0, 300_000)?;
             between("poison_rate", self.poison_rate, 0.0, 1.0)?;
             self.processing.validate()
         };
@@ -95,18 +126,23 @@ impl LambdaSpec {
 
 /// A batch and how often it has failed.
 #[derive(Debug, Clone)]
-struct Batch {
-    records: Vec<Record>,
-    retries: i64,
+pub(super) struct Batch {
+    pub(super) records: Vec<Record>,
+    pub(super) retries: i64,
+    /// Invocations of these records so far.
+    pub(super) invocations: u64,
+    /// Not invoked again before this time (the retry delay).
+    pub(super) not_before_ms: i64,
 }
 
 #[derive(Debug, Clone, Default)]
-struct Lane {
+pub(super) struct Lane {
     queued: VecDeque<Record>,
     first_queued_ms: i64,
     /// Batches to run again, in order (bisected halves, or a failed batch).
-    retry: VecDeque<Batch>,
-    running: Option<(Batch, i64, bool)>,
+    pub(super) retry: VecDeque<Batch>,
+    /// The invocation under way: its batch, when it ends, and the first record it fails on.
+    running: Option<(Batch, i64, Option<usize>)>,
 }
 
 impl Lane {
@@ -145,6 +181,8 @@ pub struct LambdaConsumer {
     stats: ConsumerStats,
     lambda: LambdaStats,
     ledger: Ledger,
+    /// Batches given up, newest last (the on-failure destination's view).
+    failures: VecDeque<FailedBatch>,
     /// While paused (the mapping disabled) nothing is read or invoked.
     pub paused: bool,
 }
@@ -160,6 +198,7 @@ impl LambdaConsumer {
             lineage: Lineage::default(),
             stats: ConsumerStats::default(),
             lambda: LambdaStats::default(),
+            failures: VecDeque::new(),
             paused: false,
         }
     }
@@ -201,6 +240,11 @@ impl LambdaConsumer {
         self.ledger.checks(world)
     }
 
+    /// The latest batches given up (what the on-failure destination received), oldest first.
+    pub fn failures(&self) -> impl DoubleEndedIterator<Item = &FailedBatch> {
+        self.failures.iter()
+    }
+
     /// Polls and invokes whatever is due.
     pub fn tick(&mut self, world: &mut World) {
         let now = world.now_ms();
@@ -231,7 +275,8 @@ impl LambdaConsumer {
             .collect();
         for shard in ready {
             self.poll(world, shard, now);
-            self.invoke(world, shard, now);
+            let given_up = self.invoke(world, shard, now);
+            self.give_up(world, given_up);
             self.settle(world, shard);
         }
         self.stats.final_millis_behind_latest = self
@@ -290,89 +335,99 @@ impl LambdaConsumer {
         }
     }
 
-    fn invoke(&mut self, world: &World, shard: ShardId, now: i64) {
+    /// Ends the invocations that are done and starts the next batch of each lane; returns the
+    /// batches given up on the way.
+    fn invoke(&mut self, world: &World, shard: ShardId, now: i64) -> Vec<FailedBatch> {
         let retention_ms = world
             .stream(&self.spec.stream)
             .map_or(i64::MAX, |s| i64::from(s.retention_hours) * 3_600_000);
-        let expired_before = now.saturating_sub(retention_ms);
+        let max_age_ms = match self.spec.maximum_record_age_seconds {
+            -1 => retention_ms,
+            seconds => (seconds * 1_000).min(retention_ms),
+        };
+        let rules = FailureRules {
+            spec: &self.spec,
+            shard,
+            oldest_allowed_ms: now.saturating_sub(max_age_ms),
+            now,
+        };
+        let mut given_up = Vec::new();
         let poller = self.shards.get_mut(&shard).expect("discovered");
         for lane in &mut poller.lanes {
-            if let Some((batch, done_ms, failed)) = lane.running.take() {
+            if let Some((batch, done_ms, failure)) = lane.running.take() {
                 if now < done_ms {
-                    lane.running = Some((batch, done_ms, failed));
+                    lane.running = Some((batch, done_ms, failure));
                     continue;
                 }
-                if failed {
+                if let Some(at) = failure {
                     self.lambda.function_errors += 1;
-                    Self::failed(&self.spec, &mut self.lambda, lane, batch, expired_before);
+                    given_up.extend(rules.handle(lane, batch, at));
                 }
             }
-            let batch = match lane.retry.pop_front() {
-                Some(batch) => batch,
+            let batch = match lane.retry.front() {
+                Some(batch) if batch.not_before_ms > now => continue,
+                Some(_) => lane.retry.pop_front().expect("just seen"),
                 None => {
                     let full = lane.queued.len() >= self.spec.batch_size as usize;
                     let waited = now - lane.first_queued_ms >= self.spec.batching_window_ms;
                     if lane.queued.is_empty() || !(full || waited || poller.reader.at_end) {
                         continue;
                     }
-                    let take = lane.queued.len().min(self.spec.batch_size as usize);
+                    // Up to the batch size, and no more than Lambda's 6 MB invocation payload.
+                    let mut bytes = 0;
+                    let take = lane
+                        .queued
+                        .iter()
+                        .take(self.spec.batch_size as usize)
+                        .take_while(|r| {
+                            bytes += event_bytes(r);
+                            bytes <= INVOCATION_PAYLOAD_LIMIT
+                        })
+                        .count()
+                        .max(1);
                     let records: Vec<Record> = lane.queued.drain(..take).collect();
                     lane.first_queued_ms = now;
                     Batch {
                         records,
                         retries: 0,
+                        invocations: 0,
+                        not_before_ms: now,
                     }
                 }
             };
+            if rules.too_old(&batch) {
+                // Given up without another invocation (MaximumRecordAgeInSeconds, retention).
+                given_up.extend(rules.give_up(batch, GiveUp::RecordAgeExceeded));
+                continue;
+            }
             let user_records = self.ledger.deliver_all(world, shard, &batch.records);
-            let failed = batch
-                .records
-                .iter()
-                .any(|r| is_poison(r, self.spec.poison_rate));
+            let failure = first_failure(&batch.records, |r| is_poison(r, self.spec.poison_rate));
             let took = self
                 .spec
                 .processing
                 .duration_ms(user_records as usize, &mut self.rng);
             self.lambda.invocations += 1;
-            lane.running = Some((batch, now + took.max(1), failed));
+            let batch = Batch {
+                invocations: batch.invocations + 1,
+                ..batch
+            };
+            lane.running = Some((batch, now + took.max(1), failure));
         }
+        self.lambda.records_discarded += given_up.iter().map(|f| f.user_records).sum::<u64>();
+        given_up
     }
 
-    fn failed(
-        spec: &LambdaSpec,
-        stats: &mut LambdaStats,
-        lane: &mut Lane,
-        batch: Batch,
-        expired_before: i64,
-    ) {
-        // With retries "until the record expires" (-1), a batch is given up once its oldest record
-        // has passed the stream's retention.
-        let exhausted = spec.max_retry_attempts >= 0 && batch.retries >= spec.max_retry_attempts;
-        let expired = batch
-            .records
-            .first()
-            .is_some_and(|r| r.approximate_arrival_timestamp.millis() < expired_before);
-        if exhausted || expired {
-            stats.records_discarded += batch.records.iter().map(user_records).sum::<u64>();
-            return;
-        }
-        if spec.bisect_batch_on_function_error && batch.records.len() > 1 {
-            // Splitting does not count against the retry quota (AWS), so each half keeps it.
-            let mut first = batch.records;
-            let second = first.split_off(first.len() / 2);
-            lane.retry.push_front(Batch {
-                records: second,
-                retries: batch.retries,
-            });
-            lane.retry.push_front(Batch {
-                records: first,
-                retries: batch.retries,
-            });
-        } else {
-            lane.retry.push_front(Batch {
-                records: batch.records,
-                retries: batch.retries + 1,
-            });
+    /// Sends what was given up to the on-failure stream, if there is one, and to the list the app
+    /// shows.
+    fn give_up(&mut self, world: &mut World, batches: Vec<FailedBatch>) {
+        for failed in batches {
+            if let Some(destination) = &self.spec.on_failure_stream {
+                failed.send(world, &self.spec.name, &self.spec.stream, destination);
+            }
+            if self.failures.len() >= FAILURES_KEPT {
+                self.failures.pop_front();
+            }
+            self.failures.push_back(failed);
         }
     }
 
@@ -405,7 +460,7 @@ impl LambdaConsumer {
 }
 
 /// User records in a Kinesis record (a KPL aggregate holds several).
-fn user_records(record: &Record) -> u64 {
+pub(super) fn user_records(record: &Record) -> u64 {
     kpl::deaggregate(&record.data.0).map_or(1, |users| users.len() as u64)
 }
 
@@ -554,6 +609,107 @@ mod tests {
             "bisect {:?} vs whole batches {:?}",
             with.lambda_stats(),
             without.lambda_stats()
+        );
+    }
+
+    #[test]
+    fn reporting_the_failed_item_retries_from_it_not_the_whole_batch() {
+        let whole = spec(
+            serde_json::json!({"batch_size": 100, "poison_rate": 0.002, "max_retry_attempts": 1}),
+        );
+        let partial = LambdaSpec {
+            report_batch_item_failures: true,
+            ..whole.clone()
+        };
+        let (without, _, _) = run(whole, 20);
+        let (with, world, _) = run(partial, 20);
+        // Only the poison record and what follows it in its batch come again.
+        assert!(
+            with.stats().duplicates < without.stats().duplicates,
+            "{:?} vs {:?}",
+            with.stats(),
+            without.stats()
+        );
+        assert!(with.lambda_stats().records_discarded < without.lambda_stats().records_discarded);
+        assert!(with.checks(&world).iter().all(|c| c.ok));
+    }
+
+    #[test]
+    fn batches_older_than_the_maximum_record_age_are_given_up_unread() {
+        let mut world = World::new(Settings::default(), 1);
+        world.apply(CreateStreamInput::provisioned("s", 1)).unwrap();
+        world.step(500);
+        for i in 0..50 {
+            world
+                .apply(crate::streams::ops::put::PutRecordInput::new(
+                    "s",
+                    &format!("k{i}"),
+                    "x",
+                ))
+                .unwrap();
+        }
+        // The mapping starts two minutes later with a 60 s maximum record age.
+        world.step(120_000);
+        let mut app = LambdaConsumer::new(
+            spec(serde_json::json!({"maximum_record_age_seconds": 60})),
+            3,
+        );
+        for _ in 0..50 {
+            world.step(100);
+            app.tick(&mut world);
+        }
+        let lambda = app.lambda_stats();
+        assert_eq!(lambda.invocations, 0, "{lambda:?}");
+        assert_eq!(lambda.records_discarded, 50);
+        let failures: Vec<&FailedBatch> = app.failures().collect();
+        assert!(!failures.is_empty());
+        assert!(
+            failures
+                .iter()
+                .all(|f| f.condition == GiveUp::RecordAgeExceeded)
+        );
+    }
+
+    #[test]
+    fn an_invocation_carries_at_most_6_mb() {
+        let mut world = World::new(Settings::default(), 1);
+        world.apply(CreateStreamInput::provisioned("s", 1)).unwrap();
+        world.step(500);
+        for i in 0..12 {
+            world
+                .apply(crate::streams::ops::put::PutRecordInput::new(
+                    "s",
+                    &format!("k{i}"),
+                    vec![7u8; 1_000_000],
+                ))
+                .unwrap();
+            world.step(1_000);
+        }
+        let mut app = LambdaConsumer::new(spec(serde_json::json!({"batch_size": 100})), 3);
+        for _ in 0..100 {
+            world.step(100);
+            app.tick(&mut world);
+        }
+        // A 1 MB record is 1.33 MB in the event: four fit in 6 MB, five do not. (The first read
+        // returns 10 records, GetRecords' 10 MiB; the batches are 4, 4, 2, then 2.)
+        assert_eq!(app.stats().records_processed, 12);
+        assert_eq!(app.lambda_stats().invocations, 4);
+    }
+
+    #[test]
+    fn a_retry_delay_spaces_the_retries_of_a_failing_batch() {
+        let quick = spec(serde_json::json!({"batch_size": 100, "poison_rate": 0.002}));
+        let patient = LambdaSpec {
+            retry_delay_ms: 5_000,
+            ..quick.clone()
+        };
+        let (fast, _, _) = run(quick, 20);
+        let (slow, _, _) = run(patient, 20);
+        assert!(
+            slow.lambda_stats().function_errors * 5 < fast.lambda_stats().function_errors,
+            "{:?} vs {:?}",
+            slow.lambda_stats(),
+            fast.lambda_stats()
         );
     }
 }

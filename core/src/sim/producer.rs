@@ -1,9 +1,12 @@
 //! A simulated producer: records at a scheduled rate, keyed, sized and filled as its spec says, sent
 //! through PutRecord or PutRecords (batch size, linger) on the same command path as every client,
-//! with throttled records retried (exponential backoff with full jitter) or dropped.
+//! with throttled records retried (exponential backoff with full jitter) or dropped — or as the
+//! KPL does it (aggregation, its rate limit, retries until the record's TTL).
 
+use super::check::between;
 use super::keys::{ChosenKey, KeyDistribution};
 use super::kpl::{self, Aggregator, UserRecord};
+use super::kpl_limits::{self, KplLimits};
 use super::payload::{PayloadKind, generate};
 use super::rate::{RateAccumulator, RateSchedule};
 use super::size::SizeDistribution;
@@ -26,13 +29,27 @@ pub enum ProducerApi {
     PutRecords { batch_size: usize, linger_ms: i64 },
     /// The KPL: user records aggregated per predicted shard (reference A.15) until an aggregate
     /// reaches `aggregation_max_size` bytes or its first record has waited
-    /// `record_max_buffered_time_ms`, then collected into PutRecords calls (≤ 500 records, 5 MiB).
+    /// `record_max_buffered_time_ms`, then collected into PutRecords calls (≤ 500 records, 5 MiB),
+    /// at most `rate_limit_percent` of each shard's limits, retried until `record_ttl_ms` has
+    /// passed since the record was added (the KPL's own retries: `retry` does not apply).
     Kpl {
         #[serde(default = "kpl_max_size")]
         aggregation_max_size: usize,
         #[serde(default = "kpl_buffered_ms")]
         record_max_buffered_time_ms: i64,
+        #[serde(default = "kpl_rate_limit")]
+        rate_limit_percent: u32,
+        #[serde(default = "kpl_ttl")]
+        record_ttl_ms: i64,
     },
+}
+
+fn kpl_rate_limit() -> u32 {
+    kpl_limits::DEFAULT_RATE_LIMIT_PERCENT
+}
+
+fn kpl_ttl() -> i64 {
+    kpl_limits::DEFAULT_RECORD_TTL_MS
 }
 
 fn kpl_max_size() -> usize {
@@ -41,6 +58,18 @@ fn kpl_max_size() -> usize {
 
 fn kpl_buffered_ms() -> i64 {
     kpl::DEFAULT_MAX_BUFFERED_MS
+}
+
+/// The KPL's limits for a KPL producer.
+fn kpl_limits_of(api: &ProducerApi) -> Option<KplLimits> {
+    match *api {
+        ProducerApi::Kpl {
+            rate_limit_percent,
+            record_ttl_ms,
+            ..
+        } => Some(KplLimits::new(rate_limit_percent, record_ttl_ms)),
+        _ => None,
+    }
 }
 
 /// PutRecords' request limits (reference A.1): records and bytes per call.
@@ -141,8 +170,12 @@ impl ProducerSpec {
         if let ProducerApi::Kpl {
             aggregation_max_size,
             record_max_buffered_time_ms,
+            rate_limit_percent,
+            record_ttl_ms,
         } = self.api
         {
+            between("api.rate_limit_percent", rate_limit_percent, 1, 10_000).map_err(prefix)?;
+            between("api.record_ttl_ms", record_ttl_ms, 100, 86_400_000).map_err(prefix)?;
             if !(64..=kpl::MAX_SIZE_LIMIT).contains(&aggregation_max_size) {
                 return Err(prefix(format!(
                     "api.aggregation_max_size = {aggregation_max_size} must be between 64 and {}",
@@ -193,6 +226,8 @@ struct OutgoingRecord {
     attempts: u32,
     /// User records inside (more than one for a KPL aggregate).
     user_records: u64,
+    /// When its oldest user record was made (the KPL's RecordTtl counts from there).
+    added_ms: i64,
 }
 
 /// A KPL aggregate being filled for one shard, and when its first record arrived.
@@ -220,6 +255,8 @@ pub struct Producer {
     /// Open aggregates by the shard (index) their records map to.
     aggregates: BTreeMap<u32, OpenAggregate>,
     stats: ProducerStats,
+    /// The KPL's rate limit and record TTL (a KPL producer only).
+    kpl_limits: Option<KplLimits>,
     /// While paused, nothing new is made (queued retries still go out).
     pub paused: bool,
 }
@@ -228,6 +265,7 @@ impl Producer {
     /// Starts `spec` at virtual time `now_ms` with its own seeded generator.
     pub fn new(spec: ProducerSpec, seed: u64, now_ms: i64) -> Self {
         Self {
+            kpl_limits: kpl_limits_of(&spec.api),
             spec,
             rng: ChaCha8Rng::seed_from_u64(seed),
             started_ms: now_ms,
@@ -251,6 +289,9 @@ impl Producer {
     /// New settings from the next tick on, keeping what is in flight; the caller keeps the stream
     /// and the write API the same.
     pub(crate) fn set_spec(&mut self, spec: ProducerSpec) {
+        if spec.api != self.spec.api {
+            self.kpl_limits = kpl_limits_of(&spec.api);
+        }
         self.spec = spec;
     }
 
@@ -305,6 +346,7 @@ impl Producer {
         }
         match self.spec.api.clone() {
             ProducerApi::Kpl { .. } => {
+                let held = self.apply_kpl_limits(world, now);
                 while !self.batch.is_empty() {
                     let mut bytes = 0;
                     let take = self
@@ -320,6 +362,7 @@ impl Producer {
                     let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
                     self.send_batch(world, chunk);
                 }
+                self.batch = held;
             }
             ProducerApi::PutRecord => {
                 for record in std::mem::take(&mut self.batch) {
@@ -340,6 +383,41 @@ impl Producer {
         }
     }
 
+    /// Drops what outlived RecordTtl and holds back what RateLimit does not let through yet (it
+    /// goes at a later tick), leaving in the batch what may be sent now.
+    fn apply_kpl_limits(&mut self, world: &World, now: i64) -> Vec<OutgoingRecord> {
+        let Some(limits) = &mut self.kpl_limits else {
+            return Vec::new();
+        };
+        let stream = world.stream(&self.spec.stream);
+        let mut held = Vec::new();
+        for record in std::mem::take(&mut self.batch) {
+            if limits.expired(record.added_ms, now) {
+                self.stats.dropped += record.user_records;
+                continue;
+            }
+            let hash = record
+                .key
+                .explicit_hash_key
+                .as_deref()
+                .and_then(parse_hash_key)
+                .unwrap_or_else(|| hash_partition_key(&record.key.partition_key));
+            let shard = stream
+                .and_then(|s| s.route(hash).map(|i| s.shards[i].id))
+                .unwrap_or(ShardId(u32::MAX));
+            let bytes = (record.data.len() + record.key.partition_key.len()) as u64;
+            if limits.admit(shard, bytes, now) {
+                self.batch.push(record);
+            } else {
+                held.push(record);
+            }
+        }
+        if let Some(stream) = stream {
+            limits.retain(|shard| stream.shard(shard).is_some_and(|s| s.is_open()));
+        }
+        held
+    }
+
     fn make_record(&mut self, now: i64) -> OutgoingRecord {
         let key = self.spec.keys.sample(&mut self.rng);
         let size = self.spec.size.sample(&mut self.rng);
@@ -357,6 +435,7 @@ impl Producer {
             data,
             attempts: 0,
             user_records: 1,
+            added_ms: now,
         }
     }
 
@@ -385,6 +464,7 @@ impl Producer {
             open.first_hash = hash;
         }
         let previous_first = open.first_hash;
+        let previous_opened = open.opened_ms;
         let user = UserRecord {
             partition_key: record.key.partition_key,
             explicit_hash_key: record.key.explicit_hash_key,
@@ -394,7 +474,8 @@ impl Producer {
             // The record did not fit: the aggregate before it is done, and it opens the next.
             open.opened_ms = now;
             open.first_hash = hash;
-            self.batch.push(Self::outgoing(done, previous_first));
+            self.batch
+                .push(Self::outgoing(done, previous_first, previous_opened));
         }
     }
 
@@ -412,7 +493,8 @@ impl Producer {
             }
             let due = now - open.opened_ms >= buffered_ms || !shard_open;
             if due && let Some(done) = open.aggregator.flush() {
-                self.batch.push(Self::outgoing(done, open.first_hash));
+                self.batch
+                    .push(Self::outgoing(done, open.first_hash, open.opened_ms));
             }
         }
         for shard in closed {
@@ -422,7 +504,7 @@ impl Producer {
 
     /// The Kinesis record for a finished aggregate, as the KPL sends it: partition key "a" and the
     /// first user record's hash as ExplicitHashKey, or a lone user record as a plain record.
-    fn outgoing(aggregate: kpl::Aggregate, first_hash: u128) -> OutgoingRecord {
+    fn outgoing(aggregate: kpl::Aggregate, first_hash: u128, added_ms: i64) -> OutgoingRecord {
         if aggregate.user_records == 1
             && let Some(mut users) = kpl::deaggregate(&aggregate.data)
             && let Some(user) = users.pop()
@@ -435,6 +517,7 @@ impl Producer {
                 data: user.data,
                 attempts: 0,
                 user_records: 1,
+                added_ms,
             };
         }
         OutgoingRecord {
@@ -445,6 +528,7 @@ impl Producer {
             data: aggregate.data,
             attempts: 0,
             user_records: aggregate.user_records as u64,
+            added_ms,
         }
     }
 
@@ -508,6 +592,17 @@ impl Producer {
         if throttled {
             self.stats.records_throttled += record.user_records;
         }
+        if let ProducerApi::Kpl {
+            record_max_buffered_time_ms,
+            ..
+        } = self.spec.api
+        {
+            // The KPL retries whatever failed at its next flush, until RecordTtl drops it.
+            let due = now + record_max_buffered_time_ms.max(1);
+            self.retries_queued += 1;
+            self.retry_queue.insert((due, self.retries_queued), record);
+            return;
+        }
         match self.spec.retry {
             RetryPolicy::ExponentialBackoff {
                 base_ms,
@@ -532,6 +627,60 @@ mod tests {
     use super::*;
     use crate::settings::Settings;
     use crate::streams::ops::lifecycle::CreateStreamInput;
+
+    #[test]
+    fn the_kpl_retries_until_its_record_ttl_then_drops() {
+        // 3 MB/s of user records into one 1 MiB/s shard: the KPL sends at most 150 % of the
+        // shard's limits, the service throttles the rest, and the KPL retries it until it has
+        // waited 30 s since it was added (RecordTtl); only then are records lost.
+        let kpl_api: ProducerApi = serde_json::from_str(r#"{"kind":"kpl"}"#).unwrap();
+        let mut world = world();
+        let mut spec = spec(kpl_api, RetryPolicy::None, 3_000.0);
+        spec.size = SizeDistribution::Fixed { bytes: 1_000 };
+        let mut producer = Producer::new(spec, 1, world.now_ms());
+        for _ in 0..250 {
+            world.step(100);
+            producer.tick(&mut world, 100);
+        }
+        let early = producer.stats();
+        assert!(
+            early.records_throttled > 0 && early.retries > 0,
+            "{early:?}"
+        );
+        assert_eq!(
+            early.dropped, 0,
+            "nothing is lost within the TTL: {early:?}"
+        );
+        for _ in 0..950 {
+            world.step(100);
+            producer.tick(&mut world, 100);
+        }
+        let later = producer.stats();
+        assert!(later.dropped > 0, "{later:?}");
+        // The shard took its 1 MiB/s all along.
+        let accepted = world.stream("s").unwrap().shards[0]
+            .metrics
+            .lifetime_sum(crate::metrics::MetricName::IncomingBytes)
+            / 120.0;
+        assert!(accepted > 0.9 * 1_048_576.0, "{accepted} B/s");
+    }
+
+    #[test]
+    fn the_kpl_sends_a_shard_at_most_150_percent_of_its_limits() {
+        let kpl_api: ProducerApi =
+            serde_json::from_str(r#"{"kind":"kpl","rate_limit_percent":50}"#).unwrap();
+        let mut world = world();
+        let mut spec = spec(kpl_api, RetryPolicy::None, 3_000.0);
+        spec.size = SizeDistribution::Fixed { bytes: 1_000 };
+        let stats = run(Producer::new(spec, 1, world.now_ms()), &mut world, 10);
+        // At 50 %, a KPL never goes past half a shard's 1 MiB/s: nothing is throttled by the
+        // service, records wait in the KPL instead.
+        assert_eq!(stats.records_throttled, 0, "{stats:?}");
+        let bytes = world.stream("s").unwrap().shards[0]
+            .metrics
+            .lifetime_sum(crate::metrics::MetricName::IncomingBytes);
+        assert!(bytes <= 0.5 * 1_048_576.0 * 11.0, "{bytes}");
+    }
 
     fn world() -> World {
         let mut world = World::new(Settings::default(), 1);
@@ -641,7 +790,9 @@ mod tests {
             kpl_api,
             ProducerApi::Kpl {
                 aggregation_max_size: 51_200,
-                record_max_buffered_time_ms: 100
+                record_max_buffered_time_ms: 100,
+                rate_limit_percent: 150,
+                record_ttl_ms: 30_000,
             }
         );
         let mut plain_world = world();

@@ -253,6 +253,15 @@ impl Scenario {
                     c.name()
                 ));
             }
+            if let ConsumerSpec::Lambda(l) = c
+                && let Some(destination) = &l.on_failure_stream
+                && !streams.contains(&destination.as_str())
+            {
+                return invalid(format!(
+                    "consumer {:?}: on_failure_stream {destination:?} is not declared in streams",
+                    c.name()
+                ));
+            }
             names.push(c.name());
         }
         let mut sorted = names.clone();

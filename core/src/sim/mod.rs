@@ -18,6 +18,7 @@ pub mod lineage;
 pub mod payload;
 pub mod polling;
 pub mod producer;
+pub mod producer_spec;
 pub mod rate;
 pub mod report;
 pub mod scenario;

@@ -4,6 +4,7 @@
 
 use super::lag_history::SHARD_SAMPLES;
 use super::sparkline::sparkline;
+use super::table;
 use super::top_bar::clock_text;
 use super::{Action, Inspector};
 use egui::Color32;
@@ -20,10 +21,12 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         return;
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
-        applications(ui, app);
-        ui.add_space(4.0);
-        per_shard(ui, app);
-        lambda_failures(ui, app);
+        table::unwrapped(ui, |ui| {
+            applications(ui, app);
+            ui.add_space(4.0);
+            per_shard(ui, app);
+            lambda_failures(ui, app);
+        });
         ui.add_space(8.0);
         plot(ui, app);
     });

@@ -15,6 +15,7 @@ pub mod screenshot;
 mod simulators;
 mod sparkline;
 mod stream_map;
+mod table;
 mod throughput;
 mod throughput_data;
 mod top_bar;
@@ -22,6 +23,8 @@ pub mod view;
 
 #[cfg(test)]
 mod snapshots;
+#[cfg(test)]
+mod table_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

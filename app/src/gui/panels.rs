@@ -1,5 +1,6 @@
 //! The smaller panels: the resource tree, notices and the event log.
 
+use super::table;
 use super::top_bar::clock_text;
 use super::{Inspector, Tab};
 
@@ -138,39 +139,38 @@ pub fn events(ui: &mut egui::Ui, app: &mut Inspector) {
         });
         return;
     }
-    TableBuilder::new(ui)
-        .striped(true)
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::remainder())
-        .header(20.0, |mut header| {
-            for title in ["Virtual time", "Kind", "Stream", "Detail"] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(18.0, events.len(), |mut row| {
-                let event = &events[row.index()];
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(egui::RichText::new(clock_text(event.at_ms)).monospace())
-                            .extend(),
-                    );
-                });
-                row.col(|ui| {
-                    ui.label(&event.kind);
-                });
-                row.col(|ui| {
-                    ui.label(event.stream.as_deref().unwrap_or("-"));
-                });
-                row.col(|ui| {
-                    ui.label(&event.detail);
+    table::unwrapped(ui, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(Column::auto())
+            .column(Column::auto())
+            .column(Column::auto())
+            .column(Column::remainder())
+            .header(20.0, |mut header| {
+                for title in ["Virtual time", "Kind", "Stream", "Detail"] {
+                    header.col(|ui| {
+                        table::heading(ui, title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, events.len(), |mut row| {
+                    let event = &events[row.index()];
+                    row.col(|ui| {
+                        table::mono(ui, clock_text(event.at_ms));
+                    });
+                    row.col(|ui| {
+                        table::cell(ui, &event.kind);
+                    });
+                    row.col(|ui| {
+                        table::elided(ui, event.stream.as_deref().unwrap_or("-"));
+                    });
+                    row.col(|ui| {
+                        table::rest(ui, &event.detail);
+                    });
                 });
             });
-        });
+    });
 }
 
 /// Calls from real clients (the AWS CLI, SDKs) to the API served beside the app, newest first.
@@ -181,55 +181,60 @@ pub fn traffic(ui: &mut egui::Ui, app: &mut Inspector) {
         ui.label("No API calls yet. Point a client at the app, e.g. AWS_ENDPOINT_URL=http://127.0.0.1:4567 aws kinesis list-streams");
         return;
     }
-    TableBuilder::new(ui)
-        .striped(true)
-        .columns(Column::auto(), 7)
-        .column(Column::remainder())
-        .header(20.0, |mut header| {
-            for title in [
-                "Virtual time",
-                "Client",
-                "Operation",
-                "Stream",
-                "Status",
-                "Latency",
-                "Bytes",
-                "Error",
-            ] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(18.0, calls.len(), |mut row| {
-                let call = &calls[row.index()];
-                row.col(|ui| {
-                    ui.monospace(clock_text(call.at_ms));
-                });
-                row.col(|ui| {
-                    ui.label(&call.client);
-                });
-                row.col(|ui| {
-                    ui.label(&call.operation);
-                });
-                row.col(|ui| {
-                    ui.label(call.stream.as_deref().unwrap_or("-"));
-                });
-                row.col(|ui| {
-                    ui.label(call.status.to_string());
-                });
-                row.col(|ui| {
-                    ui.label(format!("{:.2} ms", call.latency_us as f64 / 1_000.0));
-                });
-                row.col(|ui| {
-                    ui.label(call.bytes.to_string());
-                });
-                row.col(|ui| {
-                    ui.label(call.error.as_deref().unwrap_or(""));
+    table::unwrapped(ui, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .columns(Column::auto(), 7)
+            .column(Column::remainder())
+            .header(20.0, |mut header| {
+                for title in [
+                    "Virtual time",
+                    "Client",
+                    "Operation",
+                    "Stream",
+                    "Status",
+                    "Latency",
+                    "Bytes",
+                    "Error",
+                ] {
+                    header.col(|ui| {
+                        table::heading(ui, title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, calls.len(), |mut row| {
+                    let call = &calls[row.index()];
+                    row.col(|ui| {
+                        table::mono(ui, clock_text(call.at_ms));
+                    });
+                    row.col(|ui| {
+                        table::cell(ui, format!("{} · {}", call.client_kind, call.client))
+                            .on_hover_text(
+                                "What the client is, from its User-Agent, and its address",
+                            );
+                    });
+                    row.col(|ui| {
+                        table::cell(ui, &call.operation);
+                    });
+                    row.col(|ui| {
+                        table::elided(ui, call.stream.as_deref().unwrap_or("-"));
+                    });
+                    row.col(|ui| {
+                        table::cell(ui, call.status.to_string());
+                    });
+                    row.col(|ui| {
+                        table::cell(ui, format!("{:.2} ms", call.latency_us as f64 / 1_000.0));
+                    });
+                    row.col(|ui| {
+                        table::cell(ui, call.bytes.to_string());
+                    });
+                    row.col(|ui| {
+                        table::rest(ui, call.error.as_deref().unwrap_or(""));
+                    });
                 });
             });
-        });
+    });
 }
 
 /// The bottom strip: live sparklines of the whole world (writes/s, write throttles/s, the worst

@@ -377,56 +377,62 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     ui.label(format!("{} records", rows.len()));
     let mut reproduce = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
-        egui::Grid::new("records").striped(true).show(ui, |ui| {
-            for title in [
-                "Sequence number",
-                "Arrived",
-                "Partition key",
-                "Bytes",
-                "Data",
-                "",
-            ] {
-                ui.strong(title);
-            }
-            ui.end_row();
-            for row in rows {
-                ui.monospace(row.sequence.to_string());
-                ui.label(clock_text(row.arrival_ms));
-                ui.label(&row.partition_key);
-                ui.label(row.data.len().to_string());
-                match &row.users {
-                    Some(users) => {
-                        ui.vertical(|ui| {
-                            ui.label(format!("KPL aggregate of {} user records", users.len()));
-                            for (sub, user) in users.iter().enumerate().take(20) {
-                                ui.monospace(format!(
-                                    "{sub}: {} · {}",
-                                    user.partition_key,
-                                    render(&user.data, view)
-                                ));
-                            }
-                        });
-                    }
-                    None => {
-                        let full = render(&row.data, view);
-                        let short = match full.char_indices().nth(110) {
-                            Some((cut, _)) if view != DataView::Json => {
-                                format!("{}...", &full[..cut])
-                            }
-                            _ => full.clone(),
-                        };
-                        ui.monospace(short).on_hover_text(full);
-                    }
-                }
-                if ui
-                    .small_button("Re-produce")
-                    .on_hover_text("Copy this record into the Produce panel")
-                    .clicked()
-                {
-                    reproduce = Some(row.clone());
+        super::table::unwrapped(ui, |ui| {
+            egui::Grid::new("records").striped(true).show(ui, |ui| {
+                for title in [
+                    "Sequence number",
+                    "Arrived",
+                    "Partition key",
+                    "Bytes",
+                    "Data",
+                    "",
+                ] {
+                    ui.strong(title);
                 }
                 ui.end_row();
-            }
+                for row in rows {
+                    ui.monospace(row.sequence.to_string());
+                    ui.label(clock_text(row.arrival_ms));
+                    ui.label(&row.partition_key);
+                    ui.label(row.data.len().to_string());
+                    match &row.users {
+                        Some(users) => {
+                            ui.vertical(|ui| {
+                                ui.label(format!("KPL aggregate of {} user records", users.len()));
+                                for (sub, user) in users.iter().enumerate().take(20) {
+                                    ui.monospace(format!(
+                                        "{sub}: {} · {}",
+                                        user.partition_key,
+                                        render(&user.data, view)
+                                    ));
+                                }
+                            });
+                        }
+                        None => {
+                            let full = render(&row.data, view);
+                            let short = match full.char_indices().nth(110) {
+                                Some((cut, _)) if view != DataView::Json => {
+                                    format!("{}...", &full[..cut])
+                                }
+                                _ => full.clone(),
+                            };
+                            // Pretty JSON keeps its lines; nothing else wraps.
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(short).monospace()).extend(),
+                            )
+                            .on_hover_text(full);
+                        }
+                    }
+                    if ui
+                        .small_button("Re-produce")
+                        .on_hover_text("Copy this record into the Produce panel")
+                        .clicked()
+                    {
+                        reproduce = Some(row.clone());
+                    }
+                    ui.end_row();
+                }
+            })
         });
     });
     if let Some(row) = reproduce {

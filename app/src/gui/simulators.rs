@@ -74,6 +74,11 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         return;
     }
     ui.heading("Producers");
+    super::table::unwrapped(ui, |ui| simulator_tables(ui, app));
+}
+
+/// The producers' table and each consumer application with its KCL workers and lease table.
+fn simulator_tables(ui: &mut egui::Ui, app: &mut Inspector) {
     egui::Grid::new("producers").striped(true).show(ui, |ui| {
         for title in [
             "Producer",

@@ -159,6 +159,8 @@ pub struct ReaderView {
 pub struct CallView {
     pub at_ms: i64,
     pub client: String,
+    /// boto3, aws-cli, aws-sdk-rust, KPL, ... (from the User-Agent).
+    pub client_kind: &'static str,
     pub operation: String,
     pub stream: Option<String>,
     pub status: u16,
@@ -314,6 +316,7 @@ impl View {
             .map(|t| CallView {
                 at_ms: t.at_ms,
                 client: t.client.clone(),
+                client_kind: t.client_kind,
                 operation: t.operation.clone(),
                 stream: t.stream.clone(),
                 status: t.status,

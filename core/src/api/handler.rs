@@ -5,7 +5,7 @@ use super::front_door;
 use super::protocol::{self, ErrorStyle, Format, WireError};
 use super::server::ApiState;
 use crate::command::{Command, CommandOutput};
-use crate::traffic::TrafficEntry;
+use crate::traffic::{TrafficEntry, client_kind};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
@@ -115,8 +115,12 @@ pub async fn handle(
             (Err(error), Format::Json, None, 0)
         }
     };
+    let user_agent = header(&parts.headers, "x-amz-user-agent")
+        .filter(|ua| client_kind(Some(ua)) != "other")
+        .or_else(|| header(&parts.headers, "user-agent"));
     let call = Call {
         client,
+        client_kind: client_kind(user_agent),
         version: parts.version,
         operation: &operation_text,
         stream,
@@ -197,6 +201,7 @@ fn encode_output(format: Format, output: &CommandOutput) -> Vec<u8> {
 /// Who called what, for the traffic log.
 struct Call<'a> {
     client: SocketAddr,
+    client_kind: &'static str,
     version: axum::http::Version,
     operation: &'a str,
     stream: Option<String>,
@@ -213,6 +218,7 @@ fn finish(
 ) -> Response {
     let Call {
         client,
+        client_kind,
         version,
         operation,
         stream,
@@ -265,6 +271,7 @@ fn finish(
     let entry = TrafficEntry {
         at_ms: 0,
         client: client.to_string(),
+        client_kind,
         http_version: format!("{version:?}"),
         operation: if operation.is_empty() {
             "(none)".into()
@@ -280,8 +287,9 @@ fn finish(
     };
     if state.log_requests {
         println!(
-            "{} {} {} {} {}{} {}µs {}B→{}B",
+            "{} ({}) {} {} {} {}{} {}µs {}B→{}B",
             entry.client,
+            entry.client_kind,
             entry.operation,
             entry.stream.as_deref().unwrap_or("-"),
             entry.status,

@@ -17,7 +17,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # The venv is rebuilt whenever the pinned requirements change.
 VENV_STAMP := $(VENV)/.installed-$(shell md5sum tests/python/requirements.txt | cut -c1-12)
 
-.PHONY: run test deps fmt lint unit realclients bench
+.PHONY: run test deps fmt lint unit realclients bench bench-api
 
 run: deps
 	$(CARGO) build --release -p kinescope
@@ -58,3 +58,10 @@ $(VENV_STAMP):
 # Benchmarks are not part of `make test`; see README.md for the figures.
 bench:
 	$(CARGO) bench -p kinescope-core
+
+# The API under load, side by side with kinesalite 3.3.3 (from npm) in the same run.
+KINESALITE_DIR := $(TARGET_DIR)/bench-tools/kinesalite
+bench-api:
+	@command -v npm >/dev/null || { echo "bench-api needs npm: sudo apt-get install -y nodejs npm"; exit 1; }
+	@test -x $(KINESALITE_DIR)/node_modules/.bin/kinesalite || npm install --prefix $(KINESALITE_DIR) --no-audit --no-fund kinesalite@3.3.3
+	KINESALITE=$(KINESALITE_DIR)/node_modules/.bin/kinesalite $(CARGO) bench -p kinescope-tests --bench api_load

@@ -159,6 +159,14 @@ impl World {
         &self.readers
     }
 
+    /// Enhanced fan-out state held: (subscriptions, consumer-and-shard takeover times).
+    pub fn subscriptions_held(&self) -> (usize, usize) {
+        (
+            self.subscriptions.by_id.len(),
+            self.subscriptions.last_subscribe.len(),
+        )
+    }
+
     /// A stream by name (read-only).
     pub fn stream(&self, name: &str) -> Option<&StreamState> {
         self.streams.get(name)

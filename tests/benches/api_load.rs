@@ -1,9 +1,12 @@
-//! Load benchmark of the HTTP API over loopback (not part of `make test`): an in-process
-//! `kinescope` server with `--throttle unthrottled`, driven by a keep-alive HTTP/1.1 client.
-//!   PutRecord with 16 concurrent callers (requests/s, p50, p99)
-//!   PutRecords of 500 × 100-byte records (records/s)
-//!   GetRecords draining what was written (records/s)
-//! Run: `cargo bench -p kinescope-tests --bench api_load` (add `-- SECONDS` to change the 5 s runs).
+//! Load benchmark of the HTTP API over loopback (not part of `make test`), side by side with
+//! kinesalite in the same run and with the same load: an in-process `kinescope` server (as
+//! `kinescope serve --throttle unthrottled` runs it), and kinesalite when `KINESALITE` names its
+//! command (`make bench-api` installs kinesalite 3.3.3 from npm and sets it). Phases, each
+//! `SECONDS` long (default 5), on keep-alive HTTP/1.1 connections, JSON 1.1:
+//!   PutRecord of 100 B with 16 connections (requests/s, p50, p99)
+//!   PutRecords of 500 × 100 B with 8 connections (records/s)
+//!   GetRecords draining what was written, one reader per shard (records/s)
+//! Run: `cargo bench -p kinescope-tests --bench api_load -- SECONDS`.
 
 use base64::Engine;
 use bytes::Bytes;
@@ -15,25 +18,36 @@ use kinescope_core::api::{self, ApiState, AuthMode};
 use kinescope_core::live::SharedWorld;
 use kinescope_core::streams::capacity::ThrottleMode;
 use kinescope_core::{Settings, Speed, World};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The allocator `kinescope` itself uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 type Http = Client<HttpConnector, Full<Bytes>>;
 
 const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
+const SHARDS: usize = 4;
 
-async fn call(http: &Http, port: u16, operation: &str, body: String) -> serde_json::Value {
-    serde_json::from_slice(&call_raw(http, port, operation, body).await)
-        .unwrap_or(serde_json::Value::Null)
+/// What one server did under the load.
+#[derive(Debug, Default, Clone, Copy)]
+struct Figures {
+    put_record_per_s: f64,
+    put_record_p50_ms: f64,
+    put_record_p99_ms: f64,
+    put_records_per_s: f64,
+    get_records_per_s: f64,
 }
 
 /// One call; the raw response body (the load loops skip JSON parsing to keep the client light).
-async fn call_raw(http: &Http, port: u16, operation: &str, body: String) -> Bytes {
+async fn call(http: &Http, port: u16, operation: &str, body: Bytes) -> Bytes {
     let request = hyper::Request::post(format!("http://127.0.0.1:{port}/"))
         .header("content-type", "application/x-amz-json-1.1")
         .header("x-amz-target", format!("Kinesis_20131202.{operation}"))
         .header("x-amz-date", "20260101T000000Z")
         .header("authorization", AUTH)
-        .body(Full::new(Bytes::from(body)))
+        .body(Full::new(body))
         .unwrap();
     let response = http.request(request).await.expect("the server answers");
     let status = response.status();
@@ -46,8 +60,206 @@ async fn call_raw(http: &Http, port: u16, operation: &str, body: String) -> Byte
     bytes
 }
 
+async fn call_json(http: &Http, port: u16, operation: &str, body: String) -> serde_json::Value {
+    serde_json::from_slice(&call(http, port, operation, Bytes::from(body)).await)
+        .unwrap_or(serde_json::Value::Null)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p) as usize]
+}
+
+/// Runs every phase against the server on `port`.
+async fn measure(port: u16, seconds: u64) -> Figures {
+    let http: Http = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(64)
+        .build_http();
+    let create = format!(r#"{{"StreamName":"load","ShardCount":{SHARDS}}}"#);
+    call(&http, port, "CreateStream", Bytes::from(create)).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let data = base64::engine::general_purpose::STANDARD.encode([b'x'; 100]);
+    let mut figures = Figures::default();
+
+    // Profiling one phase: API_LOAD_ONLY=PutRecords runs that phase alone.
+    let only = std::env::var("API_LOAD_ONLY").ok();
+    let runs = |phase: &str| only.as_deref().is_none_or(|o| o == phase);
+
+    // PutRecord, 16 connections; bodies made before the clock starts.
+    let phase_seconds = if runs("PutRecord") { seconds } else { 0 };
+    let deadline = Instant::now() + Duration::from_secs(phase_seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..16)
+        .map(|w| {
+            let http = http.clone();
+            let bodies: Vec<Bytes> = (0..1_024)
+                .map(|i| {
+                    Bytes::from(format!(
+                        r#"{{"StreamName":"load","PartitionKey":"k{w}-{i}","Data":"{data}"}}"#
+                    ))
+                })
+                .collect();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                for body in bodies.iter().cycle() {
+                    if Instant::now() >= deadline {
+                        break;
+                    }
+                    let t = Instant::now();
+                    call(&http, port, "PutRecord", body.clone()).await;
+                    latencies.push(t.elapsed());
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await.unwrap());
+    }
+    latencies.sort_unstable();
+    if !latencies.is_empty() {
+        figures.put_record_per_s = latencies.len() as f64 / started.elapsed().as_secs_f64();
+        figures.put_record_p50_ms = percentile(&latencies, 0.50).as_secs_f64() * 1e3;
+        figures.put_record_p99_ms = percentile(&latencies, 0.99).as_secs_f64() * 1e3;
+    }
+
+    // PutRecords of 500 × 100 B, 8 connections.
+    let phase_seconds = if runs("PutRecords") { seconds } else { 0 };
+    let deadline = Instant::now() + Duration::from_secs(phase_seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..8)
+        .map(|w| {
+            let http = http.clone();
+            let bodies: Vec<Bytes> = (0..16)
+                .map(|b| {
+                    let entries: Vec<String> = (0..500)
+                        .map(|i| format!(r#"{{"PartitionKey":"u{w}-{b}-{i}","Data":"{data}"}}"#))
+                        .collect();
+                    Bytes::from(format!(
+                        r#"{{"StreamName":"load","Records":[{}]}}"#,
+                        entries.join(",")
+                    ))
+                })
+                .collect();
+            tokio::spawn(async move {
+                let mut records = 0u64;
+                for body in bodies.iter().cycle() {
+                    if Instant::now() >= deadline {
+                        break;
+                    }
+                    let out = call(&http, port, "PutRecords", body.clone()).await;
+                    assert!(out.starts_with(br#"{"FailedRecordCount":0,"#));
+                    records += 500;
+                }
+                records
+            })
+        })
+        .collect();
+    let mut records = 0;
+    for worker in workers {
+        records += worker.await.unwrap();
+    }
+    figures.put_records_per_s = records as f64 / started.elapsed().as_secs_f64();
+
+    // GetRecords draining every shard from TRIM_HORIZON, one reader per shard.
+    let started = Instant::now();
+    let readers: Vec<_> = (0..SHARDS)
+        .map(|shard| {
+            let http = http.clone();
+            tokio::spawn(async move {
+                let body = format!(
+                    r#"{{"StreamName":"load","ShardId":"shardId-{shard:012}","ShardIteratorType":"TRIM_HORIZON"}}"#
+                );
+                let first = call_json(&http, port, "GetShardIterator", body).await;
+                let mut iterator = first["ShardIterator"].as_str().unwrap().to_owned();
+                let mut read = 0u64;
+                loop {
+                    let body = format!(r#"{{"ShardIterator":"{iterator}"}}"#);
+                    let page = call_json(&http, port, "GetRecords", body).await;
+                    let n = page["Records"].as_array().map_or(0, Vec::len) as u64;
+                    read += n;
+                    match page["NextShardIterator"].as_str() {
+                        Some(next) if n > 0 => iterator = next.to_owned(),
+                        _ => break read,
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut read = 0;
+    for reader in readers {
+        read += reader.await.unwrap();
+    }
+    figures.get_records_per_s = read as f64 / started.elapsed().as_secs_f64();
+    figures
+}
+
+/// An in-process server, as `kinescope serve --throttle unthrottled` runs it (one thread).
+fn start_kinescope() -> u16 {
+    let (port_tx, port_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("server".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let settings = Settings {
+                    default_throttle: ThrottleMode::Unthrottled,
+                    ..Settings::default()
+                };
+                let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
+                let listener = api::bind("127.0.0.1", 0).await.unwrap();
+                port_tx.send(listener.local_addr().unwrap().port()).unwrap();
+                let state = ApiState {
+                    world,
+                    auth: AuthMode::AcceptAnySignature,
+                    log_requests: false,
+                };
+                api::serve(listener, None, state, std::future::pending())
+                    .await
+                    .unwrap();
+            });
+        })
+        .unwrap();
+    port_rx.recv().unwrap()
+}
+
+/// kinesalite on a free port, if `KINESALITE` names its command.
+fn start_kinesalite() -> Option<(Child, u16)> {
+    let command = std::env::var("KINESALITE").ok()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let mut child = Command::new(command)
+        .args(["--port", &port.to_string(), "--createStreamMs", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("KINESALITE names a runnable kinesalite");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((child, port));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("kinesalite did not start");
+}
+
+fn print(name: &str, f: &Figures) {
+    println!(
+        "{name:>10}: PutRecord c=16 {:>9.0} req/s (p50 {:.2} ms, p99 {:.2} ms) | PutRecords 500x100 B c=8 {:>10.0} records/s | GetRecords {:>9.0} records/s",
+        f.put_record_per_s,
+        f.put_record_p50_ms,
+        f.put_record_p99_ms,
+        f.put_records_per_s,
+        f.get_records_per_s
+    );
 }
 
 fn main() {
@@ -55,133 +267,29 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(5);
-    // The server runs as `kinescope serve` does, on its own runtime thread; the client on another.
-    let (port_tx, port_rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("server".into())
-        .spawn(move || {
-            let server_runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            server_runtime.block_on(async {
-                let settings = Settings {
-                    default_throttle: ThrottleMode::Unthrottled,
-                    shard_limit: 1_000,
-                    ..Settings::default()
-                };
-                let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
-                let listener = api::bind("127.0.0.1", 0).await.unwrap();
-                let port = listener.local_addr().unwrap().port();
-                let state = ApiState {
-                    world,
-                    auth: AuthMode::AcceptAnySignature,
-                    log_requests: false,
-                };
-                port_tx.send(port).unwrap();
-                api::serve(listener, None, state, std::future::pending())
-                    .await
-                    .unwrap();
-            });
-        })
-        .unwrap();
-    let port = port_rx.recv().unwrap();
-    let client_runtime = tokio::runtime::Builder::new_multi_thread()
+    let client = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    client_runtime.block_on(async move {
-        let http: Http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(64).build_http();
-        call(&http, port, "CreateStream", r#"{"StreamName":"load","ShardCount":4}"#.into()).await;
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let data = base64::engine::general_purpose::STANDARD.encode([b'x'; 100]);
-
-        // PutRecord, 16 concurrent callers.
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        let started = Instant::now();
-        let workers: Vec<_> = (0..16)
-            .map(|w| {
-                let (http, data) = (http.clone(), data.clone());
-                tokio::spawn(async move {
-                    let mut latencies = Vec::new();
-                    let mut i = 0u64;
-                    while Instant::now() < deadline {
-                        let body = format!(r#"{{"StreamName":"load","PartitionKey":"k{w}-{i}","Data":"{data}"}}"#);
-                        let t = Instant::now();
-                        call_raw(&http, port, "PutRecord", body).await;
-                        latencies.push(t.elapsed());
-                        i += 1;
-                    }
-                    latencies
-                })
-            })
-            .collect();
-        let mut latencies = Vec::new();
-        for worker in workers {
-            latencies.extend(worker.await.unwrap());
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        latencies.sort_unstable();
-        println!(
-            "PutRecord c=16: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms ({} requests)",
-            latencies.len() as f64 / elapsed,
-            percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-            percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-            latencies.len()
-        );
-
-        // PutRecords of 500 × 100 B, 4 concurrent callers.
-        let entry = format!(r#"{{"PartitionKey":"PK","Data":"{data}"}}"#);
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        let started = Instant::now();
-        let workers: Vec<_> = (0..4)
-            .map(|w| {
-                let (http, entry) = (http.clone(), entry.clone());
-                tokio::spawn(async move {
-                    let mut records = 0u64;
-                    while Instant::now() < deadline {
-                        let batch: Vec<String> = (0..500).map(|i| entry.replace("PK", &format!("u{w}-{records}-{i}"))).collect();
-                        let body = format!(r#"{{"StreamName":"load","Records":[{}]}}"#, batch.join(","));
-                        let out = call_raw(&http, port, "PutRecords", body).await;
-                        assert!(out.starts_with(br#"{"FailedRecordCount":0,"#));
-                        records += 500;
-                    }
-                    records
-                })
-            })
-            .collect();
-        let mut records = 0;
-        for worker in workers {
-            records += worker.await.unwrap();
-        }
-        println!("PutRecords 500×100 B, c=4: {:.0} records/s", records as f64 / started.elapsed().as_secs_f64());
-
-        // GetRecords draining every shard from TRIM_HORIZON, one reader per shard.
-        let started = Instant::now();
-        let readers: Vec<_> = (0..4)
-            .map(|shard| {
-                let http = http.clone();
-                tokio::spawn(async move {
-                    let body = format!(r#"{{"StreamName":"load","ShardId":"shardId-00000000000{shard}","ShardIteratorType":"TRIM_HORIZON"}}"#);
-                    let mut iterator = call(&http, port, "GetShardIterator", body).await["ShardIterator"].as_str().unwrap().to_owned();
-                    let mut read = 0u64;
-                    loop {
-                        let page = call(&http, port, "GetRecords", format!(r#"{{"ShardIterator":"{iterator}"}}"#)).await;
-                        let n = page["Records"].as_array().map_or(0, Vec::len) as u64;
-                        read += n;
-                        if n == 0 {
-                            break read;
-                        }
-                        iterator = page["NextShardIterator"].as_str().unwrap().to_owned();
-                    }
-                })
-            })
-            .collect();
-        let mut read = 0;
-        for reader in readers {
-            read += reader.await.unwrap();
-        }
-        println!("GetRecords drain: {:.0} records/s ({read} records)", read as f64 / started.elapsed().as_secs_f64());
+    let kinesalite = start_kinesalite().map(|(mut child, port)| {
+        let figures = client.block_on(measure(port, seconds));
+        let _ = child.kill();
+        let _ = child.wait();
+        figures
     });
+    let kinescope = client.block_on(measure(start_kinescope(), seconds));
+    print("kinescope", &kinescope);
+    match kinesalite {
+        Some(k) => {
+            print("kinesalite", &k);
+            println!(
+                "     ratio: PutRecord {:.1}x, PutRecords {:.1}x, GetRecords {:.1}x",
+                kinescope.put_record_per_s / k.put_record_per_s,
+                kinescope.put_records_per_s / k.put_records_per_s,
+                kinescope.get_records_per_s / k.get_records_per_s
+            );
+        }
+        None => println!("(set KINESALITE to kinesalite's command to compare: make bench-api)"),
+    }
 }

@@ -53,7 +53,7 @@ fn records_in(events: &[SubscriptionEvent]) -> Vec<Vec<u8>> {
             SubscriptionEvent::Event(ev) => Some(
                 ev.records
                     .iter()
-                    .map(|r| r.data.0.clone())
+                    .map(|r| r.data.0.to_vec())
                     .collect::<Vec<_>>(),
             ),
             _ => None,
@@ -330,4 +330,29 @@ fn an_idle_subscription_sends_one_heartbeat_a_second_however_often_it_is_polled(
     );
     world.step(500);
     assert_eq!(events(&mut world, sub).0.len(), 1);
+}
+
+#[test]
+fn a_deregistered_consumer_leaves_nothing_behind() {
+    let mut world = world_with_stream(2);
+    let consumer = register(&mut world, "short-lived");
+    for shard in 0..2 {
+        subscribe(&mut world, &consumer, shard, ShardIteratorType::Latest).unwrap();
+    }
+    world.step(1_000);
+    assert_eq!(world.subscriptions_held(), (2, 2));
+    world
+        .apply(DeregisterStreamConsumerInput(ConsumerAddress {
+            consumer_arn: Some(consumer.clone()),
+            ..Default::default()
+        }))
+        .unwrap();
+    world.step(1_000);
+    assert_eq!(world.subscriptions_held(), (0, 0));
+    assert!(
+        world
+            .readers()
+            .iter()
+            .all(|(_, p)| p.label.as_deref() != Some("short-lived"))
+    );
 }

@@ -48,7 +48,7 @@ fn records_read_back_exactly_as_written_with_arrival_time_from_the_virtual_clock
     let page = get(&mut world, &it).unwrap();
     assert_eq!(page.records.len(), 1);
     let record = &page.records[0];
-    assert_eq!(record.data.0, b"hello");
+    assert_eq!(&record.data.0[..], b"hello");
     assert_eq!(record.partition_key, "user-7");
     assert_eq!(record.sequence_number, put_result.sequence_number);
     assert_eq!(record.approximate_arrival_timestamp.millis(), written_at);

@@ -78,6 +78,14 @@ fn a_closed_shard_expires_once_its_records_have_passed_retention() {
         2,
         "the expired parent is no longer listed"
     );
+    let parent = &world.stream(STREAM).unwrap().shards[0];
+    assert_eq!(
+        parent
+            .metrics
+            .lifetime_sum(kinescope_core::metrics::MetricName::IncomingRecords),
+        0.0,
+        "an expired shard's metrics are dropped"
+    );
     assert_eq!(
         code(world.apply(
             kinescope_core::streams::ops::read::GetShardIteratorInput::new(

@@ -212,7 +212,7 @@ impl Browser {
                         sequence: r.sequence_number,
                         arrival_ms: r.approximate_arrival_timestamp.millis(),
                         partition_key: r.partition_key,
-                        data: r.data.0,
+                        data: r.data.0.to_vec(),
                     }));
                 self.cursor = page.next_shard_iterator.map(Cursor::Iterator);
                 Ok(())

@@ -48,7 +48,8 @@ fn request_id() -> String {
 /// x-amz-id-2: 72 random bytes in base64, as AWS sends.
 fn extended_request_id() -> String {
     use base64::Engine;
-    let bytes: [u8; 72] = std::array::from_fn(|_| rand::random());
+    let mut bytes = [0u8; 72];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 

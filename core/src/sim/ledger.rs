@@ -467,7 +467,7 @@ mod tests {
         let records = read_all(&mut world, ShardId(0));
         let mut ledger = Ledger::new("app", "s", 42);
         ledger.expect_from_start(ShardId(0));
-        for r in records.iter().filter(|r| r.data.0 != [4]) {
+        for r in records.iter().filter(|r| r.data.0[..] != [4]) {
             ledger.deliver(&world, ShardId(0), r);
         }
         ledger.settle_through(&world, ShardId(0), records[9].sequence_number.counter);

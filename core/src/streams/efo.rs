@@ -132,6 +132,7 @@ impl World {
     /// Completes consumer CREATING → ACTIVE and DELETING → gone that have come due.
     pub(crate) fn complete_consumer_transitions(&mut self, now: i64) {
         let mut finished = Vec::new();
+        let mut deregistered = Vec::new();
         for stream in self.streams.values_mut() {
             stream.consumers.retain(|_, c| {
                 if c.transition_due_ms.is_none_or(|due| due > now) {
@@ -152,6 +153,7 @@ impl World {
                             stream.name.clone(),
                             format!("Consumer {} was deregistered", c.name),
                         ));
+                        deregistered.push(c.arn.clone());
                         false
                     }
                     ConsumerStatus::Active => true,
@@ -160,6 +162,24 @@ impl World {
         }
         for (stream, detail) in finished {
             self.log_event(EventKind::StatusChanged, Some(&stream), detail);
+        }
+        // A deregistered consumer leaves nothing behind: its takeover times and the
+        // subscriptions nobody will read any more.
+        for arn in deregistered {
+            self.subscriptions
+                .last_subscribe
+                .retain(|(consumer, _), _| *consumer != arn);
+            let gone: Vec<u64> = self
+                .subscriptions
+                .by_id
+                .iter()
+                .filter(|(_, s)| s.consumer_arn == arn)
+                .map(|(id, _)| *id)
+                .collect();
+            for id in gone {
+                self.subscriptions.by_id.remove(&id);
+                self.readers.remove(id);
+            }
         }
     }
 
@@ -228,6 +248,7 @@ impl World {
         }
         let (records, next, bytes) = if can_send_data {
             let allowance = sub.pipe.available(now).max(1);
+            let shard = stream.shard_mut(shard_id).expect("found above");
             read_records(shard, sub.next_ordinal, MAX_RECORDS_PER_EVENT, allowance)
         } else {
             (
@@ -236,6 +257,7 @@ impl World {
                 0,
             )
         };
+        let shard = stream.shard(shard_id).expect("found above");
         sub.pipe.spend(bytes, now);
         sub.next_ordinal = next;
         sub.last_event_ms = now;

@@ -1,7 +1,9 @@
 //! A shard's record log: immutable records in arrival order, stored in segments so that each record
 //! costs a fixed 32-byte index entry beyond its data and key, and so retention drops whole segments.
-//! Records are addressed by their ordinal (0 for the shard's first record ever).
+//! Records are addressed by their ordinal (0 for the shard's first record ever). A segment's bytes
+//! are shared with readers: reading hands out views ([`Bytes`]) into them, not copies.
 
+use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 
 /// Records per segment; a segment's index is allocated once at this size and never grows.
@@ -18,11 +20,106 @@ struct RecordMeta {
     encrypted: bool,
 }
 
+/// A segment's bytes: a prefix already shared with readers, in frozen chunks, and the tail still
+/// being written. A record never spans two chunks (freezing happens between records).
+#[derive(Debug, Clone)]
+struct SegmentBytes {
+    /// Frozen chunks, in order, and the offset each starts at.
+    chunks: Vec<(u64, Bytes)>,
+    frozen_len: u64,
+    tail: BytesMut,
+    /// Capacity of the next buffer the tail gets (doubling up to [`MAX_TAIL_CAPACITY`]).
+    next_capacity: usize,
+}
+
+/// The first buffer of a segment's tail, and the largest one (a shard's writes between two reads
+/// share buffers this size).
+const MIN_TAIL_CAPACITY: usize = 1_024;
+const MAX_TAIL_CAPACITY: usize = 1 << 20;
+
+impl Default for SegmentBytes {
+    fn default() -> Self {
+        Self {
+            chunks: Vec::new(),
+            frozen_len: 0,
+            tail: BytesMut::new(),
+            next_capacity: MIN_TAIL_CAPACITY,
+        }
+    }
+}
+
+impl SegmentBytes {
+    fn len(&self) -> u64 {
+        self.frozen_len + self.tail.len() as u64
+    }
+
+    /// Makes room for `n` more bytes: when the tail's buffer is full, what it holds becomes a
+    /// chunk and the tail starts a new buffer (so a buffer shared with readers is never grown or
+    /// copied).
+    fn reserve(&mut self, n: usize) {
+        if self.tail.capacity() - self.tail.len() >= n {
+            return;
+        }
+        self.freeze();
+        let capacity = n.max(self.next_capacity);
+        self.next_capacity = (self.next_capacity * 2).min(MAX_TAIL_CAPACITY);
+        self.tail = BytesMut::with_capacity(capacity);
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        self.tail.extend_from_slice(bytes);
+    }
+
+    /// The bytes at `offset..offset + len` (a whole record's region).
+    fn slice(&self, offset: u64, len: usize) -> &[u8] {
+        if offset >= self.frozen_len {
+            let start = (offset - self.frozen_len) as usize;
+            return &self.tail[start..start + len];
+        }
+        let (start, chunk) = self.chunk_at(offset);
+        let from = (offset - start) as usize;
+        &chunk[from..from + len]
+    }
+
+    /// A shared view of `offset..offset + len`, freezing the tail written so far if needed.
+    fn share(&mut self, offset: u64, len: usize) -> Bytes {
+        if offset >= self.frozen_len {
+            self.freeze();
+        }
+        let (start, chunk) = self.chunk_at(offset);
+        let from = (offset - start) as usize;
+        chunk.slice(from..from + len)
+    }
+
+    fn chunk_at(&self, offset: u64) -> (u64, &Bytes) {
+        let i = self.chunks.partition_point(|(start, _)| *start <= offset) - 1;
+        let (start, chunk) = &self.chunks[i];
+        (*start, chunk)
+    }
+
+    /// Hands the tail over to readers as a frozen chunk (no copy: the chunk keeps the buffer).
+    fn freeze(&mut self) {
+        if self.tail.is_empty() {
+            return;
+        }
+        let chunk = self.tail.split().freeze();
+        let start = self.frozen_len;
+        self.frozen_len += chunk.len() as u64;
+        self.chunks.push((start, chunk));
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.tail.capacity()
+            + self.chunks.capacity() * std::mem::size_of::<(u64, Bytes)>()
+            + self.chunks.iter().map(|(_, c)| c.len()).sum::<usize>()
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Segment {
     first_ordinal: u64,
     metas: Vec<RecordMeta>,
-    bytes: Vec<u8>,
+    bytes: SegmentBytes,
 }
 
 impl Segment {
@@ -30,7 +127,7 @@ impl Segment {
         Self {
             first_ordinal,
             metas: Vec::with_capacity(RECORDS_PER_SEGMENT),
-            bytes: Vec::new(),
+            bytes: SegmentBytes::default(),
         }
     }
 
@@ -39,7 +136,7 @@ impl Segment {
     }
 
     fn seal(&mut self) {
-        self.bytes.shrink_to_fit();
+        self.bytes.freeze();
     }
 }
 
@@ -99,9 +196,10 @@ impl RecordLog {
             .segments
             .back_mut()
             .expect("a segment was just ensured");
-        let offset = segment.bytes.len() as u64;
-        segment.bytes.extend_from_slice(partition_key.as_bytes());
-        segment.bytes.extend_from_slice(data);
+        segment.bytes.reserve(partition_key.len() + data.len());
+        let offset = segment.bytes.len();
+        segment.bytes.extend(partition_key.as_bytes());
+        segment.bytes.extend(data);
         segment.metas.push(RecordMeta {
             counter,
             arrival_ms,
@@ -152,17 +250,36 @@ impl RecordLog {
         let meta = segment
             .metas
             .get((ordinal - segment.first_ordinal) as usize)?;
-        let start = meta.offset as usize;
-        let key_end = start + meta.key_len as usize;
-        let key = std::str::from_utf8(&segment.bytes[start..key_end]).unwrap_or_default();
+        let region = segment
+            .bytes
+            .slice(meta.offset, meta.key_len as usize + meta.data_len as usize);
+        let (key, data) = region.split_at(meta.key_len as usize);
         Some(StoredRecord {
             ordinal,
             counter: meta.counter,
             arrival_ms: meta.arrival_ms,
-            partition_key: key,
-            data: &segment.bytes[key_end..key_end + meta.data_len as usize],
+            partition_key: std::str::from_utf8(key).unwrap_or_default(),
+            data,
             encrypted: meta.encrypted,
         })
+    }
+
+    /// The data of the readable record at `ordinal` as a shared view of the log's bytes (what
+    /// GetRecords and enhanced fan-out hand out: no copy).
+    pub fn shared_data(&mut self, ordinal: u64) -> Option<Bytes> {
+        if ordinal < self.trim_ordinal || ordinal >= self.next_ordinal {
+            return None;
+        }
+        let first = self.segments.front()?.first_ordinal;
+        let segment_index = ((ordinal - first) / RECORDS_PER_SEGMENT as u64) as usize;
+        let segment = self.segments.get_mut(segment_index)?;
+        let meta = *segment
+            .metas
+            .get((ordinal - segment.first_ordinal) as usize)?;
+        Some(segment.bytes.share(
+            meta.offset + u64::from(meta.key_len),
+            meta.data_len as usize,
+        ))
     }
 
     /// Readable records from `ordinal` on, oldest first.
@@ -210,7 +327,7 @@ impl RecordLog {
             if past_end > self.trim_ordinal {
                 break;
             }
-            let freed: u64 = front.bytes.len() as u64;
+            let freed: u64 = front.bytes.len();
             self.bytes_held -= freed;
             self.segments.pop_front();
         }
@@ -220,7 +337,7 @@ impl RecordLog {
     pub fn heap_bytes(&self) -> usize {
         self.segments
             .iter()
-            .map(|s| s.metas.capacity() * std::mem::size_of::<RecordMeta>() + s.bytes.capacity())
+            .map(|s| s.metas.capacity() * std::mem::size_of::<RecordMeta>() + s.bytes.heap_bytes())
             .sum::<usize>()
             + self.segments.capacity() * std::mem::size_of::<Segment>()
     }
@@ -281,6 +398,19 @@ mod tests {
         }
         let overhead = (log.heap_bytes() as f64 - log.bytes_held() as f64) / 100_000.0;
         assert!(overhead <= 64.0, "{overhead} bytes per record");
+    }
+
+    #[test]
+    fn shared_data_is_a_view_of_the_log_and_writing_goes_on_after_it() {
+        let mut log = log_with(10);
+        let shared = log.shared_data(9).unwrap();
+        assert_eq!(&shared[..], 9u64.to_be_bytes());
+        log.append(100, 2_000, "k2", b"later", false);
+        assert_eq!(log.get(10).unwrap().data, b"later");
+        assert_eq!(&log.shared_data(10).unwrap()[..], b"later");
+        assert_eq!(&shared[..], 9u64.to_be_bytes(), "the view is unchanged");
+        assert_eq!(log.get(3).unwrap().partition_key, "key");
+        assert!(log.shared_data(11).is_none());
     }
 
     #[test]

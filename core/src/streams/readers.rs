@@ -4,7 +4,7 @@
 use super::shapes::ShardId;
 use super::shard::ShardState;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Readers tracked at most; past that the longest-idle polling reader is forgotten.
@@ -50,6 +50,8 @@ pub struct ReaderPosition {
 #[derive(Clone)]
 pub struct Readers {
     positions: BTreeMap<u64, ReaderPosition>,
+    /// Polling readers by (last read, id), so the idlest is found without a scan.
+    polling_by_last_read: BTreeSet<(i64, u64)>,
     next_id: u64,
     generation: u64,
 }
@@ -62,6 +64,7 @@ impl Default for Readers {
     fn default() -> Self {
         Self {
             positions: BTreeMap::new(),
+            polling_by_last_read: BTreeSet::new(),
             next_id: 0,
             generation: GENERATION_BLOCKS.fetch_add(1, Ordering::Relaxed) << 32,
         }
@@ -86,20 +89,25 @@ impl Readers {
         self.next_id
     }
 
-    /// Records a read: the reader is now at `next_ordinal`.
+    /// Records a read: the reader is now at `next_ordinal`. At the table's limit the idlest
+    /// polling reader makes room (found in O(log n)).
     pub fn update(&mut self, id: u64, position: ReaderPosition) {
-        if self.positions.len() >= MAX_READERS && !self.positions.contains_key(&id) {
-            let idlest = self
-                .positions
-                .iter()
-                .filter(|(_, p)| matches!(p.kind, ReaderKind::Polling))
-                .min_by_key(|(_, p)| p.last_read_ms)
-                .map(|(id, _)| *id);
-            if let Some(idlest) = idlest {
-                self.positions.remove(&idlest);
-            }
+        if self.positions.len() >= MAX_READERS
+            && !self.positions.contains_key(&id)
+            && let Some(&(_, idlest)) = self.polling_by_last_read.first()
+        {
+            self.remove(idlest);
         }
-        self.positions.insert(id, position);
+        if matches!(position.kind, ReaderKind::Polling) {
+            self.polling_by_last_read
+                .insert((position.last_read_ms, id));
+        }
+        if let Some(old) = self.positions.insert(id, position)
+            && matches!(old.kind, ReaderKind::Polling)
+            && self.positions[&id].last_read_ms != old.last_read_ms
+        {
+            self.polling_by_last_read.remove(&(old.last_read_ms, id));
+        }
         self.generation += 1;
     }
 
@@ -115,24 +123,34 @@ impl Readers {
 
     /// Forgets a reader (a finished subscription).
     pub fn remove(&mut self, id: u64) {
-        self.positions.remove(&id);
+        if let Some(old) = self.positions.remove(&id) {
+            self.polling_by_last_read.remove(&(old.last_read_ms, id));
+        }
         self.generation += 1;
     }
 
-    /// Forgets polling readers idle for longer than an iterator lives.
+    /// Forgets polling readers idle for longer than an iterator lives (the idlest first, so a
+    /// tick costs nothing when none is).
     pub fn forget_idle(&mut self, now_ms: i64) {
-        let before = self.positions.len();
-        self.positions.retain(|_, p| {
-            !matches!(p.kind, ReaderKind::Polling) || now_ms - p.last_read_ms <= IDLE_READER_MS
-        });
-        if self.positions.len() != before {
-            self.generation += 1;
+        while let Some(&(last_read_ms, id)) = self.polling_by_last_read.first() {
+            if now_ms - last_read_ms <= IDLE_READER_MS {
+                break;
+            }
+            self.remove(id);
         }
     }
 
     /// Forgets readers of a deleted stream.
     pub fn forget_stream(&mut self, stream: &str) {
-        self.positions.retain(|_, p| p.stream != stream);
+        let gone: Vec<u64> = self
+            .positions
+            .iter()
+            .filter(|(_, p)| p.stream == stream)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            self.remove(id);
+        }
         self.generation += 1;
     }
 
@@ -158,4 +176,54 @@ pub fn records_behind(shard: &ShardState, ordinal: u64) -> u64 {
         .log
         .end_ordinal()
         .saturating_sub(ordinal.max(shard.log.trim_ordinal()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn polling(last_read_ms: i64) -> ReaderPosition {
+        ReaderPosition {
+            stream: "s".into(),
+            shard: ShardId(0),
+            kind: ReaderKind::Polling,
+            label: None,
+            next_ordinal: 0,
+            millis_behind_latest: 0,
+            records_behind: 0,
+            last_read_ms,
+        }
+    }
+
+    #[test]
+    fn a_full_table_makes_room_by_forgetting_the_idlest_polling_reader() {
+        let mut readers = Readers::default();
+        for i in 0..MAX_READERS as i64 {
+            let id = readers.allocate();
+            readers.update(id, polling(1_000 + i));
+        }
+        // The first reader reads again, so the second is now the idlest.
+        readers.update(1, polling(50_000));
+        let id = readers.allocate();
+        readers.update(id, polling(60_000));
+        assert_eq!(readers.iter().count(), MAX_READERS);
+        assert!(readers.positions.contains_key(&1));
+        assert!(!readers.positions.contains_key(&2));
+    }
+
+    #[test]
+    fn idle_polling_readers_are_forgotten_oldest_first() {
+        let mut readers = Readers::default();
+        for last in [0, 100_000, 200_000] {
+            let id = readers.allocate();
+            readers.update(id, polling(last));
+        }
+        readers.forget_idle(350_000);
+        let left: Vec<i64> = readers.iter().map(|(_, p)| p.last_read_ms).collect();
+        assert_eq!(left, vec![100_000, 200_000]);
+        readers.remove(2);
+        readers.forget_idle(600_000);
+        assert_eq!(readers.iter().count(), 0);
+        assert!(readers.polling_by_last_read.is_empty());
+    }
 }

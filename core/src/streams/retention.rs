@@ -13,8 +13,12 @@ impl World {
             for shard in stream.shards.iter_mut().filter(|s| !s.expired) {
                 shard.log.trim_before(horizon);
                 if shard.closed_ms.is_some_and(|closed| closed <= horizon) {
+                    // Nothing of an expired shard is kept: its records, its metrics, its limits.
                     shard.expired = true;
                     shard.log = Default::default();
+                    shard.metrics = Default::default();
+                    shard.write = Default::default();
+                    shard.read = Default::default();
                     expired.push((stream.name.clone(), shard.id));
                 }
             }

@@ -82,7 +82,7 @@ impl fmt::Display for SequenceNumber {
 
 impl Serialize for SequenceNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        super::shapes::serialize_short_display(self, serializer)
     }
 }
 

@@ -6,6 +6,7 @@ use super::sequence::SequenceNumber;
 use crate::time::Timestamp;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 use serde_with::skip_serializing_none;
 use std::fmt;
@@ -30,21 +31,74 @@ impl ShardId {
     }
 }
 
+impl ShardId {
+    /// `shardId-` and the index in 12 zero-padded digits, written without the formatting
+    /// machinery (every record of a PutRecords answer carries one).
+    fn text(self) -> [u8; 20] {
+        let mut text = *b"shardId-000000000000";
+        let mut n = self.0;
+        for digit in text[8..].iter_mut().rev() {
+            *digit = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        text
+    }
+}
+
 impl fmt::Display for ShardId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "shardId-{:012}", self.0)
+        let text = self.text();
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
 impl Serialize for ShardId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        let text = self.text();
+        serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
-/// A data blob: base64 text in JSON, a byte string in CBOR (reference A.2).
+/// Text of at most 64 bytes, written on the stack.
+struct ShortText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl fmt::Write for ShortText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Serializes a value whose Display is at most 64 bytes (ids, sequence numbers) as one string,
+/// formatted on the stack: every record of a PutRecords or GetRecords answer has two.
+pub(crate) fn serialize_short_display<S: Serializer>(
+    value: &impl fmt::Display,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use fmt::Write;
+    let mut text = ShortText {
+        bytes: [0; 64],
+        len: 0,
+    };
+    if write!(text, "{value}").is_err() {
+        return serializer.collect_str(value);
+    }
+    serializer.serialize_str(std::str::from_utf8(&text.bytes[..text.len]).unwrap_or_default())
+}
+
+/// A data blob: base64 text in JSON, a byte string in CBOR (reference A.2). The bytes are shared,
+/// not owned: a record read from a shard is a view into the shard's log, and passing a record on
+/// (to a subscriber, a simulated consumer) copies no data.
 #[derive(Clone, PartialEq, Eq, Default)]
-pub struct Blob(pub Vec<u8>);
+pub struct Blob(pub Bytes);
 
 impl fmt::Debug for Blob {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -54,19 +108,32 @@ impl fmt::Debug for Blob {
 
 impl From<Vec<u8>> for Blob {
     fn from(bytes: Vec<u8>) -> Self {
+        Blob(Bytes::from(bytes))
+    }
+}
+
+impl From<Bytes> for Blob {
+    fn from(bytes: Bytes) -> Self {
         Blob(bytes)
     }
 }
 
 impl From<&[u8]> for Blob {
     fn from(bytes: &[u8]) -> Self {
-        Blob(bytes.to_vec())
+        Blob(Bytes::copy_from_slice(bytes))
     }
 }
 
 impl From<&str> for Blob {
     fn from(text: &str) -> Self {
-        Blob(text.as_bytes().to_vec())
+        Blob(Bytes::copy_from_slice(text.as_bytes()))
+    }
+}
+
+impl std::ops::Deref for Blob {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -91,14 +158,14 @@ impl<'de> Deserialize<'de> for Blob {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
                 STANDARD
                     .decode(v)
-                    .map(Blob)
+                    .map(Blob::from)
                     .map_err(|_| E::custom("Base64 encoded data is not valid"))
             }
             fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
-                Ok(Blob(v.to_vec()))
+                Ok(Blob::from(v))
             }
             fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Blob, E> {
-                Ok(Blob(v))
+                Ok(Blob::from(v))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -373,7 +440,7 @@ mod tests {
         let json = serde_json::to_string(&Blob::from("hello")).unwrap();
         assert_eq!(json, "\"aGVsbG8=\"");
         let back: Blob = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.0, b"hello");
+        assert_eq!(&back.0[..], b"hello");
         assert!(serde_json::from_str::<Blob>("\"***\"").is_err());
     }
 }

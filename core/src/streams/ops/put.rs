@@ -165,9 +165,12 @@ struct RecordWrite<'a> {
 }
 
 /// Per-shard counts of one call, recorded into the metrics once at the end rather than per record.
+/// Only the shards the call wrote to are visited (a stream may have thousands of closed ones).
 struct WriteTally {
-    /// By shard index: (bytes in, records in, records throttled).
-    shards: Vec<(u64, u64, u64)>,
+    /// (shard index, bytes in, records in, records throttled), in first-touched order.
+    shards: Vec<(usize, u64, u64, u64)>,
+    /// By shard index, its slot in `shards` (`u32::MAX`: not touched).
+    slots: Vec<u32>,
     /// Bytes refused, for an on-demand stream's demand.
     refused_bytes: u64,
 }
@@ -175,19 +178,29 @@ struct WriteTally {
 impl WriteTally {
     fn new(stream: &StreamState) -> Self {
         Self {
-            shards: vec![(0, 0, 0); stream.shards.len()],
+            shards: Vec::new(),
+            slots: vec![u32::MAX; stream.shards.len()],
             refused_bytes: 0,
         }
     }
 
     fn count(&mut self, index: usize, bytes: u64, throttled: bool) {
-        let entry = &mut self.shards[index];
+        let slot = match self.slots[index] {
+            u32::MAX => {
+                self.slots[index] = self.shards.len() as u32;
+                self.shards.push((index, 0, 0, 0));
+                self.shards.len() - 1
+            }
+            slot => slot as usize,
+        };
+        let (_, bytes_in, records_in, refused) = &mut self.shards[slot];
+        let entry = (bytes_in, records_in, refused);
         if throttled {
-            entry.2 += 1;
+            *entry.2 += 1;
             self.refused_bytes += bytes;
         } else {
-            entry.0 += bytes;
-            entry.1 += 1;
+            *entry.0 += bytes;
+            *entry.1 += 1;
         }
     }
 
@@ -196,7 +209,7 @@ impl WriteTally {
     fn record(self, stream: &mut StreamState, now: i64) -> Vec<ShardId> {
         let mut throttled = Vec::new();
         let (mut bytes, mut records, mut refused) = (0, 0, 0);
-        for (index, (b, r, t)) in self.shards.into_iter().enumerate() {
+        for (index, b, r, t) in self.shards {
             let shard = &mut stream.shards[index];
             if r > 0 {
                 shard

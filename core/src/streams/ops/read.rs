@@ -321,26 +321,39 @@ struct IteratorState {
 
 /// Reads records of `shard` from `ordinal`: at most `limit` records and 10 MiB.
 pub(crate) fn read_records(
-    shard: &ShardState,
+    shard: &mut ShardState,
     ordinal: u64,
     limit: usize,
     max_bytes: u64,
 ) -> (Vec<Record>, u64, u64) {
     let mut records = Vec::new();
     let (mut bytes, mut next) = (0u64, ordinal.max(shard.log.trim_ordinal()));
-    for stored in shard.log.iter_from(next).take(limit) {
+    let end = shard
+        .log
+        .end_ordinal()
+        .min(next.saturating_add(limit as u64));
+    while next < end {
+        let Some(stored) = shard.log.get(next) else {
+            break;
+        };
         if bytes + stored.size() > max_bytes && !records.is_empty() {
             break;
         }
         bytes += stored.size();
-        next = stored.ordinal + 1;
-        records.push(Record {
+        let record = Record {
             sequence_number: shard.sequence_number(stored.counter, stored.arrival_ms),
             approximate_arrival_timestamp: Timestamp(stored.arrival_ms),
-            data: Blob(stored.data.to_vec()),
+            data: Blob::default(),
             partition_key: stored.partition_key.to_owned(),
             encryption_type: stored.encrypted.then_some(EncryptionType::Kms),
+        };
+        // The data is a view of the log's bytes, not a copy.
+        let data = shard.log.shared_data(next).unwrap_or_default();
+        records.push(Record {
+            data: Blob(data),
+            ..record
         });
+        next += 1;
     }
     (records, next, bytes)
 }

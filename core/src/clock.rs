@@ -88,6 +88,16 @@ impl Driver {
         self.carry_us = 0.0;
     }
 
+    /// Virtual milliseconds one wall second is worth at this speed (a step when running as fast
+    /// as possible).
+    pub fn virtual_ms_for_a_second(&self) -> u64 {
+        match self.speed {
+            Speed::Paused => 0,
+            Speed::AsFastAsPossible => Self::MAX_SPEED_STEP_MS,
+            Speed::Factor(factor) => (1_000.0 * factor).max(1.0) as u64,
+        }
+    }
+
     /// How many virtual milliseconds to step after `wall_elapsed` of wall time.
     pub fn virtual_ms_for(&mut self, wall_elapsed: Duration) -> u64 {
         match self.speed {

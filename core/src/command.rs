@@ -64,10 +64,25 @@ macro_rules! commands {
             }
         }
 
+        impl Command {
+            /// Whether the command leaves enhanced fan-out subscriptions alone or names those it
+            /// affects ([`Operation::SPARES_SUBSCRIPTIONS`] of its input).
+            fn spares_subscriptions(&self) -> bool {
+                match self {
+                    $(Command::$op(_) => <$input as Operation>::SPARES_SUBSCRIPTIONS,)*
+                }
+            }
+        }
+
         impl Operation for Command {
             type Output = CommandOutput;
+            // Decided per variant in `execute`.
+            const SPARES_SUBSCRIPTIONS: bool = true;
 
             fn execute(self, world: &mut World) -> KinesisResult<CommandOutput> {
+                if !self.spares_subscriptions() {
+                    world.subscriptions.note_anything_changed();
+                }
                 world.admit_control_call(&self)?;
                 match self {
                     $(Command::$op(input) => input.execute(world).map(CommandOutput::$op),)*

@@ -1,17 +1,26 @@
 //! A world shared by live callers (the HTTP API, the desktop app): before each command the world is
 //! brought up to "now" — wall time since the last catch-up × the speed — so callers see fresh time
 //! without a busy loop. Reading the wall clock happens here, at the edge, never in engine logic.
+//!
+//! Catching up is bounded: one caller steps at most a few milliseconds of wall time under the lock
+//! and leaves the rest owed to the next (async handlers never block a worker for a long catch-up).
+//! Enhanced fan-out subscribers wait on their own notification, woken only when their
+//! subscription has something new, not by every change in the world.
 
 use crate::clock::{Driver, Speed};
 use crate::error::KinesisResult;
 use crate::sim::simulation::Simulation;
 use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use crate::world::{Operation, World};
-use std::pin::Pin;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
-use tokio::sync::futures::Notified;
+
+/// Most wall time one caller spends catching up under the lock.
+const CATCH_UP_BUDGET: Duration = Duration::from_millis(5);
+/// Virtual time stepped at once while catching up.
+const CATCH_UP_STEP_MS: u64 = 100;
 
 /// What runs behind the lock: a bare world, or a scenario whose simulators step with it.
 enum Running {
@@ -23,6 +32,10 @@ struct Live {
     running: Running,
     driver: Driver,
     last_wall: Instant,
+    /// Virtual time due but not yet stepped (a catch-up ran out of budget).
+    owed_ms: u64,
+    /// Each waiting subscriber's wake-up, by subscription id.
+    subscribers: HashMap<u64, Arc<Notify>>,
 }
 
 impl Live {
@@ -37,7 +50,6 @@ impl Live {
 /// A [`World`] behind a lock, driven by wall time at a chosen speed.
 pub struct SharedWorld {
     live: Mutex<Live>,
-    changed: Notify,
 }
 
 impl SharedWorld {
@@ -57,8 +69,9 @@ impl SharedWorld {
                 running,
                 driver: Driver::new(speed),
                 last_wall: Instant::now(),
+                owed_ms: 0,
+                subscribers: HashMap::new(),
             }),
-            changed: Notify::new(),
         })
     }
 
@@ -69,33 +82,63 @@ impl SharedWorld {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Steps the world towards now, for at most [`CATCH_UP_BUDGET`] of wall time; what is left
+    /// is owed to the next caller. When the machine cannot keep up with the speed, at most a wall
+    /// second's worth stays owed: the clock runs slower than asked rather than falling ever
+    /// further behind.
     fn catch_up(live: &mut Live) {
-        let now = Instant::now();
-        let dt = live.driver.virtual_ms_for(now - live.last_wall);
-        live.last_wall = now;
-        if dt > 0 {
+        let started = Instant::now();
+        let due = live.driver.virtual_ms_for(started - live.last_wall);
+        live.last_wall = started;
+        live.owed_ms = (live.owed_ms + due).min(live.driver.virtual_ms_for_a_second());
+        while live.owed_ms > 0 {
+            let dt = live.owed_ms.min(CATCH_UP_STEP_MS);
             match &mut live.running {
                 Running::World(world) => world.step(dt),
                 Running::Simulation(simulation) => simulation.step(dt as i64),
             }
+            live.owed_ms -= dt;
+            if started.elapsed() >= CATCH_UP_BUDGET {
+                break;
+            }
+        }
+        Self::wake_subscribers(live);
+    }
+
+    /// Wakes the subscribers whose subscriptions queued events or ended.
+    fn wake_subscribers(live: &mut Live) {
+        for id in live.world().take_woken_subscriptions() {
+            if let Some(notify) = live.subscribers.get(&id) {
+                // Stores a permit if the subscriber is not waiting yet: no wake-up is lost.
+                notify.notify_one();
+            }
         }
     }
 
-    /// Brings the world up to now, then applies `command`; wakes everyone waiting for changes.
+    /// Brings the world up to now, then applies `command`, and pushes what enhanced fan-out
+    /// subscriptions it gave something to send.
     pub fn apply<O: Operation>(&self, command: O) -> KinesisResult<O::Output> {
-        let result = self.apply_quietly(command);
-        self.changed.notify_waiters();
-        result
-    }
-
-    /// Like [`Self::apply`] but wakes nobody: for commands that only read or log, so a reader that
-    /// waits for changes is not woken by its own reads.
-    pub fn apply_quietly<O: Operation>(&self, command: O) -> KinesisResult<O::Output> {
         let mut live = self.lock();
         Self::catch_up(&mut live);
         let result = live.world().apply(command);
         live.world().push_subscriptions();
+        Self::wake_subscribers(&mut live);
         result
+    }
+
+    /// The wake-up of subscription `id`'s subscriber: notified whenever the subscription queues
+    /// events or ends (until [`Self::unwatch_subscription`]).
+    pub fn watch_subscription(&self, id: u64) -> Arc<Notify> {
+        self.lock()
+            .subscribers
+            .entry(id)
+            .or_insert_with(|| Arc::new(Notify::new()))
+            .clone()
+    }
+
+    /// Forgets subscription `id`'s subscriber.
+    pub fn unwatch_subscription(&self, id: u64) {
+        self.lock().subscribers.remove(&id);
     }
 
     /// Logs an API call; cheaper than a command round-trip since it moves no time and wakes nobody.
@@ -106,11 +149,7 @@ impl SharedWorld {
 
     /// Brings the world up to now (a background ticker calls this so time passes between calls).
     pub fn tick(&self) {
-        {
-            let mut live = self.lock();
-            Self::catch_up(&mut live);
-        }
-        self.changed.notify_waiters();
+        Self::catch_up(&mut self.lock());
     }
 
     /// Reads the world (after bringing it up to now).
@@ -133,39 +172,37 @@ impl SharedWorld {
     /// Changes the running scenario's simulators (a producer's rate, a worker killed); `None`
     /// when no scenario runs.
     pub fn change_simulation<R>(&self, f: impl FnOnce(&mut Simulation) -> R) -> Option<R> {
-        let result = {
-            let mut live = self.lock();
-            Self::catch_up(&mut live);
-            match &mut live.running {
-                Running::World(_) => None,
-                Running::Simulation(simulation) => Some(f(simulation)),
-            }
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        let result = match &mut live.running {
+            Running::World(_) => None,
+            Running::Simulation(simulation) => Some(f(simulation)),
         };
-        self.changed.notify_waiters();
+        Self::wake_subscribers(&mut live);
         result
     }
 
     /// Replaces what runs with `simulation` (opening another scenario); the speed is kept.
     pub fn load(&self, simulation: Simulation) {
-        {
-            let mut live = self.lock();
-            live.running = Running::Simulation(Box::new(simulation));
-            live.last_wall = Instant::now();
+        let mut live = self.lock();
+        live.running = Running::Simulation(Box::new(simulation));
+        live.last_wall = Instant::now();
+        live.owed_ms = 0;
+        // The old world's subscriptions are gone: their subscribers find out when they look.
+        for notify in live.subscribers.values() {
+            notify.notify_one();
         }
-        self.changed.notify_waiters();
     }
 
     /// Moves virtual time on by `ms` whatever the speed (the step button while paused).
     pub fn step_by(&self, ms: u64) {
-        {
-            let mut live = self.lock();
-            Self::catch_up(&mut live);
-            match &mut live.running {
-                Running::World(world) => world.step(ms),
-                Running::Simulation(simulation) => simulation.step(ms as i64),
-            }
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        match &mut live.running {
+            Running::World(world) => world.step(ms),
+            Running::Simulation(simulation) => simulation.step(ms as i64),
         }
-        self.changed.notify_waiters();
+        Self::wake_subscribers(&mut live);
     }
 
     /// The current speed.
@@ -178,13 +215,55 @@ impl SharedWorld {
         let mut live = self.lock();
         Self::catch_up(&mut live);
         live.driver.set_speed(speed);
+        if speed == Speed::Paused {
+            live.owed_ms = 0; // a pause takes effect at once
+        }
     }
+}
 
-    /// A future that resolves at the next change (a command ran or time moved). Create it *before*
-    /// looking at the world, so a change in between is not missed.
-    pub fn next_change(&self) -> Pin<Box<Notified<'_>>> {
-        let mut notified = Box::pin(self.changed.notified());
-        notified.as_mut().enable();
-        notified
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+    use crate::streams::ops::consumers::{RegisterStreamConsumerInput, SubscribeToShardInput};
+    use crate::streams::ops::lifecycle::CreateStreamInput;
+    use crate::streams::ops::put::PutRecordInput;
+    use crate::streams::shapes::{ShardId, ShardIteratorType};
+    use futures_util::FutureExt;
+
+    #[test]
+    fn a_subscriber_is_woken_by_news_on_its_own_shard_only() {
+        let world = SharedWorld::new(World::new(Settings::default(), 1), Speed::Paused);
+        world.apply(CreateStreamInput::provisioned("s", 2)).unwrap();
+        world.step_by(500);
+        let arn = world.read(|w| w.stream_arn("s"));
+        let consumer = world
+            .apply(RegisterStreamConsumerInput::new(&arn, "app"))
+            .unwrap()
+            .consumer
+            .consumer_arn;
+        world.step_by(500);
+        let subscribe = |shard| {
+            world
+                .apply(SubscribeToShardInput::new(
+                    &consumer,
+                    ShardId(shard),
+                    ShardIteratorType::Latest,
+                ))
+                .unwrap()
+                .subscription_id
+        };
+        let (first, second) = (subscribe(0), subscribe(1));
+        let (wake_first, wake_second) = (
+            world.watch_subscription(first),
+            world.watch_subscription(second),
+        );
+        // Shard 0 owns the lower half of the keys.
+        let mut put = PutRecordInput::new("s", "k", "x");
+        put.explicit_hash_key = Some("1".into());
+        world.apply(put).unwrap();
+        assert!(wake_first.notified().now_or_never().is_some());
+        assert!(wake_second.notified().now_or_never().is_none());
+        world.unwatch_subscription(first);
     }
 }

@@ -91,6 +91,7 @@ pub struct RecordTrafficInput(pub TrafficEntry);
 
 impl Operation for RecordTrafficInput {
     type Output = Empty;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut entry = self.0;

@@ -22,6 +22,9 @@ use std::collections::BTreeMap;
 pub trait Operation {
     /// What the command returns on success.
     type Output;
+    /// Whether the command leaves enhanced fan-out subscriptions alone, or says itself which it
+    /// gives something to send; any other command has every subscription looked at afterwards.
+    const SPARES_SUBSCRIPTIONS: bool = false;
     /// Applies the command to the world.
     fn execute(self, world: &mut World) -> KinesisResult<Self::Output>;
 }
@@ -77,6 +80,9 @@ impl World {
     /// Applies a command and returns its typed result.
     pub fn apply<O: Operation>(&mut self, command: O) -> KinesisResult<O::Output> {
         self.epoch += 1;
+        if !O::SPARES_SUBSCRIPTIONS {
+            self.subscriptions.note_anything_changed();
+        }
         command.execute(self)
     }
 
@@ -109,7 +115,12 @@ impl World {
     /// record written through a live API reaches subscribers at once rather than at the next tick.
     pub fn push_subscriptions(&mut self) {
         let now = self.now_ms();
-        self.deliver_subscriptions(now);
+        self.deliver_pending_subscriptions(now);
+    }
+
+    /// Subscriptions that queued events or ended since the last call: whose subscribers to wake.
+    pub fn take_woken_subscriptions(&mut self) -> Vec<u64> {
+        self.subscriptions.take_woken()
     }
 
     fn next_deadline(&self) -> Option<i64> {
@@ -165,6 +176,12 @@ impl World {
             self.subscriptions.by_id.len(),
             self.subscriptions.last_subscribe.len(),
         )
+    }
+
+    /// How many times a subscription has been looked at for something to send: what pushing to
+    /// enhanced fan-out subscribers has cost so far.
+    pub fn subscription_visits(&self) -> u64 {
+        self.subscriptions.visits
     }
 
     /// A stream by name (read-only).

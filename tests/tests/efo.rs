@@ -356,3 +356,63 @@ fn a_deregistered_consumer_leaves_nothing_behind() {
             .all(|(_, p)| p.label.as_deref() != Some("short-lived"))
     );
 }
+
+#[test]
+fn a_write_wakes_only_the_subscriptions_of_the_shards_it_wrote_to() {
+    let mut world = world_with_stream(100);
+    let consumers = [register(&mut world, "a"), register(&mut world, "b")];
+    let mut by_shard = vec![Vec::new(); 100];
+    for consumer in &consumers {
+        for (shard, subs) in by_shard.iter_mut().enumerate() {
+            subs.push(
+                subscribe(
+                    &mut world,
+                    consumer,
+                    shard as u32,
+                    ShardIteratorType::Latest,
+                )
+                .unwrap(),
+            );
+        }
+    }
+    for &id in by_shard.iter().flatten() {
+        events(&mut world, id);
+    }
+    world.push_subscriptions();
+    world.take_woken_subscriptions();
+    // Shard 7 of 100 owns the keys from 7 × floor(2^128 / 100).
+    let shard_7 = 7 * (u128::MAX / 100 + 1);
+    let visits = world.subscription_visits();
+    put_at(&mut world, shard_7, b"only here").unwrap();
+    world.push_subscriptions();
+    assert_eq!(
+        world.subscription_visits() - visits,
+        2,
+        "the other 198 are not looked at"
+    );
+    let mut woken = world.take_woken_subscriptions();
+    woken.sort_unstable();
+    assert_eq!(
+        woken, by_shard[7],
+        "only shard 7's two subscribers have news"
+    );
+    for &id in &by_shard[7] {
+        assert_eq!(
+            records_in(&events(&mut world, id).0),
+            [b"only here".to_vec()]
+        );
+    }
+    // Reading wakes nobody else, and half a second with nothing written looks at nobody; a
+    // second brings every heartbeat.
+    world.push_subscriptions();
+    assert!(world.take_woken_subscriptions().is_empty());
+    let visits = world.subscription_visits();
+    world.step(500);
+    assert_eq!(
+        world.subscription_visits(),
+        visits,
+        "no news, no heartbeat due"
+    );
+    world.step(500);
+    assert_eq!(world.take_woken_subscriptions().len(), 200);
+}

@@ -204,14 +204,14 @@ impl Browser {
             None => Err("The shard is closed and read to its end".into()),
             Some(Cursor::Iterator(iterator)) => {
                 let page = world
-                    .apply_quietly(GetRecordsInput::new(&iterator, Some(PAGE as u32)))
+                    .apply(GetRecordsInput::new(&iterator, Some(PAGE as u32)))
                     .map_err(|e| format!("{e} ({})", e.code()))?;
                 self.rows
                     .extend(page.records.into_iter().map(|r| RecordRow {
                         users: kpl::deaggregate(&r.data.0),
                         sequence: r.sequence_number,
                         arrival_ms: r.approximate_arrival_timestamp.millis(),
-                        partition_key: r.partition_key,
+                        partition_key: r.partition_key.into(),
                         data: r.data.0.to_vec(),
                     }));
                 self.cursor = page.next_shard_iterator.map(Cursor::Iterator);

@@ -1,6 +1,7 @@
 //! SubscribeToShard over the wire: an `initial-response` event first, then a SubscribeToShardEvent
-//! for each event the engine pushes (woken by changes, not polled on a timer), and an exception
-//! message if the subscription is taken over or its consumer disappears (reference A.12).
+//! for each event the engine pushes (woken when this subscription has something new, not by every
+//! change and not on a timer), and an exception message if the subscription is taken over or its
+//! consumer disappears (reference A.12).
 
 use super::eventstream;
 use super::protocol::{self, Format, WireError};
@@ -13,11 +14,13 @@ use crate::streams::ops::consumers::{
 use axum::body::Body;
 use bytes::Bytes;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Cancels the engine subscription when the client goes away.
 struct Subscriber {
     world: Arc<SharedWorld>,
     id: u64,
+    wake: Arc<Notify>,
     format: Format,
     started: bool,
     done: bool,
@@ -25,7 +28,8 @@ struct Subscriber {
 
 impl Drop for Subscriber {
     fn drop(&mut self) {
-        let _ = self.world.apply_quietly(CancelSubscriptionInput {
+        self.world.unwatch_subscription(self.id);
+        let _ = self.world.apply(CancelSubscriptionInput {
             subscription_id: self.id,
         });
     }
@@ -65,10 +69,9 @@ impl Subscriber {
             if self.done {
                 return None;
             }
-            let change = self.world.next_change();
             let out = self
                 .world
-                .apply_quietly(ReadSubscriptionInput {
+                .apply(ReadSubscriptionInput {
                     subscription_id: self.id,
                 })
                 .ok()?;
@@ -78,7 +81,8 @@ impl Subscriber {
                 return Some(Bytes::from(bytes));
             }
             if !self.done {
-                change.await;
+                // Events queued since the read above left a permit: this returns at once.
+                self.wake.notified().await;
             }
         }
     }
@@ -95,6 +99,7 @@ pub async fn open(
     let subscriber = Subscriber {
         world: state.world.clone(),
         id,
+        wake: state.world.watch_subscription(id),
         format,
         started: false,
         done: false,

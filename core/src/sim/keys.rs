@@ -25,7 +25,7 @@ pub enum KeyDistribution {
 }
 
 /// A key chosen for one record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChosenKey {
     /// The partition key.
     pub partition_key: String,

@@ -18,7 +18,7 @@ use crate::streams::shapes::{Record, ShardId};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
 use crate::world::World;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// A record's place in the stream: shard, ordinal within it, and index inside a KPL aggregate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,8 +92,8 @@ pub struct Ledger {
     app: String,
     stream: String,
     seed: u64,
-    shards: HashMap<ShardId, ShardLedger>,
-    last_by_key: HashMap<u64, Position>,
+    shards: FxHashMap<ShardId, ShardLedger>,
+    last_by_key: FxHashMap<u64, Position>,
     counts: LedgerCounts,
     first_order_violation: Option<String>,
     first_loss: Option<String>,
@@ -117,8 +117,8 @@ impl Ledger {
             app: app.into(),
             stream: stream.into(),
             seed,
-            shards: HashMap::new(),
-            last_by_key: HashMap::new(),
+            shards: FxHashMap::default(),
+            last_by_key: FxHashMap::default(),
             counts: LedgerCounts::default(),
             first_order_violation: None,
             first_loss: None,
@@ -373,17 +373,22 @@ impl Ledger {
 /// The ordinal of the record with `counter` in `shard`, trying `hint` (the likely next) first.
 fn ordinal_of(shard: &ShardState, hint: u64, counter: u64) -> Option<u64> {
     let log = &shard.log;
-    if log.get(hint).is_some_and(|r| r.counter == counter) {
+    if log.counter_at(hint) == Some(counter) {
         return Some(hint);
     }
     let ordinal = log.first_at_or_after_counter(counter);
-    log.get(ordinal)
-        .is_some_and(|r| r.counter == counter)
-        .then_some(ordinal)
+    (log.counter_at(ordinal) == Some(counter)).then_some(ordinal)
 }
 
 /// Whether `ancestor` is a (transitive) parent of `shard`.
 fn is_ancestor(stream: &StreamState, ancestor: ShardId, shard: ShardId) -> bool {
+    // Most shards have no parents: answer without allocating.
+    if stream
+        .shard(shard)
+        .is_none_or(|s| s.parent.is_none() && s.adjacent_parent.is_none())
+    {
+        return false;
+    }
     let mut frontier = vec![shard];
     while let Some(id) = frontier.pop() {
         let Some(state) = stream.shard(id) else {

@@ -206,8 +206,11 @@ impl Producer {
             } => {
                 let lingered = now - self.batch_started_ms >= linger_ms;
                 while self.batch.len() >= batch_size || (lingered && !self.batch.is_empty()) {
-                    let take = self.batch.len().min(batch_size);
-                    let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
+                    let chunk = if self.batch.len() <= batch_size {
+                        std::mem::take(&mut self.batch)
+                    } else {
+                        self.batch.drain(..batch_size).collect()
+                    };
                     self.send_batch(world, chunk);
                 }
             }
@@ -379,18 +382,21 @@ impl Producer {
 
     fn send_batch(&mut self, world: &mut World, mut chunk: Vec<OutgoingRecord>) {
         // Without retries a record is never sent twice, so its bytes can move into the request.
-        let may_retry = matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. });
+        let may_retry = matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. })
+            || matches!(self.spec.api, ProducerApi::Kpl { .. });
         let entries = chunk
             .iter_mut()
             .map(|r| {
-                let data = if may_retry {
-                    r.data.clone()
+                let (data, key) = if may_retry {
+                    (r.data.clone(), r.key.clone())
                 } else {
-                    std::mem::take(&mut r.data)
+                    (std::mem::take(&mut r.data), std::mem::take(&mut r.key))
                 };
-                let mut entry = PutRecordsRequestEntry::new(&r.key.partition_key, data);
-                entry.explicit_hash_key = r.key.explicit_hash_key.clone();
-                entry
+                PutRecordsRequestEntry {
+                    data: Some(data.into()),
+                    partition_key: Some(key.partition_key),
+                    explicit_hash_key: key.explicit_hash_key,
+                }
             })
             .collect();
         for record in &mut chunk {

@@ -100,6 +100,7 @@ pub struct AccountSettingsOutput {
 
 impl Operation for DescribeAccountSettingsInput {
     type Output = AccountSettingsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<AccountSettingsOutput> {
         Ok(AccountSettingsOutput {

@@ -12,7 +12,7 @@ use crate::metrics::{MetricName, MetricSet};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A subscription lasts at most this long (A.12).
 pub const SUBSCRIPTION_LIFETIME_MS: i64 = 300_000;
@@ -102,13 +102,119 @@ pub struct Subscription {
     pub finished: bool,
 }
 
-/// Every subscription, plus the last successful subscribe per (consumer, shard).
+/// Every subscription, plus the last successful subscribe per (consumer, shard), and what needs
+/// looking at: after a command only the subscriptions it may have given something to send are
+/// visited (a write wakes the subscribers of the shards it wrote to, not all of them).
 #[derive(Debug, Clone, Default)]
 pub struct Subscriptions {
     /// Live and finished-but-unread subscriptions by id (ids double as reader ids).
     pub by_id: BTreeMap<u64, Subscription>,
     /// (consumer ARN, shard) → (time of last successful subscribe, subscription id).
     pub last_subscribe: BTreeMap<(String, ShardId), (i64, u64)>,
+    /// Subscriptions by the stream and shard they read.
+    by_shard: BTreeMap<(String, ShardId), BTreeSet<u64>>,
+    /// Subscriptions to visit at the next push.
+    pending: BTreeSet<u64>,
+    /// A command that may affect any subscription ran: the next push visits them all.
+    visit_all: bool,
+    /// Subscriptions that queued events (or ended) since their subscribers were last woken.
+    woken: BTreeSet<u64>,
+    /// When each subscription must be looked at even if nothing is written to its shard (its
+    /// next heartbeat, or the end of its lifetime), by (time, id), and each one's entry.
+    timers: BTreeSet<(i64, u64)>,
+    timer_of: BTreeMap<u64, i64>,
+    /// Subscriptions with records their pipe or flow control held back: looked at every tick.
+    backlogged: BTreeSet<u64>,
+    /// Times a subscription was looked at for something to send (the cost of pushing).
+    pub(crate) visits: u64,
+}
+
+impl Subscriptions {
+    /// Adds a subscription.
+    pub(crate) fn insert(&mut self, id: u64, subscription: Subscription) {
+        self.by_shard
+            .entry((subscription.stream.clone(), subscription.shard))
+            .or_default()
+            .insert(id);
+        self.by_id.insert(id, subscription);
+    }
+
+    /// Removes a subscription.
+    pub(crate) fn remove(&mut self, id: u64) {
+        if let Some(sub) = self.by_id.remove(&id) {
+            let key = (sub.stream, sub.shard);
+            if let Some(ids) = self.by_shard.get_mut(&key) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.by_shard.remove(&key);
+                }
+            }
+        }
+        self.pending.remove(&id);
+        self.woken.remove(&id);
+        self.backlogged.remove(&id);
+        if let Some(due) = self.timer_of.remove(&id) {
+            self.timers.remove(&(due, id));
+        }
+    }
+
+    /// Sets when `id` must next be looked at without news, and whether it has a backlog.
+    fn schedule(&mut self, id: u64, due: Option<i64>, backlogged: bool) {
+        if let Some(old) = self.timer_of.remove(&id) {
+            self.timers.remove(&(old, id));
+        }
+        if let Some(due) = due {
+            self.timers.insert((due, id));
+            self.timer_of.insert(id, due);
+        }
+        if backlogged {
+            self.backlogged.insert(id);
+        } else {
+            self.backlogged.remove(&id);
+        }
+    }
+
+    /// The subscriptions a tick at `now` looks at: those with news, a backlog, or a timer due
+    /// (every one, after a change that may affect any).
+    fn due(&mut self, now: i64) -> Vec<u64> {
+        if std::mem::take(&mut self.visit_all) {
+            self.pending.clear();
+            return self.by_id.keys().copied().collect();
+        }
+        let mut due = std::mem::take(&mut self.pending);
+        due.extend(&self.backlogged);
+        due.extend(self.timers.range(..=(now, u64::MAX)).map(|&(_, id)| id));
+        due.into_iter().collect()
+    }
+
+    /// Whether any subscription exists.
+    pub(crate) fn any(&self) -> bool {
+        !self.by_id.is_empty()
+    }
+
+    /// Records were written to these shards of `stream`: their subscribers may send.
+    pub(crate) fn note_written(&mut self, stream: &str, shards: &[ShardId]) {
+        for &shard in shards {
+            if let Some(ids) = self.by_shard.get(&(stream.to_owned(), shard)) {
+                self.pending.extend(ids);
+            }
+        }
+    }
+
+    /// `id` may be able to send (its subscriber read, freeing the pipe's flow control).
+    pub(crate) fn note_pending(&mut self, id: u64) {
+        self.pending.insert(id);
+    }
+
+    /// The next push visits every subscription.
+    pub(crate) fn note_anything_changed(&mut self) {
+        self.visit_all = true;
+    }
+
+    /// Subscriptions that queued events or ended since the last call: whose subscribers to wake.
+    pub fn take_woken(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.woken).into_iter().collect()
+    }
 }
 
 impl Subscription {
@@ -125,6 +231,7 @@ impl World {
     pub(crate) fn fail_subscription(&mut self, id: u64, error: KinesisError) {
         if let Some(sub) = self.subscriptions.by_id.get_mut(&id) {
             sub.finish(SubscriptionEvent::Error(error));
+            self.subscriptions.woken.insert(id);
         }
         self.readers.remove(id);
     }
@@ -177,7 +284,7 @@ impl World {
                 .map(|(id, _)| *id)
                 .collect();
             for id in gone {
-                self.subscriptions.by_id.remove(&id);
+                self.subscriptions.remove(id);
                 self.readers.remove(id);
             }
         }
@@ -187,30 +294,59 @@ impl World {
     /// 2 MiB/s), a heartbeat each second without data, child shards at a closed shard's end, and
     /// the normal end after 5 minutes.
     pub(crate) fn deliver_subscriptions(&mut self, now: i64) {
-        let ids: Vec<u64> = self
-            .subscriptions
-            .by_id
-            .iter()
-            .filter(|(_, s)| !s.finished)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in ids {
-            self.deliver_one(id, now);
+        for id in self.subscriptions.due(now) {
+            self.deliver_subscription(id, now);
         }
     }
 
-    fn deliver_one(&mut self, id: u64, now: i64) {
-        let account = self.account_id().to_owned();
+    /// Pushes events to the subscriptions the commands since the last push may have given
+    /// something to send (every one, after a command that may affect any).
+    pub(crate) fn deliver_pending_subscriptions(&mut self, now: i64) {
+        if self.subscriptions.visit_all {
+            self.deliver_subscriptions(now);
+            return;
+        }
+        for id in std::mem::take(&mut self.subscriptions.pending) {
+            self.deliver_subscription(id, now);
+        }
+    }
+
+    /// Pushes what one subscription can send now (nothing, cheaply, when it has nothing to send),
+    /// then notes when it must be looked at again without news.
+    pub(crate) fn deliver_subscription(&mut self, id: u64, now: i64) {
+        self.subscriptions.visits += 1;
+        self.visit_subscription(id, now);
         let Some(sub) = self.subscriptions.by_id.get(&id) else {
             return;
         };
-        let (stream_name, consumer, shard_id) =
-            (sub.stream.clone(), sub.consumer.clone(), sub.shard);
-        let consumer_ok = self
+        if sub.finished {
+            self.subscriptions.schedule(id, None, false);
+            return;
+        }
+        let due = (sub.last_event_ms + HEARTBEAT_MS).min(sub.started_ms + SUBSCRIPTION_LIFETIME_MS);
+        let backlogged = self
             .streams
-            .get(&stream_name)
-            .filter(|s| s.status != StreamStatus::Deleting)
-            .and_then(|s| s.consumers.get(&consumer))
+            .get(&sub.stream)
+            .and_then(|s| s.shard(sub.shard))
+            .is_some_and(|shard| {
+                shard.log.end_ordinal() > sub.next_ordinal.max(shard.log.trim_ordinal())
+            });
+        self.subscriptions.schedule(id, Some(due), backlogged);
+    }
+
+    fn visit_subscription(&mut self, id: u64, now: i64) {
+        let Some(sub) = self.subscriptions.by_id.get(&id) else {
+            return;
+        };
+        if sub.finished {
+            return;
+        }
+        let stream = self
+            .streams
+            .get(&sub.stream)
+            .filter(|s| s.status != StreamStatus::Deleting);
+        let consumer_ok = stream
+            .and_then(|s| s.consumers.get(&sub.consumer))
             .is_some_and(|c| c.status == ConsumerStatus::Active);
         if !consumer_ok {
             let arn = sub.consumer_arn.clone();
@@ -224,29 +360,50 @@ impl World {
             self.end_subscription(id);
             return;
         }
+        if sub.events.len() >= MAX_UNREAD_EVENTS {
+            return;
+        }
+        let stream = stream.expect("checked above");
+        let Some(shard) = stream.shard(sub.shard) else {
+            let error = super::messages::shard_not_found(
+                &sub.shard.to_string(),
+                &sub.stream,
+                self.account_id(),
+            );
+            self.fail_subscription(id, error);
+            return;
+        };
+        let has_data = shard.log.end_ordinal() > sub.next_ordinal.max(shard.log.trim_ordinal());
+        let at_end = !shard.is_open() && sub.next_ordinal >= shard.log.end_ordinal();
+        let heartbeat_due = now - sub.last_event_ms >= HEARTBEAT_MS;
         let sub = self
             .subscriptions
             .by_id
             .get_mut(&id)
             .expect("present above");
-        if sub.events.len() >= MAX_UNREAD_EVENTS {
-            return;
-        }
-        let stream = self.streams.get_mut(&stream_name).expect("checked above");
-        let Some(shard) = stream.shard(shard_id) else {
-            let error =
-                super::messages::shard_not_found(&shard_id.to_string(), &stream_name, &account);
-            self.fail_subscription(id, error);
-            return;
-        };
-        let has_data = shard.log.end_ordinal() > sub.next_ordinal.max(shard.log.trim_ordinal());
-        let at_end = children_at_end(stream, shard, sub.next_ordinal).is_some();
-        let heartbeat_due = now - sub.last_event_ms >= HEARTBEAT_MS;
         let can_send_data = has_data && sub.pipe.is_positive(now);
         if !can_send_data && !at_end && !heartbeat_due {
             return;
         }
-        let (records, next, bytes) = if can_send_data {
+        self.send_event(id, now, can_send_data);
+    }
+
+    /// Queues one event on subscription `id`: records (if `with_data`), or a heartbeat, or the
+    /// shard's end.
+    fn send_event(&mut self, id: u64, now: i64, with_data: bool) {
+        let sub = self
+            .subscriptions
+            .by_id
+            .get_mut(&id)
+            .expect("checked by the caller");
+        let (stream_name, consumer, shard_id) =
+            (sub.stream.clone(), sub.consumer.clone(), sub.shard);
+        let stream = self
+            .streams
+            .get_mut(&stream_name)
+            .expect("checked by the caller");
+        let shard = stream.shard(shard_id).expect("checked by the caller");
+        let (records, next, bytes) = if with_data {
             let allowance = sub.pipe.available(now).max(1);
             let shard = stream.shard_mut(shard_id).expect("found above");
             read_records(shard, sub.next_ordinal, MAX_RECORDS_PER_EVENT, allowance)
@@ -280,6 +437,7 @@ impl World {
                 millis_behind_latest: millis_behind,
                 child_shards,
             }));
+        self.subscriptions.woken.insert(id);
         if let Some(c) = stream.consumers.get_mut(&consumer) {
             c.metrics
                 .record(MetricName::SubscribeToShardEventBytes, now, bytes as f64);
@@ -324,6 +482,7 @@ impl World {
     fn end_subscription(&mut self, id: u64) {
         if let Some(sub) = self.subscriptions.by_id.get_mut(&id) {
             sub.finish(SubscriptionEvent::End);
+            self.subscriptions.woken.insert(id);
         }
         self.readers.remove(id);
     }

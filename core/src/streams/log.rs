@@ -1,142 +1,173 @@
 //! A shard's record log: immutable records in arrival order, stored in segments so that each record
-//! costs a fixed 32-byte index entry beyond its data and key, and so retention drops whole segments.
+//! costs a fixed 16-byte index entry beyond its data and key, and so retention drops whole segments.
 //! Records are addressed by their ordinal (0 for the shard's first record ever). A segment's bytes
 //! are shared with readers: reading hands out views ([`Bytes`]) into them, not copies.
 
+use super::shared_str::SharedStr;
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 
-/// Records per segment; a segment's index is allocated once at this size and never grows.
+/// Records per segment (at most); a segment's index is allocated once at this size.
 const RECORDS_PER_SEGMENT: usize = 4_096;
 
-/// Index entry of one stored record.
+/// The top bit of [`RecordMeta::key_len_and_flags`]: written while the stream was encrypted.
+const ENCRYPTED: u16 = 0x8000;
+
+/// Index entry of one stored record, relative to its segment's first counter and arrival time and
+/// to the start of its bytes. Its data runs to the next record's offset (or the segment's end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct RecordMeta {
-    counter: u64,
-    arrival_ms: i64,
-    offset: u64,
-    data_len: u32,
-    key_len: u16,
-    encrypted: bool,
+    counter_delta: u32,
+    arrival_delta: u32,
+    offset: u32,
+    key_len_and_flags: u16,
 }
 
-/// A segment's bytes: a prefix already shared with readers, in frozen chunks, and the tail still
-/// being written. A record never spans two chunks (freezing happens between records).
-#[derive(Debug, Clone)]
+impl RecordMeta {
+    fn key_len(self) -> usize {
+        usize::from(self.key_len_and_flags & !ENCRYPTED)
+    }
+
+    fn encrypted(self) -> bool {
+        self.key_len_and_flags & ENCRYPTED != 0
+    }
+}
+
+/// A segment's bytes: the prefix already shared with readers, in frozen chunks, and the rest
+/// still in the log's tail buffer (only the newest segment has any). A record never spans two
+/// chunks (freezing happens between records).
+#[derive(Debug, Clone, Default)]
 struct SegmentBytes {
     /// Frozen chunks, in order, and the offset each starts at.
     chunks: Vec<(u64, Bytes)>,
     frozen_len: u64,
-    tail: BytesMut,
-    /// Capacity of the next buffer the tail gets (doubling up to [`MAX_TAIL_CAPACITY`]).
+    /// All its bytes, frozen or not.
+    len: u64,
+}
+
+impl SegmentBytes {
+    fn chunk_index(&self, offset: u64) -> usize {
+        self.chunks.partition_point(|(start, _)| *start <= offset) - 1
+    }
+
+    /// The frozen bytes at `offset..end` (one record's region).
+    fn frozen_slice(&self, offset: u64, end: u64) -> &[u8] {
+        let (start, chunk) = &self.chunks[self.chunk_index(offset)];
+        &chunk[(offset - start) as usize..(end - start) as usize]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * std::mem::size_of::<(u64, Bytes)>()
+            + self.chunks.iter().map(|(_, c)| c.len()).sum::<usize>()
+    }
+}
+
+/// The buffer a log writes records into. Its segments share it: what a segment holds is frozen
+/// into the segment when a reader needs a view, when the segment is sealed, or when the buffer is
+/// full — so a buffer shared with readers is never grown or copied, and little of it goes unused.
+#[derive(Debug, Clone)]
+struct TailBuffer {
+    buffer: BytesMut,
+    /// Capacity of the next buffer (doubling up to [`MAX_TAIL_CAPACITY`]).
     next_capacity: usize,
 }
 
-/// The first buffer of a segment's tail, and the largest one (a shard's writes between two reads
-/// share buffers this size).
+/// The first buffer of a log, and the largest one.
 const MIN_TAIL_CAPACITY: usize = 1_024;
 const MAX_TAIL_CAPACITY: usize = 1 << 20;
 
-impl Default for SegmentBytes {
+impl Default for TailBuffer {
     fn default() -> Self {
         Self {
-            chunks: Vec::new(),
-            frozen_len: 0,
-            tail: BytesMut::new(),
+            buffer: BytesMut::new(),
             next_capacity: MIN_TAIL_CAPACITY,
         }
     }
 }
 
-impl SegmentBytes {
-    fn len(&self) -> u64 {
-        self.frozen_len + self.tail.len() as u64
-    }
-
-    /// Makes room for `n` more bytes: when the tail's buffer is full, what it holds becomes a
-    /// chunk and the tail starts a new buffer (so a buffer shared with readers is never grown or
-    /// copied).
-    fn reserve(&mut self, n: usize) {
-        if self.tail.capacity() - self.tail.len() >= n {
+impl TailBuffer {
+    /// Makes room for `n` more bytes of `segment`, starting a new buffer when this one is full.
+    fn reserve(&mut self, n: usize, segment: &mut SegmentBytes) {
+        if self.buffer.capacity() - self.buffer.len() >= n {
             return;
         }
-        self.freeze();
+        self.freeze_into(segment);
         let capacity = n.max(self.next_capacity);
         self.next_capacity = (self.next_capacity * 2).min(MAX_TAIL_CAPACITY);
-        self.tail = BytesMut::with_capacity(capacity);
+        self.buffer = BytesMut::with_capacity(capacity);
     }
 
-    fn extend(&mut self, bytes: &[u8]) {
-        self.tail.extend_from_slice(bytes);
-    }
-
-    /// The bytes at `offset..offset + len` (a whole record's region).
-    fn slice(&self, offset: u64, len: usize) -> &[u8] {
-        if offset >= self.frozen_len {
-            let start = (offset - self.frozen_len) as usize;
-            return &self.tail[start..start + len];
-        }
-        let (start, chunk) = self.chunk_at(offset);
-        let from = (offset - start) as usize;
-        &chunk[from..from + len]
-    }
-
-    /// A shared view of `offset..offset + len`, freezing the tail written so far if needed.
-    fn share(&mut self, offset: u64, len: usize) -> Bytes {
-        if offset >= self.frozen_len {
-            self.freeze();
-        }
-        let (start, chunk) = self.chunk_at(offset);
-        let from = (offset - start) as usize;
-        chunk.slice(from..from + len)
-    }
-
-    fn chunk_at(&self, offset: u64) -> (u64, &Bytes) {
-        let i = self.chunks.partition_point(|(start, _)| *start <= offset) - 1;
-        let (start, chunk) = &self.chunks[i];
-        (*start, chunk)
-    }
-
-    /// Hands the tail over to readers as a frozen chunk (no copy: the chunk keeps the buffer).
-    fn freeze(&mut self) {
-        if self.tail.is_empty() {
+    /// Hands what is written so far to `segment` as a frozen chunk (no copy: the chunk keeps the
+    /// buffer, and the buffer's spare room stays here).
+    fn freeze_into(&mut self, segment: &mut SegmentBytes) {
+        if self.buffer.is_empty() {
             return;
         }
-        let chunk = self.tail.split().freeze();
-        let start = self.frozen_len;
-        self.frozen_len += chunk.len() as u64;
-        self.chunks.push((start, chunk));
-    }
-
-    fn heap_bytes(&self) -> usize {
-        self.tail.capacity()
-            + self.chunks.capacity() * std::mem::size_of::<(u64, Bytes)>()
-            + self.chunks.iter().map(|(_, c)| c.len()).sum::<usize>()
+        let chunk = self.buffer.split().freeze();
+        let start = segment.frozen_len;
+        segment.frozen_len += chunk.len() as u64;
+        segment.chunks.push((start, chunk));
     }
 }
 
 #[derive(Debug, Clone)]
 struct Segment {
     first_ordinal: u64,
+    first_counter: u64,
+    first_arrival_ms: i64,
     metas: Vec<RecordMeta>,
     bytes: SegmentBytes,
 }
 
 impl Segment {
-    fn new(first_ordinal: u64) -> Self {
+    fn new(first_ordinal: u64, first_counter: u64, first_arrival_ms: i64) -> Self {
         Self {
             first_ordinal,
+            first_counter,
+            first_arrival_ms,
             metas: Vec::with_capacity(RECORDS_PER_SEGMENT),
             bytes: SegmentBytes::default(),
         }
     }
 
-    fn is_full(&self) -> bool {
-        self.metas.len() == RECORDS_PER_SEGMENT
+    /// The entry of a record with these values, if it fits this segment's relative fields.
+    fn meta_for(
+        &self,
+        counter: u64,
+        arrival_ms: i64,
+        size: usize,
+        key_len: usize,
+    ) -> Option<RecordMeta> {
+        if self.metas.len() == RECORDS_PER_SEGMENT {
+            return None;
+        }
+        let offset = self.bytes.len;
+        u32::try_from(offset + size as u64).ok()?;
+        Some(RecordMeta {
+            counter_delta: u32::try_from(counter.checked_sub(self.first_counter)?).ok()?,
+            arrival_delta: u32::try_from(arrival_ms.checked_sub(self.first_arrival_ms)?).ok()?,
+            offset: offset as u32,
+            key_len_and_flags: u16::try_from(key_len).ok().filter(|k| k & ENCRYPTED == 0)?,
+        })
     }
 
-    fn seal(&mut self) {
-        self.bytes.freeze();
+    fn end_ordinal(&self) -> u64 {
+        self.first_ordinal + self.metas.len() as u64
+    }
+
+    fn counter(&self, meta: RecordMeta) -> u64 {
+        self.first_counter + u64::from(meta.counter_delta)
+    }
+
+    fn arrival_ms(&self, meta: RecordMeta) -> i64 {
+        self.first_arrival_ms + i64::from(meta.arrival_delta)
+    }
+
+    /// Where the record at `index` ends: the next record's start, or the end of the bytes.
+    fn end_offset(&self, index: usize) -> u64 {
+        self.metas
+            .get(index + 1)
+            .map_or(self.bytes.len, |m| u64::from(m.offset))
     }
 }
 
@@ -164,10 +195,35 @@ impl StoredRecord<'_> {
     }
 }
 
+/// A record handed to a reader: its key and data are views of the log's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedRecord {
+    /// The per-shard sequence counter.
+    pub counter: u64,
+    /// Virtual arrival time, epoch milliseconds.
+    pub arrival_ms: i64,
+    /// The partition key as sent.
+    pub partition_key: SharedStr,
+    /// The record's data blob.
+    pub data: Bytes,
+    /// Whether the record was written while the stream was encrypted.
+    pub encrypted: bool,
+}
+
+/// What one read of the log took: the ordinal to read next and the bytes (data plus keys) read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadExtent {
+    /// The first ordinal not read.
+    pub next: u64,
+    /// Data plus partition-key bytes of the records read.
+    pub bytes: u64,
+}
+
 /// The records of one shard.
 #[derive(Debug, Clone, Default)]
 pub struct RecordLog {
     segments: VecDeque<Segment>,
+    tail: TailBuffer,
     /// Ordinal of the oldest record still readable (everything before is trimmed).
     trim_ordinal: u64,
     /// Ordinal the next appended record gets.
@@ -176,7 +232,8 @@ pub struct RecordLog {
 }
 
 impl RecordLog {
-    /// Appends a record. The counter must be larger than the last one's (the caller's invariant).
+    /// Appends a record. The counter must be larger than the last one's and the arrival time no
+    /// earlier (the caller's invariants).
     pub fn append(
         &mut self,
         counter: u64,
@@ -185,30 +242,38 @@ impl RecordLog {
         data: &[u8],
         encrypted: bool,
     ) -> u64 {
-        let needs_segment = self.segments.back().is_none_or(Segment::is_full);
-        if needs_segment {
-            if let Some(last) = self.segments.back_mut() {
-                last.seal();
+        let size = partition_key.len() + data.len();
+        let fits = self
+            .segments
+            .back()
+            .and_then(|s| s.meta_for(counter, arrival_ms, size, partition_key.len()));
+        let mut meta = match fits {
+            Some(meta) => meta,
+            None => {
+                if let Some(last) = self.segments.back_mut() {
+                    self.tail.freeze_into(&mut last.bytes);
+                }
+                let segment = Segment::new(self.next_ordinal, counter, arrival_ms);
+                let meta = segment
+                    .meta_for(counter, arrival_ms, size, partition_key.len())
+                    .expect("a record of at most 10 MiB with a key of at most 256 bytes fits an empty segment");
+                self.segments.push_back(segment);
+                meta
             }
-            self.segments.push_back(Segment::new(self.next_ordinal));
+        };
+        if encrypted {
+            meta.key_len_and_flags |= ENCRYPTED;
         }
         let segment = self
             .segments
             .back_mut()
             .expect("a segment was just ensured");
-        segment.bytes.reserve(partition_key.len() + data.len());
-        let offset = segment.bytes.len();
-        segment.bytes.extend(partition_key.as_bytes());
-        segment.bytes.extend(data);
-        segment.metas.push(RecordMeta {
-            counter,
-            arrival_ms,
-            offset,
-            data_len: data.len() as u32,
-            key_len: partition_key.len() as u16,
-            encrypted,
-        });
-        self.bytes_held += (data.len() + partition_key.len()) as u64;
+        self.tail.reserve(size, &mut segment.bytes);
+        self.tail.buffer.extend_from_slice(partition_key.as_bytes());
+        self.tail.buffer.extend_from_slice(data);
+        segment.bytes.len += size as u64;
+        segment.metas.push(meta);
+        self.bytes_held += size as u64;
         let ordinal = self.next_ordinal;
         self.next_ordinal += 1;
         ordinal
@@ -239,47 +304,122 @@ impl RecordLog {
         self.bytes_held
     }
 
-    /// The readable record at `ordinal`.
-    pub fn get(&self, ordinal: u64) -> Option<StoredRecord<'_>> {
+    /// The segment holding the readable record at `ordinal`, and the record's index in it.
+    fn locate(&self, ordinal: u64) -> Option<(usize, usize)> {
         if ordinal < self.trim_ordinal || ordinal >= self.next_ordinal {
             return None;
         }
+        // Segments are full but for the last, unless a record's relative fields overflowed.
         let first = self.segments.front()?.first_ordinal;
-        let segment_index = ((ordinal - first) / RECORDS_PER_SEGMENT as u64) as usize;
-        let segment = self.segments.get(segment_index)?;
-        let meta = segment
-            .metas
-            .get((ordinal - segment.first_ordinal) as usize)?;
-        let region = segment
-            .bytes
-            .slice(meta.offset, meta.key_len as usize + meta.data_len as usize);
-        let (key, data) = region.split_at(meta.key_len as usize);
+        let guess = ((ordinal - first) / RECORDS_PER_SEGMENT as u64) as usize;
+        let holds = |i: usize| {
+            self.segments
+                .get(i)
+                .is_some_and(|s| s.first_ordinal <= ordinal && ordinal < s.end_ordinal())
+        };
+        let segment = if holds(guess) {
+            guess
+        } else {
+            self.segments
+                .partition_point(|s| s.end_ordinal() <= ordinal)
+        };
+        let index = (ordinal - self.segments.get(segment)?.first_ordinal) as usize;
+        Some((segment, index))
+    }
+
+    /// The readable record at `ordinal`.
+    pub fn get(&self, ordinal: u64) -> Option<StoredRecord<'_>> {
+        let (segment, index) = self.locate(ordinal)?;
+        let segment = &self.segments[segment];
+        let meta = segment.metas[index];
+        let (start, end) = (u64::from(meta.offset), segment.end_offset(index));
+        let frozen = segment.bytes.frozen_len;
+        let region = if start >= frozen {
+            &self.tail.buffer[(start - frozen) as usize..(end - frozen) as usize]
+        } else {
+            segment.bytes.frozen_slice(start, end)
+        };
+        let (key, data) = region.split_at(meta.key_len());
         Some(StoredRecord {
             ordinal,
-            counter: meta.counter,
-            arrival_ms: meta.arrival_ms,
+            counter: segment.counter(meta),
+            arrival_ms: segment.arrival_ms(meta),
             partition_key: std::str::from_utf8(key).unwrap_or_default(),
             data,
-            encrypted: meta.encrypted,
+            encrypted: meta.encrypted(),
         })
     }
 
-    /// The data of the readable record at `ordinal` as a shared view of the log's bytes (what
-    /// GetRecords and enhanced fan-out hand out: no copy).
-    pub fn shared_data(&mut self, ordinal: u64) -> Option<Bytes> {
-        if ordinal < self.trim_ordinal || ordinal >= self.next_ordinal {
-            return None;
+    /// The sequence counter of the readable record at `ordinal`.
+    pub fn counter_at(&self, ordinal: u64) -> Option<u64> {
+        let (segment, index) = self.locate(ordinal)?;
+        let segment = &self.segments[segment];
+        Some(segment.counter(segment.metas[index]))
+    }
+
+    /// Hands readable records from `from` on to `each`, oldest first, as views of the log's
+    /// bytes (no copy): at most `limit` records, and no more than `max_bytes` unless the first
+    /// record alone is larger. Freezes what has been written so far so it can be shared.
+    pub fn read_shared(
+        &mut self,
+        from: u64,
+        limit: usize,
+        max_bytes: u64,
+        mut each: impl FnMut(SharedRecord),
+    ) -> ReadExtent {
+        let mut extent = ReadExtent {
+            next: from.max(self.trim_ordinal),
+            bytes: 0,
+        };
+        let end = self
+            .next_ordinal
+            .min(extent.next.saturating_add(limit as u64));
+        let Some((mut segment_index, mut index)) = self.locate(extent.next) else {
+            return extent;
+        };
+        while extent.next < end {
+            let Some(segment) = self.segments.get_mut(segment_index) else {
+                break;
+            };
+            if segment.bytes.frozen_len < segment.bytes.len {
+                self.tail.freeze_into(&mut segment.bytes);
+            }
+            let segment = &self.segments[segment_index];
+            let mut chunk = segment
+                .bytes
+                .chunk_index(u64::from(segment.metas[index].offset));
+            while index < segment.metas.len() && extent.next < end {
+                let meta = segment.metas[index];
+                let (start, stop) = (u64::from(meta.offset), segment.end_offset(index));
+                let size = stop - start;
+                if extent.bytes + size > max_bytes && extent.bytes > 0 {
+                    return extent;
+                }
+                while segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
+                    <= start
+                {
+                    chunk += 1;
+                }
+                let (chunk_start, bytes) = &segment.bytes.chunks[chunk];
+                let from = (start - chunk_start) as usize;
+                let key_end = from + meta.key_len();
+                let partition_key =
+                    SharedStr::from_utf8(bytes.slice(from..key_end)).unwrap_or_default();
+                each(SharedRecord {
+                    counter: segment.counter(meta),
+                    arrival_ms: segment.arrival_ms(meta),
+                    partition_key,
+                    data: bytes.slice(key_end..(stop - chunk_start) as usize),
+                    encrypted: meta.encrypted(),
+                });
+                extent.bytes += size;
+                extent.next += 1;
+                index += 1;
+            }
+            segment_index += 1;
+            index = 0;
         }
-        let first = self.segments.front()?.first_ordinal;
-        let segment_index = ((ordinal - first) / RECORDS_PER_SEGMENT as u64) as usize;
-        let segment = self.segments.get_mut(segment_index)?;
-        let meta = *segment
-            .metas
-            .get((ordinal - segment.first_ordinal) as usize)?;
-        Some(segment.bytes.share(
-            meta.offset + u64::from(meta.key_len),
-            meta.data_len as usize,
-        ))
+        extent
     }
 
     /// Readable records from `ordinal` on, oldest first.
@@ -294,24 +434,24 @@ impl RecordLog {
 
     /// First readable ordinal whose counter is ≥ `counter` (or `end_ordinal` if none).
     pub fn first_at_or_after_counter(&self, counter: u64) -> u64 {
-        self.partition_point(|meta| meta.counter < counter)
+        self.partition_point(|segment, meta| segment.counter(meta) < counter)
     }
 
     /// First readable ordinal that arrived at or after `ms` (or `end_ordinal` if none).
     pub fn first_at_or_after_time(&self, ms: i64) -> u64 {
-        self.partition_point(|meta| meta.arrival_ms < ms)
+        self.partition_point(|segment, meta| segment.arrival_ms(meta) < ms)
     }
 
     /// The first readable ordinal for which `before` is false, assuming `before` is true for a
     /// prefix (counters and arrival times both grow with the ordinal).
-    fn partition_point(&self, before: impl Fn(&RecordMeta) -> bool) -> u64 {
+    fn partition_point(&self, before: impl Fn(&Segment, RecordMeta) -> bool) -> u64 {
         let segment_index = self
             .segments
-            .partition_point(|s| s.metas.last().is_some_and(&before));
+            .partition_point(|s| s.metas.last().is_some_and(|m| before(s, *m)));
         let Some(segment) = self.segments.get(segment_index) else {
             return self.next_ordinal;
         };
-        let within = segment.metas.partition_point(&before) as u64;
+        let within = segment.metas.partition_point(|m| before(segment, *m)) as u64;
         (segment.first_ordinal + within).max(self.trim_ordinal)
     }
 
@@ -323,11 +463,14 @@ impl RecordLog {
         }
         self.trim_ordinal = new_trim;
         while let Some(front) = self.segments.front() {
-            let past_end = front.first_ordinal + front.metas.len() as u64;
-            if past_end > self.trim_ordinal {
+            if front.end_ordinal() > self.trim_ordinal {
                 break;
             }
-            let freed: u64 = front.bytes.len();
+            let freed = front.bytes.len;
+            if front.bytes.frozen_len < front.bytes.len {
+                // The newest segment went whole: what the tail buffer holds was its.
+                self.tail.buffer.clear();
+            }
             self.bytes_held -= freed;
             self.segments.pop_front();
         }
@@ -340,6 +483,7 @@ impl RecordLog {
             .map(|s| s.metas.capacity() * std::mem::size_of::<RecordMeta>() + s.bytes.heap_bytes())
             .sum::<usize>()
             + self.segments.capacity() * std::mem::size_of::<Segment>()
+            + self.tail.buffer.capacity()
     }
 }
 
@@ -391,30 +535,129 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_record_costs_at_most_64_bytes_beyond_its_data_and_key() {
+    fn a_stored_record_costs_at_most_24_bytes_beyond_its_data_and_key() {
         let mut log = RecordLog::default();
         for i in 0..100_000u64 {
             log.append(i + 1, i as i64, "user-12345", &[0u8; 100], false);
         }
         let overhead = (log.heap_bytes() as f64 - log.bytes_held() as f64) / 100_000.0;
-        assert!(overhead <= 64.0, "{overhead} bytes per record");
+        assert!(overhead <= 24.0, "{overhead} bytes per record");
+    }
+
+    fn read_all(
+        log: &mut RecordLog,
+        from: u64,
+        limit: usize,
+        max_bytes: u64,
+    ) -> (Vec<SharedRecord>, ReadExtent) {
+        let mut records = Vec::new();
+        let extent = log.read_shared(from, limit, max_bytes, |r| records.push(r));
+        (records, extent)
     }
 
     #[test]
-    fn shared_data_is_a_view_of_the_log_and_writing_goes_on_after_it() {
+    fn shared_reads_are_views_of_the_log_and_writing_goes_on_after_them() {
         let mut log = log_with(10);
-        let shared = log.shared_data(9).unwrap();
-        assert_eq!(&shared[..], 9u64.to_be_bytes());
-        log.append(100, 2_000, "k2", b"later", false);
+        let (records, extent) = read_all(&mut log, 9, 10, u64::MAX);
+        assert_eq!(
+            extent,
+            ReadExtent {
+                next: 10,
+                bytes: 11
+            }
+        );
+        let shared = records[0].clone();
+        assert_eq!(&shared.data[..], 9u64.to_be_bytes());
+        assert_eq!(shared.partition_key, "key");
+        assert_eq!((shared.counter, shared.arrival_ms), (28, 1_009));
+        log.append(100, 2_000, "k2", b"later", true);
         assert_eq!(log.get(10).unwrap().data, b"later");
-        assert_eq!(&log.shared_data(10).unwrap()[..], b"later");
-        assert_eq!(&shared[..], 9u64.to_be_bytes(), "the view is unchanged");
+        let (later, _) = read_all(&mut log, 10, 10, u64::MAX);
+        assert_eq!(&later[0].data[..], b"later");
+        assert_eq!(later[0].partition_key, "k2");
+        assert!(later[0].encrypted && !shared.encrypted);
+        assert_eq!(
+            &shared.data[..],
+            9u64.to_be_bytes(),
+            "the view is unchanged"
+        );
         assert_eq!(log.get(3).unwrap().partition_key, "key");
-        assert!(log.shared_data(11).is_none());
+        assert_eq!(read_all(&mut log, 11, 10, u64::MAX).0.len(), 0);
     }
 
     #[test]
-    fn index_entry_is_32_bytes() {
-        assert_eq!(std::mem::size_of::<RecordMeta>(), 32);
+    fn shared_reads_cross_segments_and_chunks_and_stop_at_the_limits() {
+        let mut log = RecordLog::default();
+        for i in 0..10_000u64 {
+            log.append(
+                i + 1,
+                i as i64,
+                &format!("k{}", i % 7),
+                &i.to_be_bytes(),
+                false,
+            );
+            if i % 333 == 0 {
+                read_all(&mut log, i, 1, u64::MAX); // freezes the tail into a chunk
+            }
+        }
+        let (records, extent) = read_all(&mut log, 3_000, 5_000, u64::MAX);
+        assert_eq!(extent.next, 8_000);
+        for (i, r) in records.iter().enumerate() {
+            let ordinal = 3_000 + i as u64;
+            assert_eq!(&r.data[..], ordinal.to_be_bytes());
+            assert_eq!(r.partition_key, format!("k{}", ordinal % 7));
+            assert_eq!(r.counter, ordinal + 1);
+        }
+        // Each record is 8 data bytes plus a 2-byte key: 25 bytes take two records, and a
+        // single record larger than the allowance is still read.
+        assert_eq!(
+            read_all(&mut log, 0, 100, 25).1,
+            ReadExtent { next: 2, bytes: 20 }
+        );
+        assert_eq!(
+            read_all(&mut log, 0, 100, 1).1,
+            ReadExtent { next: 1, bytes: 10 }
+        );
+        log.trim_before(9_990);
+        assert_eq!(read_all(&mut log, 0, 100, u64::MAX).1.next, 10_000);
+    }
+
+    #[test]
+    fn a_log_trimmed_to_nothing_writes_on_from_a_clean_buffer() {
+        let mut log = log_with(10);
+        log.trim_before(i64::MAX);
+        log.append(1_000, 5_000, "new", b"fresh", false);
+        assert_eq!(log.get(10).unwrap().data, b"fresh");
+        let (records, _) = read_all(&mut log, 0, 10, u64::MAX);
+        assert_eq!(
+            (&records[0].data[..], records[0].partition_key.as_str()),
+            (&b"fresh"[..], "new")
+        );
+    }
+
+    #[test]
+    fn counters_and_times_far_apart_start_a_new_segment() {
+        let mut log = RecordLog::default();
+        log.append(1, 0, "a", b"1", false);
+        log.append(1 << 40, 1, "b", b"2", false);
+        log.append((1 << 40) + 1, 1 << 40, "c", b"3", false);
+        let counters: Vec<(u64, i64)> = log
+            .iter_from(0)
+            .map(|r| (r.counter, r.arrival_ms))
+            .collect();
+        assert_eq!(counters, [(1, 0), (1 << 40, 1), ((1 << 40) + 1, 1 << 40)]);
+        assert_eq!(log.first_at_or_after_counter(2), 1);
+        assert_eq!(log.first_at_or_after_time(2), 2);
+        assert_eq!(log.counter_at(2), Some((1 << 40) + 1));
+        let (records, _) = read_all(&mut log, 0, 10, u64::MAX);
+        assert_eq!(
+            records.iter().map(|r| &r.data[..]).collect::<Vec<_>>(),
+            [b"1", b"2", b"3"]
+        );
+    }
+
+    #[test]
+    fn index_entry_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<RecordMeta>(), 16);
     }
 }

@@ -15,6 +15,7 @@ pub mod scaling;
 pub mod sequence;
 pub mod shapes;
 pub mod shard;
+pub mod shared_str;
 pub mod stream;
 pub mod token;
 pub mod transitions;

@@ -23,6 +23,9 @@ impl World {
                 }
             }
         }
+        if !expired.is_empty() {
+            self.subscriptions.note_anything_changed();
+        }
         for (stream, shard) in expired {
             self.log_event(
                 EventKind::Expired,

@@ -27,6 +27,22 @@ pub struct SequenceNumber {
 }
 
 impl SequenceNumber {
+    /// The number of the record with `counter`, arriving at `arrival_ms`, in the shard with index
+    /// `shard_index` created at `shard_created_ms`.
+    pub fn of_record(
+        shard_created_ms: i64,
+        shard_index: u32,
+        counter: u64,
+        arrival_ms: i64,
+    ) -> Self {
+        SequenceNumber {
+            shard_created_s: (shard_created_ms / 1_000) as u64,
+            shard_index,
+            counter,
+            record_s: (arrival_ms.max(0) / 1_000) as u64,
+        }
+    }
+
     fn to_u192(self) -> U192 {
         let fields: [(u64, usize); 8] = [
             (2, 4),

@@ -3,6 +3,7 @@
 
 use super::hashkey::HashKeyRange;
 use super::sequence::SequenceNumber;
+pub use super::shared_str::SharedStr;
 use crate::time::Timestamp;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -376,8 +377,8 @@ pub struct Record {
     pub approximate_arrival_timestamp: Timestamp,
     /// The data blob.
     pub data: Blob,
-    /// The partition key it was written with.
-    pub partition_key: String,
+    /// The partition key it was written with (a view of the log's bytes).
+    pub partition_key: SharedStr,
     /// `KMS` if it was written while the stream was encrypted.
     pub encryption_type: Option<EncryptionType>,
 }

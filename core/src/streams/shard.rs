@@ -95,12 +95,7 @@ impl ShardState {
 
     /// The sequence number of the record with `counter`, arriving at `arrival_ms`.
     pub fn sequence_number(&self, counter: u64, arrival_ms: i64) -> SequenceNumber {
-        SequenceNumber {
-            shard_created_s: (self.created_ms / 1_000) as u64,
-            shard_index: self.id.0,
-            counter,
-            record_s: (arrival_ms.max(0) / 1_000) as u64,
-        }
+        SequenceNumber::of_record(self.created_ms, self.id.0, counter, arrival_ms)
     }
 
     /// The shard's StartingSequenceNumber.

@@ -27,6 +27,8 @@ impl World {
     }
 
     fn complete_change(&mut self, name: &str, change: Change) {
+        // Shards close, open or go: every subscription is looked at.
+        self.subscriptions.note_anything_changed();
         match change {
             Change::FinishDelete => {
                 self.remove_stream(name);

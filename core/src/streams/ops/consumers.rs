@@ -261,6 +261,7 @@ pub struct DeregisterStreamConsumerInput(pub ConsumerAddress);
 
 impl Operation for ConsumerAddress {
     type Output = DescribeStreamConsumerOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeStreamConsumerOutput> {
         self.validate()?;
@@ -328,6 +329,7 @@ pub struct ListStreamConsumersOutput {
 
 impl Operation for ListStreamConsumersInput {
     type Output = ListStreamConsumersOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListStreamConsumersOutput> {
         let mut v = Validator::new();
@@ -416,6 +418,7 @@ pub struct SubscribeToShardOutput {
 
 impl Operation for SubscribeToShardInput {
     type Output = SubscribeToShardOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<SubscribeToShardOutput> {
         let mut v = Validator::new();
@@ -506,7 +509,7 @@ impl Operation for SubscribeToShardInput {
         }
         let id = world.readers.allocate();
         world.subscriptions.last_subscribe.insert(key, (now, id));
-        world.subscriptions.by_id.insert(
+        world.subscriptions.insert(
             id,
             Subscription {
                 stream: stream_name.clone(),
@@ -530,7 +533,7 @@ impl Operation for SubscribeToShardInput {
                 .record(MetricName::SubscribeToShardSuccess, now, 1.0);
         }
         // The first event goes out at once, as AWS sends one right after the initial response.
-        world.deliver_subscriptions(now);
+        world.deliver_subscription(id, now);
         Ok(SubscribeToShardOutput {
             subscription_id: id,
         })
@@ -555,6 +558,7 @@ pub struct ReadSubscriptionOutput {
 
 impl Operation for ReadSubscriptionInput {
     type Output = ReadSubscriptionOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ReadSubscriptionOutput> {
         let Some(sub) = world.subscriptions.by_id.get_mut(&self.subscription_id) else {
@@ -566,7 +570,10 @@ impl Operation for ReadSubscriptionInput {
         let events: Vec<SubscriptionEvent> = sub.events.drain(..).collect();
         let finished = sub.finished;
         if finished {
-            world.subscriptions.by_id.remove(&self.subscription_id);
+            world.subscriptions.remove(self.subscription_id);
+        } else {
+            // Reading frees the pipe's flow control: it may send again.
+            world.subscriptions.note_pending(self.subscription_id);
         }
         Ok(ReadSubscriptionOutput { events, finished })
     }
@@ -581,9 +588,10 @@ pub struct CancelSubscriptionInput {
 
 impl Operation for CancelSubscriptionInput {
     type Output = Empty;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
-        world.subscriptions.by_id.remove(&self.subscription_id);
+        world.subscriptions.remove(self.subscription_id);
         world.readers.remove(self.subscription_id);
         Ok(Empty {})
     }

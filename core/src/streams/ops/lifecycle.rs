@@ -297,6 +297,7 @@ pub struct DescribeStreamOutput {
 
 impl Operation for DescribeStreamInput {
     type Output = DescribeStreamOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeStreamOutput> {
         let mut v = Validator::new();
@@ -394,6 +395,7 @@ pub struct DescribeStreamSummaryOutput {
 
 impl Operation for DescribeStreamSummaryInput {
     type Output = DescribeStreamSummaryOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeStreamSummaryOutput> {
         let mut v = Validator::new();
@@ -465,6 +467,7 @@ pub struct ListStreamsOutput {
 
 impl Operation for ListStreamsInput {
     type Output = ListStreamsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListStreamsOutput> {
         let mut v = Validator::new();
@@ -561,6 +564,7 @@ pub struct DescribeLimitsOutput {
 
 impl Operation for DescribeLimitsInput {
     type Output = DescribeLimitsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeLimitsOutput> {
         Ok(DescribeLimitsOutput {

@@ -280,6 +280,7 @@ impl World {
 
 impl Operation for ListShardsInput {
     type Output = ListShardsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListShardsOutput> {
         let mut v = Validator::new();

@@ -74,6 +74,7 @@ pub struct GetResourcePolicyOutput {
 
 impl Operation for GetResourcePolicyInput {
     type Output = GetResourcePolicyOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<GetResourcePolicyOutput> {
         let mut v = Validator::new();

@@ -204,6 +204,15 @@ impl WriteTally {
         }
     }
 
+    /// The shards the call wrote records to.
+    fn written_shards(&self, stream: &StreamState) -> Vec<ShardId> {
+        self.shards
+            .iter()
+            .filter(|(_, _, records, _)| *records > 0)
+            .map(|(index, ..)| stream.shards[*index].id)
+            .collect()
+    }
+
     /// Records IncomingBytes / IncomingRecords / WriteProvisionedThroughputExceeded for the stream
     /// and each shard touched; returns the shards that throttled.
     fn record(self, stream: &mut StreamState, now: i64) -> Vec<ShardId> {
@@ -338,6 +347,7 @@ impl World {
 
 impl Operation for PutRecordInput {
     type Output = PutRecordOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordOutput> {
         let mut v = Validator::new();
@@ -394,6 +404,11 @@ impl Operation for PutRecordInput {
             min_counter,
         };
         let result = World::write_record(stream, &mut world.rng, now, write, &mut tally);
+        if world.subscriptions.any() {
+            world
+                .subscriptions
+                .note_written(&name, &tally.written_shards(stream));
+        }
         let throttled = tally.record(stream, now);
         let size = (data.len() + key.len()) as f64;
         match result {
@@ -426,6 +441,7 @@ impl Operation for PutRecordInput {
 
 impl Operation for PutRecordsInput {
     type Output = PutRecordsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
         let mut v = Validator::new();
@@ -518,6 +534,11 @@ impl Operation for PutRecordsInput {
                     });
                 }
             }
+        }
+        if world.subscriptions.any() {
+            world
+                .subscriptions
+                .note_written(&name, &tally.written_shards(stream));
         }
         let throttled_shards = tally.record(stream, now);
         let count = records.len() as f64;

@@ -216,6 +216,7 @@ impl World {
 
 impl Operation for GetShardIteratorInput {
     type Output = GetShardIteratorOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<GetShardIteratorOutput> {
         let mut v = Validator::new();
@@ -319,43 +320,32 @@ struct IteratorState {
     stream: String,
 }
 
-/// Reads records of `shard` from `ordinal`: at most `limit` records and 10 MiB.
+/// Reads records of `shard` from `ordinal`: at most `limit` records and `max_bytes` (unless the
+/// first record alone is larger). The records' keys and data are views of the log, not copies.
 pub(crate) fn read_records(
     shard: &mut ShardState,
     ordinal: u64,
     limit: usize,
     max_bytes: u64,
 ) -> (Vec<Record>, u64, u64) {
-    let mut records = Vec::new();
-    let (mut bytes, mut next) = (0u64, ordinal.max(shard.log.trim_ordinal()));
-    let end = shard
-        .log
-        .end_ordinal()
-        .min(next.saturating_add(limit as u64));
-    while next < end {
-        let Some(stored) = shard.log.get(next) else {
-            break;
-        };
-        if bytes + stored.size() > max_bytes && !records.is_empty() {
-            break;
-        }
-        bytes += stored.size();
-        let record = Record {
-            sequence_number: shard.sequence_number(stored.counter, stored.arrival_ms),
-            approximate_arrival_timestamp: Timestamp(stored.arrival_ms),
-            data: Blob::default(),
-            partition_key: stored.partition_key.to_owned(),
-            encryption_type: stored.encrypted.then_some(EncryptionType::Kms),
-        };
-        // The data is a view of the log's bytes, not a copy.
-        let data = shard.log.shared_data(next).unwrap_or_default();
+    let available = shard.log.end_ordinal().saturating_sub(ordinal);
+    let mut records = Vec::with_capacity(available.min(limit as u64) as usize);
+    let (created_ms, index) = (shard.created_ms, shard.id.0);
+    let extent = shard.log.read_shared(ordinal, limit, max_bytes, |stored| {
         records.push(Record {
-            data: Blob(data),
-            ..record
+            sequence_number: SequenceNumber::of_record(
+                created_ms,
+                index,
+                stored.counter,
+                stored.arrival_ms,
+            ),
+            approximate_arrival_timestamp: Timestamp(stored.arrival_ms),
+            data: Blob(stored.data),
+            partition_key: stored.partition_key,
+            encryption_type: stored.encrypted.then_some(EncryptionType::Kms),
         });
-        next += 1;
-    }
-    (records, next, bytes)
+    });
+    (records, extent.next, extent.bytes)
 }
 
 /// The children of `shard`, once a reader has reached its end.
@@ -424,6 +414,7 @@ impl World {
 
 impl Operation for GetRecordsInput {
     type Output = GetRecordsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<GetRecordsOutput> {
         let mut v = Validator::new();

@@ -134,6 +134,7 @@ impl World {
 
     /// Splits an open shard at `at` immediately: the parent closes, two children open.
     pub(crate) fn split_now(&mut self, stream: &str, shard: ShardId, at: u128) {
+        self.subscriptions.note_anything_changed();
         let now = self.now_ms();
         let Some(state) = self.streams.get_mut(stream) else {
             return;
@@ -148,6 +149,7 @@ impl World {
 
     /// Merges two adjacent open shards immediately: both close, one child opens.
     pub(crate) fn merge_now(&mut self, stream: &str, shard: ShardId, adjacent: ShardId) {
+        self.subscriptions.note_anything_changed();
         let now = self.now_ms();
         let Some(state) = self.streams.get_mut(stream) else {
             return;

@@ -209,6 +209,7 @@ pub struct ListTagsForStreamOutput {
 
 impl Operation for ListTagsForStreamInput {
     type Output = ListTagsForStreamOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListTagsForStreamOutput> {
         let mut v = Validator::new();
@@ -314,6 +315,7 @@ pub struct ListTagsForResourceOutput {
 
 impl Operation for ListTagsForResourceInput {
     type Output = ListTagsForResourceOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListTagsForResourceOutput> {
         let mut v = Validator::new();

@@ -105,6 +105,8 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
             Err(e) => notices.push(format!("The Kinesis API is off: {e:#}")),
         }
     }
+    // Time moves on its own thread: the window's frames only read the world.
+    let _clock = world.start_clock();
     let tab = args.tab;
     let screenshot = args
         .screenshot

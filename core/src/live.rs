@@ -13,9 +13,29 @@ use crate::sim::simulation::Simulation;
 use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use crate::world::{Operation, World};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
+
+/// How often a [`Clock`] brings the world up to now.
+pub const CLOCK_TICK: Duration = Duration::from_millis(20);
+
+/// Moves a [`SharedWorld`]'s time from a thread of its own (see [`SharedWorld::start_clock`]);
+/// stops when dropped.
+pub struct Clock {
+    running: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Clock {
+    fn drop(&mut self) {
+        self.running.store(false, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
 
 /// Most wall time one caller spends catching up under the lock.
 const CATCH_UP_BUDGET: Duration = Duration::from_millis(5);
@@ -36,6 +56,8 @@ struct Live {
     owed_ms: u64,
     /// Each waiting subscriber's wake-up, by subscription id.
     subscribers: HashMap<u64, Arc<Notify>>,
+    /// A [`Clock`] moves time: readers see the world as it is rather than stepping it.
+    clocked: bool,
 }
 
 impl Live {
@@ -71,6 +93,7 @@ impl SharedWorld {
                 last_wall: Instant::now(),
                 owed_ms: 0,
                 subscribers: HashMap::new(),
+                clocked: false,
             }),
         })
     }
@@ -159,10 +182,14 @@ impl SharedWorld {
         f(live.world())
     }
 
-    /// Reads the world and, when a scenario runs, its simulation (after bringing both up to now).
+    /// Reads the world and, when a scenario runs, its simulation (after bringing both up to now,
+    /// unless a [`Clock`] does that: then a reader — the inspector's frame — pays only for what
+    /// it reads).
     pub fn read_running<R>(&self, f: impl FnOnce(&World, Option<&Simulation>) -> R) -> R {
         let mut live = self.lock();
-        Self::catch_up(&mut live);
+        if !live.clocked {
+            Self::catch_up(&mut live);
+        }
         match &live.running {
             Running::World(world) => f(world, None),
             Running::Simulation(simulation) => f(simulation.world(), Some(simulation)),
@@ -205,6 +232,30 @@ impl SharedWorld {
         Self::wake_subscribers(&mut live);
     }
 
+    /// Starts a thread that brings the world up to now every [`CLOCK_TICK`], until the returned
+    /// [`Clock`] is dropped.
+    pub fn start_clock(self: &Arc<Self>) -> Clock {
+        self.lock().clocked = true;
+        let running = Arc::new(AtomicBool::new(true));
+        let thread = {
+            let (world, running) = (self.clone(), running.clone());
+            std::thread::Builder::new()
+                .name("kinescope-clock".into())
+                .spawn(move || {
+                    while running.load(Ordering::Relaxed) {
+                        world.tick();
+                        std::thread::sleep(CLOCK_TICK);
+                    }
+                    world.lock().clocked = false;
+                })
+                .ok()
+        };
+        if thread.is_none() {
+            self.lock().clocked = false; // no thread: readers keep catching up themselves
+        }
+        Clock { running, thread }
+    }
+
     /// The current speed.
     pub fn speed(&self) -> Speed {
         self.lock().driver.speed()
@@ -230,6 +281,15 @@ mod tests {
     use crate::streams::ops::put::PutRecordInput;
     use crate::streams::shapes::{ShardId, ShardIteratorType};
     use futures_util::FutureExt;
+
+    #[test]
+    fn readers_catch_up_themselves_again_once_the_clock_stops() {
+        let world = SharedWorld::new(World::new(Settings::default(), 1), Speed::Paused);
+        let clock = world.start_clock();
+        assert!(world.lock().clocked);
+        drop(clock);
+        assert!(!world.lock().clocked);
+    }
 
     #[test]
     fn a_subscriber_is_woken_by_news_on_its_own_shard_only() {

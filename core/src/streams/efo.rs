@@ -21,7 +21,7 @@ pub const SUBSCRIBE_TAKEOVER_MS: i64 = 5_000;
 /// Without new data, an event still goes out this often, carrying the continuation point.
 const HEARTBEAT_MS: i64 = 1_000;
 /// Events a subscriber may leave unread before the pipe waits (flow control).
-const MAX_UNREAD_EVENTS: usize = 16;
+pub(crate) const MAX_UNREAD_EVENTS: usize = 16;
 /// Records one event carries at most.
 const MAX_RECORDS_PER_EVENT: usize = 10_000;
 

@@ -6,7 +6,8 @@ use crate::events::EventKind;
 use crate::metrics::{MetricName, MetricSet};
 use crate::streams::capacity::{EFO_BYTES_PER_SECOND, RateBucket};
 use crate::streams::efo::{
-    ConsumerState, ConsumerStatus, SUBSCRIBE_TAKEOVER_MS, Subscription, SubscriptionEvent,
+    ConsumerState, ConsumerStatus, MAX_UNREAD_EVENTS, SUBSCRIBE_TAKEOVER_MS, Subscription,
+    SubscriptionEvent,
 };
 use crate::streams::messages;
 use crate::streams::ops::read::{ITERATOR_TYPES, StartRequest};
@@ -567,12 +568,13 @@ impl Operation for ReadSubscriptionInput {
                 self.subscription_id
             )));
         };
+        let held_back = sub.events.len() >= MAX_UNREAD_EVENTS;
         let events: Vec<SubscriptionEvent> = sub.events.drain(..).collect();
         let finished = sub.finished;
         if finished {
             world.subscriptions.remove(self.subscription_id);
-        } else {
-            // Reading frees the pipe's flow control: it may send again.
+        } else if held_back {
+            // Reading freed the pipe's flow control: it may send again.
             world.subscriptions.note_pending(self.subscription_id);
         }
         Ok(ReadSubscriptionOutput { events, finished })

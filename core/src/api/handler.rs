@@ -192,10 +192,10 @@ pub enum Answer {
 
 /// An operation without output answers an empty body (kinesis-wire.md §2), not `{}`.
 fn encode_output(format: Format, output: &CommandOutput) -> Vec<u8> {
-    if output.is_empty() {
-        Vec::new()
-    } else {
-        protocol::encode(format, output)
+    match (format, output) {
+        _ if output.is_empty() => Vec::new(),
+        (Format::Json, CommandOutput::PutRecords(out)) => super::fast_json::put_records(out),
+        _ => protocol::encode(format, output),
     }
 }
 

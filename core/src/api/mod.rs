@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod eventstream;
+pub mod fast_json;
 pub mod front_door;
 pub mod handler;
 pub mod input_model;

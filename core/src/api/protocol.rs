@@ -222,7 +222,14 @@ fn cbor_to_json(value: ciborium::Value) -> Result<serde_json::Value, WireError> 
 /// Encodes a successful result.
 pub fn encode<T: Serialize>(format: Format, value: &T) -> Vec<u8> {
     match format {
-        Format::Json => serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec()),
+        Format::Json => {
+            // Most answers are small; a page of records grows this a few times, not from zero.
+            let mut out = Vec::with_capacity(1_024);
+            match serde_json::to_writer(&mut out, value) {
+                Ok(()) => out,
+                Err(_) => b"{}".to_vec(),
+            }
+        }
         Format::Cbor => {
             let mut out = Vec::new();
             match ciborium::into_writer(value, &mut out) {

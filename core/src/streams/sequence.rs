@@ -90,9 +90,45 @@ impl SequenceNumber {
     }
 }
 
+/// The largest power of ten in a u64: the decimal text is written nineteen digits at a time.
+const TEN_POW_19: u64 = 10_000_000_000_000_000_000;
+
+impl SequenceNumber {
+    /// Appends the decimal text (what Display writes) to `out`, without the formatting machinery:
+    /// every record of a PutRecords or GetRecords answer carries one.
+    pub fn write_decimal(self, out: &mut Vec<u8>) {
+        // 192 bits are at most 58 decimal digits: four groups of nineteen.
+        let mut groups = [0u64; 4];
+        let mut count = 0;
+        for group in self.to_u192().to_base_le(TEN_POW_19).take(4) {
+            groups[count] = group;
+            count += 1;
+        }
+        let Some(top) = count.checked_sub(1) else {
+            out.push(b'0');
+            return;
+        };
+        push_digits(groups[top], None, out);
+        for &group in groups[..top].iter().rev() {
+            push_digits(group, Some(19), out);
+        }
+    }
+}
+
+/// Appends `value` in decimal, zero-padded to `width` digits if given.
+fn push_digits(value: u64, width: Option<usize>, out: &mut Vec<u8>) {
+    let mut buffer = itoa::Buffer::new();
+    let text = buffer.format(value).as_bytes();
+    let padding = width.map_or(0, |w| w.saturating_sub(text.len()));
+    out.resize(out.len() + padding, b'0');
+    out.extend_from_slice(text);
+}
+
 impl fmt::Display for SequenceNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_u192())
+        let mut text = Vec::with_capacity(64);
+        self.write_decimal(&mut text);
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
@@ -114,6 +150,14 @@ impl<'de> Deserialize<'de> for SequenceNumber {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decimal_text_is_the_192_bit_value(created in 0u64..(1 << 36), index: u32, counter in 0u64..=MAX_COUNTER, at in 0u64..(1 << 36)) {
+            let seq = SequenceNumber { shard_created_s: created, shard_index: index, counter, record_s: at };
+            prop_assert_eq!(seq.to_string(), seq.to_u192().to_string());
+        }
+    }
 
     fn seq(counter: u64, shard_index: u32) -> SequenceNumber {
         SequenceNumber {

@@ -35,7 +35,7 @@ impl ShardId {
 impl ShardId {
     /// `shardId-` and the index in 12 zero-padded digits, written without the formatting
     /// machinery (every record of a PutRecords answer carries one).
-    fn text(self) -> [u8; 20] {
+    pub(crate) fn text(self) -> [u8; 20] {
         let mut text = *b"shardId-000000000000";
         let mut n = self.0;
         for digit in text[8..].iter_mut().rev() {

@@ -207,7 +207,7 @@ impl Producer {
                 let lingered = now - self.batch_started_ms >= linger_ms;
                 while self.batch.len() >= batch_size || (lingered && !self.batch.is_empty()) {
                     let chunk = if self.batch.len() <= batch_size {
-                        std::mem::take(&mut self.batch)
+                        std::mem::replace(&mut self.batch, Vec::with_capacity(batch_size))
                     } else {
                         self.batch.drain(..batch_size).collect()
                     };

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod clock;
 pub mod command;
+mod decimal;
 pub mod error;
 pub mod events;
 pub mod live;

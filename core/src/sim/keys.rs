@@ -2,6 +2,7 @@
 //! of traffic, random UUIDs, or explicit hash keys (spread evenly, or pinned to one point so every
 //! record hits one shard).
 
+use crate::decimal::{TEN_POW_19, push_groups};
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,25 @@ impl ChosenKey {
     }
 }
 
+/// A hash key drawn uniformly from [0, 2^128 − 1], in decimal: three random base-10^19 digits,
+/// drawn again when above the largest key, so no 128-bit division is needed to write it.
+fn random_hash_key(rng: &mut impl Rng) -> String {
+    // 2^128 − 1 = 3·10^38 + 4028236692093846346·10^19 + 3374607431768211455
+    const LARGEST: [u64; 3] = [3, 4_028_236_692_093_846_346, 3_374_607_431_768_211_455];
+    loop {
+        let groups = [
+            rng.random_range(0..=LARGEST[0]),
+            rng.random_range(0..TEN_POW_19),
+            rng.random_range(0..TEN_POW_19),
+        ];
+        if groups <= LARGEST {
+            let mut text = Vec::with_capacity(39);
+            push_groups(&groups, &mut text);
+            return String::from_utf8(text).unwrap_or_default();
+        }
+    }
+}
+
 impl KeyDistribution {
     /// Draws the key of one record.
     pub fn sample(&self, rng: &mut impl Rng) -> ChosenKey {
@@ -72,13 +92,10 @@ impl KeyDistribution {
                     &hex[20..]
                 ))
             }
-            KeyDistribution::ExplicitHashKeys => {
-                let hash: u128 = rng.random();
-                ChosenKey {
-                    partition_key: "explicit".into(),
-                    explicit_hash_key: Some(hash.to_string()),
-                }
-            }
+            KeyDistribution::ExplicitHashKeys => ChosenKey {
+                partition_key: "explicit".into(),
+                explicit_hash_key: Some(random_hash_key(rng)),
+            },
             KeyDistribution::Pinned { explicit_hash_key } => ChosenKey {
                 partition_key: "pinned".into(),
                 explicit_hash_key: Some(explicit_hash_key.clone()),
@@ -116,6 +133,22 @@ impl KeyDistribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn random_hash_keys_are_valid_and_spread_over_the_whole_space() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut quarters = [0u32; 4];
+        for _ in 0..10_000 {
+            let text = random_hash_key(&mut rng);
+            let value = crate::streams::hashkey::parse_hash_key(&text).expect("a valid key");
+            assert_eq!(value.to_string(), text, "no leading zeros");
+            quarters[(value >> 126) as usize] += 1;
+        }
+        assert!(
+            quarters.iter().all(|&n| (2_300..2_700).contains(&n)),
+            "{quarters:?}"
+        );
+    }
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use std::collections::BTreeMap;

@@ -206,11 +206,10 @@ impl Producer {
             } => {
                 let lingered = now - self.batch_started_ms >= linger_ms;
                 while self.batch.len() >= batch_size || (lingered && !self.batch.is_empty()) {
-                    let chunk = if self.batch.len() <= batch_size {
-                        std::mem::replace(&mut self.batch, Vec::with_capacity(batch_size))
-                    } else {
-                        self.batch.drain(..batch_size).collect()
-                    };
+                    // Drained, not taken: the batch keeps its buffer (a tick can make thousands
+                    // of records, and regrowing that buffer every tick costs page faults).
+                    let take = self.batch.len().min(batch_size);
+                    let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
                     self.send_batch(world, chunk);
                 }
             }

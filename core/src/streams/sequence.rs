@@ -2,6 +2,7 @@
 //! ~56-digit decimal string. Within a shard they strictly increase with the per-shard counter; the
 //! shard index inside makes them unique across the stream.
 
+use crate::decimal::{TEN_POW_19, push_groups};
 use ruint::aliases::U192;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 use std::fmt;
@@ -90,38 +91,21 @@ impl SequenceNumber {
     }
 }
 
-/// The largest power of ten in a u64: the decimal text is written nineteen digits at a time.
-const TEN_POW_19: u64 = 10_000_000_000_000_000_000;
-
 impl SequenceNumber {
     /// Appends the decimal text (what Display writes) to `out`, without the formatting machinery:
     /// every record of a PutRecords or GetRecords answer carries one.
     pub fn write_decimal(self, out: &mut Vec<u8>) {
         // 192 bits are at most 58 decimal digits: four groups of nineteen.
         let mut groups = [0u64; 4];
-        let mut count = 0;
-        for group in self.to_u192().to_base_le(TEN_POW_19).take(4) {
-            groups[count] = group;
-            count += 1;
+        for (slot, group) in groups
+            .iter_mut()
+            .rev()
+            .zip(self.to_u192().to_base_le(TEN_POW_19))
+        {
+            *slot = group;
         }
-        let Some(top) = count.checked_sub(1) else {
-            out.push(b'0');
-            return;
-        };
-        push_digits(groups[top], None, out);
-        for &group in groups[..top].iter().rev() {
-            push_digits(group, Some(19), out);
-        }
+        push_groups(&groups, out);
     }
-}
-
-/// Appends `value` in decimal, zero-padded to `width` digits if given.
-fn push_digits(value: u64, width: Option<usize>, out: &mut Vec<u8>) {
-    let mut buffer = itoa::Buffer::new();
-    let text = buffer.format(value).as_bytes();
-    let padding = width.map_or(0, |w| w.saturating_sub(text.len()));
-    out.resize(out.len() + padding, b'0');
-    out.extend_from_slice(text);
 }
 
 impl fmt::Display for SequenceNumber {

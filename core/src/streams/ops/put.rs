@@ -120,20 +120,26 @@ pub struct PutRecordsOutput {
     pub encryption_type: EncryptionType,
 }
 
+/// Checks one record's members; returns its explicit hash key's value when it gave one that is
+/// plainly valid (the common case), so that routing does not parse it again.
 fn validate_record(
     v: &mut Validator,
     entry: Option<usize>,
     data: &Option<Blob>,
     key: &Option<String>,
     hash: &Option<String>,
-) {
+) -> Option<u128> {
+    // A hash key that parses is digits only; the pattern also refuses leading zeros.
+    let parsed = hash
+        .as_deref()
+        .map(|h| parse_hash_key(h).filter(|_| h == "0" || !h.starts_with('0')));
     let plainly_valid = data.as_ref().is_some_and(|d| d.0.len() <= MODEL_MAX_DATA)
         && key
             .as_ref()
             .is_some_and(|k| !k.is_empty() && k.len() <= 256)
-        && hash.as_deref().is_none_or(|h| Pattern::HashKey.matches(h));
+        && parsed.is_none_or(|p| p.is_some());
     if plainly_valid {
-        return; // the common case, checked without building member paths
+        return parsed.flatten(); // checked without building member paths
     }
     let prefix = entry.map_or(String::new(), |i| format!("records.{}.member.", i + 1));
     v.required(&format!("{prefix}data"), data);
@@ -149,6 +155,7 @@ fn validate_record(
         usize::MAX,
         Some(Pattern::HashKey),
     );
+    None
 }
 
 /// Why one record was not written.
@@ -270,6 +277,7 @@ impl World {
         data: &[u8],
         key: &str,
         hash: Option<&str>,
+        parsed: Option<u128>,
     ) -> KinesisResult<u128> {
         let max = stream.max_record_size_kib as usize * 1_024;
         if max == CLASSIC_MAX_DATA && data.len() > CLASSIC_MAX_DATA {
@@ -288,9 +296,10 @@ impl World {
                 stream.name
             )));
         }
-        match hash {
-            None => Ok(hash_partition_key(key)),
-            Some(text) => parse_hash_key(text).ok_or_else(|| {
+        match (hash, parsed) {
+            (_, Some(value)) => Ok(value),
+            (None, None) => Ok(hash_partition_key(key)),
+            (Some(text), None) => parse_hash_key(text).ok_or_else(|| {
                 KinesisError::InvalidArgumentException(format!(
                     "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}"
                 ))
@@ -352,7 +361,7 @@ impl Operation for PutRecordInput {
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordOutput> {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
-        validate_record(
+        let parsed = validate_record(
             &mut v,
             None,
             &self.data,
@@ -376,8 +385,14 @@ impl Operation for PutRecordInput {
             self.partition_key.unwrap_or_default(),
         );
         let stream = world.readable_stream_mut(&name)?;
-        let hash =
-            World::check_record_fits(stream, None, &data, &key, self.explicit_hash_key.as_deref())?;
+        let hash = World::check_record_fits(
+            stream,
+            None,
+            &data,
+            &key,
+            self.explicit_hash_key.as_deref(),
+            parsed,
+        )?;
         let index = stream
             .route(hash)
             .ok_or_else(|| messages::stream_not_found(&name, &account))?;
@@ -446,17 +461,22 @@ impl Operation for PutRecordsInput {
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
+        let mut parsed = Vec::new();
         if let Some(records) = v.required("records", &self.records) {
             v.list_size("records", records.len(), 1, PUT_RECORDS_MAX_RECORDS);
-            for (i, r) in records.iter().enumerate() {
-                validate_record(
-                    &mut v,
-                    Some(i),
-                    &r.data,
-                    &r.partition_key,
-                    &r.explicit_hash_key,
-                );
-            }
+            parsed = records
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    validate_record(
+                        &mut v,
+                        Some(i),
+                        &r.data,
+                        &r.partition_key,
+                        &r.explicit_hash_key,
+                    )
+                })
+                .collect();
         }
         v.finish()?;
         let name =
@@ -493,6 +513,7 @@ impl Operation for PutRecordsInput {
                 data,
                 key,
                 r.explicit_hash_key.as_deref(),
+                parsed[i],
             )?;
             routes.push(
                 stream

@@ -1,5 +1,6 @@
 //! A running scenario: the world plus its producers, consumers and timeline, stepped together on
-//! the virtual clock in 100 ms ticks. Everything goes through the world's commands.
+//! the virtual clock; the simulators act every 100 ms of it. Everything goes through the world's
+//! commands.
 
 use super::activity::Activity;
 pub use super::consumer_app::ConsumerApp;

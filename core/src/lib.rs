@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod live;
 pub mod metrics;
+mod prefault;
 pub mod settings;
 pub mod sim;
 pub mod streams;

@@ -184,12 +184,13 @@ impl Validator {
     pub fn string(
         &mut self,
         member: &str,
-        value: &Option<String>,
+        value: &Option<impl AsRef<str>>,
         min: usize,
         max: usize,
         pattern: Option<Pattern>,
     ) {
         if let Some(value) = value {
+            let value = value.as_ref();
             let length_ok = self.length(member, value, min, max);
             if let (true, Some(pattern)) = (length_ok, pattern) {
                 self.pattern(member, value, pattern);
@@ -324,7 +325,7 @@ mod tests {
         let mut v = Validator::new();
         v.string(
             "streamName",
-            &Some("bad name!".into()),
+            &Some("bad name!"),
             1,
             128,
             Some(Pattern::Name),

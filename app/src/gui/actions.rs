@@ -202,7 +202,7 @@ impl Action {
 fn produce(world: &SharedWorld, stream: &str, records: &[Outgoing]) -> Result<String, String> {
     if let [record] = records {
         let mut input = PutRecordInput::new(stream, &record.partition_key, record.data.clone());
-        input.explicit_hash_key = record.explicit_hash_key.clone();
+        input.explicit_hash_key = record.explicit_hash_key.clone().map(Into::into);
         let out = world
             .apply(input)
             .map_err(|e| format!("PutRecord failed: {e} ({})", e.code()))?;
@@ -217,7 +217,7 @@ fn produce(world: &SharedWorld, stream: &str, records: &[Outgoing]) -> Result<St
             .iter()
             .map(|r| {
                 let mut entry = PutRecordsRequestEntry::new(&r.partition_key, r.data.clone());
-                entry.explicit_hash_key = r.explicit_hash_key.clone();
+                entry.explicit_hash_key = r.explicit_hash_key.clone().map(Into::into);
                 entry
             })
             .collect();

@@ -3,6 +3,7 @@
 //! record hits one shard).
 
 use crate::decimal::{TEN_POW_19, push_groups};
+use crate::streams::shared_str::SharedStr;
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
 use serde::{Deserialize, Serialize};
@@ -22,30 +23,31 @@ pub enum KeyDistribution {
     /// Random explicit hash keys over the whole space (the partition key is then a label).
     ExplicitHashKeys,
     /// Every record carries this explicit hash key (decimal), so it lands in one shard.
-    Pinned { explicit_hash_key: String },
+    Pinned { explicit_hash_key: SharedStr },
 }
 
 /// A key chosen for one record.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChosenKey {
     /// The partition key.
-    pub partition_key: String,
+    pub partition_key: SharedStr,
     /// The explicit hash key, if the distribution sets one.
-    pub explicit_hash_key: Option<String>,
+    pub explicit_hash_key: Option<SharedStr>,
 }
 
 impl ChosenKey {
     fn plain(partition_key: String) -> Self {
         Self {
-            partition_key,
+            partition_key: partition_key.into(),
             explicit_hash_key: None,
         }
     }
 }
 
 /// A hash key drawn uniformly from [0, 2^128 − 1], in decimal: three random base-10^19 digits,
-/// drawn again when above the largest key, so no 128-bit division is needed to write it.
-fn random_hash_key(rng: &mut impl Rng) -> String {
+/// drawn again when above the largest key, so no 128-bit division is needed to write it. The
+/// digits are written in `scratch` first, so the key is allocated once, at its size.
+fn random_hash_key(rng: &mut impl Rng, scratch: &mut Vec<u8>) -> SharedStr {
     // 2^128 − 1 = 3·10^38 + 4028236692093846346·10^19 + 3374607431768211455
     const LARGEST: [u64; 3] = [3, 4_028_236_692_093_846_346, 3_374_607_431_768_211_455];
     loop {
@@ -55,16 +57,17 @@ fn random_hash_key(rng: &mut impl Rng) -> String {
             rng.random_range(0..TEN_POW_19),
         ];
         if groups <= LARGEST {
-            let mut text = Vec::with_capacity(39);
-            push_groups(&groups, &mut text);
-            return String::from_utf8(text).unwrap_or_default();
+            scratch.clear();
+            push_groups(&groups, scratch);
+            return std::str::from_utf8(scratch)
+                .map_or_else(|_| SharedStr::default(), SharedStr::from);
         }
     }
 }
 
 impl KeyDistribution {
-    /// Draws the key of one record.
-    pub fn sample(&self, rng: &mut impl Rng) -> ChosenKey {
+    /// Draws the key of one record (`scratch` is room to write it in).
+    pub fn sample(&self, rng: &mut impl Rng, scratch: &mut Vec<u8>) -> ChosenKey {
         match self {
             KeyDistribution::Uniform { keys } => {
                 ChosenKey::plain(format!("key-{}", rng.random_range(0..(*keys).max(1))))
@@ -75,7 +78,10 @@ impl KeyDistribution {
             }
             KeyDistribution::HotKey { keys, hot_percent } => {
                 if rng.random_range(0.0..100.0) < *hot_percent {
-                    ChosenKey::plain("hot-key".into())
+                    ChosenKey {
+                        partition_key: SharedStr::from_static("hot-key"),
+                        explicit_hash_key: None,
+                    }
                 } else {
                     ChosenKey::plain(format!("key-{}", rng.random_range(0..(*keys).max(1))))
                 }
@@ -93,11 +99,11 @@ impl KeyDistribution {
                 ))
             }
             KeyDistribution::ExplicitHashKeys => ChosenKey {
-                partition_key: "explicit".into(),
-                explicit_hash_key: Some(random_hash_key(rng)),
+                partition_key: SharedStr::from_static("explicit"),
+                explicit_hash_key: Some(random_hash_key(rng, scratch)),
             },
             KeyDistribution::Pinned { explicit_hash_key } => ChosenKey {
-                partition_key: "pinned".into(),
+                partition_key: SharedStr::from_static("pinned"),
                 explicit_hash_key: Some(explicit_hash_key.clone()),
             },
         }
@@ -139,9 +145,9 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mut quarters = [0u32; 4];
         for _ in 0..10_000 {
-            let text = random_hash_key(&mut rng);
+            let text = random_hash_key(&mut rng, &mut Vec::new());
             let value = crate::streams::hashkey::parse_hash_key(&text).expect("a valid key");
-            assert_eq!(value.to_string(), text, "no leading zeros");
+            assert_eq!(text, value.to_string(), "no leading zeros");
             quarters[(value >> 126) as usize] += 1;
         }
         assert!(
@@ -157,7 +163,8 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         let mut out = BTreeMap::new();
         for _ in 0..n {
-            *out.entry(dist.sample(&mut rng).partition_key).or_default() += 1;
+            let key = dist.sample(&mut rng, &mut Vec::new()).partition_key;
+            *out.entry(key.into()).or_default() += 1;
         }
         out
     }
@@ -197,14 +204,21 @@ mod tests {
             explicit_hash_key: "42".into(),
         };
         assert_eq!(
-            pinned.sample(&mut rng).explicit_hash_key.as_deref(),
+            pinned
+                .sample(&mut rng, &mut Vec::new())
+                .explicit_hash_key
+                .as_deref(),
             Some("42")
         );
-        let a = KeyDistribution::RandomUuid.sample(&mut rng).partition_key;
+        let a = KeyDistribution::RandomUuid
+            .sample(&mut rng, &mut Vec::new())
+            .partition_key;
         assert_eq!(a.len(), 36);
         assert_ne!(
             a,
-            KeyDistribution::RandomUuid.sample(&mut rng).partition_key
+            KeyDistribution::RandomUuid
+                .sample(&mut rng, &mut Vec::new())
+                .partition_key
         );
         assert!(
             KeyDistribution::Pinned {

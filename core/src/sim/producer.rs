@@ -12,6 +12,7 @@ use super::rate::{RateAccumulator, RateSchedule};
 use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
 use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use crate::streams::shapes::ShardId;
+use crate::streams::shared_str::SharedStr;
 use crate::world::World;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -90,6 +91,8 @@ pub struct Producer {
     kpl_limits: Option<KplLimits>,
     /// While paused, nothing new is made (queued retries still go out).
     pub paused: bool,
+    /// Room to write a generated key in before it is allocated at its size.
+    key_scratch: Vec<u8>,
 }
 
 impl Producer {
@@ -109,6 +112,7 @@ impl Producer {
             aggregates: BTreeMap::new(),
             stats: ProducerStats::default(),
             paused: false,
+            key_scratch: Vec::new(),
         }
     }
 
@@ -205,13 +209,25 @@ impl Producer {
                 linger_ms,
             } => {
                 let lingered = now - self.batch_started_ms >= linger_ms;
-                while self.batch.len() >= batch_size || (lingered && !self.batch.is_empty()) {
-                    // Drained, not taken: the batch keeps its buffer (a tick can make thousands
-                    // of records, and regrowing that buffer every tick costs page faults).
-                    let take = self.batch.len().min(batch_size);
-                    let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
+                let mut pending = std::mem::take(&mut self.batch);
+                let ready = if lingered {
+                    pending.len()
+                } else {
+                    pending.len() - pending.len() % batch_size.max(1)
+                };
+                // One drain for every full batch: what stays behind moves once, not once per
+                // batch (a tick can make thousands of records).
+                let mut records = pending.drain(..ready);
+                loop {
+                    let chunk: Vec<OutgoingRecord> = records.by_ref().take(batch_size).collect();
+                    if chunk.is_empty() {
+                        break;
+                    }
                     self.send_batch(world, chunk);
                 }
+                drop(records);
+                // The batch keeps its buffer: regrowing it every tick costs page faults.
+                self.batch = pending;
             }
         }
     }
@@ -252,7 +268,7 @@ impl Producer {
     }
 
     fn make_record(&mut self, now: i64) -> OutgoingRecord {
-        let key = self.spec.keys.sample(&mut self.rng);
+        let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
         let size = self.spec.size.sample(&mut self.rng);
         let data = generate(
             self.spec.payload,
@@ -299,8 +315,8 @@ impl Producer {
         let previous_first = open.first_hash;
         let previous_opened = open.opened_ms;
         let user = UserRecord {
-            partition_key: record.key.partition_key,
-            explicit_hash_key: record.key.explicit_hash_key,
+            partition_key: record.key.partition_key.into(),
+            explicit_hash_key: record.key.explicit_hash_key.map(String::from),
             data: record.data,
         };
         if let Some(done) = open.aggregator.add(user) {
@@ -344,8 +360,8 @@ impl Producer {
         {
             return OutgoingRecord {
                 key: ChosenKey {
-                    partition_key: user.partition_key,
-                    explicit_hash_key: user.explicit_hash_key,
+                    partition_key: user.partition_key.into(),
+                    explicit_hash_key: user.explicit_hash_key.map(SharedStr::from),
                 },
                 data: user.data,
                 attempts: 0,
@@ -355,8 +371,8 @@ impl Producer {
         }
         OutgoingRecord {
             key: ChosenKey {
-                partition_key: kpl::AGGREGATE_PARTITION_KEY.into(),
-                explicit_hash_key: Some(first_hash.to_string()),
+                partition_key: SharedStr::from_static(kpl::AGGREGATE_PARTITION_KEY),
+                explicit_hash_key: Some(first_hash.to_string().into()),
             },
             data: aggregate.data,
             attempts: 0,

@@ -111,8 +111,9 @@ pub struct Subscriptions {
     pub by_id: BTreeMap<u64, Subscription>,
     /// (consumer ARN, shard) → (time of last successful subscribe, subscription id).
     pub last_subscribe: BTreeMap<(String, ShardId), (i64, u64)>,
-    /// Subscriptions by the stream and shard they read.
-    by_shard: BTreeMap<(String, ShardId), BTreeSet<u64>>,
+    /// Subscriptions by the stream and shard they read (by stream first, so that a write finds
+    /// its stream's without making a key).
+    by_shard: BTreeMap<String, BTreeMap<ShardId, BTreeSet<u64>>>,
     /// Subscriptions to visit at the next push.
     pending: BTreeSet<u64>,
     /// A command that may affect any subscription ran: the next push visits them all.
@@ -133,7 +134,9 @@ impl Subscriptions {
     /// Adds a subscription.
     pub(crate) fn insert(&mut self, id: u64, subscription: Subscription) {
         self.by_shard
-            .entry((subscription.stream.clone(), subscription.shard))
+            .entry(subscription.stream.clone())
+            .or_default()
+            .entry(subscription.shard)
             .or_default()
             .insert(id);
         self.by_id.insert(id, subscription);
@@ -141,13 +144,17 @@ impl Subscriptions {
 
     /// Removes a subscription.
     pub(crate) fn remove(&mut self, id: u64) {
-        if let Some(sub) = self.by_id.remove(&id) {
-            let key = (sub.stream, sub.shard);
-            if let Some(ids) = self.by_shard.get_mut(&key) {
+        if let Some(sub) = self.by_id.remove(&id)
+            && let Some(shards) = self.by_shard.get_mut(&sub.stream)
+        {
+            if let Some(ids) = shards.get_mut(&sub.shard) {
                 ids.remove(&id);
                 if ids.is_empty() {
-                    self.by_shard.remove(&key);
+                    shards.remove(&sub.shard);
                 }
+            }
+            if shards.is_empty() {
+                self.by_shard.remove(&sub.stream);
             }
         }
         self.pending.remove(&id);
@@ -194,8 +201,11 @@ impl Subscriptions {
 
     /// Records were written to these shards of `stream`: their subscribers may send.
     pub(crate) fn note_written(&mut self, stream: &str, shards: &[ShardId]) {
-        for &shard in shards {
-            if let Some(ids) = self.by_shard.get(&(stream.to_owned(), shard)) {
+        let Some(subscribed) = self.by_shard.get(stream) else {
+            return;
+        };
+        for shard in shards {
+            if let Some(ids) = subscribed.get(shard) {
                 self.pending.extend(ids);
             }
         }

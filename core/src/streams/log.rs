@@ -4,6 +4,7 @@
 //! are shared with readers: reading hands out views ([`Bytes`]) into them, not copies.
 
 use super::shared_str::SharedStr;
+use crate::prefault::PrefaultPool;
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 
@@ -15,7 +16,7 @@ const ENCRYPTED: u16 = 0x8000;
 
 /// Index entry of one stored record, relative to its segment's first counter and arrival time and
 /// to the start of its bytes. Its data runs to the next record's offset (or the segment's end).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct RecordMeta {
     counter_delta: u32,
     arrival_delta: u32,
@@ -76,6 +77,10 @@ struct TailBuffer {
 const MIN_TAIL_CAPACITY: usize = 1_024;
 const MAX_TAIL_CAPACITY: usize = 1 << 20;
 
+/// Segment indexes and full-size tail buffers, with their pages mapped ahead of need.
+static SEGMENT_INDEXES: PrefaultPool<RecordMeta> = PrefaultPool::new(RECORDS_PER_SEGMENT);
+static TAIL_BUFFERS: PrefaultPool<u8> = PrefaultPool::new(MAX_TAIL_CAPACITY);
+
 impl Default for TailBuffer {
     fn default() -> Self {
         Self {
@@ -94,7 +99,11 @@ impl TailBuffer {
         self.freeze_into(segment);
         let capacity = n.max(self.next_capacity);
         self.next_capacity = (self.next_capacity * 2).min(MAX_TAIL_CAPACITY);
-        self.buffer = BytesMut::with_capacity(capacity);
+        self.buffer = if capacity == MAX_TAIL_CAPACITY {
+            BytesMut::from(Bytes::from(TAIL_BUFFERS.take()))
+        } else {
+            BytesMut::with_capacity(capacity)
+        };
     }
 
     /// Hands what is written so far to `segment` as a frozen chunk (no copy: the chunk keeps the
@@ -125,7 +134,7 @@ impl Segment {
             first_ordinal,
             first_counter,
             first_arrival_ms,
-            metas: Vec::with_capacity(RECORDS_PER_SEGMENT),
+            metas: SEGMENT_INDEXES.take(),
             bytes: SegmentBytes::default(),
         }
     }
@@ -457,6 +466,13 @@ impl RecordLog {
 
     /// Makes every record that arrived before `horizon_ms` unreadable, freeing whole segments.
     pub fn trim_before(&mut self, horizon_ms: i64) {
+        // Retention runs every step: most steps nothing has aged out, which the oldest readable
+        // record tells without a search.
+        if self.locate(self.trim_ordinal).is_none_or(|(s, i)| {
+            self.segments[s].arrival_ms(self.segments[s].metas[i]) >= horizon_ms
+        }) {
+            return;
+        }
         let new_trim = self.first_at_or_after_time(horizon_ms);
         if new_trim <= self.trim_ordinal {
             return;

@@ -2,7 +2,7 @@
 //! the log's bytes, like its data, so reading a record copies neither.
 
 use bytes::Bytes;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// UTF-8 text held in shared bytes. Cloning it counts a reference; it never copies.
@@ -14,6 +14,11 @@ impl SharedStr {
     pub fn from_utf8(bytes: Bytes) -> Option<Self> {
         std::str::from_utf8(&bytes).ok()?;
         Some(Self(bytes))
+    }
+
+    /// Text that lives for the whole program (no allocation, no reference count).
+    pub const fn from_static(text: &'static str) -> Self {
+        Self(Bytes::from_static(text.as_bytes()))
     }
 
     /// The text.
@@ -97,6 +102,12 @@ impl Serialize for SharedStr {
     }
 }
 
+impl<'de> Deserialize<'de> for SharedStr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +119,11 @@ mod tests {
         assert_eq!(text.len(), 6);
         assert_eq!(serde_json::to_string(&text).unwrap(), "\"user-1\"");
         assert_eq!(format!("{text} {text:?}"), "user-1 \"user-1\"");
+        assert_eq!(
+            serde_json::from_str::<SharedStr>("\"user-1\"").unwrap(),
+            text
+        );
+        assert_eq!(SharedStr::from_static("user-1"), text);
         assert!(SharedStr::from_utf8(Bytes::from_static(&[0xff, 0xfe])).is_none());
     }
 }

@@ -57,7 +57,7 @@ pub fn put_at(
     data: &[u8],
 ) -> Result<PutRecordOutput, KinesisError> {
     let mut input = PutRecordInput::new(STREAM, "k", data);
-    input.explicit_hash_key = Some(hash_key.to_string());
+    input.explicit_hash_key = Some(hash_key.to_string().into());
     world.apply(input)
 }
 
@@ -66,7 +66,7 @@ pub fn batch_at(hash_key: u128, n: usize, size: usize) -> PutRecordsInput {
     let records = (0..n)
         .map(|_| {
             let mut entry = PutRecordsRequestEntry::new("k", vec![7u8; size]);
-            entry.explicit_hash_key = Some(hash_key.to_string());
+            entry.explicit_hash_key = Some(hash_key.to_string().into());
             entry
         })
         .collect();

@@ -10,6 +10,7 @@ use crate::streams::messages;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::{Blob, EncryptionType, ShardId, StreamMode};
 use crate::streams::shard::ShardState;
+use crate::streams::shared_str::SharedStr;
 use crate::streams::stream::StreamState;
 use crate::validate::{Pattern, Validator};
 use crate::world::{Operation, World};
@@ -33,8 +34,8 @@ pub struct PutRecordInput {
     #[serde(rename = "StreamARN")]
     pub stream_arn: Option<String>,
     pub data: Option<Blob>,
-    pub partition_key: Option<String>,
-    pub explicit_hash_key: Option<String>,
+    pub partition_key: Option<SharedStr>,
+    pub explicit_hash_key: Option<SharedStr>,
     pub sequence_number_for_ordering: Option<String>,
 }
 
@@ -64,8 +65,8 @@ pub struct PutRecordOutput {
 #[serde(rename_all = "PascalCase", default)]
 pub struct PutRecordsRequestEntry {
     pub data: Option<Blob>,
-    pub explicit_hash_key: Option<String>,
-    pub partition_key: Option<String>,
+    pub explicit_hash_key: Option<SharedStr>,
+    pub partition_key: Option<SharedStr>,
 }
 
 impl PutRecordsRequestEntry {
@@ -126,8 +127,8 @@ fn validate_record(
     v: &mut Validator,
     entry: Option<usize>,
     data: &Option<Blob>,
-    key: &Option<String>,
-    hash: &Option<String>,
+    key: &Option<SharedStr>,
+    hash: &Option<SharedStr>,
 ) -> Option<u128> {
     // A hash key that parses is digits only; the pattern also refuses leading zeros.
     let parsed = hash
@@ -494,7 +495,7 @@ impl Operation for PutRecordsInput {
             .iter()
             .map(|r| {
                 (r.data.as_ref().map_or(0, |d| d.0.len())
-                    + r.partition_key.as_ref().map_or(0, String::len)) as u64
+                    + r.partition_key.as_ref().map_or(0, |k| k.len())) as u64
             })
             .sum();
         if total > request_limit {

@@ -20,6 +20,9 @@ use crate::streams::stream::StreamState;
 use crate::world::World;
 use rustc_hash::FxHashMap;
 
+/// Keys the order check remembers before it first forgets those that are settled.
+const KEYS_BEFORE_FORGETTING: usize = 4_096;
+
 /// A record's place in the stream: shard, ordinal within it, and index inside a KPL aggregate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Position {
@@ -94,6 +97,8 @@ pub struct Ledger {
     seed: u64,
     shards: FxHashMap<ShardId, ShardLedger>,
     last_by_key: FxHashMap<u64, Position>,
+    /// Size of `last_by_key` at which keys that can no longer be out of order are forgotten.
+    forget_at: usize,
     counts: LedgerCounts,
     first_order_violation: Option<String>,
     first_loss: Option<String>,
@@ -119,6 +124,7 @@ impl Ledger {
             seed,
             shards: FxHashMap::default(),
             last_by_key: FxHashMap::default(),
+            forget_at: KEYS_BEFORE_FORGETTING,
             counts: LedgerCounts::default(),
             first_order_violation: None,
             first_loss: None,
@@ -166,6 +172,9 @@ impl Ledger {
             .map(|r| self.deliver_one(stream, state, &mut ledger, r))
             .sum();
         self.shards.insert(shard, ledger);
+        if self.last_by_key.len() >= self.forget_at {
+            self.forget_settled_keys(stream);
+        }
         users
     }
 
@@ -318,6 +327,50 @@ impl Ledger {
                 )
             });
         }
+    }
+
+    /// Forgets the keys whose last record lies below its shard's settled mark, on a shard whose
+    /// ancestors the application has read to their end: any record of theirs handed over for the
+    /// first time from now on comes later in the key's order (records below a settled mark come
+    /// again only as duplicates, which are not order-checked). So the map holds the keys of
+    /// records not yet settled, not every key ever seen (random UUID keys: one per record).
+    fn forget_settled_keys(&mut self, stream: &StreamState) {
+        let floors: FxHashMap<ShardId, u64> = self
+            .shards
+            .iter()
+            .filter(|(id, _)| self.ancestors_finished(stream, **id))
+            .filter_map(|(id, ledger)| Some((*id, ledger.settled?)))
+            .collect();
+        self.last_by_key
+            .retain(|_, p| floors.get(&p.shard).is_none_or(|&floor| p.ordinal >= floor));
+        self.forget_at = (2 * self.last_by_key.len()).max(KEYS_BEFORE_FORGETTING);
+    }
+
+    /// Whether every ancestor of `shard` is gone or closed and settled to its end by this
+    /// application, so none of its records can be handed over for the first time any more.
+    fn ancestors_finished(&self, stream: &StreamState, shard: ShardId) -> bool {
+        let mut frontier = vec![shard];
+        while let Some(id) = frontier.pop() {
+            let Some(state) = stream.shard(id) else {
+                continue;
+            };
+            for parent in state.parent.into_iter().chain(state.adjacent_parent) {
+                let Some(parent_state) = stream.shard(parent).filter(|p| !p.expired) else {
+                    continue;
+                };
+                let read_to_end = parent_state.closed_ms.is_some()
+                    && self
+                        .shards
+                        .get(&parent)
+                        .and_then(|l| l.settled)
+                        .is_some_and(|settled| settled >= parent_state.log.end_ordinal());
+                if !read_to_end {
+                    return false;
+                }
+                frontier.push(parent);
+            }
+        }
+        true
     }
 
     /// Records of the stream the application has not reached yet (its lag, not a loss).
@@ -554,5 +607,75 @@ mod tests {
         in_order.deliver(&world, ShardId(0), k0);
         in_order.deliver(&world, child, &child_records[0]);
         assert_eq!(in_order.counts().order_violations, 0);
+    }
+
+    #[test]
+    fn keys_whose_records_are_settled_are_forgotten_and_order_is_still_checked() {
+        // 12,000 records, each with its own key, read page by page and settled after each page:
+        // the order check must not keep a key per record, yet still catch a late record.
+        let settings = Settings {
+            default_throttle: crate::streams::capacity::ThrottleMode::Unthrottled,
+            ..Settings::default()
+        };
+        let mut world = World::new(settings, 1);
+        world.apply(CreateStreamInput::provisioned("s", 1)).unwrap();
+        world.step(500);
+        for i in 0..12_000 {
+            let key = format!("unique-{i}");
+            world
+                .apply(PutRecordInput::new("s", &key, vec![1]))
+                .unwrap();
+        }
+        world
+            .apply(PutRecordInput::new("s", "late", vec![2]))
+            .unwrap();
+        world
+            .apply(PutRecordInput::new("s", "late", vec![3]))
+            .unwrap();
+        let mut iterator = world
+            .apply(GetShardIteratorInput::new(
+                "s",
+                ShardId(0),
+                ShardIteratorType::TrimHorizon,
+            ))
+            .unwrap()
+            .shard_iterator
+            .unwrap();
+        let mut ledger = Ledger::new("app", "s", 4);
+        ledger.expect_from_start(ShardId(0));
+        let mut most_remembered = 0;
+        let mut last_two = Vec::new();
+        loop {
+            let page = world
+                .apply(GetRecordsInput::new(&iterator, Some(1_000)))
+                .unwrap();
+            let Some(last) = page.records.last() else {
+                break;
+            };
+            if last.partition_key == "late" {
+                last_two = page.records[page.records.len() - 2..].to_vec();
+                break;
+            }
+            ledger.deliver_all(&world, ShardId(0), &page.records);
+            ledger.settle_through(&world, ShardId(0), last.sequence_number.counter);
+            most_remembered = most_remembered.max(ledger.last_by_key.len());
+            iterator = page.next_shard_iterator.unwrap();
+        }
+        assert_eq!(ledger.counts().user_records, 12_000);
+        assert!(
+            most_remembered < 2 * KEYS_BEFORE_FORGETTING,
+            "{most_remembered} keys remembered"
+        );
+        // The two records of "late", newest first: out of order, although thousands of keys were
+        // forgotten in between.
+        ledger.deliver(&world, ShardId(0), &last_two[1]);
+        ledger.deliver(&world, ShardId(0), &last_two[0]);
+        assert_eq!(ledger.counts().order_violations, 1);
+        assert!(
+            ledger
+                .checks(&world)
+                .iter()
+                .all(|c| c.ok || c.name.starts_with("per-key"))
+        );
     }
 }

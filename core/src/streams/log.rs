@@ -602,6 +602,33 @@ mod tests {
     }
 
     #[test]
+    fn full_size_write_buffers_from_the_prefault_pool_hold_records_as_written() {
+        // 64 KiB records: the tail buffer doubles to its full size within a few of them, and
+        // from then on comes from the pool; reads interleaved with writes freeze it in pieces.
+        let mut log = RecordLog::default();
+        let record = |i: u64| vec![(i % 251) as u8; 64 * 1_024];
+        let mut shared = Vec::new();
+        for i in 0..80 {
+            log.append(i, 1_000, "key", &record(i), false);
+            if i % 7 == 0 {
+                shared.extend(read_all(&mut log, i, 1, u64::MAX).0);
+            }
+        }
+        assert_eq!(log.tail.next_capacity, MAX_TAIL_CAPACITY);
+        for i in 0..80 {
+            assert_eq!(log.get(i).unwrap().data, &record(i)[..], "record {i}");
+        }
+        let (all, _) = read_all(&mut log, 0, 100, u64::MAX);
+        assert_eq!(all.len(), 80);
+        assert!(
+            all.iter()
+                .zip(0..)
+                .all(|(r, i)| r.data[..] == record(i)[..])
+        );
+        assert!(shared.iter().all(|r| r.data[..] == record(r.counter)[..]));
+    }
+
+    #[test]
     fn shared_reads_cross_segments_and_chunks_and_stop_at_the_limits() {
         let mut log = RecordLog::default();
         for i in 0..10_000u64 {

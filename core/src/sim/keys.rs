@@ -36,9 +36,15 @@ pub struct ChosenKey {
 }
 
 impl ChosenKey {
-    fn plain(partition_key: String) -> Self {
+    /// A partition key written in `scratch` first, so it is allocated once, at its size.
+    fn plain(scratch: &mut Vec<u8>, text: std::fmt::Arguments<'_>) -> Self {
+        use std::io::Write;
+        scratch.clear();
+        // Writing into a Vec cannot fail.
+        let _ = scratch.write_fmt(text);
         Self {
-            partition_key: partition_key.into(),
+            partition_key: std::str::from_utf8(scratch)
+                .map_or_else(|_| SharedStr::default(), SharedStr::from),
             explicit_hash_key: None,
         }
     }
@@ -69,12 +75,13 @@ impl KeyDistribution {
     /// Draws the key of one record (`scratch` is room to write it in).
     pub fn sample(&self, rng: &mut impl Rng, scratch: &mut Vec<u8>) -> ChosenKey {
         match self {
-            KeyDistribution::Uniform { keys } => {
-                ChosenKey::plain(format!("key-{}", rng.random_range(0..(*keys).max(1))))
-            }
+            KeyDistribution::Uniform { keys } => ChosenKey::plain(
+                scratch,
+                format_args!("key-{}", rng.random_range(0..(*keys).max(1))),
+            ),
             KeyDistribution::Zipf { keys, s } => {
                 let rank = Zipf::new((*keys).max(1) as f64, *s).map_or(1.0, |z| z.sample(rng));
-                ChosenKey::plain(format!("key-{}", rank as u64 - 1))
+                ChosenKey::plain(scratch, format_args!("key-{}", rank as u64 - 1))
             }
             KeyDistribution::HotKey { keys, hot_percent } => {
                 if rng.random_range(0.0..100.0) < *hot_percent {
@@ -83,20 +90,24 @@ impl KeyDistribution {
                         explicit_hash_key: None,
                     }
                 } else {
-                    ChosenKey::plain(format!("key-{}", rng.random_range(0..(*keys).max(1))))
+                    let key = rng.random_range(0..(*keys).max(1));
+                    ChosenKey::plain(scratch, format_args!("key-{key}"))
                 }
             }
             KeyDistribution::RandomUuid => {
+                // 32 random hex digits as 8-4-4-4-12, the version digit (the 13th) set to 4.
                 let bits: u128 = rng.random();
-                let hex = format!("{bits:032x}");
-                ChosenKey::plain(format!(
-                    "{}-{}-4{}-{}-{}",
-                    &hex[..8],
-                    &hex[8..12],
-                    &hex[13..16],
-                    &hex[16..20],
-                    &hex[20..]
-                ))
+                ChosenKey::plain(
+                    scratch,
+                    format_args!(
+                        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+                        bits >> 96,
+                        (bits >> 80) & 0xffff,
+                        (bits >> 64) & 0xfff,
+                        (bits >> 48) & 0xffff,
+                        bits & 0xffff_ffff_ffff
+                    ),
+                )
             }
             KeyDistribution::ExplicitHashKeys => ChosenKey {
                 partition_key: SharedStr::from_static("explicit"),
@@ -195,6 +206,25 @@ mod tests {
         let u = counts(&KeyDistribution::Uniform { keys: 10 }, 10_000);
         assert_eq!(u.len(), 10);
         assert!(u.values().all(|&n| (800..1_200).contains(&n)));
+    }
+
+    #[test]
+    fn uuid_keys_are_the_random_hex_digits_with_version_4() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let key = KeyDistribution::RandomUuid
+            .sample(&mut rng, &mut Vec::new())
+            .partition_key;
+        let bits: u128 = ChaCha8Rng::seed_from_u64(8).random();
+        let hex = format!("{bits:032x}");
+        let expected = format!(
+            "{}-{}-4{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[16..20],
+            &hex[20..]
+        );
+        assert_eq!(key, expected);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::streams::shapes::{Record, ShardId};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
 use crate::world::World;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Keys the order check remembers before it first forgets those that are settled.
 const KEYS_BEFORE_FORGETTING: usize = 4_096;
@@ -349,12 +349,17 @@ impl Ledger {
     /// Whether every ancestor of `shard` is gone or closed and settled to its end by this
     /// application, so none of its records can be handed over for the first time any more.
     fn ancestors_finished(&self, stream: &StreamState, shard: ShardId) -> bool {
+        let mut seen = FxHashSet::default();
         let mut frontier = vec![shard];
         while let Some(id) = frontier.pop() {
             let Some(state) = stream.shard(id) else {
                 continue;
             };
             for parent in state.parent.into_iter().chain(state.adjacent_parent) {
+                // Merges join lineages: each ancestor is looked at once.
+                if !seen.insert(parent) {
+                    continue;
+                }
                 let Some(parent_state) = stream.shard(parent).filter(|p| !p.expired) else {
                     continue;
                 };
@@ -442,6 +447,7 @@ fn is_ancestor(stream: &StreamState, ancestor: ShardId, shard: ShardId) -> bool 
     {
         return false;
     }
+    let mut seen = FxHashSet::default();
     let mut frontier = vec![shard];
     while let Some(id) = frontier.pop() {
         let Some(state) = stream.shard(id) else {
@@ -451,7 +457,10 @@ fn is_ancestor(stream: &StreamState, ancestor: ShardId, shard: ShardId) -> bool 
             if parent == ancestor {
                 return true;
             }
-            frontier.push(parent);
+            // Merges join lineages: each ancestor is walked once.
+            if seen.insert(parent) {
+                frontier.push(parent);
+            }
         }
     }
     false
@@ -676,6 +685,46 @@ mod tests {
                 .checks(&world)
                 .iter()
                 .all(|c| c.ok || c.name.starts_with("per-key"))
+        );
+    }
+
+    #[test]
+    fn lineages_joined_by_many_merges_are_walked_once_per_shard() {
+        // Split and merge back 48 times: the last shard reaches shard 0 along 2^48 paths, so a
+        // walk that visits an ancestor once per path would never finish.
+        let mut world = world_with(1);
+        let mut shard = ShardId(0);
+        for _ in 0..48 {
+            world
+                .apply(SplitShardInput::new("s", shard, 1u128 << 127))
+                .unwrap();
+            world.step(10_000);
+            let (left, right) = (ShardId(shard.0 + 1), ShardId(shard.0 + 2));
+            world
+                .apply(crate::streams::ops::reshard::MergeShardsInput::new(
+                    "s", left, right,
+                ))
+                .unwrap();
+            world.step(10_000);
+            shard = ShardId(shard.0 + 3);
+        }
+        let stream = world.stream("s").unwrap();
+        assert!(stream.shard(shard).is_some_and(|s| s.is_open()));
+        assert!(is_ancestor(stream, ShardId(0), shard));
+        // No such shard: the whole lineage is walked.
+        assert!(!is_ancestor(stream, ShardId(u32::MAX), shard));
+        let mut ledger = Ledger::new("app", "s", 6);
+        assert!(
+            !ledger.ancestors_finished(stream, shard),
+            "nothing read yet"
+        );
+        for id in 0..shard.0 {
+            ledger.expect_from_start(ShardId(id));
+            ledger.settle_shard_end(&world, ShardId(id));
+        }
+        assert!(
+            ledger.ancestors_finished(stream, shard),
+            "every ancestor read to its end"
         );
     }
 }

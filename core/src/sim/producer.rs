@@ -208,12 +208,13 @@ impl Producer {
                 batch_size,
                 linger_ms,
             } => {
+                let batch_size = batch_size.max(1);
                 let lingered = now - self.batch_started_ms >= linger_ms;
                 let mut pending = std::mem::take(&mut self.batch);
                 let ready = if lingered {
                     pending.len()
                 } else {
-                    pending.len() - pending.len() % batch_size.max(1)
+                    pending.len() - pending.len() % batch_size
                 };
                 // One drain for every full batch: what stays behind moves once, not once per
                 // batch (a tick can make thousands of records).

@@ -8,6 +8,7 @@ use super::{Action, Inspector};
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 use kinescope_core::streams::hashkey::hash_partition_key;
 use kinescope_core::streams::shapes::StreamMode;
+use std::collections::{HashMap, HashSet};
 
 const LANE_HEIGHT: f32 = 90.0;
 const ROW_GAP: f32 = 26.0;
@@ -74,21 +75,20 @@ fn probe_key(text: &str) -> Option<u128> {
 /// Generation of each shard: 0 for the open ones, 1 for their parents, and so on, so ancestors
 /// stack upwards.
 fn rows(stream: &StreamView) -> Vec<(usize, &ShardView)> {
+    // By id, so that a stream with thousands of shards in its history is drawn in linear time.
+    let by_id: HashMap<_, &ShardView> = stream.shards.iter().map(|s| (s.id, s)).collect();
+    let mut seen = HashSet::new();
     let mut depth: Vec<(usize, &ShardView)> = Vec::new();
     let mut frontier: Vec<&ShardView> = stream.open_shards().collect();
     let mut level = 0;
     while !frontier.is_empty() && level < 6 {
         let mut next = Vec::new();
         for shard in frontier {
-            if depth.iter().any(|(_, s)| s.id == shard.id) {
+            if !seen.insert(shard.id) {
                 continue;
             }
             depth.push((level, shard));
-            for parent in &shard.parents {
-                if let Some(p) = stream.shards.iter().find(|s| s.id == *parent) {
-                    next.push(p);
-                }
-            }
+            next.extend(shard.parents.iter().filter_map(|parent| by_id.get(parent)));
         }
         frontier = next;
         level += 1;

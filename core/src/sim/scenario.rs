@@ -8,7 +8,7 @@ use super::lambda::LambdaSpec;
 use super::polling::PollingSpec;
 use super::producer::ProducerSpec;
 use super::rate::RateSchedule;
-use crate::settings::AccountOverrides;
+use crate::settings::{AccountOverrides, Settings};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -219,10 +219,12 @@ impl Scenario {
         }
         self.settings.validate().map_err(ScenarioError::Invalid)?;
         let streams: Vec<&str> = self.streams.iter().map(|s| s.name.as_str()).collect();
+        // The scenario's own account quota (its region's default, or settings.shard_limit).
+        let quota = self.settings.apply_to(Settings::default()).shard_limit;
         for s in &self.streams {
-            if s.mode == ScenarioStreamMode::Provisioned && !(1..=500).contains(&s.shards) {
+            if s.mode == ScenarioStreamMode::Provisioned && !(1..=quota).contains(&s.shards) {
                 return invalid(format!(
-                    "streams[{:?}].shards = {} must be between 1 and 500",
+                    "streams[{:?}].shards = {} must be between 1 and {quota} (the account's shard quota; settings.shard_limit sets it)",
                     s.name, s.shards
                 ));
             }
@@ -347,7 +349,30 @@ mod tests {
         let text = MINIMAL.replace(r#""shards": 2"#, r#""shards": 0"#);
         assert_eq!(
             Scenario::from_json(&text).unwrap_err().to_string(),
-            "streams[\"s\"].shards = 0 must be between 1 and 500"
+            "streams[\"s\"].shards = 0 must be between 1 and 500 (the account's shard quota; settings.shard_limit sets it)"
+        );
+        let text = MINIMAL.replace(r#""shards": 2"#, r#""shards": 501"#);
+        assert!(
+            Scenario::from_json(&text).is_err(),
+            "over us-east-1's quota of 500"
+        );
+        let text = text.replace(
+            r#""duration_seconds": 10,"#,
+            r#""duration_seconds": 10, "settings": {"shard_limit": 2000},"#,
+        );
+        assert!(
+            Scenario::from_json(&text).is_ok(),
+            "the scenario raised its quota"
+        );
+        let text = MINIMAL
+            .replace(r#""shards": 2"#, r#""shards": 201"#)
+            .replace(
+                r#""duration_seconds": 10,"#,
+                r#""duration_seconds": 10, "settings": {"region": "ap-south-1"},"#,
+            );
+        assert!(
+            Scenario::from_json(&text).is_err(),
+            "over ap-south-1's quota of 200"
         );
         let text = MINIMAL.replace(r#""per_second": 10"#, r#""per_second": -3"#);
         assert_eq!(

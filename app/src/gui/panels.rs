@@ -2,7 +2,26 @@
 
 use super::table;
 use super::top_bar::clock_text;
+use super::view::ShardView;
 use super::{Inspector, Tab};
+
+/// Closed shards of a stream listed without unfolding them.
+const FEW_CLOSED_SHARDS: usize = 8;
+
+/// One shard in the resource tree; selecting it shows it on the stream map.
+fn shard_entry(ui: &mut egui::Ui, app: &mut Inspector, stream: &str, shard: &ShardView) {
+    let state = if shard.open { "open" } else { "closed" };
+    let selected =
+        app.selection.shard == Some(shard.id) && app.selection.stream.as_deref() == Some(stream);
+    if ui
+        .selectable_label(selected, format!("{} ({state})", shard.id))
+        .clicked()
+    {
+        app.selection.stream = Some(stream.to_owned());
+        app.selection.shard = Some(shard.id);
+        app.tab = Tab::StreamMap;
+    }
+}
 
 /// The resource tree: streams -> shards, consumers, producers. Selecting drives the centre.
 pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
@@ -32,18 +51,27 @@ pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
                         app.tab = Tab::StreamMap;
                     }
                     ui.indent(&stream.name, |ui| {
-                        for shard in &stream.shards {
-                            let state = if shard.open { "open" } else { "closed" };
-                            let selected = app.selection.shard == Some(shard.id)
-                                && app.selection.stream.as_deref() == Some(stream.name.as_str());
-                            if ui
-                                .selectable_label(selected, format!("{} ({state})", shard.id))
-                                .clicked()
-                            {
-                                app.selection.stream = Some(stream.name.clone());
-                                app.selection.shard = Some(shard.id);
-                                app.tab = Tab::StreamMap;
-                            }
+                        // One line per shard however narrow the panel: a long name ends in "…".
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                        let (open, closed): (Vec<_>, Vec<_>) =
+                            stream.shards.iter().partition(|s| s.open);
+                        for shard in open {
+                            shard_entry(ui, app, &stream.name, shard);
+                        }
+                        // After a large rescale the closed ones run to thousands: folded away
+                        // (and not laid out) unless there are few.
+                        if !closed.is_empty() {
+                            egui::CollapsingHeader::new(format!(
+                                "closed shards ({})",
+                                closed.len()
+                            ))
+                            .id_salt((&stream.name, "closed shards"))
+                            .default_open(closed.len() <= FEW_CLOSED_SHARDS)
+                            .show(ui, |ui| {
+                                for shard in closed {
+                                    shard_entry(ui, app, &stream.name, shard);
+                                }
+                            });
                         }
                     });
                 }

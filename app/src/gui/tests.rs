@@ -412,3 +412,41 @@ pub(super) fn settle(harness: &mut Harness<'_, Inspector>) {
     }
     harness.run();
 }
+
+#[test]
+fn many_closed_shards_are_folded_under_one_line_in_the_tree() {
+    let mut harness = harness_of(
+        r#"{
+        "name": "rescale", "description": "10 shards doubled.", "duration_seconds": 60,
+        "streams": [{"name": "s", "shards": 10}],
+        "producers": [], "consumers": [],
+        "timeline": [{"at_seconds": 0, "action": {"kind": "update_shard_count", "stream": "s", "target": 20}}]
+    }"#,
+    );
+    for _ in 0..16 {
+        harness.get_by_label("Step").click();
+        harness.run();
+    }
+    assert_eq!(open_shards(&harness), 20);
+    assert!(
+        harness
+            .query_by_label("shardId-000000000010 (open)")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label("shardId-000000000000 (closed)")
+            .is_none(),
+        "folded"
+    );
+    harness.get_by_label("closed shards (10)").click();
+    harness.run();
+    harness
+        .get_by_label("shardId-000000000000 (closed)")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().selection.shard,
+        Some(kinescope_core::streams::shapes::ShardId(0))
+    );
+}

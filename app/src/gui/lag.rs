@@ -3,6 +3,7 @@
 //! is on each shard (its KCL checkpoint too).
 
 use super::lag_history::SHARD_SAMPLES;
+use super::numbers::{axis_count, axis_time};
 use super::sparkline::sparkline;
 use super::table;
 use super::top_bar::clock_text;
@@ -191,10 +192,8 @@ fn plot(ui: &mut egui::Ui, app: &mut Inspector) {
         .height(ui.available_height().clamp(200.0, 320.0))
         .legend(Legend::default())
         .x_axis_label("virtual time")
-        .x_axis_formatter(|mark, _| {
-            let text = clock_text((mark.value * 1_000.0) as i64);
-            text.get(11..).map_or(text.clone(), str::to_owned)
-        })
+        .x_axis_formatter(|mark, _| axis_time(mark.value))
+        .y_axis_formatter(|mark, _| axis_count(mark.value))
         .y_axis_label(if records {
             "records behind (sum over shards)"
         } else {

@@ -7,6 +7,7 @@ mod files;
 pub mod jobs;
 mod lag;
 mod lag_history;
+mod numbers;
 mod panels;
 mod produce;
 mod reader_band;

@@ -3,8 +3,8 @@
 //! reuses the IncomingRecords chart.
 
 use super::Inspector;
+use super::numbers::{axis_count, axis_time, grouped};
 use super::throughput_data::Chart;
-use super::top_bar::clock_text;
 use super::view::{SHARD_WRITE_RECORDS, StreamView};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Points};
 
@@ -58,10 +58,8 @@ fn metric_chart(ui: &mut egui::Ui, chart: &Chart, height: f32) {
         .legend(Legend::default())
         .x_axis_label("virtual time")
         .y_axis_label(format!("{} ({})", chart.metric, chart.unit))
-        .x_axis_formatter(|mark, _| {
-            let text = clock_text((mark.value * 1_000.0) as i64);
-            text.get(11..).map_or(text.clone(), str::to_owned)
-        })
+        .x_axis_formatter(|mark, _| axis_time(mark.value))
+        .y_axis_formatter(|mark, _| axis_count(mark.value))
         .include_y(0.0)
         .include_y(chart.limit * 1.1)
         .show(ui, |plot| {
@@ -108,10 +106,8 @@ pub fn chart(ui: &mut egui::Ui, stream: &StreamView) {
         .legend(Legend::default())
         .x_axis_label("virtual time")
         .y_axis_label("IncomingRecords (Count/s)")
-        .x_axis_formatter(|mark, _| {
-            let text = clock_text((mark.value * 1_000.0) as i64);
-            text.get(11..).map_or(text.clone(), str::to_owned)
-        })
+        .x_axis_formatter(|mark, _| axis_time(mark.value))
+        .y_axis_formatter(|mark, _| axis_count(mark.value))
         .include_y(0.0)
         .include_y(limit * 1.1)
         .show(ui, |plot| {
@@ -121,7 +117,7 @@ pub fn chart(ui: &mut egui::Ui, stream: &StreamView) {
                     .width(2.0),
             );
             plot.hline(
-                HLine::new(format!("write limit: {limit:.0} records/s"), limit)
+                HLine::new(format!("write limit: {} records/s", grouped(limit)), limit)
                     .style(LineStyle::dashed_loose())
                     .color(egui::Color32::from_gray(170)),
             );

@@ -1,6 +1,7 @@
 //! What the Throughput panel plots, copied out of the engine only while that panel is open: for a
 //! stream or one of its shards, each CloudWatch metric per second against the AWS limit it meets.
 
+use super::numbers::grouped;
 use super::view::{CHART_SECONDS, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS};
 use kinescope_core::metrics::{MetricName, MetricSet};
 use kinescope_core::streams::capacity;
@@ -131,7 +132,11 @@ pub fn build(world: &World, stream: &str, shard: Option<ShardId>) -> Option<Char
             let m = &state.metrics;
             let shards = state.open_shard_count() as f64;
             let per = |value: f64, unit: &str| {
-                format!("{} {unit} ({shards} open shards)", value * shards)
+                format!(
+                    "{} {unit} ({} open shards)",
+                    grouped(value * shards),
+                    grouped(shards)
+                )
             };
             Charts {
                 scope: format!("stream {stream}"),

@@ -7,6 +7,27 @@ use super::{Inspector, Tab};
 
 /// Closed shards of a stream listed without unfolding them.
 const FEW_CLOSED_SHARDS: usize = 8;
+/// Open shards of a stream listed without folding them.
+const MANY_OPEN_SHARDS: usize = 100;
+
+/// Shards of one state under a "STATE shards (N)" line that unfolds them.
+fn folded_shards(
+    ui: &mut egui::Ui,
+    app: &mut Inspector,
+    stream: &str,
+    state: &str,
+    shards: &[&ShardView],
+    open: bool,
+) {
+    egui::CollapsingHeader::new(format!("{state} shards ({})", shards.len()))
+        .id_salt((stream, state))
+        .default_open(open)
+        .show(ui, |ui| {
+            for shard in shards {
+                shard_entry(ui, app, stream, shard);
+            }
+        });
+}
 
 /// One shard in the resource tree; selecting it shows it on the stream map.
 fn shard_entry(ui: &mut egui::Ui, app: &mut Inspector, stream: &str, shard: &ShardView) {
@@ -55,23 +76,19 @@ pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
                         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                         let (open, closed): (Vec<_>, Vec<_>) =
                             stream.shards.iter().partition(|s| s.open);
-                        for shard in open {
-                            shard_entry(ui, app, &stream.name, shard);
+                        // Hundreds of lines would cost every frame, and the stream map is where
+                        // a shard among hundreds is found: long lists are folded (and then not
+                        // laid out), the closed ones sooner.
+                        if open.len() <= MANY_OPEN_SHARDS {
+                            for shard in open {
+                                shard_entry(ui, app, &stream.name, shard);
+                            }
+                        } else {
+                            folded_shards(ui, app, &stream.name, "open", &open, false);
                         }
-                        // After a large rescale the closed ones run to thousands: folded away
-                        // (and not laid out) unless there are few.
                         if !closed.is_empty() {
-                            egui::CollapsingHeader::new(format!(
-                                "closed shards ({})",
-                                closed.len()
-                            ))
-                            .id_salt((&stream.name, "closed shards"))
-                            .default_open(closed.len() <= FEW_CLOSED_SHARDS)
-                            .show(ui, |ui| {
-                                for shard in closed {
-                                    shard_entry(ui, app, &stream.name, shard);
-                                }
-                            });
+                            let unfold = closed.len() <= FEW_CLOSED_SHARDS;
+                            folded_shards(ui, app, &stream.name, "closed", &closed, unfold);
                         }
                     });
                 }

@@ -450,3 +450,26 @@ fn many_closed_shards_are_folded_under_one_line_in_the_tree() {
         Some(kinescope_core::streams::shapes::ShardId(0))
     );
 }
+
+#[test]
+fn hundreds_of_open_shards_are_folded_too() {
+    let mut harness = harness_of(
+        r#"{
+        "name": "wide", "description": "150 shards.", "duration_seconds": 60,
+        "streams": [{"name": "s", "shards": 150}],
+        "producers": [], "consumers": []
+    }"#,
+    );
+    assert!(
+        harness
+            .query_by_label("shardId-000000000000 (open)")
+            .is_none()
+    );
+    harness.get_by_label("open shards (150)").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("shardId-000000000000 (open)")
+            .is_some()
+    );
+}

@@ -79,15 +79,11 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     if !(args.after.is_finite() && args.after >= 0.0) {
         anyhow::bail!("--after {}: give virtual seconds ≥ 0", args.after);
     }
-    let start_epoch_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_millis() as i64;
     let command_line = args.account.overrides();
-    let settings = scenario.settings.then(&command_line).apply_to(Settings {
-        start_epoch_ms,
-        ..Settings::default()
-    });
+    let settings = scenario
+        .settings
+        .then(&command_line)
+        .apply_to(Settings::starting_now());
     let seed = scenario.seed;
     let speed = if args.paused || args.screenshot.is_some() {
         Speed::Paused

@@ -75,13 +75,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        // Real clients send wall-clock timestamps (AT_TIMESTAMP, ShardFilter), so a served world starts
-        // at the real time and then runs at --speed.
-        let start_epoch_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .context("the system clock is before 1970")?
-            .as_millis() as i64;
-        let settings = Settings { start_epoch_ms, ..Settings::default() };
+        let settings = Settings::starting_now();
         let command_line = args.account.overrides();
         let world = match &args.scenario {
             Some(path) => {

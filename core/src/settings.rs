@@ -68,6 +68,18 @@ impl Settings {
             ..Self::default()
         }
     }
+
+    /// Default settings with the world starting at the real time: real clients send wall-clock
+    /// timestamps (AT_TIMESTAMP, ShardFilter), so a world they talk to starts now (and then runs
+    /// at its own speed). A clock before 1970 keeps the default start.
+    pub fn starting_now() -> Self {
+        let defaults = Self::default();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        Self {
+            start_epoch_ms: now.map_or(defaults.start_epoch_ms, |d| d.as_millis() as i64),
+            ..defaults
+        }
+    }
 }
 
 impl Default for Settings {

@@ -17,7 +17,7 @@ use kinescope_core::live::SharedWorld;
 use kinescope_core::{Settings, Speed, World};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -40,14 +40,7 @@ fn start_server() -> (u16, Arc<SharedWorld>) {
                 .build()
                 .unwrap();
             runtime.block_on(async {
-                let now = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis() as i64;
-                let settings = Settings {
-                    start_epoch_ms: now,
-                    ..Settings::default()
-                };
+                let settings = Settings::starting_now();
                 let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
                 let listener = api::bind("127.0.0.1", 0).await.unwrap();
                 tx.send((listener.local_addr().unwrap().port(), world.clone()))

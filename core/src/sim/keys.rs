@@ -3,6 +3,7 @@
 //! record hits one shard).
 
 use crate::decimal::{TEN_POW_19, push_groups};
+use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
 use crate::streams::shared_str::SharedStr;
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
@@ -36,6 +37,14 @@ pub struct ChosenKey {
 }
 
 impl ChosenKey {
+    /// The hash key that routes the record: the explicit one, or the MD5 of the partition key.
+    pub fn hash_key(&self) -> u128 {
+        self.explicit_hash_key
+            .as_deref()
+            .and_then(parse_hash_key)
+            .unwrap_or_else(|| hash_partition_key(&self.partition_key))
+    }
+
     /// A partition key written in `scratch` first, so it is allocated once, at its size.
     fn plain(scratch: &mut Vec<u8>, text: std::fmt::Arguments<'_>) -> Self {
         use std::io::Write;
@@ -140,7 +149,7 @@ impl KeyDistribution {
                 if (0.0..=100.0).contains(hot_percent) { Ok(()) } else { Err(format!("hot_percent = {hot_percent} must be between 0 and 100")) }
             }
             KeyDistribution::RandomUuid | KeyDistribution::ExplicitHashKeys => Ok(()),
-            KeyDistribution::Pinned { explicit_hash_key } => crate::streams::hashkey::parse_hash_key(explicit_hash_key)
+            KeyDistribution::Pinned { explicit_hash_key } => parse_hash_key(explicit_hash_key)
                 .map(|_| ())
                 .ok_or_else(|| format!("explicit_hash_key = {explicit_hash_key:?} must be a decimal number in [0, 2^128-1]")),
         }
@@ -157,7 +166,7 @@ mod tests {
         let mut quarters = [0u32; 4];
         for _ in 0..10_000 {
             let text = random_hash_key(&mut rng, &mut Vec::new());
-            let value = crate::streams::hashkey::parse_hash_key(&text).expect("a valid key");
+            let value = parse_hash_key(&text).expect("a valid key");
             assert_eq!(text, value.to_string(), "no leading zeros");
             quarters[(value >> 126) as usize] += 1;
         }

@@ -349,33 +349,17 @@ impl Ledger {
     /// Whether every ancestor of `shard` is gone or closed and settled to its end by this
     /// application, so none of its records can be handed over for the first time any more.
     fn ancestors_finished(&self, stream: &StreamState, shard: ShardId) -> bool {
-        let mut seen = FxHashSet::default();
-        let mut frontier = vec![shard];
-        while let Some(id) = frontier.pop() {
-            let Some(state) = stream.shard(id) else {
-                continue;
-            };
-            for parent in state.parent.into_iter().chain(state.adjacent_parent) {
-                // Merges join lineages: each ancestor is looked at once.
-                if !seen.insert(parent) {
-                    continue;
-                }
-                let Some(parent_state) = stream.shard(parent).filter(|p| !p.expired) else {
-                    continue;
-                };
-                let read_to_end = parent_state.closed_ms.is_some()
+        ancestors(stream, shard).all(|parent| {
+            // An expired parent is gone: none of its records can come.
+            stream.shard(parent).is_none_or(|state| {
+                state.closed_ms.is_some()
                     && self
                         .shards
                         .get(&parent)
                         .and_then(|l| l.settled)
-                        .is_some_and(|settled| settled >= parent_state.log.end_ordinal());
-                if !read_to_end {
-                    return false;
-                }
-                frontier.push(parent);
-            }
-        }
-        true
+                        .is_some_and(|settled| settled >= state.log.end_ordinal())
+            })
+        })
     }
 
     /// Records of the stream the application has not reached yet (its lag, not a loss).
@@ -440,30 +424,30 @@ fn ordinal_of(shard: &ShardState, hint: u64, counter: u64) -> Option<u64> {
 
 /// Whether `ancestor` is a (transitive) parent of `shard`.
 fn is_ancestor(stream: &StreamState, ancestor: ShardId, shard: ShardId) -> bool {
-    // Most shards have no parents: answer without allocating.
-    if stream
-        .shard(shard)
-        .is_none_or(|s| s.parent.is_none() && s.adjacent_parent.is_none())
-    {
-        return false;
-    }
-    let mut seen = FxHashSet::default();
-    let mut frontier = vec![shard];
-    while let Some(id) = frontier.pop() {
-        let Some(state) = stream.shard(id) else {
-            continue;
-        };
-        for parent in state.parent.into_iter().chain(state.adjacent_parent) {
-            if parent == ancestor {
-                return true;
-            }
-            // Merges join lineages: each ancestor is walked once.
+    ancestors(stream, shard).any(|id| id == ancestor)
+}
+
+/// Every parent of `shard`, their parents and so on, each once (merges join lineages: a walk per
+/// path would double with every merge); the walk does not go on through expired shards. Lazy, so
+/// a search stops at what it looks for; a shard without parents costs no allocation.
+fn ancestors(stream: &StreamState, shard: ShardId) -> impl Iterator<Item = ShardId> + '_ {
+    let parents_of = |id: ShardId| {
+        stream
+            .shard(id)
+            .into_iter()
+            .flat_map(|s| s.parent.into_iter().chain(s.adjacent_parent))
+    };
+    let mut frontier: Vec<ShardId> = parents_of(shard).collect();
+    let mut seen: FxHashSet<ShardId> = frontier.iter().copied().collect();
+    std::iter::from_fn(move || {
+        let id = frontier.pop()?;
+        for parent in parents_of(id) {
             if seen.insert(parent) {
                 frontier.push(parent);
             }
         }
-    }
-    false
+        Some(id)
+    })
 }
 
 /// FNV-1a: stable across runs and platforms, and cheap for short keys.

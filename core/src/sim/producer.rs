@@ -9,7 +9,6 @@ use super::kpl_limits::KplLimits;
 use super::payload::generate;
 pub use super::producer_spec::{ProducerApi, ProducerSpec, RetryPolicy};
 use super::rate::{RateAccumulator, RateSchedule};
-use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
 use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use crate::streams::shapes::ShardId;
 use crate::streams::shared_str::SharedStr;
@@ -246,12 +245,7 @@ impl Producer {
                 self.stats.dropped += record.user_records;
                 continue;
             }
-            let hash = record
-                .key
-                .explicit_hash_key
-                .as_deref()
-                .and_then(parse_hash_key)
-                .unwrap_or_else(|| hash_partition_key(&record.key.partition_key));
+            let hash = record.key.hash_key();
             let shard = stream
                 .and_then(|s| s.route(hash).map(|i| s.shards[i].id))
                 .unwrap_or(ShardId(u32::MAX));
@@ -292,12 +286,7 @@ impl Producer {
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
     /// predicts shards from ListShards the same way).
     fn aggregate(&mut self, world: &World, record: OutgoingRecord, max_size: usize, now: i64) {
-        let hash = record
-            .key
-            .explicit_hash_key
-            .as_deref()
-            .and_then(parse_hash_key)
-            .unwrap_or_else(|| hash_partition_key(&record.key.partition_key));
+        let hash = record.key.hash_key();
         let shard = world
             .stream(&self.spec.stream)
             .and_then(|s| s.route(hash).map(|i| s.shards[i].id));

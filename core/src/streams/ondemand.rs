@@ -137,19 +137,13 @@ impl StreamState {
         let mut peak = (0.0f64, 0.0f64);
         let mut first_overflow_ms = None;
         for second in from_s..to_s {
+            // Demand is what came in plus what was refused.
             let (refused_bytes, refused_records) = self.on_demand.refused_in(second, from_s);
-            let bytes = self
-                .metrics
-                .series(MetricName::IncomingBytes)
-                .at_second(second)
-                .sum
-                + refused_bytes as f64;
-            let records = self
-                .metrics
-                .series(MetricName::IncomingRecords)
-                .at_second(second)
-                .sum
-                + refused_records as f64;
+            let demand = |metric, refused: u64| {
+                self.metrics.series(metric).at_second(second).sum + refused as f64
+            };
+            let bytes = demand(MetricName::IncomingBytes, refused_bytes);
+            let records = demand(MetricName::IncomingRecords, refused_records);
             peak = (peak.0.max(bytes), peak.1.max(records));
             let beyond =
                 bytes > open * MIB as f64 || records > open * WRITE_RECORDS_PER_SECOND as f64;

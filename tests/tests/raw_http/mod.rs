@@ -5,7 +5,6 @@
 use kinescope_core::api::{self, ApiState, AuthMode};
 use kinescope_core::live::SharedWorld;
 use kinescope_core::{Settings, Speed, World};
-use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A well-formed SigV4 Authorization header (any signature is accepted without `--auth`).
@@ -13,14 +12,7 @@ pub const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kine
 
 /// Starts a server on a free port over a fresh world running in real time; returns the port.
 pub async fn server() -> u16 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    let settings = Settings {
-        start_epoch_ms: now,
-        ..Settings::default()
-    };
+    let settings = Settings::starting_now();
     let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
     let listener = api::bind("127.0.0.1", 0).await.unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -18,14 +18,7 @@ pub async fn server(speed: f64) -> Client {
 
 /// Starts a server with `auth`; the client signs with secret `secret` for key AKIDEXAMPLE.
 pub async fn server_with(speed: f64, auth: AuthMode, secret: &str) -> Client {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    let settings = Settings {
-        start_epoch_ms: now,
-        ..Settings::default()
-    };
+    let settings = Settings::starting_now();
     let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(speed));
     let listener = api::bind("127.0.0.1", 0).await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -50,14 +43,7 @@ pub async fn server_with(speed: f64, auth: AuthMode, secret: &str) -> Client {
 /// TLS the client negotiates HTTP/2 (ALPN h2), as the Java and Rust SDKs do against AWS.
 pub async fn tls_server() -> (Client, std::sync::Arc<SharedWorld>) {
     use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    let settings = Settings {
-        start_epoch_ms: now,
-        ..Settings::default()
-    };
+    let settings = Settings::starting_now();
     let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
     let listener = api::bind("127.0.0.1", 0).await.unwrap();
     let tls_listener = api::bind_tls("127.0.0.1", 0).unwrap();

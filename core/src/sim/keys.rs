@@ -2,8 +2,7 @@
 //! of traffic, random UUIDs, or explicit hash keys (spread evenly, or pinned to one point so every
 //! record hits one shard).
 
-use crate::decimal::{TEN_POW_19, push_groups};
-use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
+use crate::streams::hashkey::{ExplicitHashKey, hash_partition_key, parse_hash_key};
 use crate::streams::shared_str::SharedStr;
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
@@ -33,15 +32,15 @@ pub struct ChosenKey {
     /// The partition key.
     pub partition_key: SharedStr,
     /// The explicit hash key, if the distribution sets one.
-    pub explicit_hash_key: Option<SharedStr>,
+    pub explicit_hash_key: Option<ExplicitHashKey>,
 }
 
 impl ChosenKey {
     /// The hash key that routes the record: the explicit one, or the MD5 of the partition key.
     pub fn hash_key(&self) -> u128 {
         self.explicit_hash_key
-            .as_deref()
-            .and_then(parse_hash_key)
+            .as_ref()
+            .and_then(ExplicitHashKey::value)
             .unwrap_or_else(|| hash_partition_key(&self.partition_key))
     }
 
@@ -55,27 +54,6 @@ impl ChosenKey {
             partition_key: std::str::from_utf8(scratch)
                 .map_or_else(|_| SharedStr::default(), SharedStr::from),
             explicit_hash_key: None,
-        }
-    }
-}
-
-/// A hash key drawn uniformly from [0, 2^128 − 1], in decimal: three random base-10^19 digits,
-/// drawn again when above the largest key, so no 128-bit division is needed to write it. The
-/// digits are written in `scratch` first, so the key is allocated once, at its size.
-fn random_hash_key(rng: &mut impl Rng, scratch: &mut Vec<u8>) -> SharedStr {
-    // 2^128 − 1 = 3·10^38 + 4028236692093846346·10^19 + 3374607431768211455
-    const LARGEST: [u64; 3] = [3, 4_028_236_692_093_846_346, 3_374_607_431_768_211_455];
-    loop {
-        let groups = [
-            rng.random_range(0..=LARGEST[0]),
-            rng.random_range(0..TEN_POW_19),
-            rng.random_range(0..TEN_POW_19),
-        ];
-        if groups <= LARGEST {
-            scratch.clear();
-            push_groups(&groups, scratch);
-            return std::str::from_utf8(scratch)
-                .map_or_else(|_| SharedStr::default(), SharedStr::from);
         }
     }
 }
@@ -120,11 +98,12 @@ impl KeyDistribution {
             }
             KeyDistribution::ExplicitHashKeys => ChosenKey {
                 partition_key: SharedStr::from_static("explicit"),
-                explicit_hash_key: Some(random_hash_key(rng, scratch)),
+                // Uniform over [0, 2^128 − 1]; written as text only if a request is serialized.
+                explicit_hash_key: Some(ExplicitHashKey::Value(rng.random())),
             },
             KeyDistribution::Pinned { explicit_hash_key } => ChosenKey {
                 partition_key: SharedStr::from_static("pinned"),
-                explicit_hash_key: Some(explicit_hash_key.clone()),
+                explicit_hash_key: Some(ExplicitHashKey::Text(explicit_hash_key.clone())),
             },
         }
     }
@@ -161,13 +140,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn random_hash_keys_are_valid_and_spread_over_the_whole_space() {
+    fn random_hash_keys_spread_over_the_whole_space() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mut quarters = [0u32; 4];
         for _ in 0..10_000 {
-            let text = random_hash_key(&mut rng, &mut Vec::new());
-            let value = parse_hash_key(&text).expect("a valid key");
-            assert_eq!(text, value.to_string(), "no leading zeros");
+            let key = KeyDistribution::ExplicitHashKeys.sample(&mut rng, &mut Vec::new());
+            let value = key.hash_key();
+            assert_eq!(key.explicit_hash_key.and_then(|k| k.value()), Some(value));
             quarters[(value >> 126) as usize] += 1;
         }
         assert!(
@@ -246,8 +225,8 @@ mod tests {
             pinned
                 .sample(&mut rng, &mut Vec::new())
                 .explicit_hash_key
-                .as_deref(),
-            Some("42")
+                .and_then(|k| k.value()),
+            Some(42)
         );
         let a = KeyDistribution::RandomUuid
             .sample(&mut rng, &mut Vec::new())

@@ -9,6 +9,7 @@ use super::kpl_limits::KplLimits;
 use super::payload::generate;
 pub use super::producer_spec::{ProducerApi, ProducerSpec, RetryPolicy};
 use super::rate::{RateAccumulator, RateSchedule};
+use crate::streams::hashkey::ExplicitHashKey;
 use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use crate::streams::shapes::ShardId;
 use crate::streams::shared_str::SharedStr;
@@ -306,7 +307,7 @@ impl Producer {
         let previous_opened = open.opened_ms;
         let user = UserRecord {
             partition_key: record.key.partition_key.into(),
-            explicit_hash_key: record.key.explicit_hash_key.map(String::from),
+            explicit_hash_key: record.key.explicit_hash_key.map(|k| k.text().into_owned()),
             data: record.data,
         };
         if let Some(done) = open.aggregator.add(user) {
@@ -351,7 +352,7 @@ impl Producer {
             return OutgoingRecord {
                 key: ChosenKey {
                     partition_key: user.partition_key.into(),
-                    explicit_hash_key: user.explicit_hash_key.map(SharedStr::from),
+                    explicit_hash_key: user.explicit_hash_key.map(ExplicitHashKey::from),
                 },
                 data: user.data,
                 attempts: 0,
@@ -362,7 +363,7 @@ impl Producer {
         OutgoingRecord {
             key: ChosenKey {
                 partition_key: SharedStr::from_static(kpl::AGGREGATE_PARTITION_KEY),
-                explicit_hash_key: Some(first_hash.to_string().into()),
+                explicit_hash_key: Some(ExplicitHashKey::Value(first_hash)),
             },
             data: aggregate.data,
             attempts: 0,

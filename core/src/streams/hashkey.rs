@@ -1,8 +1,10 @@
 //! The 128-bit hash-key space: MD5 routing of partition keys, explicit hash keys, and the even
 //! split of the space among a stream's first shards (reference A.3).
 
+use super::shared_str::SharedStr;
 use md5::{Digest, Md5};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 
 /// The largest hash key, 2^128 − 1.
 pub const MAX_HASH_KEY: u128 = u128::MAX;
@@ -41,6 +43,75 @@ impl HashKeyRange {
     /// Fraction of the whole key space this range covers (for drawing lanes).
     pub fn fraction_of_space(&self) -> f64 {
         ((self.end - self.start) as f64 + 1.0) / 2f64.powi(128)
+    }
+}
+
+/// An ExplicitHashKey as a request carries it: the decimal text a client sent, or a value a
+/// simulator drew. A drawn value is written out as text only when something asks for the text
+/// (serializing the request, an error message): a simulated producer writing a hundred thousand
+/// records a second neither formats nor parses them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExplicitHashKey {
+    /// As sent, not yet checked.
+    Text(SharedStr),
+    /// A hash key in [0, 2^128 − 1], valid by construction.
+    Value(u128),
+}
+
+impl ExplicitHashKey {
+    /// The hash key, when the text is a canonical decimal number in range (the model's pattern
+    /// `0|([1-9]\d{0,38})` and the range check); a value always is.
+    pub fn value(&self) -> Option<u128> {
+        match self {
+            ExplicitHashKey::Text(text) => {
+                parse_hash_key(text).filter(|_| text.as_str() == "0" || !text.starts_with('0'))
+            }
+            ExplicitHashKey::Value(value) => Some(*value),
+        }
+    }
+
+    /// The key as decimal text.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            ExplicitHashKey::Text(text) => Cow::Borrowed(text.as_str()),
+            ExplicitHashKey::Value(value) => Cow::Owned(value.to_string()),
+        }
+    }
+}
+
+impl From<&str> for ExplicitHashKey {
+    fn from(text: &str) -> Self {
+        Self::Text(text.into())
+    }
+}
+
+impl From<String> for ExplicitHashKey {
+    fn from(text: String) -> Self {
+        Self::Text(text.into())
+    }
+}
+
+impl From<SharedStr> for ExplicitHashKey {
+    fn from(text: SharedStr) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<u128> for ExplicitHashKey {
+    fn from(value: u128) -> Self {
+        Self::Value(value)
+    }
+}
+
+impl Serialize for ExplicitHashKey {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for ExplicitHashKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SharedStr::deserialize(deserializer).map(Self::Text)
     }
 }
 
@@ -197,6 +268,22 @@ mod tests {
         ] {
             assert_eq!(parse_hash_key(&value.to_string()), Some(value));
         }
+    }
+
+    #[test]
+    fn an_explicit_hash_key_is_text_or_a_drawn_value_and_serializes_as_text() {
+        let drawn = ExplicitHashKey::Value(MAX_HASH_KEY);
+        assert_eq!(drawn.value(), Some(MAX_HASH_KEY));
+        assert_eq!(
+            serde_json::to_string(&drawn).unwrap(),
+            r#""340282366920938463463374607431768211455""#
+        );
+        let sent: ExplicitHashKey = serde_json::from_str(r#""42""#).unwrap();
+        assert_eq!(sent, ExplicitHashKey::from("42"));
+        assert_eq!((sent.value(), sent.text()), (Some(42), "42".into()));
+        assert_eq!(ExplicitHashKey::from("042").value(), None, "leading zero");
+        assert_eq!(ExplicitHashKey::from("0").value(), Some(0));
+        assert_eq!(ExplicitHashKey::from("x").value(), None);
     }
 
     proptest! {

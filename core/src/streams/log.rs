@@ -353,7 +353,8 @@ impl RecordLog {
             ordinal,
             counter: segment.counter(meta),
             arrival_ms: segment.arrival_ms(meta),
-            partition_key: std::str::from_utf8(key).unwrap_or_default(),
+            // SAFETY: `append` stores a key from a `&str`, and `key` is exactly its bytes.
+            partition_key: unsafe { std::str::from_utf8_unchecked(key) },
             data,
             encrypted: meta.encrypted(),
         })
@@ -412,8 +413,10 @@ impl RecordLog {
                 let (chunk_start, bytes) = &segment.bytes.chunks[chunk];
                 let from = (start - chunk_start) as usize;
                 let key_end = from + meta.key_len();
+                // SAFETY: `append` stores a key from a `&str`, and `from..key_end` is exactly
+                // the bytes it stored.
                 let partition_key =
-                    SharedStr::from_utf8(bytes.slice(from..key_end)).unwrap_or_default();
+                    unsafe { SharedStr::from_utf8_unchecked(bytes.slice(from..key_end)) };
                 each(SharedRecord {
                     counter: segment.counter(meta),
                     arrival_ms: segment.arrival_ms(meta),

@@ -16,6 +16,16 @@ impl SharedStr {
         Some(Self(bytes))
     }
 
+    /// Text in `bytes` known to be UTF-8 already (a shard log's partition keys, which were
+    /// appended from `&str`), without checking again on every read.
+    ///
+    /// # Safety
+    /// `bytes` must be valid UTF-8.
+    pub(crate) unsafe fn from_utf8_unchecked(bytes: Bytes) -> Self {
+        debug_assert!(std::str::from_utf8(&bytes).is_ok());
+        Self(bytes)
+    }
+
     /// Text that lives for the whole program (no allocation, no reference count).
     pub const fn from_static(text: &'static str) -> Self {
         Self(Bytes::from_static(text.as_bytes()))
@@ -23,7 +33,8 @@ impl SharedStr {
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        // SAFETY: every constructor checks or guarantees UTF-8 (`from_utf8` checks; the `From`
+        // SAFETY: every constructor checks or guarantees UTF-8 (`from_utf8` checks, `from_utf8_unchecked`'s
+        // callers promise it; the `From`
         // impls start from `str`), and the bytes are immutable.
         unsafe { std::str::from_utf8_unchecked(&self.0) }
     }

@@ -5,7 +5,7 @@ use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
 use crate::metrics::MetricName;
 use crate::streams::capacity::{MIB, ThrottleMode};
-use crate::streams::hashkey::{hash_partition_key, parse_hash_key};
+use crate::streams::hashkey::{ExplicitHashKey, hash_partition_key};
 use crate::streams::messages;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::{Blob, EncryptionType, ShardId, StreamMode};
@@ -35,7 +35,7 @@ pub struct PutRecordInput {
     pub stream_arn: Option<String>,
     pub data: Option<Blob>,
     pub partition_key: Option<SharedStr>,
-    pub explicit_hash_key: Option<SharedStr>,
+    pub explicit_hash_key: Option<ExplicitHashKey>,
     pub sequence_number_for_ordering: Option<String>,
 }
 
@@ -65,7 +65,7 @@ pub struct PutRecordOutput {
 #[serde(rename_all = "PascalCase", default)]
 pub struct PutRecordsRequestEntry {
     pub data: Option<Blob>,
-    pub explicit_hash_key: Option<SharedStr>,
+    pub explicit_hash_key: Option<ExplicitHashKey>,
     pub partition_key: Option<SharedStr>,
 }
 
@@ -128,12 +128,9 @@ fn validate_record(
     entry: Option<usize>,
     data: &Option<Blob>,
     key: &Option<SharedStr>,
-    hash: &Option<SharedStr>,
+    hash: &Option<ExplicitHashKey>,
 ) -> Option<u128> {
-    // A hash key that parses is digits only; the pattern also refuses leading zeros.
-    let parsed = hash
-        .as_deref()
-        .map(|h| parse_hash_key(h).filter(|_| h == "0" || !h.starts_with('0')));
+    let parsed = hash.as_ref().map(ExplicitHashKey::value);
     let plainly_valid = data.as_ref().is_some_and(|d| d.0.len() <= MODEL_MAX_DATA)
         && key
             .as_ref()
@@ -151,7 +148,7 @@ fn validate_record(
     v.string(&format!("{prefix}partitionKey"), key, 1, 256, None);
     v.string(
         &format!("{prefix}explicitHashKey"),
-        hash,
+        &hash.as_ref().map(ExplicitHashKey::text),
         0,
         usize::MAX,
         Some(Pattern::HashKey),
@@ -277,7 +274,7 @@ impl World {
         entry: Option<usize>,
         data: &[u8],
         key: &str,
-        hash: Option<&str>,
+        hash: Option<&ExplicitHashKey>,
         parsed: Option<u128>,
     ) -> KinesisResult<u128> {
         let max = stream.max_record_size_kib as usize * 1_024;
@@ -300,9 +297,10 @@ impl World {
         match (hash, parsed) {
             (_, Some(value)) => Ok(value),
             (None, None) => Ok(hash_partition_key(key)),
-            (Some(text), None) => parse_hash_key(text).ok_or_else(|| {
+            (Some(hash), None) => hash.value().ok_or_else(|| {
                 KinesisError::InvalidArgumentException(format!(
-                    "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {text}"
+                    "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was {}",
+                    hash.text()
                 ))
             }),
         }
@@ -391,7 +389,7 @@ impl Operation for PutRecordInput {
             None,
             &data,
             &key,
-            self.explicit_hash_key.as_deref(),
+            self.explicit_hash_key.as_ref(),
             parsed,
         )?;
         let index = stream
@@ -513,7 +511,7 @@ impl Operation for PutRecordsInput {
                 Some(i),
                 data,
                 key,
-                r.explicit_hash_key.as_deref(),
+                r.explicit_hash_key.as_ref(),
                 parsed[i],
             )?;
             routes.push(

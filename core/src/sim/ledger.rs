@@ -97,6 +97,10 @@ pub struct Ledger {
     seed: u64,
     shards: FxHashMap<ShardId, ShardLedger>,
     last_by_key: FxHashMap<u64, Position>,
+    /// The key of the records being entered and the last one's position, not yet written into
+    /// `last_by_key`: a run of records with one key (one hot key, a constant label) looks the
+    /// key up once, at its start, and writes it once, at its end.
+    run: Option<(u64, Position)>,
     /// Size of `last_by_key` at which keys that can no longer be out of order are forgotten.
     forget_at: usize,
     counts: LedgerCounts,
@@ -124,6 +128,7 @@ impl Ledger {
             seed,
             shards: FxHashMap::default(),
             last_by_key: FxHashMap::default(),
+            run: None,
             forget_at: KEYS_BEFORE_FORGETTING,
             counts: LedgerCounts::default(),
             first_order_violation: None,
@@ -171,6 +176,7 @@ impl Ledger {
             .iter()
             .map(|r| self.deliver_one(stream, state, &mut ledger, r))
             .sum();
+        self.end_run();
         self.shards.insert(shard, ledger);
         if self.last_by_key.len() >= self.forget_at {
             self.forget_settled_keys(stream);
@@ -309,7 +315,15 @@ impl Ledger {
             ordinal,
             sub,
         };
-        let previous = self.last_by_key.insert(key_hash(key), here);
+        let hash = key_hash(key);
+        let previous = match self.run {
+            Some((run_key, last)) if run_key == hash => Some(last),
+            _ => {
+                self.end_run();
+                self.last_by_key.get(&hash).copied()
+            }
+        };
+        self.run = Some((hash, here));
         let Some(before) = previous else {
             return;
         };
@@ -326,6 +340,13 @@ impl Ledger {
                     self.seed, self.app, before.ordinal, before.sub, before.shard
                 )
             });
+        }
+    }
+
+    /// Writes the current run's key and last position into `last_by_key`.
+    fn end_run(&mut self) {
+        if let Some((key, last)) = self.run.take() {
+            self.last_by_key.insert(key, last);
         }
     }
 

@@ -57,25 +57,28 @@ fn iso8601_cached(ms: i64) -> std::rc::Rc<str> {
     })
 }
 
-fn opaque(rng: &mut impl Rng, seq: u64, size: u64) -> Vec<u8> {
-    let mut bytes = vec![0u8; size.max(1) as usize];
+fn opaque(rng: &mut impl Rng, seq: u64, size: u64, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + size.max(1) as usize, 0);
+    let bytes = &mut out[start..];
     let head = bytes.len().min(8);
     bytes[..head].copy_from_slice(&seq.to_be_bytes()[8 - head..]);
     rng.fill(&mut bytes[head..]);
-    bytes
 }
 
-/// Makes one payload of about `target_bytes` (at least its natural size).
-pub fn generate(
+/// Appends one payload of about `target_bytes` (at least its natural size) to `out`: a producer
+/// writes a tick's payloads into one buffer and hands out views of it, one allocation per tick.
+pub fn generate_into(
     kind: PayloadKind,
     rng: &mut impl Rng,
     producer: &str,
     seq: u64,
     now_ms: i64,
     target_bytes: u64,
-) -> Vec<u8> {
+    out: &mut Vec<u8>,
+) {
     if kind == PayloadKind::Opaque {
-        return opaque(rng, seq, target_bytes);
+        return opaque(rng, seq, target_bytes, out);
     }
     let ts = iso8601_cached(now_ms);
     let id = format!("{producer}-{seq}");
@@ -140,7 +143,7 @@ pub fn generate(
     if json {
         text.push('}');
     }
-    text.into_bytes()
+    out.extend_from_slice(text.as_bytes());
 }
 
 #[cfg(test)]
@@ -148,6 +151,20 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    fn generate(
+        kind: PayloadKind,
+        rng: &mut impl Rng,
+        producer: &str,
+        seq: u64,
+        now_ms: i64,
+        target_bytes: u64,
+    ) -> Vec<u8> {
+        let mut out = vec![9];
+        generate_into(kind, rng, producer, seq, now_ms, target_bytes, &mut out);
+        out.remove(0); // appended after what was there, which stays
+        out
+    }
 
     #[test]
     fn opaque_payloads_have_the_exact_size_and_carry_the_sequence() {

@@ -6,7 +6,7 @@
 use super::keys::ChosenKey;
 use super::kpl::{self, Aggregator, UserRecord};
 use super::kpl_limits::KplLimits;
-use super::payload::generate;
+use super::payload::generate_into;
 pub use super::producer_spec::{ProducerApi, ProducerSpec, RetryPolicy};
 use super::rate::{RateAccumulator, RateSchedule};
 use crate::streams::hashkey::ExplicitHashKey;
@@ -14,6 +14,7 @@ use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsReques
 use crate::streams::shapes::ShardId;
 use crate::streams::shared_str::SharedStr;
 use crate::world::World;
+use bytes::Bytes;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -54,7 +55,8 @@ pub struct ProducerStats {
 #[derive(Debug, Clone)]
 struct OutgoingRecord {
     key: ChosenKey,
-    data: Vec<u8>,
+    /// A view of the tick's payload buffer (or the aggregate's bytes).
+    data: Bytes,
     attempts: u32,
     /// User records inside (more than one for a KPL aggregate).
     user_records: u64,
@@ -148,8 +150,7 @@ impl Producer {
             let due = self
                 .accumulator
                 .due(rate, dt_ms, self.spec.jitter, &mut self.rng);
-            for _ in 0..due {
-                let record = self.make_record(now);
+            for record in self.make_records(now, due) {
                 self.stats.records_sent += 1;
                 if let ProducerApi::Kpl {
                     aggregation_max_size,
@@ -263,25 +264,41 @@ impl Producer {
         held
     }
 
-    fn make_record(&mut self, now: i64) -> OutgoingRecord {
-        let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
-        let size = self.spec.size.sample(&mut self.rng);
-        let data = generate(
-            self.spec.payload,
-            &mut self.rng,
-            &self.spec.name,
-            self.next_seq,
-            now,
-            size,
-        );
-        self.next_seq += 1;
-        OutgoingRecord {
-            key,
-            data,
-            attempts: 0,
-            user_records: 1,
-            added_ms: now,
-        }
+    /// Makes `count` new records, their payloads written into one buffer they all view.
+    fn make_records(&mut self, now: i64, count: u64) -> Vec<OutgoingRecord> {
+        let mut payloads = Vec::new();
+        let keys: Vec<(ChosenKey, usize)> = (0..count)
+            .map(|_| {
+                let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
+                let size = self.spec.size.sample(&mut self.rng);
+                generate_into(
+                    self.spec.payload,
+                    &mut self.rng,
+                    &self.spec.name,
+                    self.next_seq,
+                    now,
+                    size,
+                    &mut payloads,
+                );
+                self.next_seq += 1;
+                (key, payloads.len())
+            })
+            .collect();
+        let payloads = Bytes::from(payloads);
+        let mut start = 0;
+        keys.into_iter()
+            .map(|(key, end)| {
+                let data = payloads.slice(start..end);
+                start = end;
+                OutgoingRecord {
+                    key,
+                    data,
+                    attempts: 0,
+                    user_records: 1,
+                    added_ms: now,
+                }
+            })
+            .collect()
     }
 
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
@@ -308,7 +325,7 @@ impl Producer {
         let user = UserRecord {
             partition_key: record.key.partition_key.into(),
             explicit_hash_key: record.key.explicit_hash_key.map(|k| k.text().into_owned()),
-            data: record.data,
+            data: record.data.to_vec(),
         };
         if let Some(done) = open.aggregator.add(user) {
             // The record did not fit: the aggregate before it is done, and it opens the next.
@@ -354,7 +371,7 @@ impl Producer {
                     partition_key: user.partition_key.into(),
                     explicit_hash_key: user.explicit_hash_key.map(ExplicitHashKey::from),
                 },
-                data: user.data,
+                data: user.data.into(),
                 attempts: 0,
                 user_records: 1,
                 added_ms,
@@ -365,7 +382,7 @@ impl Producer {
                 partition_key: SharedStr::from_static(kpl::AGGREGATE_PARTITION_KEY),
                 explicit_hash_key: Some(ExplicitHashKey::Value(first_hash)),
             },
-            data: aggregate.data,
+            data: aggregate.data.into(),
             attempts: 0,
             user_records: aggregate.user_records as u64,
             added_ms,

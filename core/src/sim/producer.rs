@@ -52,7 +52,7 @@ pub struct ProducerStats {
     pub dropped: u64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct OutgoingRecord {
     key: ChosenKey,
     /// A view of the tick's payload buffer (or the aggregate's bytes).
@@ -150,20 +150,21 @@ impl Producer {
             let due = self
                 .accumulator
                 .due(rate, dt_ms, self.spec.jitter, &mut self.rng);
-            for record in self.make_records(now, due) {
-                self.stats.records_sent += 1;
-                if let ProducerApi::Kpl {
-                    aggregation_max_size,
-                    ..
-                } = self.spec.api
-                {
+            if self.batch.is_empty() && due > 0 {
+                self.batch_started_ms = now;
+            }
+            let first_new = self.batch.len();
+            self.make_records(now, due);
+            self.stats.records_sent += due;
+            if let ProducerApi::Kpl {
+                aggregation_max_size,
+                ..
+            } = self.spec.api
+            {
+                let made: Vec<OutgoingRecord> = self.batch.drain(first_new..).collect();
+                for record in made {
                     self.aggregate(world, record, aggregation_max_size, now);
-                    continue;
                 }
-                if self.batch.is_empty() {
-                    self.batch_started_ms = now;
-                }
-                self.batch.push(record);
             }
         }
         if let ProducerApi::Kpl {
@@ -183,10 +184,11 @@ impl Producer {
         match self.spec.api.clone() {
             ProducerApi::Kpl { .. } => {
                 let held = self.apply_kpl_limits(world, now);
-                while !self.batch.is_empty() {
+                let mut pending = std::mem::take(&mut self.batch);
+                let mut start = 0;
+                while start < pending.len() {
                     let mut bytes = 0;
-                    let take = self
-                        .batch
+                    let take = pending[start..]
                         .iter()
                         .take(PUT_RECORDS_MAX_ENTRIES)
                         .take_while(|r| {
@@ -195,8 +197,8 @@ impl Producer {
                         })
                         .count()
                         .max(1);
-                    let chunk: Vec<OutgoingRecord> = self.batch.drain(..take).collect();
-                    self.send_batch(world, chunk);
+                    self.send_batch(world, &mut pending[start..start + take]);
+                    start += take;
                 }
                 self.batch = held;
             }
@@ -217,17 +219,12 @@ impl Producer {
                 } else {
                     pending.len() - pending.len() % batch_size
                 };
-                // One drain for every full batch: what stays behind moves once, not once per
-                // batch (a tick can make thousands of records).
-                let mut records = pending.drain(..ready);
-                loop {
-                    let chunk: Vec<OutgoingRecord> = records.by_ref().take(batch_size).collect();
-                    if chunk.is_empty() {
-                        break;
-                    }
+                // Batches are sent from where the records lie, then dropped with one drain:
+                // what stays behind moves once (a tick can make thousands of records).
+                for chunk in pending[..ready].chunks_mut(batch_size) {
                     self.send_batch(world, chunk);
                 }
-                drop(records);
+                pending.drain(..ready);
                 // The batch keeps its buffer: regrowing it every tick costs page faults.
                 self.batch = pending;
             }
@@ -264,8 +261,9 @@ impl Producer {
         held
     }
 
-    /// Makes `count` new records, their payloads written into one buffer they all view.
-    fn make_records(&mut self, now: i64, count: u64) -> Vec<OutgoingRecord> {
+    /// Adds `count` new records to the batch, their payloads written into one buffer they all
+    /// view.
+    fn make_records(&mut self, now: i64, count: u64) {
         let mut payloads = Vec::new();
         let keys: Vec<(ChosenKey, usize)> = (0..count)
             .map(|_| {
@@ -286,19 +284,17 @@ impl Producer {
             .collect();
         let payloads = Bytes::from(payloads);
         let mut start = 0;
-        keys.into_iter()
-            .map(|(key, end)| {
-                let data = payloads.slice(start..end);
-                start = end;
-                OutgoingRecord {
-                    key,
-                    data,
-                    attempts: 0,
-                    user_records: 1,
-                    added_ms: now,
-                }
-            })
-            .collect()
+        self.batch.extend(keys.into_iter().map(|(key, end)| {
+            let data = payloads.slice(start..end);
+            start = end;
+            OutgoingRecord {
+                key,
+                data,
+                attempts: 0,
+                user_records: 1,
+                added_ms: now,
+            }
+        }));
     }
 
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
@@ -403,7 +399,9 @@ impl Producer {
         }
     }
 
-    fn send_batch(&mut self, world: &mut World, mut chunk: Vec<OutgoingRecord>) {
+    /// Sends `chunk` in one PutRecords call; what is refused is taken out of it (left as a
+    /// default record) to be retried or dropped.
+    fn send_batch(&mut self, world: &mut World, chunk: &mut [OutgoingRecord]) {
         // Without retries a record is never sent twice, so its bytes can move into the request.
         let may_retry = matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. })
             || matches!(self.spec.api, ProducerApi::Kpl { .. });
@@ -422,18 +420,18 @@ impl Producer {
                 }
             })
             .collect();
-        for record in &mut chunk {
+        for record in chunk.iter_mut() {
             record.attempts += 1;
         }
         let now = world.now_ms();
         match world.apply(PutRecordsInput::new(&self.spec.stream, entries)) {
             Ok(out) => {
-                for (record, result) in chunk.into_iter().zip(out.records) {
+                for (record, result) in chunk.iter_mut().zip(out.records) {
                     match result.error_code.as_deref() {
                         None => self.stats.records_acknowledged += record.user_records,
                         Some(code) => self.refused(
                             now,
-                            record,
+                            std::mem::take(record),
                             code == "ProvisionedThroughputExceededException",
                         ),
                     }
@@ -442,7 +440,7 @@ impl Producer {
             Err(error) => {
                 let throttled = error.is_throttling();
                 for record in chunk {
-                    self.refused(now, record, throttled);
+                    self.refused(now, std::mem::take(record), throttled);
                 }
             }
         }

@@ -11,6 +11,7 @@ pub mod ondemand;
 pub mod ops;
 pub mod readers;
 pub mod retention;
+pub mod routing;
 pub mod scaling;
 pub mod sequence;
 pub mod shapes;

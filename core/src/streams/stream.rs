@@ -4,6 +4,7 @@ use super::capacity::ThrottleMode;
 use super::efo::ConsumerState;
 use super::hashkey::{HashKeyRange, even_split};
 use super::ondemand::OnDemandState;
+use super::routing::Routing;
 use super::scaling::ScalingPlan;
 use super::shapes::{
     EncryptionType, EnhancedMetrics, MetricsName, ShardId, StreamMode, StreamStatus,
@@ -137,8 +138,8 @@ pub struct StreamState {
     pub metrics: MetricSet,
     /// On-demand scaling state.
     pub on_demand: OnDemandState,
-    /// Open shards as (starting hash key, index into `shards`), sorted, for routing.
-    routing: Vec<(u128, u32)>,
+    /// Open shards by starting hash key, for routing.
+    routing: Routing,
 }
 
 impl StreamState {
@@ -180,7 +181,7 @@ impl StreamState {
             encryption_stops: VecDeque::new(),
             metrics: MetricSet::default(),
             on_demand: OnDemandState::default(),
-            routing: Vec::new(),
+            routing: Routing::default(),
         };
         stream.rebuild_routing();
         stream
@@ -188,13 +189,18 @@ impl StreamState {
 
     /// Recomputes the routing table after shards opened or closed.
     pub fn rebuild_routing(&mut self) {
-        self.routing = self
-            .shards
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| (s.range.start, s.id.0))
-            .collect();
-        self.routing.sort_unstable();
+        self.routing = Routing::new(
+            self.shards
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| (s.range.start, s.id.0))
+                .collect(),
+        );
+    }
+
+    /// Readies routing for many keys (after a split or merge left its directory stale).
+    pub fn index_routing(&mut self) {
+        self.routing.index();
     }
 
     /// Retention in milliseconds.
@@ -215,8 +221,8 @@ impl StreamState {
     /// Open shards, in hash-key order.
     pub fn open_shards(&self) -> impl Iterator<Item = &ShardState> {
         self.routing
-            .iter()
-            .map(|&(_, index)| &self.shards[index as usize])
+            .shards()
+            .map(|index| &self.shards[index as usize])
     }
 
     /// Number of open shards.
@@ -226,10 +232,7 @@ impl StreamState {
 
     /// Index (into `shards`) of the open shard owning `hash_key`.
     pub fn route(&self, hash_key: u128) -> Option<usize> {
-        let after = self
-            .routing
-            .partition_point(|&(start, _)| start <= hash_key);
-        let index = self.routing.get(after.checked_sub(1)?)?.1 as usize;
+        let index = self.routing.route(hash_key)? as usize;
         self.shards[index].range.contains(hash_key).then_some(index)
     }
 
@@ -267,9 +270,7 @@ impl StreamState {
             self.shards[child.0 as usize].parent = Some(parent);
         }
         self.shards[parent.0 as usize].close(now_ms, vec![low, high]);
-        let slot = self.routing_slot(range.start);
-        self.routing[slot] = (range.start, low.0);
-        self.routing.insert(slot + 1, (at, high.0));
+        self.routing.split(range.start, low.0, at, high.0);
         (low, high)
     }
 
@@ -289,9 +290,7 @@ impl StreamState {
         self.shards[child.0 as usize].adjacent_parent = Some(adjacent);
         self.shards[shard.0 as usize].close(now_ms, vec![child]);
         self.shards[adjacent.0 as usize].close(now_ms, vec![child]);
-        let slot = self.routing_slot(range.start);
-        self.routing[slot] = (range.start, child.0);
-        self.routing.remove(slot + 1);
+        self.routing.merge(range.start, child.0);
         child
     }
 
@@ -299,11 +298,6 @@ impl StreamState {
     pub fn open_shard_with_range(&self, range: HashKeyRange) -> Option<ShardId> {
         let index = self.route(range.start)?;
         (self.shards[index].range == range).then_some(ShardId(index as u32))
-    }
-
-    /// Position in `routing` of the open shard starting at `start`.
-    fn routing_slot(&self, start: u128) -> usize {
-        self.routing.partition_point(|&(s, _)| s < start)
     }
 
     /// `KMS` while new records are encrypted, else `NONE`.

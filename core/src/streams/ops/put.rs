@@ -502,6 +502,7 @@ impl Operation for PutRecordsInput {
                 request_limit / MIB
             )));
         }
+        stream.index_routing();
         let mut routes = Vec::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
             let data = r.data.as_ref().map_or(&[][..], |d| &d.0);

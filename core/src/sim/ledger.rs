@@ -53,16 +53,25 @@ impl ShardLedger {
         after > 0 && ordinal < self.delivered[after - 1].1
     }
 
-    fn insert(&mut self, ordinal: u64) {
+    /// Whether no ordinal in `from..to` was delivered or settled yet.
+    fn all_new(&self, from: u64, to: u64) -> bool {
+        if self.settled.is_some_and(|s| from < s) {
+            return false;
+        }
+        let after = self.delivered.partition_point(|&(a, _)| a < to);
+        after == 0 || self.delivered[after - 1].1 <= from
+    }
+
+    /// Enters `from..to`, none of which is in yet, as delivered.
+    fn insert_new_range(&mut self, from: u64, to: u64) {
         if let Some(last) = self.delivered.last_mut()
-            && last.1 == ordinal
+            && last.1 == from
         {
-            last.1 += 1;
+            last.1 = to;
             return;
         }
-        let at = self.delivered.partition_point(|&(a, _)| a < ordinal);
-        self.delivered.insert(at, (ordinal, ordinal + 1));
-        // Merge with neighbours that now touch.
+        let at = self.delivered.partition_point(|&(a, _)| a < from);
+        self.delivered.insert(at, (from, to));
         if at + 1 < self.delivered.len() && self.delivered[at].1 == self.delivered[at + 1].0 {
             self.delivered[at].1 = self.delivered[at + 1].1;
             self.delivered.remove(at + 1);
@@ -172,16 +181,46 @@ impl Ledger {
             return 0;
         };
         let mut ledger = self.shards.remove(&shard).unwrap_or_default();
-        let users = records
-            .iter()
-            .map(|r| self.deliver_one(stream, state, &mut ledger, r))
-            .sum();
+        let users = match Self::fresh_page(state, &ledger, records) {
+            Some(first) => {
+                let end = first + records.len() as u64;
+                ledger.insert_new_range(first, end);
+                ledger.next_hint = end;
+                self.counts.user_records += records.len() as u64;
+                for (ordinal, record) in (first..).zip(records) {
+                    self.check_order(stream, &record.partition_key, shard, ordinal, 0);
+                }
+                records.len() as u64
+            }
+            None => records
+                .iter()
+                .map(|r| self.deliver_one(stream, state, &mut ledger, r))
+                .sum(),
+        };
         self.end_run();
         self.shards.insert(shard, ledger);
         if self.last_by_key.len() >= self.forget_at {
             self.forget_settled_keys(stream);
         }
         users
+    }
+
+    /// The ordinal of the first record when `records` are plain records (no KPL aggregate) at
+    /// consecutive ordinals of `state`'s log, none delivered before: the common page, entered as
+    /// one range. The log's counters increase with the ordinal, so a page of increasing counters
+    /// whose first and last sit `len - 1` ordinals apart holds exactly the records between.
+    fn fresh_page(state: &ShardState, ledger: &ShardLedger, records: &[Record]) -> Option<u64> {
+        let (first, last) = (records.first()?, records.last()?);
+        let increasing = records
+            .windows(2)
+            .all(|pair| pair[0].sequence_number.counter < pair[1].sequence_number.counter);
+        if !increasing || records.iter().any(|r| r.data.0.starts_with(&kpl::MAGIC)) {
+            return None;
+        }
+        let from = ordinal_of(state, ledger.next_hint, first.sequence_number.counter)?;
+        let to = from + records.len() as u64;
+        let last_matches = state.log.counter_at(to - 1) == Some(last.sequence_number.counter);
+        (last_matches && ledger.all_new(from, to)).then_some(from)
     }
 
     fn deliver_one(
@@ -208,7 +247,7 @@ impl Ledger {
             self.counts.duplicates += user_count;
             return user_count;
         }
-        ledger.insert(ordinal);
+        ledger.insert_new_range(ordinal, ordinal + 1);
         ledger.next_hint = ordinal + 1;
         match users {
             None => self.check_order(stream, &record.partition_key, shard, ordinal, 0),
@@ -531,6 +570,41 @@ mod tests {
         assert!(ledger.checks(&world).iter().all(|c| c.ok));
         assert_eq!(ledger.counts().user_records, 10);
         assert_eq!(ledger.pending(&world), 0);
+    }
+
+    #[test]
+    fn pages_entered_whole_count_like_records_entered_one_by_one() {
+        let mut world = world_with(30);
+        let records = read_all(&mut world, ShardId(0));
+        let mut by_page = Ledger::new("app", "s", 1);
+        let mut by_record = Ledger::new("app", "s", 1);
+        for ledger in [&mut by_page, &mut by_record] {
+            ledger.expect_from_start(ShardId(0));
+        }
+        // Fresh pages, an overlapping page, a page with a gap, a page out of order.
+        let mut shuffled = records[20..24].to_vec();
+        shuffled.swap(0, 3); // records 20 and 23 share key k2
+        let gap: Vec<Record> = [&records[25], &records[27]].into_iter().cloned().collect();
+        for page in [
+            &records[0..10],
+            &records[10..15],
+            &records[5..20],
+            &shuffled[..],
+            &gap[..],
+            &records[28..30],
+        ] {
+            by_page.deliver_all(&world, ShardId(0), page);
+            for r in page {
+                by_record.deliver(&world, ShardId(0), r);
+            }
+        }
+        for ledger in [&mut by_page, &mut by_record] {
+            ledger.settle_through(&world, ShardId(0), records[29].sequence_number.counter);
+        }
+        assert_eq!(by_page.counts(), by_record.counts());
+        let c = by_page.counts();
+        assert_eq!((c.user_records, c.duplicates, c.lost), (38, 10, 2));
+        assert!(c.order_violations > 0, "the swapped pair of one key");
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub struct Producer {
     pub paused: bool,
     /// Room to write a generated key in before it is allocated at its size.
     key_scratch: Vec<u8>,
+    /// Where each new record's payload starts in the tick's payload buffer.
+    payload_starts: Vec<usize>,
 }
 
 impl Producer {
@@ -115,6 +117,7 @@ impl Producer {
             stats: ProducerStats::default(),
             paused: false,
             key_scratch: Vec::new(),
+            payload_starts: Vec::new(),
         }
     }
 
@@ -264,37 +267,40 @@ impl Producer {
     /// Adds `count` new records to the batch, their payloads written into one buffer they all
     /// view.
     fn make_records(&mut self, now: i64, count: u64) {
+        let first = self.batch.len();
         let mut payloads = Vec::new();
-        let keys: Vec<(ChosenKey, usize)> = (0..count)
-            .map(|_| {
-                let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
-                let size = self.spec.size.sample(&mut self.rng);
-                generate_into(
-                    self.spec.payload,
-                    &mut self.rng,
-                    &self.spec.name,
-                    self.next_seq,
-                    now,
-                    size,
-                    &mut payloads,
-                );
-                self.next_seq += 1;
-                (key, payloads.len())
-            })
-            .collect();
-        let payloads = Bytes::from(payloads);
-        let mut start = 0;
-        self.batch.extend(keys.into_iter().map(|(key, end)| {
-            let data = payloads.slice(start..end);
-            start = end;
-            OutgoingRecord {
+        for _ in 0..count {
+            let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
+            let size = self.spec.size.sample(&mut self.rng);
+            self.payload_starts.push(payloads.len());
+            generate_into(
+                self.spec.payload,
+                &mut self.rng,
+                &self.spec.name,
+                self.next_seq,
+                now,
+                size,
+                &mut payloads,
+            );
+            self.next_seq += 1;
+            self.batch.push(OutgoingRecord {
                 key,
-                data,
+                data: Bytes::new(), // a view once the buffer is complete
                 attempts: 0,
                 user_records: 1,
                 added_ms: now,
-            }
-        }));
+            });
+        }
+        let payloads = Bytes::from(payloads);
+        let ends = self.payload_starts.iter().skip(1).copied();
+        for ((record, &start), end) in self.batch[first..]
+            .iter_mut()
+            .zip(&self.payload_starts)
+            .zip(ends.chain([payloads.len()]))
+        {
+            record.data = payloads.slice(start..end);
+        }
+        self.payload_starts.clear();
     }
 
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL

@@ -9,8 +9,11 @@
 
 use std::sync::{Condvar, Mutex, Once};
 
-/// Buffers the helper keeps ready: enough for a burst across many shards, little memory idle.
-const READY_BUFFERS: usize = 16;
+/// Memory a pool keeps ready. Demand comes in bursts: shards written evenly fill their segments
+/// at about the same moment, so a hundred shards want a hundred indexes within a few ms.
+const READY_BYTES: usize = 32 << 20;
+/// Buffers a pool keeps ready however large they are.
+const MIN_READY_BUFFERS: usize = 4;
 
 /// A pool of empty `Vec<T>`s of one capacity, pages touched.
 pub(crate) struct PrefaultPool<T> {
@@ -50,7 +53,7 @@ impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
             let Ok(mut ready) = self.ready.lock() else {
                 return;
             };
-            while ready.len() >= READY_BUFFERS {
+            while ready.len() >= self.ready_buffers() {
                 ready = match self.wanted.wait(ready) {
                     Ok(ready) => ready,
                     Err(_) => return,
@@ -63,6 +66,10 @@ impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
             };
             ready.push(buffer);
         }
+    }
+
+    fn ready_buffers(&self) -> usize {
+        (READY_BYTES / (self.capacity * std::mem::size_of::<T>()).max(1)).max(MIN_READY_BUFFERS)
     }
 
     fn touched_buffer(&self) -> Vec<T> {
@@ -83,7 +90,7 @@ mod tests {
 
     #[test]
     fn buffers_are_empty_with_the_pools_capacity_whoever_made_them() {
-        let buffers: Vec<Vec<u64>> = (0..3 * READY_BUFFERS).map(|_| POOL.take()).collect();
+        let buffers: Vec<Vec<u64>> = (0..POOL.ready_buffers() + 8).map(|_| POOL.take()).collect();
         for buffer in &buffers {
             assert!(buffer.is_empty());
             assert!(buffer.capacity() >= 1_000);

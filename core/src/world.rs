@@ -10,7 +10,8 @@ use crate::streams::control_plane::ControlPlaneLimiter;
 use crate::streams::efo::Subscriptions;
 use crate::streams::messages;
 use crate::streams::readers::Readers;
-use crate::streams::shapes::StreamStatus;
+use crate::streams::shapes::{Record, StreamStatus};
+use crate::streams::spare_pages::SparePages;
 use crate::streams::stream::StreamState;
 use crate::streams::token::TokenSealer;
 use crate::traffic::TrafficLog;
@@ -50,6 +51,8 @@ pub struct World {
     pub(crate) traffic: TrafficLog,
     /// Recent control-plane calls, for their rate limits.
     pub(crate) control_plane: ControlPlaneLimiter,
+    /// Record vectors simulated readers handed back, for reads to fill.
+    pub(crate) spare_pages: SparePages,
     /// Bumped by every command that changes something and every tick; lets watchers skip work.
     epoch: u64,
 }
@@ -73,6 +76,7 @@ impl World {
             events: EventLog::default(),
             traffic: TrafficLog::default(),
             control_plane: ControlPlaneLimiter::default(),
+            spare_pages: SparePages::default(),
             epoch: 0,
         }
     }
@@ -84,6 +88,11 @@ impl World {
             self.subscriptions.note_anything_changed();
         }
         command.execute(self)
+    }
+
+    /// Takes back a page of records a reader has processed, so a later read reuses its room.
+    pub fn give_back_page(&mut self, records: Vec<Record>) {
+        self.spare_pages.give_back(records);
     }
 
     /// Moves virtual time forward by `dt_ms`, completing every change that falls due on the way

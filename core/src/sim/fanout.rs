@@ -186,6 +186,7 @@ impl FanOutConsumer {
                         let at_end =
                             e.continuation_sequence_number.is_none() && e.child_shards.is_some();
                         records += self.ledger.take_page(world, shard, &e.records, at_end) as usize;
+                        world.give_back_page(e.records);
                         state.millis_behind = e.millis_behind_latest;
                         self.stats.max_millis_behind_latest = self
                             .stats

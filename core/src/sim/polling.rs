@@ -340,6 +340,7 @@ impl PollingConsumer {
                 let user_records =
                     self.ledger
                         .take_page(world, shard, &records, state.reader.at_end);
+                world.give_back_page(records);
                 self.stats.max_millis_behind_latest = self
                     .stats
                     .max_millis_behind_latest

@@ -416,7 +416,13 @@ impl World {
         let (records, next, bytes) = if with_data {
             let allowance = sub.pipe.available(now).max(1);
             let shard = stream.shard_mut(shard_id).expect("found above");
-            read_records(shard, sub.next_ordinal, MAX_RECORDS_PER_EVENT, allowance)
+            read_records(
+                shard,
+                sub.next_ordinal,
+                MAX_RECORDS_PER_EVENT,
+                allowance,
+                &mut self.spare_pages,
+            )
         } else {
             (
                 Vec::new(),

@@ -17,6 +17,7 @@ pub mod sequence;
 pub mod shapes;
 pub mod shard;
 pub mod shared_str;
+pub mod spare_pages;
 pub mod stream;
 pub mod token;
 pub mod transitions;

@@ -12,6 +12,7 @@ use crate::streams::shapes::{
     Blob, ChildShard, EncryptionType, Record, ShardId, ShardIteratorType,
 };
 use crate::streams::shard::ShardState;
+use crate::streams::spare_pages::SparePages;
 use crate::streams::stream::StreamState;
 use crate::streams::token::{TOKEN_LIFETIME_MS, TokenWriter};
 use crate::time::Timestamp;
@@ -327,9 +328,10 @@ pub(crate) fn read_records(
     ordinal: u64,
     limit: usize,
     max_bytes: u64,
+    spare: &mut SparePages,
 ) -> (Vec<Record>, u64, u64) {
     let available = shard.log.end_ordinal().saturating_sub(ordinal);
-    let mut records = Vec::with_capacity(available.min(limit as u64) as usize);
+    let mut records = spare.take(available.min(limit as u64) as usize);
     let (created_ms, index) = (shard.created_ms, shard.id.0);
     let extent = shard.log.read_shared(ordinal, limit, max_bytes, |stored| {
         records.push(Record {
@@ -463,7 +465,13 @@ impl Operation for GetRecordsInput {
         let limit = self.limit.map_or(GET_RECORDS_MAX_RECORDS, |l| l as usize);
         let stream = world.streams.get_mut(&it.stream).expect("checked above");
         let shard = &mut stream.shards[it.shard.0 as usize];
-        let (records, next, bytes) = read_records(shard, it.ordinal, limit, GET_RECORDS_MAX_BYTES);
+        let (records, next, bytes) = read_records(
+            shard,
+            it.ordinal,
+            limit,
+            GET_RECORDS_MAX_BYTES,
+            &mut world.spare_pages,
+        );
         if throttle == ThrottleMode::Faithful {
             shard.read.charge(bytes, now);
         }

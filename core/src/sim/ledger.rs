@@ -110,6 +110,8 @@ pub struct Ledger {
     /// `last_by_key`: a run of records with one key (one hot key, a constant label) looks the
     /// key up once, at its start, and writes it once, at its end.
     run: Option<(u64, Position)>,
+    /// The run's key.
+    run_key: Vec<u8>,
     /// Size of `last_by_key` at which keys that can no longer be out of order are forgotten.
     forget_at: usize,
     counts: LedgerCounts,
@@ -138,6 +140,7 @@ impl Ledger {
             shards: FxHashMap::default(),
             last_by_key: FxHashMap::default(),
             run: None,
+            run_key: Vec::new(),
             forget_at: KEYS_BEFORE_FORGETTING,
             counts: LedgerCounts::default(),
             first_order_violation: None,
@@ -354,15 +357,20 @@ impl Ledger {
             ordinal,
             sub,
         };
-        let hash = key_hash(key);
-        let previous = match self.run {
-            Some((run_key, last)) if run_key == hash => Some(last),
+        // Comparing the key's text with the run's costs less than hashing it again.
+        let previous = match &mut self.run {
+            Some((_, last)) if self.run_key == key.as_bytes() => {
+                Some(std::mem::replace(last, here))
+            }
             _ => {
                 self.end_run();
+                let hash = key_hash(key);
+                self.run = Some((hash, here));
+                self.run_key.clear();
+                self.run_key.extend_from_slice(key.as_bytes());
                 self.last_by_key.get(&hash).copied()
             }
         };
-        self.run = Some((hash, here));
         let Some(before) = previous else {
             return;
         };

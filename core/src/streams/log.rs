@@ -415,8 +415,7 @@ impl RecordLog {
                 let key_end = from + meta.key_len();
                 // SAFETY: `append` stores a key from a `&str`, and `from..key_end` is exactly
                 // the bytes it stored.
-                let partition_key =
-                    unsafe { SharedStr::from_utf8_unchecked(bytes.slice(from..key_end)) };
+                let partition_key = unsafe { SharedStr::from_utf8_unchecked(bytes, from..key_end) };
                 each(SharedRecord {
                     counter: segment.counter(meta),
                     arrival_ms: segment.arrival_ms(meta),

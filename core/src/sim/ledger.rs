@@ -267,7 +267,12 @@ impl Ledger {
     /// anything before it not delivered is lost (or expired, if retention took it first).
     pub fn settle_through(&mut self, world: &World, shard: ShardId, counter: u64) {
         if let Some(log) = self.log(world, shard) {
-            let to = log.first_at_or_after_counter(counter.saturating_add(1));
+            // Usually the record just delivered: its ordinal is known, no search needed.
+            let last_delivered = self.shards.get(&shard).map_or(0, |l| l.next_hint);
+            let to = match last_delivered.checked_sub(1) {
+                Some(ordinal) if log.counter_at(ordinal) == Some(counter) => last_delivered,
+                _ => log.first_at_or_after_counter(counter.saturating_add(1)),
+            };
             self.settle(world, shard, to);
         }
     }

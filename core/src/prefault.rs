@@ -9,25 +9,26 @@
 
 use std::sync::{Condvar, Mutex, Once};
 
-/// Memory a pool keeps ready. Demand comes in bursts: shards written evenly fill their segments
-/// at about the same moment, so a hundred shards want a hundred indexes within a few ms.
-const READY_BYTES: usize = 32 << 20;
 /// Buffers a pool keeps ready however large they are.
 const MIN_READY_BUFFERS: usize = 4;
 
 /// A pool of empty `Vec<T>`s of one capacity, pages touched.
 pub(crate) struct PrefaultPool<T> {
     capacity: usize,
+    /// Memory kept ready, in bytes.
+    ready_bytes: usize,
     ready: Mutex<Vec<Vec<T>>>,
     wanted: Condvar,
     helper: Once,
 }
 
 impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
-    /// A pool of buffers of `capacity` elements (the helper starts at the first take).
-    pub(crate) const fn new(capacity: usize) -> Self {
+    /// A pool of buffers of `capacity` elements keeping about `ready_bytes` of them ready (the
+    /// helper starts at the first take).
+    pub(crate) const fn new(capacity: usize, ready_bytes: usize) -> Self {
         Self {
             capacity,
+            ready_bytes,
             ready: Mutex::new(Vec::new()),
             wanted: Condvar::new(),
             helper: Once::new(),
@@ -69,7 +70,8 @@ impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
     }
 
     fn ready_buffers(&self) -> usize {
-        (READY_BYTES / (self.capacity * std::mem::size_of::<T>()).max(1)).max(MIN_READY_BUFFERS)
+        (self.ready_bytes / (self.capacity * std::mem::size_of::<T>()).max(1))
+            .max(MIN_READY_BUFFERS)
     }
 
     fn touched_buffer(&self) -> Vec<T> {
@@ -86,7 +88,7 @@ impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
 mod tests {
     use super::*;
 
-    static POOL: PrefaultPool<u64> = PrefaultPool::new(1_000);
+    static POOL: PrefaultPool<u64> = PrefaultPool::new(1_000, 64_000);
 
     #[test]
     fn buffers_are_empty_with_the_pools_capacity_whoever_made_them() {

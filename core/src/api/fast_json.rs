@@ -1,11 +1,11 @@
-//! The PutRecords answer in JSON, written directly rather than through serde_json: it is the
-//! largest answer written most often (500 entries, each a 56-digit sequence number and a shard id),
-//! and its strings are digits and fixed ASCII that need no escaping — a general serializer spends
-//! much of its time scanning them for characters to escape. Anything else, and any text that
+//! The PutRecords and PutRecord answers in JSON, written directly rather than through serde_json:
+//! they are the answers written most often (PutRecords the largest: 500 entries, each a 56-digit
+//! sequence number and a shard id), and their strings are digits and fixed ASCII that need no
+//! escaping — a general serializer spends much of its time scanning them for characters to escape. Anything else, and any text that
 //! could need escaping (error messages), still goes through serde_json. A test holds the bytes
 //! equal to serde_json's.
 
-use crate::streams::ops::put::{PutRecordsOutput, PutRecordsResultEntry};
+use crate::streams::ops::put::{PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry};
 use crate::streams::shapes::EncryptionType;
 
 /// Bytes one successful entry takes, for sizing the buffer once.
@@ -30,6 +30,20 @@ pub fn put_records(output: &PutRecordsOutput) -> Vec<u8> {
     out.extend_from_slice(match output.encryption_type {
         EncryptionType::None => b"],\"EncryptionType\":\"NONE\"}",
         EncryptionType::Kms => b"],\"EncryptionType\":\"KMS\"}",
+    });
+    out
+}
+
+/// PutRecord's output as serde_json writes it.
+pub fn put_record(output: &PutRecordOutput) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ENTRY_BYTES + 32);
+    out.extend_from_slice(b"{\"ShardId\":\"");
+    out.extend_from_slice(&output.shard_id.text());
+    out.extend_from_slice(b"\",\"SequenceNumber\":\"");
+    output.sequence_number.write_decimal(&mut out);
+    out.extend_from_slice(match output.encryption_type {
+        EncryptionType::None => b"\",\"EncryptionType\":\"NONE\"}",
+        EncryptionType::Kms => b"\",\"EncryptionType\":\"KMS\"}",
     });
     out
 }
@@ -116,6 +130,17 @@ mod tests {
             };
             assert_eq!(
                 String::from_utf8(put_records(&output)).unwrap(),
+                serde_json::to_string(&output).unwrap()
+            );
+        }
+        for encryption_type in [EncryptionType::None, EncryptionType::Kms] {
+            let output = PutRecordOutput {
+                shard_id: ShardId(4_000),
+                sequence_number: ok(u64::MAX >> 1, 4_000).sequence_number.unwrap(),
+                encryption_type,
+            };
+            assert_eq!(
+                String::from_utf8(put_record(&output)).unwrap(),
                 serde_json::to_string(&output).unwrap()
             );
         }

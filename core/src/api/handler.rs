@@ -195,6 +195,7 @@ fn encode_output(format: Format, output: &CommandOutput) -> Vec<u8> {
     match (format, output) {
         _ if output.is_empty() => Vec::new(),
         (Format::Json, CommandOutput::PutRecords(out)) => super::fast_json::put_records(out),
+        (Format::Json, CommandOutput::PutRecord(out)) => super::fast_json::put_record(out),
         _ => protocol::encode(format, output),
     }
 }

@@ -2,7 +2,7 @@
 //! of traffic, random UUIDs, or explicit hash keys (spread evenly, or pinned to one point so every
 //! record hits one shard).
 
-use crate::streams::hashkey::{ExplicitHashKey, hash_partition_key, parse_hash_key};
+use crate::streams::hashkey::{ExplicitHashKey, hash_partition_key};
 use crate::streams::shared_str::SharedStr;
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
@@ -128,7 +128,9 @@ impl KeyDistribution {
                 if (0.0..=100.0).contains(hot_percent) { Ok(()) } else { Err(format!("hot_percent = {hot_percent} must be between 0 and 100")) }
             }
             KeyDistribution::RandomUuid | KeyDistribution::ExplicitHashKeys => Ok(()),
-            KeyDistribution::Pinned { explicit_hash_key } => parse_hash_key(explicit_hash_key)
+            // The model's pattern too (no leading zeros), as the service would judge it.
+            KeyDistribution::Pinned { explicit_hash_key } => ExplicitHashKey::Text(explicit_hash_key.clone())
+                .value()
                 .map(|_| ())
                 .ok_or_else(|| format!("explicit_hash_key = {explicit_hash_key:?} must be a decimal number in [0, 2^128-1]")),
         }
@@ -238,13 +240,16 @@ mod tests {
                 .sample(&mut rng, &mut Vec::new())
                 .partition_key
         );
-        assert!(
-            KeyDistribution::Pinned {
-                explicit_hash_key: "-1".into()
-            }
-            .validate()
-            .is_err()
-        );
+        for refused in ["-1", "042", "340282366920938463463374607431768211456"] {
+            assert!(
+                KeyDistribution::Pinned {
+                    explicit_hash_key: refused.into()
+                }
+                .validate()
+                .is_err(),
+                "{refused}"
+            );
+        }
         assert_eq!(
             KeyDistribution::HotKey {
                 keys: 5,

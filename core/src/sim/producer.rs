@@ -479,6 +479,11 @@ impl Producer {
                 let wait = self.rng.random_range(0..=ceiling);
                 let due = now + wait;
                 self.retries_queued += 1;
+                // Its own copy: a view would keep the whole tick's payload buffer alive.
+                let record = OutgoingRecord {
+                    data: Bytes::copy_from_slice(&record.data),
+                    ..record
+                };
                 self.retry_queue.insert((due, self.retries_queued), record);
             }
             _ => self.stats.dropped += record.user_records,

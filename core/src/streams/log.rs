@@ -78,8 +78,11 @@ const MIN_TAIL_CAPACITY: usize = 1_024;
 const MAX_TAIL_CAPACITY: usize = 1 << 20;
 
 /// Segment indexes and full-size tail buffers, with their pages mapped ahead of need.
-static SEGMENT_INDEXES: PrefaultPool<RecordMeta> = PrefaultPool::new(RECORDS_PER_SEGMENT);
-static TAIL_BUFFERS: PrefaultPool<u8> = PrefaultPool::new(MAX_TAIL_CAPACITY);
+/// Demand for indexes comes in bursts — shards written evenly fill their segments at about the
+/// same moment, a hundred shards wanting a hundred indexes within a few ms — so 512 are kept
+/// ready; a full tail buffer lasts a shard much longer, and 16 are kept.
+static SEGMENT_INDEXES: PrefaultPool<RecordMeta> = PrefaultPool::new(RECORDS_PER_SEGMENT, 32 << 20);
+static TAIL_BUFFERS: PrefaultPool<u8> = PrefaultPool::new(MAX_TAIL_CAPACITY, 16 << 20);
 
 impl Default for TailBuffer {
     fn default() -> Self {

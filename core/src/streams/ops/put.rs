@@ -384,6 +384,7 @@ impl Operation for PutRecordInput {
             self.partition_key.unwrap_or_default(),
         );
         let stream = world.readable_stream_mut(&name)?;
+        stream.index_routing();
         let hash = World::check_record_fits(
             stream,
             None,

@@ -6,6 +6,8 @@
 //!   PutRecord of 100 B with 16 connections (requests/s, p50, p99)
 //!   PutRecords of 500 × 100 B with 8 connections (records/s)
 //!   GetRecords draining what was written, one reader per shard (records/s)
+//! Each round measures kinesalite then kinescope on fresh servers; `API_LOAD_ROUNDS` rounds
+//! (default 3), then the median of the rounds' ratios and their range.
 //! Run: `cargo bench -p kinescope-tests --bench api_load -- SECONDS`.
 
 use base64::Engine;
@@ -267,29 +269,62 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(5);
+    let rounds: usize = std::env::var("API_LOAD_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let client = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let kinesalite = start_kinesalite().map(|(mut child, port)| {
-        let figures = client.block_on(measure(port, seconds));
-        let _ = child.kill();
-        let _ = child.wait();
-        figures
-    });
-    let kinescope = client.block_on(measure(start_kinescope(), seconds));
-    print("kinescope", &kinescope);
-    match kinesalite {
-        Some(k) => {
-            print("kinesalite", &k);
-            println!(
-                "     ratio: PutRecord {:.1}x, PutRecords {:.1}x, GetRecords {:.1}x",
-                kinescope.put_record_per_s / k.put_record_per_s,
-                kinescope.put_records_per_s / k.put_records_per_s,
-                kinescope.get_records_per_s / k.get_records_per_s
-            );
-        }
-        None => println!("(set KINESALITE to kinesalite's command to compare: make bench-api)"),
+    // Rounds alternate the two servers, each round on fresh ones, and the ratio of each round
+    // compares runs minutes apart at most: this machine's speed drifts more than that.
+    let mut ratios: Vec<[f64; 3]> = Vec::new();
+    for round in 1..=rounds {
+        let kinesalite = start_kinesalite().map(|(mut child, port)| {
+            let figures = client.block_on(measure(port, seconds));
+            let _ = child.kill();
+            let _ = child.wait();
+            figures
+        });
+        let kinescope = client.block_on(measure(start_kinescope(), seconds));
+        println!("round {round} of {rounds}");
+        print("kinescope", &kinescope);
+        let Some(k) = kinesalite else {
+            println!("(set KINESALITE to kinesalite's command to compare: make bench-api)");
+            continue;
+        };
+        print("kinesalite", &k);
+        let ratio = [
+            kinescope.put_record_per_s / k.put_record_per_s,
+            kinescope.put_records_per_s / k.put_records_per_s,
+            kinescope.get_records_per_s / k.get_records_per_s,
+        ];
+        println!(
+            "     ratio: PutRecord {:.1}x, PutRecords {:.1}x, GetRecords {:.1}x",
+            ratio[0], ratio[1], ratio[2]
+        );
+        ratios.push(ratio);
+    }
+    if ratios.len() > 1 {
+        let summary = |i: usize| {
+            let mut column: Vec<f64> = ratios.iter().map(|r| r[i]).collect();
+            column.sort_by(f64::total_cmp);
+            let median = column[column.len() / 2];
+            format!(
+                "{median:.1}x ({:.1}-{:.1})",
+                column[0],
+                column[column.len() - 1]
+            )
+        };
+        println!(
+            "median of {} rounds: PutRecord {}, PutRecords {}, GetRecords {}",
+            ratios.len(),
+            summary(0),
+            summary(1),
+            summary(2)
+        );
     }
 }

@@ -152,30 +152,27 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
-    fn generate(
+    /// One payload of producer "p1" at `now_ms`, appended after a byte that must stay.
+    fn payload(
         kind: PayloadKind,
-        rng: &mut impl Rng,
-        producer: &str,
+        rng: &mut ChaCha8Rng,
         seq: u64,
         now_ms: i64,
-        target_bytes: u64,
+        target: u64,
     ) -> Vec<u8> {
         let mut out = vec![9];
-        generate_into(kind, rng, producer, seq, now_ms, target_bytes, &mut out);
-        out.remove(0); // appended after what was there, which stays
+        generate_into(kind, rng, "p1", seq, now_ms, target, &mut out);
+        assert_eq!(out.remove(0), 9);
         out
     }
 
     #[test]
     fn opaque_payloads_have_the_exact_size_and_carry_the_sequence() {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
-        let bytes = generate(PayloadKind::Opaque, &mut rng, "p", 258, 0, 40);
+        let bytes = payload(PayloadKind::Opaque, &mut rng, 258, 0, 40);
         assert_eq!(bytes.len(), 40);
         assert_eq!(&bytes[..8], &258u64.to_be_bytes());
-        assert_eq!(
-            generate(PayloadKind::Opaque, &mut rng, "p", 258, 0, 2),
-            [1, 2]
-        );
+        assert_eq!(payload(PayloadKind::Opaque, &mut rng, 258, 0, 2), [1, 2]);
     }
 
     #[test]
@@ -183,7 +180,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         for kind in [PayloadKind::Clickstream, PayloadKind::IotTelemetry] {
             for target in [1, 250, 260, 1_000] {
-                let bytes = generate(kind, &mut rng, "p1", 7, 1_767_225_600_000, target);
+                let bytes = payload(kind, &mut rng, 7, 1_767_225_600_000, target);
                 let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
                 assert!(value.to_string().contains("p1-7"));
                 assert!(bytes.len() as u64 >= target.min(bytes.len() as u64));
@@ -197,14 +194,12 @@ mod tests {
     #[test]
     fn text_payloads_look_like_logs_and_csv() {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
-        let log =
-            String::from_utf8(generate(PayloadKind::LogLines, &mut rng, "p", 1, 0, 10)).unwrap();
+        let log = String::from_utf8(payload(PayloadKind::LogLines, &mut rng, 1, 0, 10)).unwrap();
         assert!(
-            log.starts_with("1970-01-01T00:00:00.000Z ") && log.contains("request_id=p-1"),
+            log.starts_with("1970-01-01T00:00:00.000Z ") && log.contains("request_id=p1-1"),
             "{log}"
         );
-        let csv =
-            String::from_utf8(generate(PayloadKind::MetricsCsv, &mut rng, "p", 2, 0, 200)).unwrap();
+        let csv = String::from_utf8(payload(PayloadKind::MetricsCsv, &mut rng, 2, 0, 200)).unwrap();
         assert_eq!(csv.len(), 200);
         assert_eq!(csv.trim_end().split(',').count(), 5);
     }

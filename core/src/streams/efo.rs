@@ -10,6 +10,7 @@ use crate::error::KinesisError;
 use crate::events::EventKind;
 use crate::metrics::{MetricName, MetricSet};
 use crate::world::World;
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -114,8 +115,9 @@ pub struct Subscriptions {
     /// Subscriptions by the stream and shard they read (by stream first, so that a write finds
     /// its stream's without making a key).
     by_shard: BTreeMap<String, BTreeMap<ShardId, BTreeSet<u64>>>,
-    /// Subscriptions to visit at the next push.
-    pending: BTreeSet<u64>,
+    /// Subscriptions to visit at the next push (a hash set: every write adds its shards'
+    /// subscribers, mostly ones already in; visits go in id order all the same).
+    pending: FxHashSet<u64>,
     /// A command that may affect any subscription ran: the next push visits them all.
     visit_all: bool,
     /// Subscriptions that queued events (or ended) since their subscribers were last woken.
@@ -188,10 +190,12 @@ impl Subscriptions {
             self.pending.clear();
             return self.by_id.keys().copied().collect();
         }
-        let mut due = std::mem::take(&mut self.pending);
+        let mut due: Vec<u64> = self.pending.drain().collect();
         due.extend(&self.backlogged);
         due.extend(self.timers.range(..=(now, u64::MAX)).map(|&(_, id)| id));
-        due.into_iter().collect()
+        due.sort_unstable();
+        due.dedup();
+        due
     }
 
     /// Whether any subscription exists.
@@ -316,7 +320,9 @@ impl World {
             self.deliver_subscriptions(now);
             return;
         }
-        for id in std::mem::take(&mut self.subscriptions.pending) {
+        let mut due: Vec<u64> = self.subscriptions.pending.drain().collect();
+        due.sort_unstable();
+        for id in due {
             self.deliver_subscription(id, now);
         }
     }

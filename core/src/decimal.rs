@@ -1,7 +1,6 @@
-//! Decimal text of numbers wider than a u64 (sequence numbers, hash keys), written nineteen digits
-//! at a time with integer formatting rather than through 128- or 192-bit division and the
-//! formatting machinery: every record of a PutRecords answer, and every simulated record with an
-//! explicit hash key, has one.
+//! Decimal text of numbers wider than a u64 (sequence numbers), written nineteen digits at a time
+//! with integer formatting rather than through 192-bit division and the formatting machinery:
+//! every record of a PutRecords or GetRecords answer has one.
 
 /// The largest power of ten in a u64.
 pub(crate) const TEN_POW_19: u64 = 10_000_000_000_000_000_000;

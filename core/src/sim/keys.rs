@@ -23,7 +23,7 @@ pub enum KeyDistribution {
     /// Random explicit hash keys over the whole space (the partition key is then a label).
     ExplicitHashKeys,
     /// Every record carries this explicit hash key (decimal), so it lands in one shard.
-    Pinned { explicit_hash_key: SharedStr },
+    Pinned { explicit_hash_key: ExplicitHashKey },
 }
 
 /// A key chosen for one record.
@@ -103,7 +103,7 @@ impl KeyDistribution {
             },
             KeyDistribution::Pinned { explicit_hash_key } => ChosenKey {
                 partition_key: SharedStr::from_static("pinned"),
-                explicit_hash_key: Some(ExplicitHashKey::Text(explicit_hash_key.clone())),
+                explicit_hash_key: Some(explicit_hash_key.clone()),
             },
         }
     }
@@ -121,18 +121,32 @@ impl KeyDistribution {
             KeyDistribution::Uniform { keys } => keys_ok(*keys),
             KeyDistribution::Zipf { keys, s } => {
                 keys_ok(*keys)?;
-                if s.is_finite() && *s > 0.0 { Ok(()) } else { Err(format!("s = {s} must be > 0")) }
+                if s.is_finite() && *s > 0.0 {
+                    Ok(())
+                } else {
+                    Err(format!("s = {s} must be > 0"))
+                }
             }
             KeyDistribution::HotKey { keys, hot_percent } => {
                 keys_ok(*keys)?;
-                if (0.0..=100.0).contains(hot_percent) { Ok(()) } else { Err(format!("hot_percent = {hot_percent} must be between 0 and 100")) }
+                if (0.0..=100.0).contains(hot_percent) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "hot_percent = {hot_percent} must be between 0 and 100"
+                    ))
+                }
             }
             KeyDistribution::RandomUuid | KeyDistribution::ExplicitHashKeys => Ok(()),
             // The model's pattern too (no leading zeros), as the service would judge it.
-            KeyDistribution::Pinned { explicit_hash_key } => ExplicitHashKey::Text(explicit_hash_key.clone())
-                .value()
-                .map(|_| ())
-                .ok_or_else(|| format!("explicit_hash_key = {explicit_hash_key:?} must be a decimal number in [0, 2^128-1]")),
+            KeyDistribution::Pinned { explicit_hash_key } => {
+                explicit_hash_key.value().map(|_| ()).ok_or_else(|| {
+                    format!(
+                        "explicit_hash_key = {:?} must be a decimal number in [0, 2^128-1]",
+                        explicit_hash_key.text()
+                    )
+                })
+            }
         }
     }
 }

@@ -3,7 +3,8 @@
 //! than reconstructed afterwards.
 //!
 //! - Per partition key, records must arrive in sequence order: within a shard by position, and
-//!   across a reshard parent before child (a key lives in exactly one open shard at a time).
+//!   across a reshard parent before child (a key lives in exactly one open shard at a time);
+//!   `key_order` keeps what that check remembers.
 //! - Nothing in the stream is skipped: when the application says it is done with a shard up to
 //!   some point ([`Ledger::settle_through`]), every record before that point still in the log must
 //!   have been delivered. Records that expired by retention before delivery are counted apart.
@@ -12,24 +13,14 @@
 //! Positions are shard ordinals (dense, from 0), so a shard's ledger is a settled mark plus the few
 //! delivered ranges above it: memory stays constant however long the run.
 
+use super::key_order::{KeyOrder, Position, ancestors};
 use super::kpl;
 use crate::streams::log::RecordLog;
 use crate::streams::shapes::{Record, ShardId};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
 use crate::world::World;
-use rustc_hash::{FxHashMap, FxHashSet};
-
-/// Keys the order check remembers before it first forgets those that are settled.
-const KEYS_BEFORE_FORGETTING: usize = 4_096;
-
-/// A record's place in the stream: shard, ordinal within it, and index inside a KPL aggregate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Position {
-    shard: ShardId,
-    ordinal: u64,
-    sub: u32,
-}
+use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone, Default)]
 struct ShardLedger {
@@ -105,15 +96,7 @@ pub struct Ledger {
     stream: String,
     seed: u64,
     shards: FxHashMap<ShardId, ShardLedger>,
-    last_by_key: FxHashMap<u64, Position>,
-    /// The key of the records being entered and the last one's position, not yet written into
-    /// `last_by_key`: a run of records with one key (one hot key, a constant label) looks the
-    /// key up once, at its start, and writes it once, at its end.
-    run: Option<(u64, Position)>,
-    /// The run's key.
-    run_key: Vec<u8>,
-    /// Size of `last_by_key` at which keys that can no longer be out of order are forgotten.
-    forget_at: usize,
+    order: KeyOrder,
     counts: LedgerCounts,
     first_order_violation: Option<String>,
     first_loss: Option<String>,
@@ -138,10 +121,7 @@ impl Ledger {
             stream: stream.into(),
             seed,
             shards: FxHashMap::default(),
-            last_by_key: FxHashMap::default(),
-            run: None,
-            run_key: Vec::new(),
-            forget_at: KEYS_BEFORE_FORGETTING,
+            order: KeyOrder::default(),
             counts: LedgerCounts::default(),
             first_order_violation: None,
             first_loss: None,
@@ -200,9 +180,9 @@ impl Ledger {
                 .map(|r| self.deliver_one(stream, state, &mut ledger, r))
                 .sum(),
         };
-        self.end_run();
+        self.order.end_run();
         self.shards.insert(shard, ledger);
-        if self.last_by_key.len() >= self.forget_at {
+        if self.order.wants_forgetting() {
             self.forget_settled_keys(stream);
         }
         users
@@ -362,29 +342,7 @@ impl Ledger {
             ordinal,
             sub,
         };
-        // Comparing the key's text with the run's costs less than hashing it again.
-        let previous = match &mut self.run {
-            Some((_, last)) if self.run_key == key.as_bytes() => {
-                Some(std::mem::replace(last, here))
-            }
-            _ => {
-                self.end_run();
-                let hash = key_hash(key);
-                self.run = Some((hash, here));
-                self.run_key.clear();
-                self.run_key.extend_from_slice(key.as_bytes());
-                self.last_by_key.get(&hash).copied()
-            }
-        };
-        let Some(before) = previous else {
-            return;
-        };
-        let out_of_order = if before.shard == shard {
-            (ordinal, sub) < (before.ordinal, before.sub)
-        } else {
-            is_ancestor(stream, shard, before.shard)
-        };
-        if out_of_order {
+        if let Some(before) = self.order.enter(stream, key, here) {
             self.counts.order_violations += 1;
             self.first_order_violation.get_or_insert_with(|| {
                 format!(
@@ -392,13 +350,6 @@ impl Ledger {
                     self.seed, self.app, before.ordinal, before.sub, before.shard
                 )
             });
-        }
-    }
-
-    /// Writes the current run's key and last position into `last_by_key`.
-    fn end_run(&mut self) {
-        if let Some((key, last)) = self.run.take() {
-            self.last_by_key.insert(key, last);
         }
     }
 
@@ -414,9 +365,7 @@ impl Ledger {
             .filter(|(id, _)| self.ancestors_finished(stream, **id))
             .filter_map(|(id, ledger)| Some((*id, ledger.settled?)))
             .collect();
-        self.last_by_key
-            .retain(|_, p| floors.get(&p.shard).is_none_or(|&floor| p.ordinal >= floor));
-        self.forget_at = (2 * self.last_by_key.len()).max(KEYS_BEFORE_FORGETTING);
+        self.order.forget_below(&floors);
     }
 
     /// Whether every ancestor of `shard` is gone or closed and settled to its end by this
@@ -495,45 +444,11 @@ fn ordinal_of(shard: &ShardState, hint: u64, counter: u64) -> Option<u64> {
     (log.counter_at(ordinal) == Some(counter)).then_some(ordinal)
 }
 
-/// Whether `ancestor` is a (transitive) parent of `shard`.
-fn is_ancestor(stream: &StreamState, ancestor: ShardId, shard: ShardId) -> bool {
-    ancestors(stream, shard).any(|id| id == ancestor)
-}
-
-/// Every parent of `shard`, their parents and so on, each once (merges join lineages: a walk per
-/// path would double with every merge); the walk does not go on through expired shards. Lazy, so
-/// a search stops at what it looks for; a shard without parents costs no allocation.
-fn ancestors(stream: &StreamState, shard: ShardId) -> impl Iterator<Item = ShardId> + '_ {
-    let parents_of = |id: ShardId| {
-        stream
-            .shard(id)
-            .into_iter()
-            .flat_map(|s| s.parent.into_iter().chain(s.adjacent_parent))
-    };
-    let mut frontier: Vec<ShardId> = parents_of(shard).collect();
-    let mut seen: FxHashSet<ShardId> = frontier.iter().copied().collect();
-    std::iter::from_fn(move || {
-        let id = frontier.pop()?;
-        for parent in parents_of(id) {
-            if seen.insert(parent) {
-                frontier.push(parent);
-            }
-        }
-        Some(id)
-    })
-}
-
-/// FNV-1a: stable across runs and platforms, and cheap for short keys.
-fn key_hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::settings::Settings;
+    use crate::sim::key_order::{KEYS_BEFORE_FORGETTING, is_ancestor};
     use crate::streams::ops::lifecycle::CreateStreamInput;
     use crate::streams::ops::put::PutRecordInput;
     use crate::streams::ops::read::{GetRecordsInput, GetShardIteratorInput};
@@ -759,7 +674,7 @@ mod tests {
             }
             ledger.deliver_all(&world, ShardId(0), &page.records);
             ledger.settle_through(&world, ShardId(0), last.sequence_number.counter);
-            most_remembered = most_remembered.max(ledger.last_by_key.len());
+            most_remembered = most_remembered.max(ledger.order.remembered());
             iterator = page.next_shard_iterator.unwrap();
         }
         assert_eq!(ledger.counts().user_records, 12_000);

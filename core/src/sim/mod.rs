@@ -8,6 +8,7 @@ pub mod editing;
 pub mod fanout;
 pub mod iterator;
 pub mod kcl;
+mod key_order;
 pub mod keys;
 pub mod kpl;
 pub mod kpl_limits;

@@ -10,7 +10,8 @@ use crate::streams::control_plane::ControlPlaneLimiter;
 use crate::streams::efo::Subscriptions;
 use crate::streams::messages;
 use crate::streams::readers::Readers;
-use crate::streams::shapes::{Record, StreamStatus};
+use crate::streams::record_page::RecordPage;
+use crate::streams::shapes::StreamStatus;
 use crate::streams::spare_pages::SparePages;
 use crate::streams::stream::StreamState;
 use crate::streams::token::TokenSealer;
@@ -91,7 +92,7 @@ impl World {
     }
 
     /// Takes back a page of records a reader has processed, so a later read reuses its room.
-    pub fn give_back_page(&mut self, records: Vec<Record>) {
+    pub fn give_back_page(&mut self, records: RecordPage) {
         self.spare_pages.give_back(records);
     }
 

@@ -53,7 +53,7 @@ fn records_in(events: &[SubscriptionEvent]) -> Vec<Vec<u8>> {
             SubscriptionEvent::Event(ev) => Some(
                 ev.records
                     .iter()
-                    .map(|r| r.data.0.to_vec())
+                    .map(|r| r.data().to_vec())
                     .collect::<Vec<_>>(),
             ),
             _ => None,

@@ -16,7 +16,7 @@ fn first_data(world: &mut kinescope_core::World, input: GetShardIteratorInput) -
     let page = get(world, &it).unwrap();
     page.records
         .first()
-        .map(|r| String::from_utf8(r.data.0.to_vec()).unwrap())
+        .map(|r| String::from_utf8(r.data().to_vec()).unwrap())
 }
 
 #[test]
@@ -66,7 +66,12 @@ fn each_iterator_type_starts_where_aws_says() {
         .unwrap();
     put(&mut world, "k", "d").unwrap();
     assert_eq!(
-        &get(&mut world, &latest).unwrap().records[0].data.0[..],
+        get(&mut world, &latest)
+            .unwrap()
+            .records
+            .first()
+            .unwrap()
+            .data(),
         b"d"
     );
 }

@@ -47,7 +47,7 @@ fn records_read_back_exactly_as_written_with_arrival_time_from_the_virtual_clock
     let it = iterator(&mut world, 0, ShardIteratorType::TrimHorizon);
     let page = get(&mut world, &it).unwrap();
     assert_eq!(page.records.len(), 1);
-    let record = &page.records[0];
+    let record = &page.records.to_records()[0];
     assert_eq!(&record.data.0[..], b"hello");
     assert_eq!(record.partition_key, "user-7");
     assert_eq!(record.sequence_number, put_result.sequence_number);
@@ -281,7 +281,7 @@ fn records_written_while_encrypted_say_so() {
         EncryptionType::Kms
     );
     let it = iterator(&mut world, 0, ShardIteratorType::TrimHorizon);
-    let records = get(&mut world, &it).unwrap().records;
+    let records = get(&mut world, &it).unwrap().records.to_records();
     assert_eq!(records[0].encryption_type, None);
     assert_eq!(records[1].encryption_type, Some(EncryptionType::Kms));
 }

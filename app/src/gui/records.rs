@@ -207,7 +207,7 @@ impl Browser {
                     .apply(GetRecordsInput::new(&iterator, Some(PAGE as u32)))
                     .map_err(|e| format!("{e} ({})", e.code()))?;
                 self.rows
-                    .extend(page.records.into_iter().map(|r| RecordRow {
+                    .extend(page.records.to_records().into_iter().map(|r| RecordRow {
                         users: kpl::deaggregate(&r.data.0),
                         sequence: r.sequence_number,
                         arrival_ms: r.approximate_arrival_timestamp.millis(),

@@ -326,12 +326,13 @@ impl LambdaConsumer {
             now + POLL_INTERVAL_MS
         };
         let lanes = poller.lanes.len() as u64;
-        for record in records {
-            let lane = &mut poller.lanes[(key_hash(&record.partition_key) % lanes) as usize];
+        for record in records.iter() {
+            let lane = &mut poller.lanes[(key_hash(record.partition_key()) % lanes) as usize];
             if lane.queued.is_empty() {
                 lane.first_queued_ms = now;
             }
-            lane.queued.push_back(record);
+            // Kept until its batch is invoked: an owned record (views of the same buffers).
+            lane.queued.push_back(record.to_record());
         }
     }
 

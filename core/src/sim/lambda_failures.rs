@@ -237,6 +237,7 @@ mod tests {
                 .apply(GetRecordsInput::new(&it, None))
                 .unwrap()
                 .records
+                .to_records()
         };
         let records = read(&mut world, "source");
         let now = world.now_ms();

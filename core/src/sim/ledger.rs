@@ -16,11 +16,47 @@
 use super::key_order::{KeyOrder, Position, ancestors};
 use super::kpl;
 use crate::streams::log::RecordLog;
+use crate::streams::record_page::{RecordPage, RecordRef};
 use crate::streams::shapes::{Record, ShardId};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
 use crate::world::World;
 use rustc_hash::FxHashMap;
+
+/// What the ledger reads of a record handed to an application, whether it came in a page or
+/// was kept as a [`Record`] (a Lambda batch).
+pub trait Handed {
+    /// The record's per-shard sequence counter.
+    fn counter(&self) -> u64;
+    /// Its partition key.
+    fn partition_key(&self) -> &str;
+    /// Its data.
+    fn data(&self) -> &[u8];
+}
+
+impl Handed for &Record {
+    fn counter(&self) -> u64 {
+        self.sequence_number.counter
+    }
+    fn partition_key(&self) -> &str {
+        &self.partition_key
+    }
+    fn data(&self) -> &[u8] {
+        &self.data.0
+    }
+}
+
+impl Handed for RecordRef<'_> {
+    fn counter(&self) -> u64 {
+        RecordRef::counter(self)
+    }
+    fn partition_key(&self) -> &str {
+        RecordRef::partition_key(self)
+    }
+    fn data(&self) -> &[u8] {
+        RecordRef::data(self)
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 struct ShardLedger {
@@ -157,6 +193,20 @@ impl Ledger {
 
     /// Enters records of one shard handed over together, in order; returns their user records.
     pub fn deliver_all(&mut self, world: &World, shard: ShardId, records: &[Record]) -> u64 {
+        self.deliver_each(world, shard, records.iter())
+    }
+
+    /// Enters a page read from `shard`; returns its user records.
+    pub fn deliver_page(&mut self, world: &World, shard: ShardId, page: &RecordPage) -> u64 {
+        self.deliver_each(world, shard, page.iter())
+    }
+
+    fn deliver_each<R: Handed>(
+        &mut self,
+        world: &World,
+        shard: ShardId,
+        records: impl DoubleEndedIterator<Item = R> + ExactSizeIterator + Clone,
+    ) -> u64 {
         let Some(stream) = world.stream(&self.stream) else {
             return 0;
         };
@@ -164,20 +214,19 @@ impl Ledger {
             return 0;
         };
         let mut ledger = self.shards.remove(&shard).unwrap_or_default();
-        let users = match Self::fresh_page(state, &ledger, records) {
+        let users = match Self::fresh_page(state, &ledger, records.clone()) {
             Some(first) => {
                 let end = first + records.len() as u64;
                 ledger.insert_new_range(first, end);
                 ledger.next_hint = end;
                 self.counts.user_records += records.len() as u64;
                 for (ordinal, record) in (first..).zip(records) {
-                    self.check_order(stream, &record.partition_key, shard, ordinal, 0);
+                    self.check_order(stream, record.partition_key(), shard, ordinal, 0);
                 }
-                records.len() as u64
+                end - first
             }
             None => records
-                .iter()
-                .map(|r| self.deliver_one(stream, state, &mut ledger, r))
+                .map(|r| self.deliver_one(stream, state, &mut ledger, &r))
                 .sum(),
         };
         self.order.end_run();
@@ -192,17 +241,25 @@ impl Ledger {
     /// consecutive ordinals of `state`'s log, none delivered before: the common page, entered as
     /// one range. The log's counters increase with the ordinal, so a page of increasing counters
     /// whose first and last sit `len - 1` ordinals apart holds exactly the records between.
-    fn fresh_page(state: &ShardState, ledger: &ShardLedger, records: &[Record]) -> Option<u64> {
-        let (first, last) = (records.first()?, records.last()?);
-        let increasing = records
-            .windows(2)
-            .all(|pair| pair[0].sequence_number.counter < pair[1].sequence_number.counter);
-        if !increasing || records.iter().any(|r| r.data.0.starts_with(&kpl::MAGIC)) {
+    fn fresh_page<R: Handed>(
+        state: &ShardState,
+        ledger: &ShardLedger,
+        mut records: impl DoubleEndedIterator<Item = R> + ExactSizeIterator + Clone,
+    ) -> Option<u64> {
+        let len = records.len() as u64;
+        let (first, last) = (records.clone().next()?, records.clone().next_back()?);
+        let mut previous = None;
+        let plain_and_increasing = records.all(|r| {
+            let increasing = previous.is_none_or(|p| p < r.counter());
+            previous = Some(r.counter());
+            increasing && !r.data().starts_with(&kpl::MAGIC)
+        });
+        if !plain_and_increasing {
             return None;
         }
-        let from = ordinal_of(state, ledger.next_hint, first.sequence_number.counter)?;
-        let to = from + records.len() as u64;
-        let last_matches = state.log.counter_at(to - 1) == Some(last.sequence_number.counter);
+        let from = ordinal_of(state, ledger.next_hint, first.counter())?;
+        let to = from + len;
+        let last_matches = state.log.counter_at(to - 1) == Some(last.counter());
         (last_matches && ledger.all_new(from, to)).then_some(from)
     }
 
@@ -211,10 +268,10 @@ impl Ledger {
         stream: &StreamState,
         state: &ShardState,
         ledger: &mut ShardLedger,
-        record: &Record,
+        record: &impl Handed,
     ) -> u64 {
         let shard = state.id;
-        let data = &record.data.0;
+        let data = record.data();
         let users = if data.starts_with(&kpl::MAGIC) {
             kpl::deaggregate(data)
         } else {
@@ -222,8 +279,7 @@ impl Ledger {
         };
         let user_count = users.as_ref().map_or(1, |u| u.len() as u64);
         self.counts.user_records += user_count;
-        let Some(ordinal) = ordinal_of(state, ledger.next_hint, record.sequence_number.counter)
-        else {
+        let Some(ordinal) = ordinal_of(state, ledger.next_hint, record.counter()) else {
             return user_count;
         };
         if ledger.contains(ordinal) {
@@ -233,7 +289,7 @@ impl Ledger {
         ledger.insert_new_range(ordinal, ordinal + 1);
         ledger.next_hint = ordinal + 1;
         match users {
-            None => self.check_order(stream, &record.partition_key, shard, ordinal, 0),
+            None => self.check_order(stream, record.partition_key(), shard, ordinal, 0),
             Some(users) => {
                 for (sub, user) in users.iter().enumerate() {
                     self.check_order(stream, &user.partition_key, shard, ordinal, sub as u32);
@@ -483,6 +539,7 @@ mod tests {
             .apply(GetRecordsInput::new(&iterator, None))
             .unwrap()
             .records
+            .to_records()
     }
 
     #[test]
@@ -668,12 +725,12 @@ mod tests {
             let Some(last) = page.records.last() else {
                 break;
             };
-            if last.partition_key == "late" {
-                last_two = page.records[page.records.len() - 2..].to_vec();
+            if last.partition_key() == "late" {
+                last_two = page.records.to_records()[page.records.len() - 2..].to_vec();
                 break;
             }
-            ledger.deliver_all(&world, ShardId(0), &page.records);
-            ledger.settle_through(&world, ShardId(0), last.sequence_number.counter);
+            ledger.deliver_page(&world, ShardId(0), &page.records);
+            ledger.settle_through(&world, ShardId(0), last.counter());
             most_remembered = most_remembered.max(ledger.order.remembered());
             iterator = page.next_shard_iterator.unwrap();
         }

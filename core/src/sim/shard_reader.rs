@@ -8,8 +8,9 @@
 use super::iterator::{StartFrom, open_iterator};
 use super::ledger::Ledger;
 use crate::streams::ops::read::GetRecordsInput;
+use crate::streams::record_page::RecordPage;
 use crate::streams::sequence::SequenceNumber;
-use crate::streams::shapes::{Record, ShardId};
+use crate::streams::shapes::ShardId;
 use crate::world::World;
 
 /// Where one consumer is in one shard.
@@ -45,7 +46,7 @@ pub enum Read {
     /// GetRecords answered (the page may be empty): its records, and at the shard's end the
     /// children it named with their parents.
     Page {
-        records: Vec<Record>,
+        records: RecordPage,
         children: Vec<(ShardId, Vec<ShardId>)>,
     },
     /// GetRecords or GetShardIterator was throttled.
@@ -72,7 +73,7 @@ impl ShardReader {
             Ok(page) => {
                 self.millis_behind = page.millis_behind_latest;
                 if let Some(last) = page.records.last() {
-                    self.last_read = Some(last.sequence_number);
+                    self.last_read = Some(last.sequence_number());
                 }
                 match page.next_shard_iterator {
                     Some(next) => self.iterator = Some(next),
@@ -107,12 +108,12 @@ impl Ledger {
         &mut self,
         world: &World,
         shard: ShardId,
-        records: &[Record],
+        records: &RecordPage,
         at_end: bool,
     ) -> u64 {
-        let user_records = self.deliver_all(world, shard, records);
+        let user_records = self.deliver_page(world, shard, records);
         if let Some(last) = records.last() {
-            self.settle_through(world, shard, last.sequence_number.counter);
+            self.settle_through(world, shard, last.counter());
         }
         if at_end {
             self.settle_shard_end(world, shard);

@@ -4,8 +4,9 @@
 use super::capacity::RateBucket;
 use super::ops::read::{children_at_end, read_records};
 use super::readers::{ReaderKind, ReaderPosition, millis_behind_latest, records_behind};
+use super::record_page::RecordPage;
 use super::sequence::SequenceNumber;
-use super::shapes::{ChildShard, Record, ShardId, StreamStatus};
+use super::shapes::{ChildShard, ShardId, StreamStatus};
 use crate::error::KinesisError;
 use crate::events::EventKind;
 use crate::metrics::{MetricName, MetricSet};
@@ -61,7 +62,7 @@ pub struct ConsumerState {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SubscribeToShardEvent {
-    pub records: Vec<Record>,
+    pub records: RecordPage,
     pub continuation_sequence_number: Option<SequenceNumber>,
     pub millis_behind_latest: i64,
     pub child_shards: Option<Vec<ChildShard>>,
@@ -431,7 +432,7 @@ impl World {
             )
         } else {
             (
-                Vec::new(),
+                RecordPage::default(),
                 sub.next_ordinal.max(shard.log.trim_ordinal()),
                 0,
             )

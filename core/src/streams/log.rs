@@ -3,7 +3,7 @@
 //! Records are addressed by their ordinal (0 for the shard's first record ever). A segment's bytes
 //! are shared with readers: reading hands out views ([`Bytes`]) into them, not copies.
 
-use super::shared_str::SharedStr;
+use super::record_page::RecordPage;
 use crate::prefault::PrefaultPool;
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
@@ -207,21 +207,6 @@ impl StoredRecord<'_> {
     }
 }
 
-/// A record handed to a reader: its key and data are views of the log's bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SharedRecord {
-    /// The per-shard sequence counter.
-    pub counter: u64,
-    /// Virtual arrival time, epoch milliseconds.
-    pub arrival_ms: i64,
-    /// The partition key as sent.
-    pub partition_key: SharedStr,
-    /// The record's data blob.
-    pub data: Bytes,
-    /// Whether the record was written while the stream was encrypted.
-    pub encrypted: bool,
-}
-
 /// What one read of the log took: the ordinal to read next and the bytes (data plus keys) read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadExtent {
@@ -370,15 +355,15 @@ impl RecordLog {
         Some(segment.counter(segment.metas[index]))
     }
 
-    /// Hands readable records from `from` on to `each`, oldest first, as views of the log's
-    /// bytes (no copy): at most `limit` records, and no more than `max_bytes` unless the first
-    /// record alone is larger. Freezes what has been written so far so it can be shared.
-    pub fn read_shared(
+    /// Adds the records from `from` on to `page` (views of the log's buffers, no copies): at
+    /// most `limit` records and `max_bytes` of data and keys (unless the first record alone is
+    /// larger).
+    pub fn read_into(
         &mut self,
         from: u64,
         limit: usize,
         max_bytes: u64,
-        mut each: impl FnMut(SharedRecord),
+        page: &mut RecordPage,
     ) -> ReadExtent {
         let mut extent = ReadExtent {
             next: from.max(self.trim_ordinal),
@@ -390,6 +375,7 @@ impl RecordLog {
         let Some((mut segment_index, mut index)) = self.locate(extent.next) else {
             return extent;
         };
+        page.reserve((end - extent.next) as usize);
         while extent.next < end {
             let Some(segment) = self.segments.get_mut(segment_index) else {
                 break;
@@ -401,6 +387,7 @@ impl RecordLog {
             let mut chunk = segment
                 .bytes
                 .chunk_index(u64::from(segment.metas[index].offset));
+            let mut page_chunk = page.push_chunk(&segment.bytes.chunks[chunk].1);
             while index < segment.metas.len() && extent.next < end {
                 let meta = segment.metas[index];
                 let (start, stop) = (u64::from(meta.offset), segment.end_offset(index));
@@ -408,24 +395,26 @@ impl RecordLog {
                 if extent.bytes + size > max_bytes && extent.bytes > 0 {
                     return extent;
                 }
-                while segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
+                if segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
                     <= start
                 {
-                    chunk += 1;
+                    while segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
+                        <= start
+                    {
+                        chunk += 1;
+                    }
+                    page_chunk = page.push_chunk(&segment.bytes.chunks[chunk].1);
                 }
-                let (chunk_start, bytes) = &segment.bytes.chunks[chunk];
-                let from = (start - chunk_start) as usize;
-                let key_end = from + meta.key_len();
-                // SAFETY: `append` stores a key from a `&str`, and `from..key_end` is exactly
-                // the bytes it stored.
-                let partition_key = unsafe { SharedStr::from_utf8_unchecked(bytes, from..key_end) };
-                each(SharedRecord {
-                    counter: segment.counter(meta),
-                    arrival_ms: segment.arrival_ms(meta),
-                    partition_key,
-                    data: bytes.slice(key_end..(stop - chunk_start) as usize),
-                    encrypted: meta.encrypted(),
-                });
+                let chunk_start = segment.bytes.chunks[chunk].0;
+                let key_from = (start - chunk_start) as usize;
+                page.push(
+                    segment.counter(meta),
+                    segment.arrival_ms(meta),
+                    page_chunk,
+                    key_from..key_from + meta.key_len(),
+                    (stop - chunk_start) as usize,
+                    meta.encrypted(),
+                );
                 extent.bytes += size;
                 extent.next += 1;
                 index += 1;
@@ -570,10 +559,10 @@ mod tests {
         from: u64,
         limit: usize,
         max_bytes: u64,
-    ) -> (Vec<SharedRecord>, ReadExtent) {
-        let mut records = Vec::new();
-        let extent = log.read_shared(from, limit, max_bytes, |r| records.push(r));
-        (records, extent)
+    ) -> (Vec<crate::streams::shapes::Record>, ReadExtent) {
+        let mut page = RecordPage::default();
+        let extent = log.read_into(from, limit, max_bytes, &mut page);
+        (page.to_records(), extent)
     }
 
     #[test]
@@ -588,17 +577,23 @@ mod tests {
             }
         );
         let shared = records[0].clone();
-        assert_eq!(&shared.data[..], 9u64.to_be_bytes());
+        assert_eq!(&shared.data.0[..], 9u64.to_be_bytes());
         assert_eq!(shared.partition_key, "key");
-        assert_eq!((shared.counter, shared.arrival_ms), (28, 1_009));
+        assert_eq!(
+            (
+                shared.sequence_number.counter,
+                shared.approximate_arrival_timestamp.0
+            ),
+            (28, 1_009)
+        );
         log.append(100, 2_000, "k2", b"later", true);
         assert_eq!(log.get(10).unwrap().data, b"later");
         let (later, _) = read_all(&mut log, 10, 10, u64::MAX);
-        assert_eq!(&later[0].data[..], b"later");
+        assert_eq!(&later[0].data.0[..], b"later");
         assert_eq!(later[0].partition_key, "k2");
-        assert!(later[0].encrypted && !shared.encrypted);
+        assert!(later[0].encryption_type.is_some() && shared.encryption_type.is_none());
         assert_eq!(
-            &shared.data[..],
+            &shared.data.0[..],
             9u64.to_be_bytes(),
             "the view is unchanged"
         );
@@ -628,9 +623,13 @@ mod tests {
         assert!(
             all.iter()
                 .zip(0..)
-                .all(|(r, i)| r.data[..] == record(i)[..])
+                .all(|(r, i)| r.data.0[..] == record(i)[..])
         );
-        assert!(shared.iter().all(|r| r.data[..] == record(r.counter)[..]));
+        assert!(
+            shared
+                .iter()
+                .all(|r| r.data.0[..] == record(r.sequence_number.counter)[..])
+        );
     }
 
     #[test]
@@ -652,9 +651,9 @@ mod tests {
         assert_eq!(extent.next, 8_000);
         for (i, r) in records.iter().enumerate() {
             let ordinal = 3_000 + i as u64;
-            assert_eq!(&r.data[..], ordinal.to_be_bytes());
+            assert_eq!(&r.data.0[..], ordinal.to_be_bytes());
             assert_eq!(r.partition_key, format!("k{}", ordinal % 7));
-            assert_eq!(r.counter, ordinal + 1);
+            assert_eq!(r.sequence_number.counter, ordinal + 1);
         }
         // Each record is 8 data bytes plus a 2-byte key: 25 bytes take two records, and a
         // single record larger than the allowance is still read.
@@ -678,7 +677,7 @@ mod tests {
         assert_eq!(log.get(10).unwrap().data, b"fresh");
         let (records, _) = read_all(&mut log, 0, 10, u64::MAX);
         assert_eq!(
-            (&records[0].data[..], records[0].partition_key.as_str()),
+            (&records[0].data.0[..], records[0].partition_key.as_str()),
             (&b"fresh"[..], "new")
         );
     }
@@ -699,7 +698,7 @@ mod tests {
         assert_eq!(log.counter_at(2), Some((1 << 40) + 1));
         let (records, _) = read_all(&mut log, 0, 10, u64::MAX);
         assert_eq!(
-            records.iter().map(|r| &r.data[..]).collect::<Vec<_>>(),
+            records.iter().map(|r| &r.data.0[..]).collect::<Vec<_>>(),
             [b"1", b"2", b"3"]
         );
     }

@@ -10,6 +10,7 @@ pub mod messages;
 pub mod ondemand;
 pub mod ops;
 pub mod readers;
+pub mod record_page;
 pub mod retention;
 pub mod routing;
 pub mod scaling;

@@ -96,7 +96,7 @@ pub fn drain(world: &mut World, shard: u32) -> Vec<Vec<u8>> {
         world.step(200);
         let page = get(world, &current).unwrap();
         let empty = page.records.is_empty();
-        out.extend(page.records.into_iter().map(|r| r.data.0.to_vec()));
+        out.extend(page.records.iter().map(|r| r.data().to_vec()));
         if empty && page.millis_behind_latest == 0 {
             break;
         }

@@ -7,10 +7,9 @@ use crate::metrics::MetricName;
 use crate::streams::capacity::{GET_RECORDS_MAX_BYTES, ThrottleMode};
 use crate::streams::messages;
 use crate::streams::readers::{ReaderKind, ReaderPosition, millis_behind_latest, records_behind};
+use crate::streams::record_page::RecordPage;
 use crate::streams::sequence::SequenceNumber;
-use crate::streams::shapes::{
-    Blob, ChildShard, EncryptionType, Record, ShardId, ShardIteratorType,
-};
+use crate::streams::shapes::{ChildShard, ShardId, ShardIteratorType};
 use crate::streams::shard::ShardState;
 use crate::streams::spare_pages::SparePages;
 use crate::streams::stream::StreamState;
@@ -305,7 +304,7 @@ impl GetRecordsInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GetRecordsOutput {
-    pub records: Vec<Record>,
+    pub records: RecordPage,
     pub next_shard_iterator: Option<String>,
     pub millis_behind_latest: i64,
     pub child_shards: Option<Vec<ChildShard>>,
@@ -329,25 +328,10 @@ pub(crate) fn read_records(
     limit: usize,
     max_bytes: u64,
     spare: &mut SparePages,
-) -> (Vec<Record>, u64, u64) {
-    let available = shard.log.end_ordinal().saturating_sub(ordinal);
-    let mut records = spare.take(available.min(limit as u64) as usize);
-    let (created_ms, index) = (shard.created_ms, shard.id.0);
-    let extent = shard.log.read_shared(ordinal, limit, max_bytes, |stored| {
-        records.push(Record {
-            sequence_number: SequenceNumber::of_record(
-                created_ms,
-                index,
-                stored.counter,
-                stored.arrival_ms,
-            ),
-            approximate_arrival_timestamp: Timestamp(stored.arrival_ms),
-            data: Blob(stored.data),
-            partition_key: stored.partition_key,
-            encryption_type: stored.encrypted.then_some(EncryptionType::Kms),
-        });
-    });
-    (records, extent.next, extent.bytes)
+) -> (RecordPage, u64, u64) {
+    let mut page = spare.take(shard.created_ms, shard.id.0);
+    let extent = shard.log.read_into(ordinal, limit, max_bytes, &mut page);
+    (page, extent.next, extent.bytes)
 }
 
 /// The children of `shard`, once a reader has reached its end.
@@ -476,9 +460,7 @@ impl Operation for GetRecordsInput {
             shard.read.charge(bytes, now);
         }
         let millis_behind = millis_behind_latest(shard, next, now);
-        let age = records
-            .last()
-            .map_or(0, |r| now - r.approximate_arrival_timestamp.millis());
+        let age = records.last().map_or(0, |r| now - r.arrival_ms());
         let count = records.len() as f64;
         shard
             .metrics

@@ -99,7 +99,7 @@ impl KeyDistribution {
             KeyDistribution::ExplicitHashKeys => ChosenKey {
                 partition_key: SharedStr::from_static("explicit"),
                 // Uniform over [0, 2^128 − 1]; written as text only if a request is serialized.
-                explicit_hash_key: Some(ExplicitHashKey::Value(rng.random())),
+                explicit_hash_key: Some(ExplicitHashKey::from(rng.random::<u128>())),
             },
             KeyDistribution::Pinned { explicit_hash_key } => ChosenKey {
                 partition_key: SharedStr::from_static("pinned"),

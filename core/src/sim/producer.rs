@@ -59,7 +59,7 @@ struct OutgoingRecord {
     data: Bytes,
     attempts: u32,
     /// User records inside (more than one for a KPL aggregate).
-    user_records: u64,
+    user_records: u32,
     /// When its oldest user record was made (the KPL's RecordTtl counts from there).
     added_ms: i64,
 }
@@ -157,7 +157,14 @@ impl Producer {
                 self.batch_started_ms = now;
             }
             let first_new = self.batch.len();
-            self.make_records(now, due);
+            match self.spec.api {
+                // Retries draw their backoff from the same generator as the records: sending
+                // while making would change the run a seed gives.
+                ProducerApi::PutRecords { batch_size, .. } if !self.may_retry() => {
+                    self.make_and_send_full_batches(world, now, due, batch_size.max(1));
+                }
+                _ => self.make_records(now, due),
+            }
             self.stats.records_sent += due;
             if let ProducerApi::Kpl {
                 aggregation_max_size,
@@ -181,7 +188,7 @@ impl Producer {
             && entry.key().0 <= now
         {
             let record = entry.remove();
-            self.stats.retries += record.user_records;
+            self.stats.retries += u64::from(record.user_records);
             self.batch.push(record);
         }
         match self.spec.api.clone() {
@@ -244,7 +251,7 @@ impl Producer {
         let mut held = Vec::new();
         for record in std::mem::take(&mut self.batch) {
             if limits.expired(record.added_ms, now) {
-                self.stats.dropped += record.user_records;
+                self.stats.dropped += u64::from(record.user_records);
                 continue;
             }
             let hash = record.key.hash_key();
@@ -262,6 +269,32 @@ impl Producer {
             limits.retain(|shard| stream.shard(shard).is_some_and(|s| s.is_open()));
         }
         held
+    }
+
+    /// Makes `count` records a batch at a time, sending each batch as it fills (what is left
+    /// waits in the batch as before). The batches are the ones making them all first would give;
+    /// made this way a batch is written, turned into a request and sent while it is still in the
+    /// cache — a tick of 10,000 records made first is over a megabyte.
+    fn make_and_send_full_batches(
+        &mut self,
+        world: &mut World,
+        now: i64,
+        count: u64,
+        batch_size: usize,
+    ) {
+        let mut left = count;
+        while left > 0 {
+            let room = batch_size.saturating_sub(self.batch.len()).max(1);
+            let n = left.min(room as u64);
+            self.make_records(now, n);
+            left -= n;
+            if self.batch.len() >= batch_size {
+                let mut pending = std::mem::take(&mut self.batch);
+                self.send_batch(world, &mut pending[..batch_size]);
+                pending.drain(..batch_size);
+                self.batch = pending;
+            }
+        }
     }
 
     /// Adds `count` new records to the batch, their payloads written into one buffer they all
@@ -382,11 +415,11 @@ impl Producer {
         OutgoingRecord {
             key: ChosenKey {
                 partition_key: SharedStr::from_static(kpl::AGGREGATE_PARTITION_KEY),
-                explicit_hash_key: Some(ExplicitHashKey::Value(first_hash)),
+                explicit_hash_key: Some(ExplicitHashKey::from(first_hash)),
             },
             data: aggregate.data.into(),
             attempts: 0,
-            user_records: aggregate.user_records as u64,
+            user_records: aggregate.user_records as u32,
             added_ms,
         }
     }
@@ -400,7 +433,7 @@ impl Producer {
         input.explicit_hash_key = record.key.explicit_hash_key.clone();
         record.attempts += 1;
         match world.apply(input) {
-            Ok(_) => self.stats.records_acknowledged += record.user_records,
+            Ok(_) => self.stats.records_acknowledged += u64::from(record.user_records),
             Err(error) => self.refused(world.now_ms(), record, error.is_throttling()),
         }
     }
@@ -409,8 +442,7 @@ impl Producer {
     /// default record) to be retried or dropped.
     fn send_batch(&mut self, world: &mut World, chunk: &mut [OutgoingRecord]) {
         // Without retries a record is never sent twice, so its bytes can move into the request.
-        let may_retry = matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. })
-            || matches!(self.spec.api, ProducerApi::Kpl { .. });
+        let may_retry = self.may_retry();
         let entries = chunk
             .iter_mut()
             .map(|r| {
@@ -434,7 +466,7 @@ impl Producer {
             Ok(out) => {
                 for (record, result) in chunk.iter_mut().zip(out.records) {
                     match result.error_code.as_deref() {
-                        None => self.stats.records_acknowledged += record.user_records,
+                        None => self.stats.records_acknowledged += u64::from(record.user_records),
                         Some(code) => self.refused(
                             now,
                             std::mem::take(record),
@@ -452,9 +484,15 @@ impl Producer {
         }
     }
 
+    /// Whether a refused record is sent again (with a random backoff, or by the KPL).
+    fn may_retry(&self) -> bool {
+        matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. })
+            || matches!(self.spec.api, ProducerApi::Kpl { .. })
+    }
+
     fn refused(&mut self, now: i64, record: OutgoingRecord, throttled: bool) {
         if throttled {
-            self.stats.records_throttled += record.user_records;
+            self.stats.records_throttled += u64::from(record.user_records);
         }
         if let ProducerApi::Kpl {
             record_max_buffered_time_ms,
@@ -486,248 +524,11 @@ impl Producer {
                 };
                 self.retry_queue.insert((due, self.retries_queued), record);
             }
-            _ => self.stats.dropped += record.user_records,
+            _ => self.stats.dropped += u64::from(record.user_records),
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::settings::Settings;
-    use crate::sim::keys::KeyDistribution;
-    use crate::sim::payload::PayloadKind;
-    use crate::sim::size::SizeDistribution;
-    use crate::streams::ops::lifecycle::CreateStreamInput;
-
-    #[test]
-    fn the_kpl_retries_until_its_record_ttl_then_drops() {
-        // 3 MB/s of user records into one 1 MiB/s shard: the KPL sends at most 150 % of the
-        // shard's limits, the service throttles the rest, and the KPL retries it until it has
-        // waited 30 s since it was added (RecordTtl); only then are records lost.
-        let kpl_api: ProducerApi = serde_json::from_str(r#"{"kind":"kpl"}"#).unwrap();
-        let mut world = world();
-        let mut spec = spec(kpl_api, RetryPolicy::None, 3_000.0);
-        spec.size = SizeDistribution::Fixed { bytes: 1_000 };
-        let mut producer = Producer::new(spec, 1, world.now_ms());
-        for _ in 0..250 {
-            world.step(100);
-            producer.tick(&mut world, 100);
-        }
-        let early = producer.stats();
-        assert!(
-            early.records_throttled > 0 && early.retries > 0,
-            "{early:?}"
-        );
-        assert_eq!(
-            early.dropped, 0,
-            "nothing is lost within the TTL: {early:?}"
-        );
-        for _ in 0..950 {
-            world.step(100);
-            producer.tick(&mut world, 100);
-        }
-        let later = producer.stats();
-        assert!(later.dropped > 0, "{later:?}");
-        // The shard took its 1 MiB/s all along.
-        let accepted = world.stream("s").unwrap().shards[0]
-            .metrics
-            .lifetime_sum(crate::metrics::MetricName::IncomingBytes)
-            / 120.0;
-        assert!(accepted > 0.9 * 1_048_576.0, "{accepted} B/s");
-    }
-
-    #[test]
-    fn the_kpl_sends_a_shard_at_most_150_percent_of_its_limits() {
-        let kpl_api: ProducerApi =
-            serde_json::from_str(r#"{"kind":"kpl","rate_limit_percent":50}"#).unwrap();
-        let mut world = world();
-        let mut spec = spec(kpl_api, RetryPolicy::None, 3_000.0);
-        spec.size = SizeDistribution::Fixed { bytes: 1_000 };
-        let stats = run(Producer::new(spec, 1, world.now_ms()), &mut world, 10);
-        // At 50 %, a KPL never goes past half a shard's 1 MiB/s: nothing is throttled by the
-        // service, records wait in the KPL instead.
-        assert_eq!(stats.records_throttled, 0, "{stats:?}");
-        let bytes = world.stream("s").unwrap().shards[0]
-            .metrics
-            .lifetime_sum(crate::metrics::MetricName::IncomingBytes);
-        assert!(bytes <= 0.5 * 1_048_576.0 * 11.0, "{bytes}");
-    }
-
-    fn world() -> World {
-        let mut world = World::new(Settings::default(), 1);
-        world.apply(CreateStreamInput::provisioned("s", 2)).unwrap();
-        world.step(500);
-        world
-    }
-
-    fn spec(api: ProducerApi, retry: RetryPolicy, per_second: f64) -> ProducerSpec {
-        ProducerSpec {
-            name: "p".into(),
-            stream: "s".into(),
-            rate: RateSchedule::Constant { per_second },
-            jitter: 0.0,
-            size: SizeDistribution::Fixed { bytes: 100 },
-            payload: PayloadKind::Clickstream,
-            keys: KeyDistribution::Pinned {
-                explicit_hash_key: "0".into(),
-            },
-            api,
-            retry,
-        }
-    }
-
-    fn run(mut producer: Producer, world: &mut World, seconds: i64) -> ProducerStats {
-        for _ in 0..seconds * 10 {
-            world.step(100);
-            producer.tick(world, 100);
-        }
-        producer.stats()
-    }
-
-    #[test]
-    fn a_producer_within_the_limit_gets_everything_acknowledged() {
-        let mut world = world();
-        let stats = run(
-            Producer::new(
-                spec(ProducerApi::PutRecord, RetryPolicy::None, 500.0),
-                1,
-                world.now_ms(),
-            ),
-            &mut world,
-            10,
-        );
-        assert_eq!(stats.records_sent, 5_000);
-        assert_eq!(stats.records_acknowledged, 5_000);
-        assert_eq!(stats.records_throttled + stats.dropped + stats.retries, 0);
-    }
-
-    #[test]
-    fn without_retries_the_excess_over_1000_records_per_second_is_dropped() {
-        let mut world = world();
-        let stats = run(
-            Producer::new(
-                spec(ProducerApi::default(), RetryPolicy::None, 1_500.0),
-                1,
-                world.now_ms(),
-            ),
-            &mut world,
-            10,
-        );
-        assert_eq!(stats.records_sent, 15_000);
-        // 1,000 records/s for 10 s, plus the shard's one-second allowance it starts with.
-        assert!(
-            (10_000..=11_000).contains(&stats.records_acknowledged),
-            "{stats:?}"
-        );
-        assert_eq!(stats.dropped, stats.records_throttled);
-        assert_eq!(
-            stats.records_acknowledged + stats.dropped,
-            stats.records_sent
-        );
-    }
-
-    #[test]
-    fn backoff_retries_recover_a_short_burst() {
-        let mut world = world();
-        let retry = RetryPolicy::ExponentialBackoff {
-            base_ms: 100,
-            max_ms: 2_000,
-            max_attempts: 10,
-        };
-        let burst = ProducerSpec {
-            rate: RateSchedule::Bursty {
-                base: 200.0,
-                burst: 2_000.0,
-                every_ms: 10_000,
-                burst_ms: 1_000,
-            },
-            ..spec(ProducerApi::default(), retry, 0.0)
-        };
-        let stats = run(Producer::new(burst, 1, world.now_ms()), &mut world, 10);
-        assert!(
-            stats.records_throttled > 0 && stats.retries > 0,
-            "{stats:?}"
-        );
-        assert_eq!(stats.dropped, 0, "{stats:?}");
-        assert_eq!(stats.records_acknowledged, stats.records_sent);
-        let stream = world.stream("s").unwrap();
-        assert_eq!(stream.shards[0].log.len(), stats.records_acknowledged);
-    }
-
-    #[test]
-    fn kpl_aggregation_carries_a_rate_that_throttles_plain_records() {
-        let kpl_api: ProducerApi = serde_json::from_str(r#"{"kind":"kpl"}"#).unwrap();
-        assert_eq!(
-            kpl_api,
-            ProducerApi::Kpl {
-                aggregation_max_size: 51_200,
-                record_max_buffered_time_ms: 100,
-                rate_limit_percent: 150,
-                record_ttl_ms: 30_000,
-            }
-        );
-        let mut plain_world = world();
-        let plain = run(
-            Producer::new(
-                spec(ProducerApi::default(), RetryPolicy::None, 3_000.0),
-                1,
-                plain_world.now_ms(),
-            ),
-            &mut plain_world,
-            10,
-        );
-        assert!(plain.records_throttled > 10_000, "{plain:?}");
-        let mut kpl_world = world();
-        let kpl = run(
-            Producer::new(
-                spec(kpl_api, RetryPolicy::None, 3_000.0),
-                1,
-                kpl_world.now_ms(),
-            ),
-            &mut kpl_world,
-            10,
-        );
-        assert_eq!(kpl.records_throttled, 0, "{kpl:?}");
-        // Everything but the last 100 ms still buffered is acknowledged.
-        assert!(
-            kpl.records_acknowledged + 300 >= kpl.records_sent,
-            "{kpl:?}"
-        );
-        let log = &kpl_world.stream("s").unwrap().shards[0].log;
-        assert!(log.len() <= 110, "{} Kinesis records", log.len());
-        // As the KPL sends them: partition key "a", routed by the first user record's hash.
-        assert!(log.iter_from(0).all(|r| r.partition_key == "a"));
-        let users: usize = log
-            .iter_from(0)
-            .map(|r| kpl::deaggregate(r.data).expect("an aggregate").len())
-            .sum();
-        assert_eq!(users as u64, kpl.records_acknowledged);
-    }
-
-    #[test]
-    fn specs_parse_with_defaults_and_bad_values_are_named() {
-        let spec: ProducerSpec = serde_json::from_str(
-            r#"{"name":"clicks","stream":"s","rate":{"kind":"constant","per_second":10},"keys":{"kind":"uniform","keys":100}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            spec.api,
-            ProducerApi::PutRecords {
-                batch_size: 500,
-                linger_ms: 100
-            }
-        );
-        let bad = ProducerSpec {
-            api: ProducerApi::PutRecords {
-                batch_size: 501,
-                linger_ms: 0,
-            },
-            ..spec
-        };
-        assert_eq!(
-            bad.validate().unwrap_err(),
-            "producer \"clicks\": api.batch_size = 501 must be between 1 and 500"
-        );
-    }
-}
+#[path = "producer_tests.rs"]
+mod tests;

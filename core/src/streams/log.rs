@@ -7,6 +7,7 @@ use super::record_page::RecordPage;
 use crate::prefault::PrefaultPool;
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Records per segment (at most); a segment's index is allocated once at this size.
 const RECORDS_PER_SEGMENT: usize = 4_096;
@@ -84,6 +85,19 @@ const MAX_TAIL_CAPACITY: usize = 1 << 20;
 static SEGMENT_INDEXES: PrefaultPool<RecordMeta> = PrefaultPool::new(RECORDS_PER_SEGMENT, 32 << 20);
 static TAIL_BUFFERS: PrefaultPool<u8> = PrefaultPool::new(MAX_TAIL_CAPACITY, 16 << 20);
 
+/// The size of a log's first large buffer: between half and all of the largest, different from
+/// one log to the next. Logs written at one rate would otherwise all fill their full-size buffers
+/// at the same moment, and a hundred wanting one within a second is a burst the prefault pool
+/// cannot serve (the misses then fault their pages on the engine's thread); staggered, they ask
+/// one at a time. Sizes change where records lie in memory, never what a read returns.
+fn staggered_capacity() -> usize {
+    static LOGS: AtomicUsize = AtomicUsize::new(0);
+    let n = LOGS.fetch_add(1, Ordering::Relaxed);
+    // Golden-ratio steps spread consecutive logs evenly over the range.
+    let step = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 44;
+    MAX_TAIL_CAPACITY / 2 + (step as usize % (MAX_TAIL_CAPACITY / 2))
+}
+
 impl Default for TailBuffer {
     fn default() -> Self {
         Self {
@@ -101,7 +115,13 @@ impl TailBuffer {
         }
         self.freeze_into(segment);
         let capacity = n.max(self.next_capacity);
-        self.next_capacity = (self.next_capacity * 2).min(MAX_TAIL_CAPACITY);
+        self.next_capacity = if self.next_capacity >= MAX_TAIL_CAPACITY / 2 {
+            MAX_TAIL_CAPACITY
+        } else if self.next_capacity * 2 >= MAX_TAIL_CAPACITY / 2 {
+            staggered_capacity()
+        } else {
+            self.next_capacity * 2
+        };
         self.buffer = if capacity == MAX_TAIL_CAPACITY {
             BytesMut::from(Bytes::from(TAIL_BUFFERS.take()))
         } else {
@@ -546,11 +566,14 @@ mod tests {
 
     #[test]
     fn a_stored_record_costs_at_most_24_bytes_beyond_its_data_and_key() {
+        // Enough records that the write buffer's room not yet used (up to 1 MiB, and a log's
+        // first large buffer is of a size that differs from log to log) is a small part.
+        const RECORDS: u64 = 400_000;
         let mut log = RecordLog::default();
-        for i in 0..100_000u64 {
+        for i in 0..RECORDS {
             log.append(i + 1, i as i64, "user-12345", &[0u8; 100], false);
         }
-        let overhead = (log.heap_bytes() as f64 - log.bytes_held() as f64) / 100_000.0;
+        let overhead = (log.heap_bytes() as f64 - log.bytes_held() as f64) / RECORDS as f64;
         assert!(overhead <= 24.0, "{overhead} bytes per record");
     }
 

@@ -2,6 +2,7 @@
 //! caller, on the same virtual clock; this module holds their building blocks.
 
 pub mod activity;
+mod ahead;
 pub mod check;
 pub mod consumer_app;
 pub mod editing;
@@ -21,6 +22,7 @@ pub mod polling;
 pub mod producer;
 pub mod producer_spec;
 pub mod rate;
+mod record_maker;
 pub mod report;
 pub mod scenario;
 pub mod shard_reader;

@@ -3,20 +3,20 @@
 //! with throttled records retried (exponential backoff with full jitter) or dropped — or as the
 //! KPL does it (aggregation, its rate limit, retries until the record's TTL).
 
+use super::ahead::Ahead;
 use super::keys::ChosenKey;
 use super::kpl::{self, Aggregator, UserRecord};
 use super::kpl_limits::KplLimits;
-use super::payload::generate_into;
 pub use super::producer_spec::{ProducerApi, ProducerSpec, RetryPolicy};
-use super::rate::{RateAccumulator, RateSchedule};
+use super::rate::RateSchedule;
+use super::record_maker::{MadeTick, OutgoingRecord, RecordMaker};
 use crate::streams::hashkey::ExplicitHashKey;
 use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
 use crate::streams::shapes::ShardId;
 use crate::streams::shared_str::SharedStr;
 use crate::world::World;
 use bytes::Bytes;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -52,18 +52,6 @@ pub struct ProducerStats {
     pub dropped: u64,
 }
 
-#[derive(Debug, Clone, Default)]
-struct OutgoingRecord {
-    key: ChosenKey,
-    /// A view of the tick's payload buffer (or the aggregate's bytes).
-    data: Bytes,
-    attempts: u32,
-    /// User records inside (more than one for a KPL aggregate).
-    user_records: u32,
-    /// When its oldest user record was made (the KPL's RecordTtl counts from there).
-    added_ms: i64,
-}
-
 /// A KPL aggregate being filled for one shard, and when its first record arrived.
 #[derive(Debug, Clone)]
 struct OpenAggregate {
@@ -74,13 +62,15 @@ struct OpenAggregate {
 }
 
 /// A running producer.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Producer {
-    spec: ProducerSpec,
-    rng: ChaCha8Rng,
-    started_ms: i64,
-    accumulator: RateAccumulator,
-    next_seq: u64,
+    maker: RecordMaker,
+    /// The next tick's records, being made on the helper thread (see [`Producer::tick`]).
+    ahead: Option<MadeAhead>,
+    /// Counts changes of the spec: records made ahead under an earlier one are not used.
+    spec_version: u64,
+    /// The vector the last tick's records came in, emptied, for the next tick's.
+    spare_made: Vec<OutgoingRecord>,
     batch: Vec<OutgoingRecord>,
     batch_started_ms: i64,
     /// Records waiting to be retried, by (due time, arrival order).
@@ -93,10 +83,15 @@ pub struct Producer {
     kpl_limits: Option<KplLimits>,
     /// While paused, nothing new is made (queued retries still go out).
     pub paused: bool,
-    /// Room to write a generated key in before it is allocated at its size.
-    key_scratch: Vec<u8>,
-    /// Where each new record's payload starts in the tick's payload buffer.
-    payload_starts: Vec<usize>,
+}
+
+/// A tick's records being made ahead, and for which tick.
+#[derive(Debug)]
+struct MadeAhead {
+    now: i64,
+    dt_ms: i64,
+    spec_version: u64,
+    made: Ahead<MadeTick>,
 }
 
 impl Producer {
@@ -104,11 +99,10 @@ impl Producer {
     pub fn new(spec: ProducerSpec, seed: u64, now_ms: i64) -> Self {
         Self {
             kpl_limits: kpl_limits_of(&spec.api),
-            spec,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            started_ms: now_ms,
-            accumulator: RateAccumulator::default(),
-            next_seq: 0,
+            maker: RecordMaker::new(spec, seed, now_ms),
+            ahead: None,
+            spec_version: 0,
+            spare_made: Vec::new(),
             batch: Vec::new(),
             batch_started_ms: now_ms,
             retry_queue: BTreeMap::new(),
@@ -116,28 +110,28 @@ impl Producer {
             aggregates: BTreeMap::new(),
             stats: ProducerStats::default(),
             paused: false,
-            key_scratch: Vec::new(),
-            payload_starts: Vec::new(),
         }
     }
 
     /// The spec it runs.
     pub fn spec(&self) -> &ProducerSpec {
-        &self.spec
+        &self.maker.spec
     }
 
     /// New settings from the next tick on, keeping what is in flight; the caller keeps the stream
     /// and the write API the same.
     pub(crate) fn set_spec(&mut self, spec: ProducerSpec) {
-        if spec.api != self.spec.api {
+        if spec.api != self.maker.spec.api {
             self.kpl_limits = kpl_limits_of(&spec.api);
         }
-        self.spec = spec;
+        self.maker.spec = spec;
+        self.spec_version += 1;
     }
 
     /// Replaces the rate schedule (a timeline event or a slider), keeping everything else.
     pub fn set_rate(&mut self, rate: RateSchedule) {
-        self.spec.rate = rate;
+        self.maker.spec.rate = rate;
+        self.spec_version += 1;
     }
 
     /// Counters so far.
@@ -148,28 +142,37 @@ impl Producer {
     /// Makes the records due for the last `dt_ms` and sends what is ready, at the world's now.
     pub fn tick(&mut self, world: &mut World, dt_ms: i64) {
         let now = world.now_ms();
+        let made_ahead = self.ahead.take();
         if !self.paused {
-            let rate = self.spec.rate.rate_at(now - self.started_ms);
-            let due = self
-                .accumulator
-                .due(rate, dt_ms, self.spec.jitter, &mut self.rng);
-            if self.batch.is_empty() && due > 0 {
-                self.batch_started_ms = now;
-            }
             let first_new = self.batch.len();
-            match self.spec.api {
-                // Retries draw their backoff from the same generator as the records: sending
-                // while making would change the run a seed gives.
+            let due = match self.spec().api {
+                // Retries draw their backoff from the same generator as the records, so only a
+                // producer that never retries can have its records made before it has sent the
+                // last tick's.
                 ProducerApi::PutRecords { batch_size, .. } if !self.may_retry() => {
-                    self.make_and_send_full_batches(world, now, due, batch_size.max(1));
+                    let made = self.made_for(made_ahead, now, dt_ms);
+                    let due = made.len() as u64;
+                    if self.batch.is_empty() && due > 0 {
+                        self.batch_started_ms = now;
+                    }
+                    self.send_full_batches(world, made, batch_size.max(1));
+                    self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms));
+                    due
                 }
-                _ => self.make_records(now, due),
-            }
+                _ => {
+                    let due = self.maker.due(now, dt_ms);
+                    if self.batch.is_empty() && due > 0 {
+                        self.batch_started_ms = now;
+                    }
+                    self.maker.make_into(now, due, &mut self.batch);
+                    due
+                }
+            };
             self.stats.records_sent += due;
             if let ProducerApi::Kpl {
                 aggregation_max_size,
                 ..
-            } = self.spec.api
+            } = self.maker.spec.api
             {
                 let made: Vec<OutgoingRecord> = self.batch.drain(first_new..).collect();
                 for record in made {
@@ -180,7 +183,7 @@ impl Producer {
         if let ProducerApi::Kpl {
             record_max_buffered_time_ms,
             ..
-        } = self.spec.api
+        } = self.maker.spec.api
         {
             self.flush_aggregates(world, now, record_max_buffered_time_ms);
         }
@@ -191,7 +194,7 @@ impl Producer {
             self.stats.retries += u64::from(record.user_records);
             self.batch.push(record);
         }
-        match self.spec.api.clone() {
+        match self.maker.spec.api.clone() {
             ProducerApi::Kpl { .. } => {
                 let held = self.apply_kpl_limits(world, now);
                 let mut pending = std::mem::take(&mut self.batch);
@@ -247,7 +250,7 @@ impl Producer {
         let Some(limits) = &mut self.kpl_limits else {
             return Vec::new();
         };
-        let stream = world.stream(&self.spec.stream);
+        let stream = world.stream(&self.maker.spec.stream);
         let mut held = Vec::new();
         for record in std::mem::take(&mut self.batch) {
             if limits.expired(record.added_ms, now) {
@@ -271,69 +274,71 @@ impl Producer {
         held
     }
 
-    /// Makes `count` records a batch at a time, sending each batch as it fills (what is left
-    /// waits in the batch as before). The batches are the ones making them all first would give;
-    /// made this way a batch is written, turned into a request and sent while it is still in the
-    /// cache — a tick of 10,000 records made first is over a megabyte.
-    fn make_and_send_full_batches(
+    /// The records of the tick of `dt_ms` ending at `now`: those made ahead if they were made
+    /// for this tick under the spec as it is, else made now (from the state before them).
+    fn made_for(
         &mut self,
-        world: &mut World,
+        made_ahead: Option<MadeAhead>,
         now: i64,
-        count: u64,
-        batch_size: usize,
-    ) {
-        let mut left = count;
-        while left > 0 {
-            let room = batch_size.saturating_sub(self.batch.len()).max(1);
-            let n = left.min(room as u64);
-            self.make_records(now, n);
-            left -= n;
-            if self.batch.len() >= batch_size {
-                let mut pending = std::mem::take(&mut self.batch);
-                self.send_batch(world, &mut pending[..batch_size]);
-                pending.drain(..batch_size);
-                self.batch = pending;
-            }
+        dt_ms: i64,
+    ) -> Vec<OutgoingRecord> {
+        if let Some(ahead) = made_ahead
+            && (ahead.now, ahead.dt_ms, ahead.spec_version) == (now, dt_ms, self.spec_version)
+            && let Some(made) = ahead.made.wait()
+        {
+            self.maker = made.maker;
+            return made.records;
+        }
+        let out = std::mem::take(&mut self.spare_made);
+        self.maker.make_tick(now, dt_ms, out)
+    }
+
+    /// Starts making the records of the tick of `dt_ms` ending at `now` on the helper thread,
+    /// from a copy of the maker (kept here as it is, should the records not be used).
+    fn make_ahead(&mut self, now: i64, dt_ms: i64) -> MadeAhead {
+        let mut maker = self.maker.clone();
+        let out = std::mem::take(&mut self.spare_made);
+        MadeAhead {
+            now,
+            dt_ms,
+            spec_version: self.spec_version,
+            made: Ahead::start(move || {
+                let records = maker.make_tick(now, dt_ms, out);
+                MadeTick { maker, records }
+            }),
         }
     }
 
-    /// Adds `count` new records to the batch, their payloads written into one buffer they all
-    /// view.
-    fn make_records(&mut self, now: i64, count: u64) {
-        let first = self.batch.len();
-        let mut payloads = Vec::new();
-        for _ in 0..count {
-            let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
-            let size = self.spec.size.sample(&mut self.rng);
-            self.payload_starts.push(payloads.len());
-            generate_into(
-                self.spec.payload,
-                &mut self.rng,
-                &self.spec.name,
-                self.next_seq,
-                now,
-                size,
-                &mut payloads,
-            );
-            self.next_seq += 1;
-            self.batch.push(OutgoingRecord {
-                key,
-                data: Bytes::new(), // a view once the buffer is complete
-                attempts: 0,
-                user_records: 1,
-                added_ms: now,
-            });
+    /// Sends `made` a full batch at a time after what waits in the batch — the batches making
+    /// them into the batch first would give, without moving most records — and leaves the rest
+    /// in the batch.
+    fn send_full_batches(
+        &mut self,
+        world: &mut World,
+        mut made: Vec<OutgoingRecord>,
+        batch_size: usize,
+    ) {
+        let mut start = 0;
+        if !self.batch.is_empty() {
+            let fill = (batch_size.saturating_sub(self.batch.len())).min(made.len());
+            self.batch
+                .extend(made[..fill].iter_mut().map(std::mem::take));
+            start = fill;
+            if self.batch.len() >= batch_size {
+                let mut full = std::mem::take(&mut self.batch);
+                self.send_batch(world, &mut full);
+                full.clear();
+                self.batch = full;
+            }
         }
-        let payloads = Bytes::from(payloads);
-        let ends = self.payload_starts.iter().skip(1).copied();
-        for ((record, &start), end) in self.batch[first..]
-            .iter_mut()
-            .zip(&self.payload_starts)
-            .zip(ends.chain([payloads.len()]))
-        {
-            record.data = payloads.slice(start..end);
+        while made.len() - start >= batch_size {
+            self.send_batch(world, &mut made[start..start + batch_size]);
+            start += batch_size;
         }
-        self.payload_starts.clear();
+        self.batch
+            .extend(made[start..].iter_mut().map(std::mem::take));
+        made.clear();
+        self.spare_made = made;
     }
 
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
@@ -341,7 +346,7 @@ impl Producer {
     fn aggregate(&mut self, world: &World, record: OutgoingRecord, max_size: usize, now: i64) {
         let hash = record.key.hash_key();
         let shard = world
-            .stream(&self.spec.stream)
+            .stream(&self.maker.spec.stream)
             .and_then(|s| s.route(hash).map(|i| s.shards[i].id));
         let open = self
             .aggregates
@@ -374,7 +379,7 @@ impl Producer {
     /// Closes aggregates whose first record has waited long enough, and those of shards that
     /// closed (a reshard), so no aggregate mixes the key ranges of two shards.
     fn flush_aggregates(&mut self, world: &World, now: i64, buffered_ms: i64) {
-        let stream = world.stream(&self.spec.stream);
+        let stream = world.stream(&self.maker.spec.stream);
         let mut closed = Vec::new();
         for (shard, open) in &mut self.aggregates {
             let shard_open = stream
@@ -426,7 +431,7 @@ impl Producer {
 
     fn send_one(&mut self, world: &mut World, mut record: OutgoingRecord) {
         let mut input = PutRecordInput::new(
-            &self.spec.stream,
+            &self.maker.spec.stream,
             &record.key.partition_key,
             record.data.clone(),
         );
@@ -462,7 +467,7 @@ impl Producer {
             record.attempts += 1;
         }
         let now = world.now_ms();
-        match world.apply(PutRecordsInput::new(&self.spec.stream, entries)) {
+        match world.apply(PutRecordsInput::new(&self.maker.spec.stream, entries)) {
             Ok(out) => {
                 for (record, result) in chunk.iter_mut().zip(out.records) {
                     match result.error_code.as_deref() {
@@ -486,8 +491,10 @@ impl Producer {
 
     /// Whether a refused record is sent again (with a random backoff, or by the KPL).
     fn may_retry(&self) -> bool {
-        matches!(self.spec.retry, RetryPolicy::ExponentialBackoff { .. })
-            || matches!(self.spec.api, ProducerApi::Kpl { .. })
+        matches!(
+            self.maker.spec.retry,
+            RetryPolicy::ExponentialBackoff { .. }
+        ) || matches!(self.maker.spec.api, ProducerApi::Kpl { .. })
     }
 
     fn refused(&mut self, now: i64, record: OutgoingRecord, throttled: bool) {
@@ -497,7 +504,7 @@ impl Producer {
         if let ProducerApi::Kpl {
             record_max_buffered_time_ms,
             ..
-        } = self.spec.api
+        } = self.maker.spec.api
         {
             // The KPL retries whatever failed at its next flush, until RecordTtl drops it.
             let due = now + record_max_buffered_time_ms.max(1);
@@ -505,7 +512,7 @@ impl Producer {
             self.retry_queue.insert((due, self.retries_queued), record);
             return;
         }
-        match self.spec.retry {
+        match self.maker.spec.retry {
             RetryPolicy::ExponentialBackoff {
                 base_ms,
                 max_ms,
@@ -514,7 +521,7 @@ impl Producer {
                 let ceiling = base_ms
                     .saturating_mul(1 << record.attempts.min(30))
                     .min(max_ms);
-                let wait = self.rng.random_range(0..=ceiling);
+                let wait = self.maker.rng.random_range(0..=ceiling);
                 let due = now + wait;
                 self.retries_queued += 1;
                 // Its own copy: a view would keep the whole tick's payload buffer alive.

@@ -99,12 +99,14 @@ fn a_simulated_record_is_small_enough_to_be_copied_inline() {
 }
 
 #[test]
-fn batches_sent_as_they_fill_write_what_batches_made_a_tick_at_a_time_write() {
+fn records_made_ahead_are_the_records_made_in_turn() {
     /// A shard's records: counter, arrival, key, data.
     type ShardLog = Vec<(u64, i64, String, Vec<u8>)>;
-    // Without retries a producer sends each batch as soon as it is full; with retries
-    // (none needed here: nothing is throttled) it makes the tick's records first. The
-    // shards must hold the same records, in the same order, from the same calls.
+    // Without retries a producer's next tick of records is made ahead on the helper thread,
+    // and its batches are sent from where the records lie; with retries (none needed here:
+    // nothing is throttled) each tick's records are made in turn into the batch first. A rate
+    // change and a pause in between make records made ahead stale. The shards must hold the
+    // same records, in the same order, at the same times.
     let api: ProducerApi =
         serde_json::from_str(r#"{"kind":"put_records","batch_size":64,"linger_ms":250}"#).unwrap();
     let backoff = RetryPolicy::ExponentialBackoff {
@@ -116,7 +118,21 @@ fn batches_sent_as_they_fill_write_what_batches_made_a_tick_at_a_time_write() {
         let mut world = world();
         let mut spec = spec(api.clone(), retry, 730.0);
         spec.keys = KeyDistribution::Uniform { keys: 50 };
-        let stats = run(Producer::new(spec, 7, world.now_ms()), &mut world, 5);
+        let mut producer = Producer::new(spec, 7, world.now_ms());
+        let mut tick = |producer: &mut Producer, ticks: usize| {
+            for _ in 0..ticks {
+                world.step(100);
+                producer.tick(&mut world, 100);
+            }
+        };
+        tick(&mut producer, 30);
+        producer.set_rate(RateSchedule::Constant { per_second: 310.0 });
+        tick(&mut producer, 7);
+        producer.paused = true;
+        tick(&mut producer, 4);
+        producer.paused = false;
+        tick(&mut producer, 12);
+        let stats = producer.stats();
         let stream = world.stream("s").unwrap();
         let logs: Vec<ShardLog> = stream
             .shards
@@ -144,6 +160,7 @@ fn batches_sent_as_they_fill_write_what_batches_made_a_tick_at_a_time_write() {
     assert_eq!(streamed, made_first);
     assert_eq!(streamed_logs, made_first_logs);
     assert!(streamed_logs.iter().all(|log| log.len() > 1_000));
+    assert_eq!(streamed.records_sent, 2_190 + 217 + 372);
 }
 
 #[test]

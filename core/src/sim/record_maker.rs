@@ -1,0 +1,121 @@
+//! What a producer makes before it sends anything: how many records a tick is due at its rate,
+//! and each record's key, size and payload, from its seeded generator. Making depends on nothing
+//! but this state and the time, so a producer whose sending never feeds back into it can have a
+//! tick's records made ahead on another thread (see [`super::ahead`]) and get the same ones.
+
+use super::keys::ChosenKey;
+use super::payload::generate_into;
+use super::producer_spec::ProducerSpec;
+use super::rate::RateAccumulator;
+use bytes::Bytes;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// A record on its way: made, in a batch, or waiting to be retried.
+#[derive(Debug, Clone, Default)]
+pub(super) struct OutgoingRecord {
+    pub(super) key: ChosenKey,
+    /// A view of the payload buffer it was made in (or the aggregate's bytes).
+    pub(super) data: Bytes,
+    pub(super) attempts: u32,
+    /// User records inside (more than one for a KPL aggregate).
+    pub(super) user_records: u32,
+    /// When its oldest user record was made (the KPL's RecordTtl counts from there).
+    pub(super) added_ms: i64,
+}
+
+/// A producer's spec and the state its records are made from.
+#[derive(Debug, Clone)]
+pub(super) struct RecordMaker {
+    pub(super) spec: ProducerSpec,
+    /// The producer's one generator: records, and the backoff of its retries.
+    pub(super) rng: ChaCha8Rng,
+    started_ms: i64,
+    accumulator: RateAccumulator,
+    next_seq: u64,
+    /// Room to write a generated key in before it is allocated at its size.
+    key_scratch: Vec<u8>,
+    /// Where each new record's payload starts in the payload buffer.
+    payload_starts: Vec<usize>,
+}
+
+impl RecordMaker {
+    pub(super) fn new(spec: ProducerSpec, seed: u64, now_ms: i64) -> Self {
+        Self {
+            spec,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            started_ms: now_ms,
+            accumulator: RateAccumulator::default(),
+            next_seq: 0,
+            key_scratch: Vec::new(),
+            payload_starts: Vec::new(),
+        }
+    }
+
+    /// Records due in the tick of `dt_ms` that ends at `now`.
+    pub(super) fn due(&mut self, now: i64, dt_ms: i64) -> u64 {
+        let rate = self.spec.rate.rate_at(now - self.started_ms);
+        self.accumulator
+            .due(rate, dt_ms, self.spec.jitter, &mut self.rng)
+    }
+
+    /// Adds `count` new records made at `now` to `out`, their payloads written into one buffer
+    /// they all view.
+    pub(super) fn make_into(&mut self, now: i64, count: u64, out: &mut Vec<OutgoingRecord>) {
+        let first = out.len();
+        let mut payloads = Vec::new();
+        for _ in 0..count {
+            let key = self.spec.keys.sample(&mut self.rng, &mut self.key_scratch);
+            let size = self.spec.size.sample(&mut self.rng);
+            self.payload_starts.push(payloads.len());
+            generate_into(
+                self.spec.payload,
+                &mut self.rng,
+                &self.spec.name,
+                self.next_seq,
+                now,
+                size,
+                &mut payloads,
+            );
+            self.next_seq += 1;
+            out.push(OutgoingRecord {
+                key,
+                data: Bytes::new(), // a view once the buffer is complete
+                attempts: 0,
+                user_records: 1,
+                added_ms: now,
+            });
+        }
+        let payloads = Bytes::from(payloads);
+        let ends = self.payload_starts.iter().skip(1).copied();
+        for ((record, &start), end) in out[first..]
+            .iter_mut()
+            .zip(&self.payload_starts)
+            .zip(ends.chain([payloads.len()]))
+        {
+            record.data = payloads.slice(start..end);
+        }
+        self.payload_starts.clear();
+    }
+
+    /// A whole tick's making: the records due in the tick of `dt_ms` ending at `now`, made into
+    /// `out` (emptied first).
+    pub(super) fn make_tick(
+        &mut self,
+        now: i64,
+        dt_ms: i64,
+        mut out: Vec<OutgoingRecord>,
+    ) -> Vec<OutgoingRecord> {
+        out.clear();
+        let due = self.due(now, dt_ms);
+        self.make_into(now, due, &mut out);
+        out
+    }
+}
+
+/// One tick's making, done ahead: the maker as it is after, and the records.
+#[derive(Debug)]
+pub(super) struct MadeTick {
+    pub(super) maker: RecordMaker,
+    pub(super) records: Vec<OutgoingRecord>,
+}

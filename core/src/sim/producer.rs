@@ -85,13 +85,12 @@ pub struct Producer {
     pub paused: bool,
 }
 
-/// A tick's records being made ahead, and for which tick.
+/// A tick's records being made ahead, and for which tick: its time and length, the spec, and
+/// how many records were waiting in the batch.
 #[derive(Debug)]
 struct MadeAhead {
-    now: i64,
-    dt_ms: i64,
-    spec_version: u64,
-    made: Ahead<MadeTick>,
+    made_for: (i64, i64, u64, usize),
+    made: Ahead<(RecordMaker, MadeTick)>,
 }
 
 impl Producer {
@@ -150,13 +149,13 @@ impl Producer {
                 // producer that never retries can have its records made before it has sent the
                 // last tick's.
                 ProducerApi::PutRecords { batch_size, .. } if !self.may_retry() => {
-                    let made = self.made_for(made_ahead, now, dt_ms);
-                    let due = made.len() as u64;
+                    let batch_size = batch_size.max(1);
+                    let made = self.made_for(made_ahead, now, dt_ms, batch_size);
+                    let due = (made.records.len() + made.batches.len() * batch_size) as u64;
                     if self.batch.is_empty() && due > 0 {
                         self.batch_started_ms = now;
                     }
-                    self.send_full_batches(world, made, batch_size.max(1));
-                    self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms));
+                    self.send_made(world, made, batch_size);
                     due
                 }
                 _ => {
@@ -240,6 +239,9 @@ impl Producer {
                 pending.drain(..ready);
                 // The batch keeps its buffer: regrowing it every tick costs page faults.
                 self.batch = pending;
+                if !self.paused && !self.may_retry() {
+                    self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms, batch_size));
+                }
             }
         }
     }
@@ -275,70 +277,92 @@ impl Producer {
     }
 
     /// The records of the tick of `dt_ms` ending at `now`: those made ahead if they were made
-    /// for this tick under the spec as it is, else made now (from the state before them).
+    /// for this tick, under the spec as it is and after the batch as it is; else made now (from
+    /// the state before them).
     fn made_for(
         &mut self,
         made_ahead: Option<MadeAhead>,
         now: i64,
         dt_ms: i64,
-    ) -> Vec<OutgoingRecord> {
+        batch_size: usize,
+    ) -> MadeTick {
+        let this_tick = (now, dt_ms, self.spec_version, self.batch.len());
         if let Some(ahead) = made_ahead
-            && (ahead.now, ahead.dt_ms, ahead.spec_version) == (now, dt_ms, self.spec_version)
-            && let Some(made) = ahead.made.wait()
+            && ahead.made_for == this_tick
+            && let Some((maker, made)) = ahead.made.wait()
         {
-            self.maker = made.maker;
-            return made.records;
+            self.maker = maker;
+            return made;
         }
         let out = std::mem::take(&mut self.spare_made);
-        self.maker.make_tick(now, dt_ms, out)
+        let records = self.maker.make_tick(now, dt_ms, out);
+        MadeTick::split(records, self.batch.len(), batch_size)
     }
 
     /// Starts making the records of the tick of `dt_ms` ending at `now` on the helper thread,
     /// from a copy of the maker (kept here as it is, should the records not be used).
-    fn make_ahead(&mut self, now: i64, dt_ms: i64) -> MadeAhead {
+    fn make_ahead(&mut self, now: i64, dt_ms: i64, batch_size: usize) -> MadeAhead {
         let mut maker = self.maker.clone();
         let out = std::mem::take(&mut self.spare_made);
+        let waiting = self.batch.len();
         MadeAhead {
-            now,
-            dt_ms,
-            spec_version: self.spec_version,
+            made_for: (now, dt_ms, self.spec_version, waiting),
             made: Ahead::start(move || {
                 let records = maker.make_tick(now, dt_ms, out);
-                MadeTick { maker, records }
+                (maker, MadeTick::split(records, waiting, batch_size))
             }),
         }
     }
 
-    /// Sends `made` a full batch at a time after what waits in the batch — the batches making
-    /// them into the batch first would give, without moving most records — and leaves the rest
-    /// in the batch.
-    fn send_full_batches(
-        &mut self,
-        world: &mut World,
-        mut made: Vec<OutgoingRecord>,
-        batch_size: usize,
-    ) {
-        let mut start = 0;
-        if !self.batch.is_empty() {
-            let fill = (batch_size.saturating_sub(self.batch.len())).min(made.len());
-            self.batch
-                .extend(made[..fill].iter_mut().map(std::mem::take));
-            start = fill;
-            if self.batch.len() >= batch_size {
-                let mut full = std::mem::take(&mut self.batch);
-                self.send_batch(world, &mut full);
-                full.clear();
-                self.batch = full;
-            }
+    /// Sends a tick's records in the batches making them into the batch first would give: the
+    /// waiting batch completed, then the whole batches as they were made; the rest waits.
+    fn send_made(&mut self, world: &mut World, made: MadeTick, batch_size: usize) {
+        let MadeTick {
+            mut records,
+            first,
+            batches,
+        } = made;
+        self.batch
+            .extend(records[..first].iter_mut().map(std::mem::take));
+        if self.batch.len() >= batch_size {
+            let mut full = std::mem::take(&mut self.batch);
+            self.send_batch(world, &mut full);
+            full.clear();
+            self.batch = full;
         }
-        while made.len() - start >= batch_size {
-            self.send_batch(world, &mut made[start..start + batch_size]);
-            start += batch_size;
+        for entries in batches {
+            self.send_entries(world, entries);
         }
         self.batch
-            .extend(made[start..].iter_mut().map(std::mem::take));
-        made.clear();
-        self.spare_made = made;
+            .extend(records[first..].iter_mut().map(std::mem::take));
+        records.clear();
+        self.spare_made = records;
+    }
+
+    /// Sends one batch of records that are never retried, as entries made ahead.
+    fn send_entries(&mut self, world: &mut World, entries: Vec<PutRecordsRequestEntry>) {
+        let count = entries.len() as u64;
+        match world.apply(PutRecordsInput::new(&self.maker.spec.stream, entries)) {
+            Ok(out) => {
+                for result in out.records {
+                    match result.error_code.as_deref() {
+                        None => self.stats.records_acknowledged += 1,
+                        Some(code) => {
+                            if code == "ProvisionedThroughputExceededException" {
+                                self.stats.records_throttled += 1;
+                            }
+                            self.stats.dropped += 1;
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                if error.is_throttling() {
+                    self.stats.records_throttled += count;
+                }
+                self.stats.dropped += count;
+            }
+        }
     }
 
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
@@ -451,15 +475,14 @@ impl Producer {
         let entries = chunk
             .iter_mut()
             .map(|r| {
-                let (data, key) = if may_retry {
-                    (r.data.clone(), r.key.clone())
+                if may_retry {
+                    PutRecordsRequestEntry {
+                        data: Some(r.data.clone().into()),
+                        partition_key: Some(r.key.partition_key.clone()),
+                        explicit_hash_key: r.key.explicit_hash_key.clone(),
+                    }
                 } else {
-                    (std::mem::take(&mut r.data), std::mem::take(&mut r.key))
-                };
-                PutRecordsRequestEntry {
-                    data: Some(data.into()),
-                    partition_key: Some(key.partition_key),
-                    explicit_hash_key: key.explicit_hash_key,
+                    r.take_entry()
                 }
             })
             .collect();

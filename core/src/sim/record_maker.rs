@@ -7,6 +7,7 @@ use super::keys::ChosenKey;
 use super::payload::generate_into;
 use super::producer_spec::ProducerSpec;
 use super::rate::RateAccumulator;
+use crate::streams::ops::put::PutRecordsRequestEntry;
 use bytes::Bytes;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -22,6 +23,18 @@ pub(super) struct OutgoingRecord {
     pub(super) user_records: u32,
     /// When its oldest user record was made (the KPL's RecordTtl counts from there).
     pub(super) added_ms: i64,
+}
+
+impl OutgoingRecord {
+    /// The request entry for a record sent once (its key and bytes move into the entry).
+    pub(super) fn take_entry(&mut self) -> PutRecordsRequestEntry {
+        let key = std::mem::take(&mut self.key);
+        PutRecordsRequestEntry {
+            data: Some(std::mem::take(&mut self.data).into()),
+            partition_key: Some(key.partition_key),
+            explicit_hash_key: key.explicit_hash_key,
+        }
+    }
 }
 
 /// A producer's spec and the state its records are made from.
@@ -113,9 +126,83 @@ impl RecordMaker {
     }
 }
 
-/// One tick's making, done ahead: the maker as it is after, and the records.
+/// One tick's records, split as PutRecords batches of `batch_size` will take them after
+/// `waiting` records already in the producer's batch: `records[..first]` complete that batch,
+/// `batches` are whole batches as request entries, `records[first..]` wait for the next.
 #[derive(Debug)]
 pub(super) struct MadeTick {
-    pub(super) maker: RecordMaker,
     pub(super) records: Vec<OutgoingRecord>,
+    pub(super) first: usize,
+    pub(super) batches: Vec<Vec<PutRecordsRequestEntry>>,
+}
+
+impl MadeTick {
+    pub(super) fn split(
+        mut records: Vec<OutgoingRecord>,
+        waiting: usize,
+        batch_size: usize,
+    ) -> Self {
+        let first = match waiting {
+            0 => 0,
+            _ => batch_size.saturating_sub(waiting).min(records.len()),
+        };
+        let whole = (records.len() - first) / batch_size;
+        let batches = records[first..first + whole * batch_size]
+            .chunks_mut(batch_size)
+            .map(|chunk| chunk.iter_mut().map(OutgoingRecord::take_entry).collect())
+            .collect();
+        records.drain(first..first + whole * batch_size);
+        MadeTick {
+            records,
+            first,
+            batches,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(n: usize) -> Vec<OutgoingRecord> {
+        (0..n)
+            .map(|i| OutgoingRecord {
+                data: Bytes::from(i.to_string()),
+                ..OutgoingRecord::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_tick_splits_into_the_batches_sending_in_turn_would_make() {
+        for (made, waiting, batch_size) in [
+            (23, 0, 5),
+            (23, 3, 5),
+            (1, 3, 5),
+            (10, 0, 5),
+            (4, 4, 5),
+            (0, 2, 5),
+        ] {
+            let split = MadeTick::split(numbered(made), waiting, batch_size);
+            // In send order: the first records complete the waiting batch, then the whole
+            // batches, then the rest.
+            let data = |r: &OutgoingRecord| String::from_utf8(r.data.to_vec()).unwrap();
+            let mut order: Vec<String> = split.records[..split.first].iter().map(data).collect();
+            for batch in &split.batches {
+                assert_eq!(batch.len(), batch_size);
+                order.extend(
+                    batch
+                        .iter()
+                        .map(|e| String::from_utf8(e.data.as_ref().unwrap().0.to_vec()).unwrap()),
+                );
+            }
+            order.extend(split.records[split.first..].iter().map(data));
+            let expected: Vec<String> = (0..made).map(|i| i.to_string()).collect();
+            assert_eq!(order, expected, "{made} made after {waiting} waiting");
+            if waiting > 0 {
+                assert!(split.first == made || waiting + split.first == batch_size);
+            }
+            assert!(split.records.len() - split.first < batch_size);
+        }
+    }
 }

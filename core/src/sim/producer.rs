@@ -71,6 +71,10 @@ pub struct Producer {
     spec_version: u64,
     /// The vector the last tick's records came in, emptied, for the next tick's.
     spare_made: Vec<OutgoingRecord>,
+    /// Empty vectors for the whole batches of the next tick made ahead, and how many it took
+    /// last time.
+    spare_batches: Vec<Vec<PutRecordsRequestEntry>>,
+    batches_last_tick: usize,
     batch: Vec<OutgoingRecord>,
     batch_started_ms: i64,
     /// Records waiting to be retried, by (due time, arrival order).
@@ -102,6 +106,8 @@ impl Producer {
             ahead: None,
             spec_version: 0,
             spare_made: Vec::new(),
+            spare_batches: Vec::new(),
+            batches_last_tick: 0,
             batch: Vec::new(),
             batch_started_ms: now_ms,
             retry_queue: BTreeMap::new(),
@@ -296,7 +302,8 @@ impl Producer {
         }
         let out = std::mem::take(&mut self.spare_made);
         let records = self.maker.make_tick(now, dt_ms, out);
-        MadeTick::split(records, self.batch.len(), batch_size)
+        let spare = std::mem::take(&mut self.spare_batches);
+        MadeTick::split(records, self.batch.len(), batch_size, spare)
     }
 
     /// Starts making the records of the tick of `dt_ms` ending at `now` on the helper thread,
@@ -305,11 +312,16 @@ impl Producer {
         let mut maker = self.maker.clone();
         let out = std::mem::take(&mut self.spare_made);
         let waiting = self.batch.len();
+        let mut spare = std::mem::take(&mut self.spare_batches);
+        // About as many as last time, made here (see `MadeTick::split`).
+        spare.resize_with(self.batches_last_tick + 1, || {
+            Vec::with_capacity(batch_size)
+        });
         MadeAhead {
             made_for: (now, dt_ms, self.spec_version, waiting),
             made: Ahead::start(move || {
                 let records = maker.make_tick(now, dt_ms, out);
-                (maker, MadeTick::split(records, waiting, batch_size))
+                (maker, MadeTick::split(records, waiting, batch_size, spare))
             }),
         }
     }
@@ -321,7 +333,10 @@ impl Producer {
             mut records,
             first,
             batches,
+            unused,
         } = made;
+        self.batches_last_tick = batches.len();
+        self.spare_batches = unused;
         self.batch
             .extend(records[..first].iter_mut().map(std::mem::take));
         if self.batch.len() >= batch_size {

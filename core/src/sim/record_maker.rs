@@ -134,13 +134,19 @@ pub(super) struct MadeTick {
     pub(super) records: Vec<OutgoingRecord>,
     pub(super) first: usize,
     pub(super) batches: Vec<Vec<PutRecordsRequestEntry>>,
+    /// Empty batch vectors given for the split and not needed.
+    pub(super) unused: Vec<Vec<PutRecordsRequestEntry>>,
 }
 
 impl MadeTick {
+    /// Splits `records`, filling the empty vectors of `spare` with the whole batches (the
+    /// requests free them on the engine thread: vectors made there are reused there, while
+    /// vectors made on the helper and freed elsewhere keep the helper taking fresh memory).
     pub(super) fn split(
         mut records: Vec<OutgoingRecord>,
         waiting: usize,
         batch_size: usize,
+        mut spare: Vec<Vec<PutRecordsRequestEntry>>,
     ) -> Self {
         let first = match waiting {
             0 => 0,
@@ -149,13 +155,18 @@ impl MadeTick {
         let whole = (records.len() - first) / batch_size;
         let batches = records[first..first + whole * batch_size]
             .chunks_mut(batch_size)
-            .map(|chunk| chunk.iter_mut().map(OutgoingRecord::take_entry).collect())
+            .map(|chunk| {
+                let mut batch = spare.pop().unwrap_or_default();
+                batch.extend(chunk.iter_mut().map(OutgoingRecord::take_entry));
+                batch
+            })
             .collect();
         records.drain(first..first + whole * batch_size);
         MadeTick {
             records,
             first,
             batches,
+            unused: spare,
         }
     }
 }
@@ -183,7 +194,7 @@ mod tests {
             (4, 4, 5),
             (0, 2, 5),
         ] {
-            let split = MadeTick::split(numbered(made), waiting, batch_size);
+            let split = MadeTick::split(numbered(made), waiting, batch_size, Vec::new());
             // In send order: the first records complete the waiting batch, then the whole
             // batches, then the rest.
             let data = |r: &OutgoingRecord| String::from_utf8(r.data.to_vec()).unwrap();

@@ -50,6 +50,7 @@ impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
     }
 
     fn refill_forever(&self) {
+        yield_to_other_threads();
         loop {
             let Ok(mut ready) = self.ready.lock() else {
                 return;
@@ -81,6 +82,19 @@ impl<T: Copy + Default + Send + 'static> PrefaultPool<T> {
         std::hint::black_box(&mut buffer);
         buffer.clear();
         buffer
+    }
+}
+
+/// Lowers the calling thread's scheduling priority to the least (nice 19). Touching pages ahead
+/// helps only while it does not take the engine thread's core: when the engine, a simulated
+/// client's helper and this thread all want to run on two cores, this one waits. Where the
+/// priority cannot be changed the thread simply runs as it is.
+fn yield_to_other_threads() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority take plain values and change only this thread's priority.
+    unsafe {
+        let thread = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, thread as libc::id_t, 19);
     }
 }
 

@@ -49,6 +49,16 @@ fn peak_rss_mib() -> Option<u64> {
     Some(kib / 1024)
 }
 
+/// CPU seconds the calling thread has used (user + system), from /proc: less moved by other load
+/// on the machine than wall time, so changes to the engine thread's work show in it.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn main() {
     let seconds: u64 = std::env::var("KINESCOPE_BENCH_SECONDS")
         .ok()
@@ -80,6 +90,12 @@ fn main() {
     }
     for i in report.invariants.iter().filter(|i| !i.ok) {
         println!("  INVARIANT FAILED {}: {}", i.name, i.detail);
+    }
+    if let Some(cpu) = thread_cpu_seconds() {
+        println!(
+            "  engine thread: {cpu:.1} s of CPU ({:.0} s an hour at this pace)",
+            cpu * 3_600.0 / seconds as f64
+        );
     }
     println!(
         "  one simulated hour at this pace: {:.0} s wall; peak memory {} MiB",

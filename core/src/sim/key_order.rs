@@ -62,6 +62,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 impl KeyOrder {
     /// Enters a record of `key` at `here`; returns the key's previous position when `here`
     /// comes before it in the key's order.
+    #[inline]
     pub(super) fn enter(
         &mut self,
         stream: &StreamState,

@@ -385,6 +385,7 @@ impl Ledger {
         }
     }
 
+    #[inline]
     fn check_order(
         &mut self,
         stream: &StreamState,
@@ -399,14 +400,26 @@ impl Ledger {
             sub,
         };
         if let Some(before) = self.order.enter(stream, key, here) {
-            self.counts.order_violations += 1;
-            self.first_order_violation.get_or_insert_with(|| {
-                format!(
-                    "seed {}: {} got key {key:?} record {ordinal}.{sub} of {shard} after record {}.{} of {}",
-                    self.seed, self.app, before.ordinal, before.sub, before.shard
-                )
-            });
+            self.note_order_violation(key, here, before);
         }
+    }
+
+    #[cold]
+    fn note_order_violation(&mut self, key: &str, here: Position, before: Position) {
+        self.counts.order_violations += 1;
+        self.first_order_violation.get_or_insert_with(|| {
+            format!(
+                "seed {}: {} got key {key:?} record {}.{} of {} after record {}.{} of {}",
+                self.seed,
+                self.app,
+                here.ordinal,
+                here.sub,
+                here.shard,
+                before.ordinal,
+                before.sub,
+                before.shard
+            )
+        });
     }
 
     /// Forgets the keys whose last record lies below its shard's settled mark, on a shard whose

@@ -154,13 +154,25 @@ impl Producer {
                 // Retries draw their backoff from the same generator as the records, so only a
                 // producer that never retries can have its records made before it has sent the
                 // last tick's.
-                ProducerApi::PutRecords { batch_size, .. } if !self.may_retry() => {
+                ProducerApi::PutRecords {
+                    batch_size,
+                    linger_ms,
+                } if !self.may_retry() => {
                     let batch_size = batch_size.max(1);
                     let made = self.made_for(made_ahead, now, dt_ms, batch_size);
                     let due = (made.records.len() + made.batches.len() * batch_size) as u64;
                     if self.batch.is_empty() && due > 0 {
                         self.batch_started_ms = now;
                     }
+                    // The next tick's records are started now, so the helper has this whole
+                    // tick to make them; they are made for the batch this tick will leave.
+                    let lingered = now - self.batch_started_ms >= linger_ms;
+                    let waiting = if lingered {
+                        0
+                    } else {
+                        made.left_waiting(self.batch.len(), batch_size)
+                    };
+                    self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms, batch_size, waiting));
                     self.send_made(world, made, batch_size);
                     due
                 }
@@ -245,9 +257,6 @@ impl Producer {
                 pending.drain(..ready);
                 // The batch keeps its buffer: regrowing it every tick costs page faults.
                 self.batch = pending;
-                if !self.paused && !self.may_retry() {
-                    self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms, batch_size));
-                }
             }
         }
     }
@@ -308,10 +317,11 @@ impl Producer {
 
     /// Starts making the records of the tick of `dt_ms` ending at `now` on the helper thread,
     /// from a copy of the maker (kept here as it is, should the records not be used).
-    fn make_ahead(&mut self, now: i64, dt_ms: i64, batch_size: usize) -> MadeAhead {
+    /// `waiting` is what the batch will hold then (should it hold something else, the records
+    /// are made again in turn: the split would differ).
+    fn make_ahead(&mut self, now: i64, dt_ms: i64, batch_size: usize, waiting: usize) -> MadeAhead {
         let mut maker = self.maker.clone();
         let out = std::mem::take(&mut self.spare_made);
-        let waiting = self.batch.len();
         let mut spare = std::mem::take(&mut self.spare_batches);
         // About as many as last time, made here (see `MadeTick::split`).
         spare.resize_with(self.batches_last_tick + 1, || {

@@ -169,6 +169,12 @@ impl MadeTick {
             unused: spare,
         }
     }
+
+    /// What the batch holds once this tick's full batches are sent, `waiting` having been in it:
+    /// whatever does not make a whole batch (the whole batches made are multiples of it).
+    pub(super) fn left_waiting(&self, waiting: usize, batch_size: usize) -> usize {
+        (waiting + self.records.len()) % batch_size
+    }
 }
 
 #[cfg(test)]
@@ -214,6 +220,18 @@ mod tests {
                 assert!(split.first == made || waiting + split.first == batch_size);
             }
             assert!(split.records.len() - split.first < batch_size);
+            // What stays after sending: the waiting batch plus the first records, unless they
+            // made it whole, then the rest.
+            let completed = waiting + split.first;
+            let kept = if waiting > 0 && completed < batch_size {
+                completed
+            } else {
+                0
+            };
+            assert_eq!(
+                split.left_waiting(waiting, batch_size),
+                kept + split.records.len() - split.first
+            );
         }
     }
 }

@@ -14,9 +14,9 @@ use kinescope_core::sim::simulation::Simulation;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The allocator the app uses.
+/// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kinescope_core::allocator::Allocator = kinescope_core::allocator::Allocator;
 
 const FRAMES: usize = 120;
 /// A frame's share of a second at 60 frames/s.
@@ -81,6 +81,7 @@ fn measure_tabs(world: &Arc<SharedWorld>, label: &str, paced: bool) {
 }
 
 fn main() {
+    kinescope_core::allocator::tune();
     let mut simulation = Simulation::new(scenario(), 1);
     let started = Instant::now();
     simulation.step(10_000);

@@ -6,10 +6,9 @@ use clap::{Parser, Subcommand};
 use kinescope::{demo, desktop, run, serve};
 use std::process::ExitCode;
 
-/// The engine makes and frees many small buffers per record; mimalloc does that about 1.5× faster
-/// than the system allocator here (measured with the simulation benchmark).
+/// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kinescope_core::allocator::Allocator = kinescope_core::allocator::Allocator;
 
 /// An emulator and inspector of AWS Kinesis.
 #[derive(Debug, Parser)]
@@ -33,6 +32,7 @@ enum Commands {
 }
 
 fn main() -> ExitCode {
+    kinescope_core::allocator::tune();
     match dispatch(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {

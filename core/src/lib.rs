@@ -3,6 +3,7 @@
 //! simulators and scenarios — changes the world only through [`World::apply`] and moves time only
 //! through [`World::step`].
 
+pub mod allocator;
 pub mod api;
 pub mod clock;
 pub mod command;

@@ -23,9 +23,9 @@ use kinescope_core::{Settings, Speed, World};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The allocator `kinescope` itself uses.
+/// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kinescope_core::allocator::Allocator = kinescope_core::allocator::Allocator;
 
 type Http = Client<HttpConnector, Full<Bytes>>;
 
@@ -265,6 +265,7 @@ fn print(name: &str, f: &Figures) {
 }
 
 fn main() {
+    kinescope_core::allocator::tune();
     let seconds: u64 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())

@@ -19,8 +19,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kinescope_core::allocator::Allocator = kinescope_core::allocator::Allocator;
 
 const SHARDS: u32 = 100;
 const CONSUMERS: usize = 2;
@@ -256,6 +257,7 @@ async fn run(port: u16, world: Arc<SharedWorld>, seconds: u64) {
 }
 
 fn main() {
+    kinescope_core::allocator::tune();
     let seconds: u64 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())

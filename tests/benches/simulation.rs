@@ -10,8 +10,9 @@ use kinescope_core::sim::scenario::Scenario;
 use kinescope_core::sim::simulation::Simulation;
 use std::time::Instant;
 
+/// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kinescope_core::allocator::Allocator = kinescope_core::allocator::Allocator;
 
 const SHARDS: u32 = 100;
 const RECORDS_PER_SHARD_PER_SECOND: u32 = 1_000;
@@ -60,6 +61,7 @@ fn thread_cpu_seconds() -> Option<f64> {
 }
 
 fn main() {
+    kinescope_core::allocator::tune();
     let seconds: u64 = std::env::var("KINESCOPE_BENCH_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -224,11 +224,11 @@ fn put_records_answers_every_entry_in_order_and_fails_only_throttled_ones() {
     );
     let failure = &out.records[300];
     assert_eq!(
-        failure.error_code.as_deref(),
+        failure.error_code(),
         Some("ProvisionedThroughputExceededException")
     );
     assert_eq!(
-        failure.error_message.as_deref(),
+        failure.error_message(),
         Some(
             "Rate exceeded for shard shardId-000000000000 in stream orders under account 000000000000."
         )

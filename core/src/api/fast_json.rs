@@ -65,8 +65,8 @@ fn entry_json(entry: &PutRecordsResultEntry, out: &mut Vec<u8>) {
         separator = b',';
     }
     for (name, text) in [
-        ("ErrorCode", &entry.error_code),
-        ("ErrorMessage", &entry.error_message),
+        ("ErrorCode", entry.error_code()),
+        ("ErrorMessage", entry.error_message()),
     ] {
         if let Some(text) = text {
             out.push(separator);
@@ -87,6 +87,7 @@ fn entry_json(entry: &PutRecordsResultEntry, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::streams::ops::put::EntryError;
     use crate::streams::sequence::SequenceNumber;
     use crate::streams::shapes::ShardId;
 
@@ -100,20 +101,20 @@ mod tests {
                 record_s: 1_767_225_601,
             }),
             shard_id: Some(ShardId(shard)),
-            error_code: None,
-            error_message: None,
+            error: None,
         };
         let refused = PutRecordsResultEntry {
             sequence_number: None,
             shard_id: None,
-            error_code: Some("ProvisionedThroughputExceededException".into()),
-            error_message: Some("Rate exceeded for shard \"x\"\n in stream s.".into()),
+            error: Some(Box::new(EntryError {
+                error_code: "ProvisionedThroughputExceededException".into(),
+                error_message: "Rate exceeded for shard \"x\"\n in stream s.".into(),
+            })),
         };
         let empty = PutRecordsResultEntry {
             sequence_number: None,
             shard_id: None,
-            error_code: None,
-            error_message: None,
+            error: None,
         };
         for (records, encryption_type) in [
             (
@@ -143,6 +144,45 @@ mod tests {
                 String::from_utf8(put_record(&output)).unwrap(),
                 serde_json::to_string(&output).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn a_result_entry_takes_56_bytes() {
+        // One is written per record of every call; the error's texts are boxed.
+        assert_eq!(std::mem::size_of::<PutRecordsResultEntry>(), 56);
+    }
+
+    #[test]
+    fn a_result_entry_is_a_map_of_the_members_it_has_in_cbor_too() {
+        let refused = PutRecordsResultEntry {
+            sequence_number: None,
+            shard_id: None,
+            error: Some(Box::new(EntryError {
+                error_code: "ProvisionedThroughputExceededException".into(),
+                error_message: "Rate exceeded".into(),
+            })),
+        };
+        let written = PutRecordsResultEntry {
+            sequence_number: Some(SequenceNumber::of_record(0, 1, 2, 3)),
+            shard_id: Some(ShardId(1)),
+            error: None,
+        };
+        for (entry, keys) in [
+            (refused, ["ErrorCode", "ErrorMessage"]),
+            (written, ["SequenceNumber", "ShardId"]),
+        ] {
+            let mut cbor = Vec::new();
+            ciborium::into_writer(&entry, &mut cbor).unwrap();
+            assert_eq!(cbor[0], 0xa2, "a map of two, its length given");
+            let value: ciborium::Value = ciborium::from_reader(&cbor[..]).unwrap();
+            let names: Vec<String> = value
+                .as_map()
+                .unwrap()
+                .iter()
+                .map(|(k, _)| k.as_text().unwrap().to_owned())
+                .collect();
+            assert_eq!(names, keys);
         }
     }
 }

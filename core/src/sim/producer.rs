@@ -370,7 +370,7 @@ impl Producer {
         match world.apply(PutRecordsInput::new(&self.maker.spec.stream, entries)) {
             Ok(out) => {
                 for result in out.records {
-                    match result.error_code.as_deref() {
+                    match result.error_code() {
                         None => self.stats.records_acknowledged += 1,
                         Some(code) => {
                             if code == "ProvisionedThroughputExceededException" {
@@ -518,7 +518,7 @@ impl Producer {
         match world.apply(PutRecordsInput::new(&self.maker.spec.stream, entries)) {
             Ok(out) => {
                 for (record, result) in chunk.iter_mut().zip(out.records) {
-                    match result.error_code.as_deref() {
+                    match result.error_code() {
                         None => self.stats.records_acknowledged += u64::from(record.user_records),
                         Some(code) => self.refused(
                             now,

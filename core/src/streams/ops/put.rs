@@ -17,7 +17,6 @@ use crate::world::{Operation, World};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use serde_with::skip_serializing_none;
 
 /// Records one PutRecords call takes at most.
 pub const PUT_RECORDS_MAX_RECORDS: usize = 500;
@@ -102,14 +101,54 @@ impl PutRecordsInput {
 }
 
 /// One entry of PutRecords' result: a sequence number, or an error code and message.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PutRecordsResultEntry {
     pub sequence_number: Option<SequenceNumber>,
     pub shard_id: Option<ShardId>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    /// Why the record was not written. Boxed: most entries have none, and a call writes one
+    /// entry per record (56 bytes each rather than 96).
+    pub error: Option<Box<EntryError>>,
+}
+
+/// As a struct of the members present, like the other shapes (a map of known length in CBOR).
+impl Serialize for PutRecordsResultEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let members = usize::from(self.sequence_number.is_some())
+            + usize::from(self.shard_id.is_some())
+            + 2 * usize::from(self.error.is_some());
+        let mut out = serializer.serialize_struct("PutRecordsResultEntry", members)?;
+        if let Some(sequence_number) = &self.sequence_number {
+            out.serialize_field("SequenceNumber", sequence_number)?;
+        }
+        if let Some(shard_id) = &self.shard_id {
+            out.serialize_field("ShardId", shard_id)?;
+        }
+        if let Some(error) = &self.error {
+            out.serialize_field("ErrorCode", &error.error_code)?;
+            out.serialize_field("ErrorMessage", &error.error_message)?;
+        }
+        out.end()
+    }
+}
+
+/// A PutRecords entry's ErrorCode and ErrorMessage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryError {
+    pub error_code: String,
+    pub error_message: String,
+}
+
+impl PutRecordsResultEntry {
+    /// The entry's ErrorCode, if the record was not written.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error.as_ref().map(|e| e.error_code.as_str())
+    }
+
+    /// The entry's ErrorMessage, if the record was not written.
+    pub fn error_message(&self) -> Option<&str> {
+        self.error.as_ref().map(|e| e.error_message.as_str())
+    }
 }
 
 /// PutRecords' output.
@@ -539,20 +578,21 @@ impl Operation for PutRecordsInput {
                 Ok((shard_id, sequence_number)) => results.push(PutRecordsResultEntry {
                     sequence_number: Some(sequence_number),
                     shard_id: Some(shard_id),
-                    error_code: None,
-                    error_message: None,
+                    error: None,
                 }),
                 Err(Refusal::Throttled) => {
                     failed += 1;
                     results.push(PutRecordsResultEntry {
                         sequence_number: None,
                         shard_id: None,
-                        error_code: Some("ProvisionedThroughputExceededException".into()),
-                        error_message: Some(messages::write_throttled(
-                            stream.shards[index].id,
-                            &name,
-                            &account,
-                        )),
+                        error: Some(Box::new(EntryError {
+                            error_code: "ProvisionedThroughputExceededException".into(),
+                            error_message: messages::write_throttled(
+                                stream.shards[index].id,
+                                &name,
+                                &account,
+                            ),
+                        })),
                     });
                 }
             }

@@ -11,7 +11,7 @@ use crate::error::KinesisError;
 use crate::events::EventKind;
 use crate::metrics::{MetricName, MetricSet};
 use crate::world::World;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -115,7 +115,9 @@ pub struct Subscriptions {
     pub last_subscribe: BTreeMap<(String, ShardId), (i64, u64)>,
     /// Subscriptions by the stream and shard they read (by stream first, so that a write finds
     /// its stream's without making a key).
-    by_shard: BTreeMap<String, BTreeMap<ShardId, BTreeSet<u64>>>,
+    /// A write looks here for every shard it wrote to, so shards are hashed and their few
+    /// subscription ids kept in a vector.
+    by_shard: BTreeMap<String, FxHashMap<ShardId, Vec<u64>>>,
     /// Subscriptions to visit at the next push (a hash set: every write adds its shards'
     /// subscribers, mostly ones already in; visits go in id order all the same).
     pending: FxHashSet<u64>,
@@ -141,7 +143,7 @@ impl Subscriptions {
             .or_default()
             .entry(subscription.shard)
             .or_default()
-            .insert(id);
+            .push(id);
         self.by_id.insert(id, subscription);
     }
 
@@ -151,7 +153,7 @@ impl Subscriptions {
             && let Some(shards) = self.by_shard.get_mut(&sub.stream)
         {
             if let Some(ids) = shards.get_mut(&sub.shard) {
-                ids.remove(&id);
+                ids.retain(|&other| other != id);
                 if ids.is_empty() {
                     shards.remove(&sub.shard);
                 }

@@ -194,6 +194,31 @@ fn put_records_takes_1_to_500_records_and_at_most_5_mib() {
 }
 
 #[test]
+fn a_request_checked_ahead_does_what_the_request_does() {
+    // A simulated producer checks its requests on its helper thread; applying one must give what
+    // applying the request itself gives, a refusal included.
+    let entries = |n: usize| {
+        (0..n)
+            .map(|i| PutRecordsRequestEntry::new(&format!("k{i}"), vec![i as u8; 10]))
+            .collect::<Vec<_>>()
+    };
+    let mut missing_key = entries(3);
+    missing_key[2].partition_key = None;
+    let requests = [
+        PutRecordsInput::new(STREAM, entries(500)),
+        PutRecordsInput::new(STREAM, entries(501)),
+        PutRecordsInput::new(STREAM, missing_key),
+        PutRecordsInput::new("no-such-stream", entries(2)),
+    ];
+    for request in requests {
+        let (mut as_is, mut checked) = (world_with_stream(4), world_with_stream(4));
+        let expected = as_is.apply(request.clone());
+        assert_eq!(checked.apply(request.check()), expected);
+        assert_eq!(checked.now_ms(), as_is.now_ms());
+    }
+}
+
+#[test]
 fn put_records_answers_every_entry_in_order_and_fails_only_throttled_ones() {
     let mut world = world_with_stream(2);
     let low_shard_key = 0u128;

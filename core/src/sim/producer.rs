@@ -11,7 +11,9 @@ pub use super::producer_spec::{ProducerApi, ProducerSpec, RetryPolicy};
 use super::rate::RateSchedule;
 use super::record_maker::{MadeTick, OutgoingRecord, RecordMaker};
 use crate::streams::hashkey::ExplicitHashKey;
-use crate::streams::ops::put::{PutRecordInput, PutRecordsInput, PutRecordsRequestEntry};
+use crate::streams::ops::put::{
+    CheckedPutRecords, PutRecordInput, PutRecordsInput, PutRecordsRequestEntry,
+};
 use crate::streams::shapes::ShardId;
 use crate::streams::shared_str::SharedStr;
 use crate::world::World;
@@ -312,7 +314,8 @@ impl Producer {
         let out = std::mem::take(&mut self.spare_made);
         let records = self.maker.make_tick(now, dt_ms, out);
         let spare = std::mem::take(&mut self.spare_batches);
-        MadeTick::split(records, self.batch.len(), batch_size, spare)
+        let stream = &self.maker.spec.stream;
+        MadeTick::split(records, self.batch.len(), batch_size, spare, stream)
     }
 
     /// Starts making the records of the tick of `dt_ms` ending at `now` on the helper thread,
@@ -331,7 +334,9 @@ impl Producer {
             made_for: (now, dt_ms, self.spec_version, waiting),
             made: Ahead::start(move || {
                 let records = maker.make_tick(now, dt_ms, out);
-                (maker, MadeTick::split(records, waiting, batch_size, spare))
+                let split =
+                    MadeTick::split(records, waiting, batch_size, spare, &maker.spec.stream);
+                (maker, split)
             }),
         }
     }
@@ -355,8 +360,8 @@ impl Producer {
             full.clear();
             self.batch = full;
         }
-        for entries in batches {
-            self.send_entries(world, entries);
+        for request in batches {
+            self.send_checked(world, request);
         }
         self.batch
             .extend(records[first..].iter_mut().map(std::mem::take));
@@ -364,10 +369,10 @@ impl Producer {
         self.spare_made = records;
     }
 
-    /// Sends one batch of records that are never retried, as entries made ahead.
-    fn send_entries(&mut self, world: &mut World, entries: Vec<PutRecordsRequestEntry>) {
-        let count = entries.len() as u64;
-        match world.apply(PutRecordsInput::new(&self.maker.spec.stream, entries)) {
+    /// Sends one batch of records that are never retried, made ahead as a checked request.
+    fn send_checked(&mut self, world: &mut World, request: CheckedPutRecords) {
+        let count = request.entries().len() as u64;
+        match world.apply(request) {
             Ok(out) => {
                 for result in out.records {
                     match result.error_code() {

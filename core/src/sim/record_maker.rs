@@ -7,7 +7,7 @@ use super::keys::ChosenKey;
 use super::payload::generate_into;
 use super::producer_spec::ProducerSpec;
 use super::rate::RateAccumulator;
-use crate::streams::ops::put::PutRecordsRequestEntry;
+use crate::streams::ops::put::{CheckedPutRecords, PutRecordsInput, PutRecordsRequestEntry};
 use bytes::Bytes;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -128,12 +128,13 @@ impl RecordMaker {
 
 /// One tick's records, split as PutRecords batches of `batch_size` will take them after
 /// `waiting` records already in the producer's batch: `records[..first]` complete that batch,
-/// `batches` are whole batches as request entries, `records[first..]` wait for the next.
+/// `batches` are whole batches as PutRecords requests with their members checked, and
+/// `records[first..]` wait for the next.
 #[derive(Debug)]
 pub(super) struct MadeTick {
     pub(super) records: Vec<OutgoingRecord>,
     pub(super) first: usize,
-    pub(super) batches: Vec<Vec<PutRecordsRequestEntry>>,
+    pub(super) batches: Vec<CheckedPutRecords>,
     /// Empty batch vectors given for the split and not needed.
     pub(super) unused: Vec<Vec<PutRecordsRequestEntry>>,
 }
@@ -147,6 +148,7 @@ impl MadeTick {
         waiting: usize,
         batch_size: usize,
         mut spare: Vec<Vec<PutRecordsRequestEntry>>,
+        stream: &str,
     ) -> Self {
         let first = match waiting {
             0 => 0,
@@ -158,7 +160,7 @@ impl MadeTick {
             .map(|chunk| {
                 let mut batch = spare.pop().unwrap_or_default();
                 batch.extend(chunk.iter_mut().map(OutgoingRecord::take_entry));
-                batch
+                PutRecordsInput::new(stream, batch).check()
             })
             .collect();
         records.drain(first..first + whole * batch_size);
@@ -200,15 +202,16 @@ mod tests {
             (4, 4, 5),
             (0, 2, 5),
         ] {
-            let split = MadeTick::split(numbered(made), waiting, batch_size, Vec::new());
+            let split = MadeTick::split(numbered(made), waiting, batch_size, Vec::new(), "s");
             // In send order: the first records complete the waiting batch, then the whole
             // batches, then the rest.
             let data = |r: &OutgoingRecord| String::from_utf8(r.data.to_vec()).unwrap();
             let mut order: Vec<String> = split.records[..split.first].iter().map(data).collect();
             for batch in &split.batches {
-                assert_eq!(batch.len(), batch_size);
+                assert_eq!(batch.entries().len(), batch_size);
                 order.extend(
                     batch
+                        .entries()
                         .iter()
                         .map(|e| String::from_utf8(e.data.as_ref().unwrap().0.to_vec()).unwrap()),
                 );

@@ -493,11 +493,35 @@ impl Operation for PutRecordInput {
     }
 }
 
-impl Operation for PutRecordsInput {
-    type Output = PutRecordsOutput;
-    const SPARES_SUBSCRIPTIONS: bool = true;
+/// A PutRecords request whose members have been checked: what PutRecords does first, before it
+/// looks at the world, done earlier and elsewhere — where a simulated producer makes its requests,
+/// on its helper thread. Applying it does exactly what applying the request does (the check is the
+/// same function, and its verdict, an error included, is kept sealed with the request).
+#[derive(Debug)]
+pub struct CheckedPutRecords {
+    input: PutRecordsInput,
+    /// Each record's explicit hash key value when plainly valid, or why the request is invalid.
+    verdict: KinesisResult<Vec<Option<u128>>>,
+}
 
-    fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
+impl CheckedPutRecords {
+    /// The request's records.
+    pub fn entries(&self) -> &[PutRecordsRequestEntry] {
+        self.input.records.as_deref().unwrap_or_default()
+    }
+}
+
+impl PutRecordsInput {
+    /// Checks the request's members now (see [`CheckedPutRecords`]).
+    pub fn check(self) -> CheckedPutRecords {
+        let verdict = self.check_members();
+        CheckedPutRecords {
+            input: self,
+            verdict,
+        }
+    }
+
+    fn check_members(&self) -> KinesisResult<Vec<Option<u128>>> {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
         let mut parsed = Vec::new();
@@ -518,11 +542,31 @@ impl Operation for PutRecordsInput {
                 .collect();
         }
         v.finish()?;
+        Ok(parsed)
+    }
+}
+
+impl Operation for PutRecordsInput {
+    type Output = PutRecordsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
+
+    fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
+        self.check().execute(world)
+    }
+}
+
+impl Operation for CheckedPutRecords {
+    type Output = PutRecordsOutput;
+    const SPARES_SUBSCRIPTIONS: bool = true;
+
+    fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
+        let parsed = self.verdict?;
+        let input = self.input;
         let name =
-            world.resolve_stream_name(self.stream_name.as_deref(), self.stream_arn.as_deref())?;
+            world.resolve_stream_name(input.stream_name.as_deref(), input.stream_arn.as_deref())?;
         let account = world.account_id().to_owned();
         let now = world.now_ms();
-        let records = self.records.unwrap_or_default();
+        let records = input.records.unwrap_or_default();
         let stream = world.readable_stream_mut(&name)?;
         let request_limit = if stream.max_record_size_kib > 1_024 {
             10 * MIB

@@ -192,6 +192,11 @@ impl SlidingWindow {
     /// busy until it has emptied and the excess has been repaid at the limit's rate.
     pub fn spend(&mut self, units: u64, now_ms: i64) {
         self.expire(now_ms);
+        self.add(units, now_ms);
+    }
+
+    /// [`SlidingWindow::spend`] right after a check at the same `now_ms` expired the window.
+    fn add(&mut self, units: u64, now_ms: i64) {
         match self.recent.back_mut() {
             Some((at, sum)) if *at == now_ms => *sum += units,
             _ => self.recent.push_back((now_ms, units)),
@@ -248,8 +253,9 @@ impl WriteCapacity {
     pub fn try_admit(&mut self, size: u64, now_ms: i64) -> bool {
         let fits = self.bytes.has_room_for(size, now_ms) && self.records.has_room_for(1, now_ms);
         if fits {
-            self.bytes.spend(size, now_ms);
-            self.records.spend(1, now_ms);
+            // Both windows were expired at `now_ms` by the checks.
+            self.bytes.add(size, now_ms);
+            self.records.add(1, now_ms);
         }
         fits
     }

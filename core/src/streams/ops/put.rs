@@ -500,8 +500,9 @@ impl Operation for PutRecordInput {
 #[derive(Debug)]
 pub struct CheckedPutRecords {
     input: PutRecordsInput,
-    /// Each record's explicit hash key value when plainly valid, or why the request is invalid.
-    verdict: KinesisResult<Vec<Option<u128>>>,
+    /// Each record's explicit hash key value when plainly valid and the records' bytes (data
+    /// plus keys), or why the request is invalid.
+    verdict: KinesisResult<(Vec<Option<u128>>, u64)>,
 }
 
 impl CheckedPutRecords {
@@ -521,7 +522,7 @@ impl PutRecordsInput {
         }
     }
 
-    fn check_members(&self) -> KinesisResult<Vec<Option<u128>>> {
+    fn check_members(&self) -> KinesisResult<(Vec<Option<u128>>, u64)> {
         let mut v = Validator::new();
         v.stream_address(&self.stream_name, &self.stream_arn);
         let mut parsed = Vec::new();
@@ -542,7 +543,16 @@ impl PutRecordsInput {
                 .collect();
         }
         v.finish()?;
-        Ok(parsed)
+        let total = self
+            .records
+            .iter()
+            .flatten()
+            .map(|r| {
+                (r.data.as_ref().map_or(0, |d| d.0.len())
+                    + r.partition_key.as_ref().map_or(0, |k| k.len())) as u64
+            })
+            .sum();
+        Ok((parsed, total))
     }
 }
 
@@ -560,7 +570,7 @@ impl Operation for CheckedPutRecords {
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
-        let parsed = self.verdict?;
+        let (parsed, total) = self.verdict?;
         let input = self.input;
         let name =
             world.resolve_stream_name(input.stream_name.as_deref(), input.stream_arn.as_deref())?;
@@ -573,13 +583,6 @@ impl Operation for CheckedPutRecords {
         } else {
             5 * MIB
         };
-        let total: u64 = records
-            .iter()
-            .map(|r| {
-                (r.data.as_ref().map_or(0, |d| d.0.len())
-                    + r.partition_key.as_ref().map_or(0, |k| k.len())) as u64
-            })
-            .sum();
         if total > request_limit {
             return Err(KinesisError::InvalidArgumentException(format!(
                 "Records size exceeds {} MB limit",

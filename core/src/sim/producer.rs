@@ -34,6 +34,9 @@ fn kpl_limits_of(api: &ProducerApi) -> Option<KplLimits> {
     }
 }
 
+/// The error code of a record refused for the shard's write limit.
+const THROTTLED: &str = "ProvisionedThroughputExceededException";
+
 /// PutRecords' request limits (reference A.1): records and bytes per call.
 const PUT_RECORDS_MAX_ENTRIES: usize = 500;
 const PUT_RECORDS_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -371,26 +374,28 @@ impl Producer {
 
     /// Sends one batch of records that are never retried, made ahead as a checked request.
     fn send_checked(&mut self, world: &mut World, request: CheckedPutRecords) {
-        let count = request.entries().len() as u64;
+        let count = request.entries().len();
+        let now = world.now_ms();
+        // Its bytes went into the request; what `refused` counts is all that is left of it.
+        let sent_once = || OutgoingRecord {
+            user_records: 1,
+            attempts: 1,
+            ..OutgoingRecord::default()
+        };
         match world.apply(request) {
             Ok(out) => {
                 for result in out.records {
                     match result.error_code() {
                         None => self.stats.records_acknowledged += 1,
-                        Some(code) => {
-                            if code == "ProvisionedThroughputExceededException" {
-                                self.stats.records_throttled += 1;
-                            }
-                            self.stats.dropped += 1;
-                        }
+                        Some(code) => self.refused(now, sent_once(), code == THROTTLED),
                     }
                 }
             }
             Err(error) => {
-                if error.is_throttling() {
-                    self.stats.records_throttled += count;
+                let throttled = error.is_throttling();
+                for _ in 0..count {
+                    self.refused(now, sent_once(), throttled);
                 }
-                self.stats.dropped += count;
             }
         }
     }
@@ -506,11 +511,7 @@ impl Producer {
             .iter_mut()
             .map(|r| {
                 if may_retry {
-                    PutRecordsRequestEntry {
-                        data: Some(r.data.clone().into()),
-                        partition_key: Some(r.key.partition_key.clone()),
-                        explicit_hash_key: r.key.explicit_hash_key.clone(),
-                    }
+                    r.clone().take_entry()
                 } else {
                     r.take_entry()
                 }
@@ -525,11 +526,7 @@ impl Producer {
                 for (record, result) in chunk.iter_mut().zip(out.records) {
                     match result.error_code() {
                         None => self.stats.records_acknowledged += u64::from(record.user_records),
-                        Some(code) => self.refused(
-                            now,
-                            std::mem::take(record),
-                            code == "ProvisionedThroughputExceededException",
-                        ),
+                        Some(code) => self.refused(now, std::mem::take(record), code == THROTTLED),
                     }
                 }
             }

@@ -415,14 +415,13 @@ impl RecordLog {
                 if extent.bytes + size > max_bytes && extent.bytes > 0 {
                     return extent;
                 }
-                if segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
+                let in_chunk = chunk;
+                while segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
                     <= start
                 {
-                    while segment.bytes.chunks[chunk].0 + segment.bytes.chunks[chunk].1.len() as u64
-                        <= start
-                    {
-                        chunk += 1;
-                    }
+                    chunk += 1;
+                }
+                if chunk != in_chunk {
                     page_chunk = page.push_chunk(&segment.bytes.chunks[chunk].1);
                 }
                 let chunk_start = segment.bytes.chunks[chunk].0;

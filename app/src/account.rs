@@ -1,6 +1,7 @@
-//! `--region`, `--shard-limit` and `--throttle`, shared by `serve`, `run` and the desktop app: the
+//! `--region`, `--shard-limit`, `--throttle` and `--firehose-buffering`, shared by `serve`, `run` and the desktop app: the
 //! emulated account's settings, taking precedence over a scenario file's `settings`.
 
+use kinescope_core::firehose::buffer::BufferingMode;
 use kinescope_core::settings::{AccountOverrides, is_region_name};
 use kinescope_core::streams::capacity::ThrottleMode;
 
@@ -19,6 +20,10 @@ pub struct AccountArgs {
     /// fault:PROBABILITY.
     #[arg(long, value_parser = parse_throttle)]
     throttle: Option<ThrottleMode>,
+    /// How Firehose delivery streams buffer: faithful (AWS's size and interval hints, default) or
+    /// immediate (every put delivered at once as its own object).
+    #[arg(long, value_parser = parse_buffering)]
+    firehose_buffering: Option<BufferingMode>,
 }
 
 impl AccountArgs {
@@ -29,6 +34,8 @@ impl AccountArgs {
             shard_limit: self.shard_limit,
             on_demand_stream_limit: None,
             throttle: self.throttle,
+            firehose_buffering: self.firehose_buffering,
+            data_dir: None,
         }
     }
 }
@@ -45,4 +52,8 @@ fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
     ThrottleMode::parse(text).ok_or_else(|| {
         format!("{text:?} is not faithful, unthrottled or fault:PROBABILITY (0 to 1)")
     })
+}
+
+fn parse_buffering(text: &str) -> Result<BufferingMode, String> {
+    BufferingMode::parse(text).ok_or_else(|| format!("{text:?} is not faithful or immediate"))
 }

@@ -25,7 +25,7 @@ struct Cli {
 enum Commands {
     /// Run a short engine demo and print shards, throughput and throttling.
     Demo(demo::DemoArgs),
-    /// Serve the Kinesis Data Streams API headless until interrupted (Ctrl-C).
+    /// Serve the Kinesis Data Streams and Firehose APIs headless until interrupted (Ctrl-C).
     Serve(serve::ServeArgs),
     /// Run a scenario headless on the virtual clock and report what happened.
     Run(run::RunArgs),

@@ -1,4 +1,5 @@
-//! `kinescope serve`: the engine headless behind the Kinesis-compatible HTTP API.
+//! `kinescope serve`: the engine headless behind the Kinesis-compatible HTTP API (Kinesis Data
+//! Streams and Firehose on one port).
 
 use crate::account::AccountArgs;
 use anyhow::{Context, Result};
@@ -42,6 +43,20 @@ pub struct ServeArgs {
     /// Seed of the world.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Where Firehose delivers S3 objects (DATA_DIR/s3/BUCKET/KEY); default a fresh temporary
+    /// directory, printed at start-up.
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+}
+
+/// A fresh directory for this server's deliveries.
+fn fresh_data_dir() -> Result<std::path::PathBuf> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let dir = std::env::temp_dir().join(format!("kinescope-{}-{stamp}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
 }
 
 fn parse_speed(text: &str) -> Result<Speed, String> {
@@ -66,7 +81,22 @@ fn parse_auth(text: &str) -> Result<api::Credentials, String> {
     }
 }
 
-/// Runs the server until Ctrl-C.
+/// Waits for Ctrl-C or, on Unix, SIGTERM (what `kill` and process managers send).
+async fn stop_requested() {
+    #[cfg(unix)]
+    if let Ok(mut terminate) =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+    {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+        return;
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then delivers what Firehose buffered.
 pub fn run(args: ServeArgs) -> Result<()> {
     // One thread: every command serialises on the world's lock anyway, and on a 2-core machine a
     // single-threaded runtime answers ~40% more requests than a work-stealing one (see README).
@@ -76,7 +106,15 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let settings = Settings::starting_now();
-        let command_line = args.account.overrides();
+        let data_dir = match args.data_dir.clone() {
+            Some(dir) => {
+                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+                dir
+            }
+            None => fresh_data_dir()?,
+        };
+        let mut command_line = args.account.overrides();
+        command_line.data_dir = Some(data_dir.clone());
         let world = match &args.scenario {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -97,13 +135,16 @@ pub fn run(args: ServeArgs) -> Result<()> {
         }
         let region = world.read_running(|w, _| w.settings().region.clone());
         println!("point clients at it with AWS_ENDPOINT_URL=http://{address} (any credentials, region {region})");
+        println!("Firehose delivers S3 objects under {}", data_dir.join("s3").display());
         let auth = args.auth.map_or(AuthMode::AcceptAnySignature, AuthMode::Verify);
         let state = ApiState { world, auth, log_requests: args.log_requests };
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            stop_requested().await;
             println!("stopping");
         };
+        let world = state.world.clone();
         api::serve(listener, tls, state, shutdown).await?;
+        world.shut_down();
         Ok(())
     })
 }

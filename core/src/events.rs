@@ -24,6 +24,10 @@ pub enum EventKind {
     Expired,
     /// An enhanced fan-out subscription started, ended or was taken over.
     Subscription,
+    /// A Firehose delivery stream delivered a buffer.
+    Delivered,
+    /// A Firehose delivery failed and will be retried.
+    DeliveryFailed,
 }
 
 /// One event.

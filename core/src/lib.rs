@@ -5,11 +5,11 @@
 
 pub mod allocator;
 pub mod api;
+mod aws_error;
 pub mod clock;
-pub mod command;
 mod decimal;
-pub mod error;
 pub mod events;
+pub mod firehose;
 pub mod live;
 pub mod metrics;
 mod prefault;
@@ -22,8 +22,8 @@ pub mod validate;
 pub mod world;
 
 pub use clock::{Driver, Speed, VirtualClock};
-pub use command::{AWS_OPERATIONS, Command, CommandOutput};
-pub use error::{KinesisError, KinesisResult};
 pub use settings::Settings;
+pub use streams::command::{AWS_OPERATIONS, Command, CommandOutput};
+pub use streams::error::{KinesisError, KinesisResult};
 pub use time::Timestamp;
 pub use world::{Operation, World};

@@ -8,7 +8,6 @@
 //! subscription has something new, not by every change in the world.
 
 use crate::clock::{Driver, Speed};
-use crate::error::KinesisResult;
 use crate::sim::simulation::Simulation;
 use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use crate::world::{Operation, World};
@@ -140,7 +139,7 @@ impl SharedWorld {
 
     /// Brings the world up to now, then applies `command`, and pushes what enhanced fan-out
     /// subscriptions it gave something to send.
-    pub fn apply<O: Operation>(&self, command: O) -> KinesisResult<O::Output> {
+    pub fn apply<O: Operation>(&self, command: O) -> Result<O::Output, O::Error> {
         let mut live = self.lock();
         Self::catch_up(&mut live);
         let result = live.world().apply(command);
@@ -168,6 +167,14 @@ impl SharedWorld {
     pub fn record_traffic(&self, entry: TrafficEntry) {
         let mut live = self.lock();
         let _ = live.world().apply(RecordTrafficInput(entry));
+    }
+
+    /// Delivers what every Firehose buffer holds, as the server or app stops (reason `shutdown`).
+    pub fn shut_down(&self) {
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        live.world()
+            .flush_all_delivery_streams(crate::firehose::buffer::FlushReason::Shutdown);
     }
 
     /// Brings the world up to now (a background ticker calls this so time passes between calls).

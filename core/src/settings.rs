@@ -1,6 +1,7 @@
 //! Engine settings: the account and region the world pretends to be, limits that are account
 //! settings at AWS, and the virtual delays of asynchronous state changes.
 
+use crate::firehose::buffer::BufferingMode;
 use crate::streams::capacity::ThrottleMode;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,14 @@ pub struct Settings {
     pub on_demand_scaling_interval_ms: i64,
     /// Longest single internal tick; larger steps are cut into ticks of at most this size.
     pub max_tick_ms: i64,
+    /// How Firehose delivery streams buffer (`faithful` or `immediate`).
+    pub firehose_buffering: BufferingMode,
+    /// The account's delivery stream quota (B.1: 50 in the exam-era guide).
+    pub delivery_stream_limit: u32,
+    /// Where delivered objects are kept (`DATA_DIR/s3/BUCKET/KEY`); `None` keeps them in memory.
+    /// Given on the command line only, never by a scenario file.
+    #[serde(skip)]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// The region a world pretends to be in unless told otherwise.
@@ -35,6 +44,8 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 const LARGE_QUOTA_REGIONS: [&str; 3] = ["us-east-1", "us-west-2", "eu-west-1"];
 /// Default on-demand streams per account (A.4).
 pub const DEFAULT_ON_DEMAND_STREAM_LIMIT: u32 = 50;
+/// Default delivery streams per account and region (B.1, the exam-era guide's figure).
+pub const DEFAULT_DELIVERY_STREAM_LIMIT: u32 = 50;
 
 /// AWS's default shard quota for an account in `region` (A.4, the exam-era guide's figures).
 pub fn default_shard_limit(region: &str) -> u32 {
@@ -95,6 +106,9 @@ impl Default for Settings {
             default_throttle: ThrottleMode::Faithful,
             on_demand_scaling_interval_ms: 10_000,
             max_tick_ms: 100,
+            firehose_buffering: BufferingMode::Faithful,
+            delivery_stream_limit: DEFAULT_DELIVERY_STREAM_LIMIT,
+            data_dir: None,
         }
     }
 }
@@ -118,6 +132,12 @@ pub struct AccountOverrides {
     /// `{"fault_injection": {"probability": P}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttle: Option<ThrottleMode>,
+    /// How Firehose buffers: `faithful` (AWS's hints) or `immediate` (one delivery per put).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firehose_buffering: Option<BufferingMode>,
+    /// The data directory (`--data-dir`): command line only.
+    #[serde(skip)]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Largest shard or stream quota accepted (the model's DescribeLimits range).
@@ -168,6 +188,8 @@ impl AccountOverrides {
             shard_limit: later.shard_limit.or(self.shard_limit),
             on_demand_stream_limit: later.on_demand_stream_limit.or(self.on_demand_stream_limit),
             throttle: later.throttle.or(self.throttle),
+            firehose_buffering: later.firehose_buffering.or(self.firehose_buffering),
+            data_dir: later.data_dir.clone().or_else(|| self.data_dir.clone()),
         }
     }
 
@@ -185,6 +207,12 @@ impl AccountOverrides {
         }
         if let Some(throttle) = self.throttle {
             settings.default_throttle = throttle;
+        }
+        if let Some(mode) = self.firehose_buffering {
+            settings.firehose_buffering = mode;
+        }
+        if let Some(dir) = &self.data_dir {
+            settings.data_dir = Some(dir.clone());
         }
         settings
     }

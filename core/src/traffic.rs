@@ -1,7 +1,6 @@
 //! The API traffic log: one entry per call a real client made, for the inspector's traffic panel
 //! and `kinescope serve --log-requests`.
 
-use crate::error::KinesisResult;
 use crate::streams::shapes::Empty;
 use crate::world::{Operation, World};
 use serde::Serialize;
@@ -91,9 +90,10 @@ pub struct RecordTrafficInput(pub TrafficEntry);
 
 impl Operation for RecordTrafficInput {
     type Output = Empty;
+    type Error = std::convert::Infallible;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
-    fn execute(self, world: &mut World) -> KinesisResult<Empty> {
+    fn execute(self, world: &mut World) -> Result<Empty, Self::Error> {
         let mut entry = self.0;
         entry.at_ms = world.now_ms();
         let log = &mut world.traffic;

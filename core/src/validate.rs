@@ -1,7 +1,7 @@
 //! Model-constraint validation, as AWS runs it before any semantic check: every failure is collected
 //! and reported at once in one ValidationException, worded as AWS words it (reference A.17, F).
 
-use crate::error::KinesisError;
+use crate::streams::error::KinesisError;
 
 /// Collects constraint failures for one request.
 #[derive(Debug, Default)]
@@ -296,15 +296,32 @@ impl Validator {
         self.string("streamARN", arn, 1, 2048, Some(Pattern::StreamArn));
     }
 
+    /// A string must match a pattern of another service's model, given by its text; `ok` says
+    /// whether it does.
+    pub fn pattern_text(&mut self, member: &str, value: &str, pattern: &str, ok: bool) {
+        if !ok {
+            self.fail(
+                &quote(value),
+                member,
+                format!("Member must satisfy regular expression pattern: {pattern}"),
+            );
+        }
+    }
+
     /// Ends validation: `Ok` when nothing failed, else the ValidationException AWS sends.
     pub fn finish(self) -> Result<(), KinesisError> {
+        self.finish_as(KinesisError::ValidationException)
+    }
+
+    /// Ends validation with the ValidationException of any service: `make` wraps AWS's text.
+    pub fn finish_as<E>(self, make: impl FnOnce(String) -> E) -> Result<(), E> {
         match self.failures.len() {
             0 => Ok(()),
-            1 => Err(KinesisError::ValidationException(format!(
+            1 => Err(make(format!(
                 "1 validation error detected: {}",
                 self.failures[0]
             ))),
-            n => Err(KinesisError::ValidationException(format!(
+            n => Err(make(format!(
                 "{n} validation errors detected: {}",
                 self.failures.join("; ")
             ))),

@@ -148,7 +148,7 @@ async fn the_plain_port_speaks_http2_with_prior_knowledge() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribe_to_shard_answers_a_cbor_client_in_cbor_from_the_first_event() {
     use http_body_util::{BodyExt, Full};
-    use kinescope_core::api::eventstream::decode_message;
+    use kinescope_core::api::aws_json::eventstream::decode_message;
     let port = server().await;
     let create = map(vec![
         ("StreamName", Value::Text("fan".into())),

@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
-use kinescope_core::command::Command;
 use kinescope_core::settings::AccountOverrides;
 use kinescope_core::streams::capacity::ThrottleMode;
+use kinescope_core::streams::command::Command;
 use kinescope_core::streams::ops::config::UpdateStreamModeInput;
 use kinescope_core::streams::ops::lifecycle::{
     CreateStreamInput, DescribeLimitsInput, DescribeStreamInput, ListStreamsInput,

@@ -1,7 +1,7 @@
 //! What the user asks for, as data: queued by the panels while drawing, applied to the engine by
 //! the next `logic()` through its ordinary commands.
 
-use super::produce::Outgoing;
+use super::streams::produce::Outgoing;
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
 use kinescope_core::settings::AccountOverrides;

@@ -5,22 +5,12 @@ mod actions;
 pub mod dialogs;
 mod files;
 pub mod jobs;
-mod lag;
-mod lag_history;
-mod numbers;
 mod panels;
-mod produce;
-mod reader_band;
-mod records;
 pub mod screenshot;
-mod simulators;
-mod sparkline;
-mod stream_map;
-mod table;
-mod throughput;
-mod throughput_data;
+mod streams;
 mod top_bar;
 pub mod view;
+mod widgets;
 
 #[cfg(test)]
 mod snapshots;
@@ -35,9 +25,10 @@ pub use actions::Action;
 
 use kinescope_core::clock::Speed;
 use kinescope_core::live::SharedWorld;
-use lag_history::LagHistory;
 use screenshot::Screenshot;
 use std::sync::Arc;
+use streams::lag_history::LagHistory;
+use streams::{lag, produce, records, simulators, stream_map, throughput, throughput_data};
 use view::View;
 
 /// Where a requested window image arrives.

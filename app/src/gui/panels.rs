@@ -1,8 +1,8 @@
 //! The smaller panels: the resource tree, notices and the event log.
 
-use super::table;
 use super::top_bar::clock_text;
 use super::view::ShardView;
+use super::widgets::table;
 use super::{Inspector, Tab};
 
 /// Closed shards of a stream listed without unfolding them.
@@ -338,7 +338,7 @@ fn sparkline(ui: &mut egui::Ui, label: &str, values: &[f64], color: egui::Color3
         ui.small(format!("{label}: {latest:.0}"));
         let values: Vec<f32> = values.iter().map(|v| *v as f32).collect();
         let max = values.iter().copied().fold(1.0, f32::max);
-        super::sparkline::sparkline(ui, egui::vec2(220.0, 28.0), &values, 1.0, color)
+        super::widgets::sparkline::sparkline(ui, egui::vec2(220.0, 28.0), &values, 1.0, color)
             .on_hover_text(format!(
                 "{label} over the last minute of virtual time (peak {max:.0})"
             ));

@@ -195,7 +195,7 @@ fn faithful_reads_go_through_get_records_and_peeks_do_not() {
     harness.get_by_label("Read").click();
     harness.run();
     let peeked = harness.state().browser.rows.len();
-    assert_eq!(peeked, super::records::PAGE);
+    assert_eq!(peeked, super::streams::records::PAGE);
     let reads = |harness: &Harness<'_, Inspector>| {
         harness.state().world.read_running(|world, _| {
             world.stream("clickstream").unwrap().shards[0]
@@ -215,11 +215,14 @@ fn faithful_reads_go_through_get_records_and_peeks_do_not() {
     harness.run();
     harness.get_by_label("Read").click();
     harness.run();
-    assert_eq!(harness.state().browser.rows.len(), super::records::PAGE);
+    assert_eq!(
+        harness.state().browser.rows.len(),
+        super::streams::records::PAGE
+    );
     assert!(harness.state().browser.error.is_none());
     // (Any command also lets pending enhanced fan-out pushes go out, which count too.)
     assert!(
-        reads(&harness) >= before + super::records::PAGE as f64,
+        reads(&harness) >= before + super::streams::records::PAGE as f64,
         "the page was read with GetRecords and counted as the shard's OutgoingRecords"
     );
 }

@@ -187,7 +187,7 @@ pub struct View {
     /// The engine's reader generation the copy was made at.
     pub readers_generation: u64,
     /// The Throughput panel's charts, while it is open.
-    pub charts: Option<super::throughput_data::Charts>,
+    pub charts: Option<super::streams::throughput_data::Charts>,
 }
 
 impl View {

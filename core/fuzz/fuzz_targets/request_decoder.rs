@@ -4,9 +4,9 @@
 //! the stream-name lookup of decoded commands.
 #![no_main]
 
-use kinescope_core::api::eventstream::decode_message;
+use kinescope_core::api::aws_json::eventstream::decode_message;
 use kinescope_core::api::auth::check_signature_present;
-use kinescope_core::api::protocol::{Format, decode};
+use kinescope_core::api::aws_json::protocol::{Format, decode};
 use kinescope_core::streams::ops::lifecycle::CreateStreamInput;
 use kinescope_core::{Command, Settings, World};
 use libfuzzer_sys::fuzz_target;

@@ -2,7 +2,7 @@
 //! presigned query string (kinesis-wire.md §1, step 7). By default any well-formed signature is
 //! accepted (as kinesalite does); a missing or malformed one gets AWS's own answer, status 400.
 
-use super::protocol::WireError;
+use super::wire_error::WireError;
 
 const HEADER_PARTS: [&str; 3] = ["Credential", "Signature", "SignedHeaders"];
 const QUERY_PARTS: [&str; 5] = [

@@ -1,18 +1,13 @@
-//! The Kinesis-compatible HTTP API: a thin wire layer over the engine. Handlers decode the wire
-//! format, apply commands to the shared world, and encode the answer (reference A.2, A.12, A.17).
+//! The Kinesis-compatible HTTP API: a thin wire layer over the engine, one module per protocol
+//! family. Handlers decode the wire format, apply commands to the shared world, and encode the
+//! answer (reference A.2, A.12, A.17). Authentication, TLS and the server are shared by all.
 
 pub mod auth;
-pub mod eventstream;
-pub mod fast_json;
-pub mod front_door;
-pub mod handler;
-pub mod input_model;
-pub mod protocol;
+pub mod aws_json;
 pub mod server;
 pub mod sigv4;
-pub mod subscribe;
 pub mod tls;
-pub mod typecheck;
+pub mod wire_error;
 
 pub use server::{ApiState, AuthMode, ServeError, bind, router, serve};
 pub use sigv4::Credentials;

@@ -2,10 +2,10 @@
 //! moving between requests, and stops cleanly when told to.
 
 use super::auth;
-use super::handler::handle;
-use super::protocol::WireError;
+use super::aws_json::handler::handle;
 use super::sigv4::{self, Credentials, SignedRequest};
 use super::tls::{TlsListener, serve_tls};
+use super::wire_error::WireError;
 use crate::live::SharedWorld;
 use axum::Router;
 use axum::http::request::Parts;

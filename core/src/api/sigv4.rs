@@ -4,7 +4,7 @@
 //! cannot re-create a client's canonical request; the hashing here uses the sha2/hmac crates.
 
 use super::auth::query_parameter;
-use super::protocol::WireError;
+use super::wire_error::WireError;
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

@@ -5,8 +5,8 @@
 use super::ledger::{Check, Ledger};
 use super::lineage::Lineage;
 use super::polling::{ConsumerStats, ProcessingCost};
-use crate::error::KinesisError;
 use crate::streams::efo::{ConsumerStatus, SubscriptionEvent};
+use crate::streams::error::KinesisError;
 use crate::streams::ops::consumers::{
     ConsumerAddress, ReadSubscriptionInput, RegisterStreamConsumerInput, SubscribeToShardInput,
 };

@@ -2,7 +2,7 @@
 //! handled, else from the oldest record or the newest.
 
 use super::ledger::Ledger;
-use crate::error::KinesisError;
+use crate::streams::error::KinesisError;
 use crate::streams::ops::read::GetShardIteratorInput;
 use crate::streams::sequence::SequenceNumber;
 use crate::streams::shapes::{ShardId, ShardIteratorType};

@@ -2,7 +2,7 @@
 //! throughput. A commitment runs at least 24 hours; disabling earlier schedules the end for the
 //! earliest allowed time, and enabling again before then cancels that.
 
-use crate::error::KinesisResult;
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::time::Timestamp;
 use crate::validate::Validator;
 use crate::world::{Operation, World};
@@ -100,11 +100,12 @@ pub struct AccountSettingsOutput {
 
 impl Operation for DescribeAccountSettingsInput {
     type Output = AccountSettingsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<AccountSettingsOutput> {
         Ok(AccountSettingsOutput {
-            minimum_throughput_billing_commitment: world.account.describe(world.now_ms()),
+            minimum_throughput_billing_commitment: world.kinesis.account.describe(world.now_ms()),
         })
     }
 }
@@ -136,6 +137,7 @@ impl UpdateAccountSettingsInput {
 
 impl Operation for UpdateAccountSettingsInput {
     type Output = AccountSettingsOutput;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<AccountSettingsOutput> {
         let mut v = Validator::new();
@@ -160,7 +162,7 @@ impl Operation for UpdateAccountSettingsInput {
         }
         v.finish()?;
         let now = world.now_ms();
-        let account = &mut world.account;
+        let account = &mut world.kinesis.account;
         account.settle(now);
         match (status.as_deref(), account.status(now)) {
             (Some("ENABLED"), CommitmentStatus::Disabled) => {
@@ -184,7 +186,7 @@ impl Operation for UpdateAccountSettingsInput {
             _ => {}
         }
         Ok(AccountSettingsOutput {
-            minimum_throughput_billing_commitment: world.account.describe(now),
+            minimum_throughput_billing_commitment: world.kinesis.account.describe(now),
         })
     }
 }

@@ -5,8 +5,8 @@
 //! per-shard limits live in `capacity`.
 
 use super::capacity::{SlidingWindow, ThrottleMode};
-use crate::command::Command;
-use crate::error::{KinesisError, KinesisResult};
+use crate::streams::command::Command;
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::world::World;
 use std::collections::BTreeMap;
 
@@ -112,7 +112,8 @@ impl World {
         let stream = command.stream_hint();
         let now = self.now_ms();
         let account = self.settings().account_id.clone();
-        self.control_plane
+        self.kinesis
+            .control_plane
             .admit(operation, stream.as_deref(), &account, now)
     }
 }

@@ -7,9 +7,9 @@ use super::readers::{ReaderKind, ReaderPosition, millis_behind_latest, records_b
 use super::record_page::RecordPage;
 use super::sequence::SequenceNumber;
 use super::shapes::{ChildShard, ShardId, StreamStatus};
-use crate::error::KinesisError;
 use crate::events::EventKind;
 use crate::metrics::{MetricName, MetricSet};
+use crate::streams::error::KinesisError;
 use crate::world::World;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -246,18 +246,18 @@ impl Subscription {
 impl World {
     /// Ends a subscription with an exception frame.
     pub(crate) fn fail_subscription(&mut self, id: u64, error: KinesisError) {
-        if let Some(sub) = self.subscriptions.by_id.get_mut(&id) {
+        if let Some(sub) = self.kinesis.subscriptions.by_id.get_mut(&id) {
             sub.finish(SubscriptionEvent::Error(error));
-            self.subscriptions.woken.insert(id);
+            self.kinesis.subscriptions.woken.insert(id);
         }
-        self.readers.remove(id);
+        self.kinesis.readers.remove(id);
     }
 
     /// Completes consumer CREATING → ACTIVE and DELETING → gone that have come due.
     pub(crate) fn complete_consumer_transitions(&mut self, now: i64) {
         let mut finished = Vec::new();
         let mut deregistered = Vec::new();
-        for stream in self.streams.values_mut() {
+        for stream in self.kinesis.streams.values_mut() {
             stream.consumers.retain(|_, c| {
                 if c.transition_due_ms.is_none_or(|due| due > now) {
                     return true;
@@ -290,10 +290,12 @@ impl World {
         // A deregistered consumer leaves nothing behind: its takeover times and the
         // subscriptions nobody will read any more.
         for arn in deregistered {
-            self.subscriptions
+            self.kinesis
+                .subscriptions
                 .last_subscribe
                 .retain(|(consumer, _), _| *consumer != arn);
             let gone: Vec<u64> = self
+                .kinesis
                 .subscriptions
                 .by_id
                 .iter()
@@ -301,8 +303,8 @@ impl World {
                 .map(|(id, _)| *id)
                 .collect();
             for id in gone {
-                self.subscriptions.remove(id);
-                self.readers.remove(id);
+                self.kinesis.subscriptions.remove(id);
+                self.kinesis.readers.remove(id);
             }
         }
     }
@@ -311,7 +313,7 @@ impl World {
     /// 2 MiB/s), a heartbeat each second without data, child shards at a closed shard's end, and
     /// the normal end after 5 minutes.
     pub(crate) fn deliver_subscriptions(&mut self, now: i64) {
-        for id in self.subscriptions.due(now) {
+        for id in self.kinesis.subscriptions.due(now) {
             self.deliver_subscription(id, now);
         }
     }
@@ -319,11 +321,11 @@ impl World {
     /// Pushes events to the subscriptions the commands since the last push may have given
     /// something to send (every one, after a command that may affect any).
     pub(crate) fn deliver_pending_subscriptions(&mut self, now: i64) {
-        if self.subscriptions.visit_all {
+        if self.kinesis.subscriptions.visit_all {
             self.deliver_subscriptions(now);
             return;
         }
-        let mut due: Vec<u64> = self.subscriptions.pending.drain().collect();
+        let mut due: Vec<u64> = self.kinesis.subscriptions.pending.drain().collect();
         due.sort_unstable();
         for id in due {
             self.deliver_subscription(id, now);
@@ -333,34 +335,38 @@ impl World {
     /// Pushes what one subscription can send now (nothing, cheaply, when it has nothing to send),
     /// then notes when it must be looked at again without news.
     pub(crate) fn deliver_subscription(&mut self, id: u64, now: i64) {
-        self.subscriptions.visits += 1;
+        self.kinesis.subscriptions.visits += 1;
         self.visit_subscription(id, now);
-        let Some(sub) = self.subscriptions.by_id.get(&id) else {
+        let Some(sub) = self.kinesis.subscriptions.by_id.get(&id) else {
             return;
         };
         if sub.finished {
-            self.subscriptions.schedule(id, None, false);
+            self.kinesis.subscriptions.schedule(id, None, false);
             return;
         }
         let due = (sub.last_event_ms + HEARTBEAT_MS).min(sub.started_ms + SUBSCRIPTION_LIFETIME_MS);
         let backlogged = self
+            .kinesis
             .streams
             .get(&sub.stream)
             .and_then(|s| s.shard(sub.shard))
             .is_some_and(|shard| {
                 shard.log.end_ordinal() > sub.next_ordinal.max(shard.log.trim_ordinal())
             });
-        self.subscriptions.schedule(id, Some(due), backlogged);
+        self.kinesis
+            .subscriptions
+            .schedule(id, Some(due), backlogged);
     }
 
     fn visit_subscription(&mut self, id: u64, now: i64) {
-        let Some(sub) = self.subscriptions.by_id.get(&id) else {
+        let Some(sub) = self.kinesis.subscriptions.by_id.get(&id) else {
             return;
         };
         if sub.finished {
             return;
         }
         let stream = self
+            .kinesis
             .streams
             .get(&sub.stream)
             .filter(|s| s.status != StreamStatus::Deleting);
@@ -396,6 +402,7 @@ impl World {
         let at_end = !shard.is_open() && sub.next_ordinal >= shard.log.end_ordinal();
         let heartbeat_due = now - sub.last_event_ms >= HEARTBEAT_MS;
         let sub = self
+            .kinesis
             .subscriptions
             .by_id
             .get_mut(&id)
@@ -411,6 +418,7 @@ impl World {
     /// shard's end.
     fn send_event(&mut self, id: u64, now: i64, with_data: bool) {
         let sub = self
+            .kinesis
             .subscriptions
             .by_id
             .get_mut(&id)
@@ -418,6 +426,7 @@ impl World {
         let (stream_name, consumer, shard_id) =
             (sub.stream.clone(), sub.consumer.clone(), sub.shard);
         let stream = self
+            .kinesis
             .streams
             .get_mut(&stream_name)
             .expect("checked by the caller");
@@ -430,7 +439,7 @@ impl World {
                 sub.next_ordinal,
                 MAX_RECORDS_PER_EVENT,
                 allowance,
-                &mut self.spare_pages,
+                &mut self.kinesis.spare_pages,
             )
         } else {
             (
@@ -462,7 +471,7 @@ impl World {
                 millis_behind_latest: millis_behind,
                 child_shards,
             }));
-        self.subscriptions.woken.insert(id);
+        self.kinesis.subscriptions.woken.insert(id);
         if let Some(c) = stream.consumers.get_mut(&consumer) {
             c.metrics
                 .record(MetricName::SubscribeToShardEventBytes, now, bytes as f64);
@@ -484,7 +493,7 @@ impl World {
                 .metrics
                 .record(MetricName::OutgoingRecords, now, count);
         }
-        self.readers.update(
+        self.kinesis.readers.update(
             id,
             ReaderPosition {
                 stream: stream_name,
@@ -505,10 +514,10 @@ impl World {
     }
 
     fn end_subscription(&mut self, id: u64) {
-        if let Some(sub) = self.subscriptions.by_id.get_mut(&id) {
+        if let Some(sub) = self.kinesis.subscriptions.by_id.get_mut(&id) {
             sub.finish(SubscriptionEvent::End);
-            self.subscriptions.woken.insert(id);
+            self.kinesis.subscriptions.woken.insert(id);
         }
-        self.readers.remove(id);
+        self.kinesis.readers.remove(id);
     }
 }

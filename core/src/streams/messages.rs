@@ -2,7 +2,7 @@
 //! documented, the text kinesalite and kinesis-mock copied from it).
 
 use super::shapes::{ShardId, StreamStatus};
-use crate::error::KinesisError;
+use crate::streams::error::KinesisError;
 
 /// `Stream <s> under account <a> not found.`
 pub fn stream_not_found(stream: &str, account: &str) -> KinesisError {

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod capacity;
+pub mod command;
 pub mod control_plane;
 pub mod efo;
+pub mod error;
 pub mod hashkey;
 pub mod log;
 pub mod messages;
@@ -15,6 +17,7 @@ pub mod retention;
 pub mod routing;
 pub mod scaling;
 pub mod sequence;
+pub mod service;
 pub mod shapes;
 pub mod shard;
 pub mod shared_str;

@@ -256,13 +256,14 @@ impl crate::world::World {
         use crate::events::EventKind;
         let interval = self.settings().on_demand_scaling_interval_ms;
         let names: Vec<String> = self
+            .kinesis
             .streams
             .values()
             .filter(|s| s.mode == StreamMode::OnDemand && s.status == StreamStatus::Active)
             .map(|s| s.name.clone())
             .collect();
         for name in names {
-            let stream = self.streams.get_mut(&name).expect("listed above");
+            let stream = self.kinesis.streams.get_mut(&name).expect("listed above");
             let Some(last) = stream.on_demand.last_evaluated_ms else {
                 stream.on_demand.last_evaluated_ms = Some(now);
                 continue;

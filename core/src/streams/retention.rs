@@ -8,7 +8,7 @@ impl World {
     /// Trims every shard of every stream to its retention window as of `now`.
     pub(crate) fn apply_retention(&mut self, now: i64) {
         let mut expired = Vec::new();
-        for stream in self.streams.values_mut() {
+        for stream in self.kinesis.streams.values_mut() {
             let horizon = now - stream.retention_ms();
             for shard in stream.shards.iter_mut().filter(|s| !s.expired) {
                 shard.log.trim_before(horizon);
@@ -24,7 +24,7 @@ impl World {
             }
         }
         if !expired.is_empty() {
-            self.subscriptions.note_anything_changed();
+            self.kinesis.subscriptions.note_anything_changed();
         }
         for (stream, shard) in expired {
             self.log_event(

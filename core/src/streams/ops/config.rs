@@ -1,7 +1,7 @@
 //! Stream settings: retention (A.10), enhanced monitoring (A.5), server-side encryption (A.13),
 //! maximum record size, capacity mode and warm throughput (A.11).
 
-use crate::error::{KinesisError, KinesisResult};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::messages;
 use crate::streams::shapes::{
     Empty, MetricsName, StreamMode, StreamModeDetailsInput, StreamStatus, WarmThroughput,
@@ -91,6 +91,7 @@ impl World {
 
 impl Operation for IncreaseStreamRetentionPeriodInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -107,6 +108,7 @@ impl Operation for IncreaseStreamRetentionPeriodInput {
 
 impl Operation for DecreaseStreamRetentionPeriodInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -205,6 +207,7 @@ impl World {
 
 impl Operation for EnableEnhancedMonitoringInput {
     type Output = EnhancedMonitoringOutput;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<EnhancedMonitoringOutput> {
         world.change_monitoring(
@@ -218,6 +221,7 @@ impl Operation for EnableEnhancedMonitoringInput {
 
 impl Operation for DisableEnhancedMonitoringInput {
     type Output = EnhancedMonitoringOutput;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<EnhancedMonitoringOutput> {
         world.change_monitoring(
@@ -319,7 +323,7 @@ impl World {
     ) {
         let started_ms = self.now_ms();
         let due_ms = started_ms + duration_ms;
-        if let Some(state) = self.streams.get_mut(stream) {
+        if let Some(state) = self.kinesis.streams.get_mut(stream) {
             state.status = StreamStatus::Updating;
             state.pending = Some(PendingChange {
                 started_ms,
@@ -337,6 +341,7 @@ impl World {
 
 impl Operation for StartStreamEncryptionInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         world.change_encryption(
@@ -351,6 +356,7 @@ impl Operation for StartStreamEncryptionInput {
 
 impl Operation for StopStreamEncryptionInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         world.change_encryption(
@@ -374,6 +380,7 @@ pub struct UpdateMaxRecordSizeInput {
 
 impl Operation for UpdateMaxRecordSizeInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -411,6 +418,7 @@ pub struct UpdateStreamModeInput {
 
 impl Operation for UpdateStreamModeInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -457,6 +465,7 @@ impl Operation for UpdateStreamModeInput {
         }
         if mode == StreamMode::OnDemand {
             let on_demand = world
+                .kinesis
                 .streams
                 .values()
                 .filter(|s| s.mode == StreamMode::OnDemand)
@@ -521,7 +530,7 @@ impl World {
                     .into(),
             ));
         }
-        if !self.account.commitment_enabled(self.now_ms()) {
+        if !self.kinesis.account.commitment_enabled(self.now_ms()) {
             return Err(KinesisError::InvalidArgumentException(
                 "Warm throughput requires MinimumThroughputBillingCommitment to be enabled for the account.".into(),
             ));
@@ -532,6 +541,7 @@ impl World {
 
 impl Operation for UpdateStreamWarmThroughputInput {
     type Output = UpdateStreamWarmThroughputOutput;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<UpdateStreamWarmThroughputOutput> {
         let mut v = Validator::new();

@@ -1,7 +1,6 @@
 //! Enhanced fan-out consumers (reference A.12): Register / Describe / List / DeregisterStreamConsumer,
 //! and SubscribeToShard with its 5-second takeover rule.
 
-use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
 use crate::metrics::{MetricName, MetricSet};
 use crate::streams::capacity::{EFO_BYTES_PER_SECOND, RateBucket};
@@ -9,6 +8,7 @@ use crate::streams::efo::{
     ConsumerState, ConsumerStatus, MAX_UNREAD_EVENTS, SUBSCRIBE_TAKEOVER_MS, Subscription,
     SubscriptionEvent,
 };
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::messages;
 use crate::streams::ops::read::{ITERATOR_TYPES, StartRequest};
 use crate::streams::shapes::{Empty, ShardId, ShardIteratorType, StartingPosition, StreamStatus};
@@ -90,6 +90,7 @@ pub struct RegisterStreamConsumerOutput {
 
 impl Operation for RegisterStreamConsumerInput {
     type Output = RegisterStreamConsumerOutput;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<RegisterStreamConsumerOutput> {
         let mut v = Validator::new();
@@ -262,6 +263,7 @@ pub struct DeregisterStreamConsumerInput(pub ConsumerAddress);
 
 impl Operation for ConsumerAddress {
     type Output = DescribeStreamConsumerOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeStreamConsumerOutput> {
@@ -283,6 +285,7 @@ impl Operation for ConsumerAddress {
 
 impl Operation for DeregisterStreamConsumerInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         self.0.validate()?;
@@ -330,6 +333,7 @@ pub struct ListStreamConsumersOutput {
 
 impl Operation for ListStreamConsumersInput {
     type Output = ListStreamConsumersOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListStreamConsumersOutput> {
@@ -419,6 +423,7 @@ pub struct SubscribeToShardOutput {
 
 impl Operation for SubscribeToShardInput {
     type Output = SubscribeToShardOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<SubscribeToShardOutput> {
@@ -474,9 +479,10 @@ impl Operation for SubscribeToShardInput {
         let ordinal = world.starting_ordinal(stream, shard, &start)?;
         let shard_id = shard.id;
         let key = (consumer_arn.clone(), shard_id);
-        if let Some(&(last_ms, previous)) = world.subscriptions.last_subscribe.get(&key) {
+        if let Some(&(last_ms, previous)) = world.kinesis.subscriptions.last_subscribe.get(&key) {
             if now - last_ms < SUBSCRIBE_TAKEOVER_MS {
                 if let Some(c) = world
+                    .kinesis
                     .streams
                     .get_mut(&stream_name)
                     .and_then(|s| s.consumers.get_mut(&consumer_name))
@@ -490,6 +496,7 @@ impl Operation for SubscribeToShardInput {
                 )));
             }
             let taken_over = world
+                .kinesis
                 .subscriptions
                 .by_id
                 .get(&previous)
@@ -508,9 +515,13 @@ impl Operation for SubscribeToShardInput {
                 );
             }
         }
-        let id = world.readers.allocate();
-        world.subscriptions.last_subscribe.insert(key, (now, id));
-        world.subscriptions.insert(
+        let id = world.kinesis.readers.allocate();
+        world
+            .kinesis
+            .subscriptions
+            .last_subscribe
+            .insert(key, (now, id));
+        world.kinesis.subscriptions.insert(
             id,
             Subscription {
                 stream: stream_name.clone(),
@@ -526,6 +537,7 @@ impl Operation for SubscribeToShardInput {
             },
         );
         if let Some(c) = world
+            .kinesis
             .streams
             .get_mut(&stream_name)
             .and_then(|s| s.consumers.get_mut(&consumer_name))
@@ -559,10 +571,16 @@ pub struct ReadSubscriptionOutput {
 
 impl Operation for ReadSubscriptionInput {
     type Output = ReadSubscriptionOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ReadSubscriptionOutput> {
-        let Some(sub) = world.subscriptions.by_id.get_mut(&self.subscription_id) else {
+        let Some(sub) = world
+            .kinesis
+            .subscriptions
+            .by_id
+            .get_mut(&self.subscription_id)
+        else {
             return Err(KinesisError::ResourceNotFoundException(format!(
                 "Subscription {} does not exist.",
                 self.subscription_id
@@ -572,10 +590,13 @@ impl Operation for ReadSubscriptionInput {
         let events: Vec<SubscriptionEvent> = sub.events.drain(..).collect();
         let finished = sub.finished;
         if finished {
-            world.subscriptions.remove(self.subscription_id);
+            world.kinesis.subscriptions.remove(self.subscription_id);
         } else if held_back {
             // Reading freed the pipe's flow control: it may send again.
-            world.subscriptions.note_pending(self.subscription_id);
+            world
+                .kinesis
+                .subscriptions
+                .note_pending(self.subscription_id);
         }
         Ok(ReadSubscriptionOutput { events, finished })
     }
@@ -590,11 +611,12 @@ pub struct CancelSubscriptionInput {
 
 impl Operation for CancelSubscriptionInput {
     type Output = Empty;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
-        world.subscriptions.remove(self.subscription_id);
-        world.readers.remove(self.subscription_id);
+        world.kinesis.subscriptions.remove(self.subscription_id);
+        world.kinesis.readers.remove(self.subscription_id);
         Ok(Empty {})
     }
 }

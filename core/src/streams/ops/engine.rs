@@ -1,7 +1,7 @@
 //! Commands that exist only in the emulator (no AWS operation): changing how a stream throttles.
 
-use crate::error::KinesisResult;
 use crate::streams::capacity::ThrottleMode;
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::shapes::Empty;
 use crate::world::{Operation, World};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ pub struct SetThrottleModeInput {
 
 impl Operation for SetThrottleModeInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         world.stream_named_mut(&self.stream)?.throttle = self.mode;

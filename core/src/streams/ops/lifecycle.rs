@@ -1,7 +1,7 @@
 //! Creating, deleting, describing and listing streams (reference A.5), and DescribeLimits.
 
-use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::messages;
 use crate::streams::shapes::{
     Empty, EncryptionType, EnhancedMetrics, Shard, ShardId, StreamMode, StreamModeDetails,
@@ -58,6 +58,7 @@ impl CreateStreamInput {
 
 impl Operation for CreateStreamInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -94,10 +95,11 @@ impl Operation for CreateStreamInput {
                 )
             })? as u32,
         };
-        if world.streams.contains_key(&name) {
+        if world.kinesis.streams.contains_key(&name) {
             return Err(messages::stream_exists(&name, &account));
         }
         let creating = world
+            .kinesis
             .streams
             .values()
             .filter(|s| s.status == StreamStatus::Creating)
@@ -135,7 +137,7 @@ impl Operation for CreateStreamInput {
             due_ms: now + world.settings().transition_delay_ms,
             change: Change::FinishCreate,
         });
-        world.streams.insert(name.clone(), stream);
+        world.kinesis.streams.insert(name.clone(), stream);
         world.log_event(
             EventKind::StatusChanged,
             Some(&name),
@@ -150,7 +152,8 @@ impl World {
     /// Open shards that count against the account's shard quota: those of provisioned streams
     /// (A.4: on-demand streams have a quota of their own). DescribeLimits reports this number.
     pub(crate) fn quota_open_shards(&self) -> u32 {
-        self.streams
+        self.kinesis
+            .streams
             .values()
             .filter(|s| s.mode == StreamMode::Provisioned)
             .map(StreamState::open_shard_count)
@@ -177,6 +180,7 @@ impl World {
 
     fn check_on_demand_quota(&self) -> KinesisResult<()> {
         let on_demand = self
+            .kinesis
             .streams
             .values()
             .filter(|s| s.mode == StreamMode::OnDemand)
@@ -212,6 +216,7 @@ impl DeleteStreamInput {
 
 impl Operation for DeleteStreamInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -297,6 +302,7 @@ pub struct DescribeStreamOutput {
 
 impl Operation for DescribeStreamInput {
     type Output = DescribeStreamOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeStreamOutput> {
@@ -395,6 +401,7 @@ pub struct DescribeStreamSummaryOutput {
 
 impl Operation for DescribeStreamSummaryInput {
     type Output = DescribeStreamSummaryOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeStreamSummaryOutput> {
@@ -403,7 +410,7 @@ impl Operation for DescribeStreamSummaryInput {
         v.finish()?;
         let name =
             world.resolve_stream_name(self.stream_name.as_deref(), self.stream_arn.as_deref())?;
-        let commitment = world.account.commitment_enabled(world.now_ms());
+        let commitment = world.kinesis.account.commitment_enabled(world.now_ms());
         let stream = world.stream_named(&name)?;
         Ok(DescribeStreamSummaryOutput {
             stream_description_summary: StreamDescriptionSummary {
@@ -467,6 +474,7 @@ pub struct ListStreamsOutput {
 
 impl Operation for ListStreamsInput {
     type Output = ListStreamsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListStreamsOutput> {
@@ -487,6 +495,7 @@ impl Operation for ListStreamsInput {
         };
         let limit = (self.limit.unwrap_or(100) as usize).min(LIST_STREAMS_MAX);
         let mut listed = world
+            .kinesis
             .streams
             .values()
             .filter(|s| after.as_deref().is_none_or(|a| s.name.as_str() > a));
@@ -564,6 +573,7 @@ pub struct DescribeLimitsOutput {
 
 impl Operation for DescribeLimitsInput {
     type Output = DescribeLimitsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<DescribeLimitsOutput> {
@@ -571,6 +581,7 @@ impl Operation for DescribeLimitsInput {
             shard_limit: world.settings().shard_limit,
             open_shard_count: world.quota_open_shards(),
             on_demand_stream_count: world
+                .kinesis
                 .streams
                 .values()
                 .filter(|s| s.mode == StreamMode::OnDemand)

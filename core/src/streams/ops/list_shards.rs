@@ -1,6 +1,6 @@
 //! ListShards with every ShardFilter type and its NextToken rules (reference A.8).
 
-use crate::error::{KinesisError, KinesisResult};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::shapes::{Shard, ShardId};
 use crate::streams::shard::ShardState;
 use crate::streams::stream::StreamState;
@@ -280,6 +280,7 @@ impl World {
 
 impl Operation for ListShardsInput {
     type Output = ListShardsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListShardsOutput> {
@@ -312,6 +313,7 @@ impl Operation for ListShardsInput {
         v.finish()?;
         let query = world.list_shards_query(&self)?;
         let stream = world
+            .kinesis
             .streams
             .get(&query.stream)
             .filter(|s| s.created_ms == query.stream_created_ms)

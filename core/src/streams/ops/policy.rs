@@ -2,7 +2,7 @@
 
 use super::resource::Resource;
 use super::tags::validate_resource_arn;
-use crate::error::{KinesisError, KinesisResult};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::shapes::Empty;
 use crate::validate::Validator;
 use crate::world::{Operation, World};
@@ -37,6 +37,7 @@ pub struct PutResourcePolicyInput {
 
 impl Operation for PutResourcePolicyInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -74,6 +75,7 @@ pub struct GetResourcePolicyOutput {
 
 impl Operation for GetResourcePolicyInput {
     type Output = GetResourcePolicyOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<GetResourcePolicyOutput> {
@@ -99,6 +101,7 @@ pub struct DeleteResourcePolicyInput {
 
 impl Operation for DeleteResourcePolicyInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();

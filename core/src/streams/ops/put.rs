@@ -1,10 +1,10 @@
 //! Writing: PutRecord and PutRecords (reference A.6) — validation, MD5 routing, per-shard write
 //! limits with per-record partial failure, sequence numbers and write metrics.
 
-use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
 use crate::metrics::MetricName;
 use crate::streams::capacity::{MIB, ThrottleMode};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::hashkey::{ExplicitHashKey, hash_partition_key};
 use crate::streams::messages;
 use crate::streams::sequence::SequenceNumber;
@@ -375,7 +375,7 @@ impl World {
 
     fn log_write_throttle(&mut self, stream_name: &str, shard: ShardId) {
         let now = self.now_ms();
-        let Some(state) = self.streams.get_mut(stream_name) else {
+        let Some(state) = self.kinesis.streams.get_mut(stream_name) else {
             return;
         };
         let Some(shard_state) = state.shard_mut(shard) else {
@@ -394,6 +394,7 @@ impl World {
 
 impl Operation for PutRecordInput {
     type Output = PutRecordOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordOutput> {
@@ -449,7 +450,11 @@ impl Operation for PutRecordInput {
                     && seq.shard_created_s == (shard.created_ms / 1_000) as u64
             })
             .map_or(0, |seq| seq.counter.saturating_add(1));
-        let stream = world.streams.get_mut(&name).expect("resolved above");
+        let stream = world
+            .kinesis
+            .streams
+            .get_mut(&name)
+            .expect("resolved above");
         let mut tally = WriteTally::new(stream);
         let write = RecordWrite {
             index,
@@ -458,8 +463,9 @@ impl Operation for PutRecordInput {
             min_counter,
         };
         let result = World::write_record(stream, &mut world.rng, now, write, &mut tally);
-        if world.subscriptions.any() {
+        if world.kinesis.subscriptions.any() {
             world
+                .kinesis
                 .subscriptions
                 .note_written(&name, &tally.written_shards(stream));
         }
@@ -484,7 +490,7 @@ impl Operation for PutRecordInput {
                 for shard in throttled {
                     world.log_write_throttle(&name, shard);
                 }
-                let shard = world.streams[&name].shards[index].id;
+                let shard = world.kinesis.streams[&name].shards[index].id;
                 Err(KinesisError::ProvisionedThroughputExceededException(
                     messages::write_throttled(shard, &name, &account),
                 ))
@@ -558,6 +564,7 @@ impl PutRecordsInput {
 
 impl Operation for PutRecordsInput {
     type Output = PutRecordsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
@@ -567,6 +574,7 @@ impl Operation for PutRecordsInput {
 
 impl Operation for CheckedPutRecords {
     type Output = PutRecordsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<PutRecordsOutput> {
@@ -610,7 +618,11 @@ impl Operation for CheckedPutRecords {
         }
         let mut results = Vec::with_capacity(records.len());
         let mut failed = 0u32;
-        let stream = world.streams.get_mut(&name).expect("resolved above");
+        let stream = world
+            .kinesis
+            .streams
+            .get_mut(&name)
+            .expect("resolved above");
         let mut tally = WriteTally::new(stream);
         for (record, index) in records.iter().zip(routes) {
             let data = record.data.as_ref().map_or(&[][..], |d| &d.0);
@@ -644,8 +656,9 @@ impl Operation for CheckedPutRecords {
                 }
             }
         }
-        if world.subscriptions.any() {
+        if world.kinesis.subscriptions.any() {
             world
+                .kinesis
                 .subscriptions
                 .note_written(&name, &tally.written_shards(stream));
         }

@@ -1,10 +1,10 @@
 //! Reading over shared throughput: GetShardIterator (all five types) and GetRecords (reference A.7),
 //! with the per-shard read limits, iterator expiry, MillisBehindLatest and the end of closed shards.
 
-use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
 use crate::metrics::MetricName;
 use crate::streams::capacity::{GET_RECORDS_MAX_BYTES, ThrottleMode};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::messages;
 use crate::streams::readers::{ReaderKind, ReaderPosition, millis_behind_latest, records_behind};
 use crate::streams::record_page::RecordPage;
@@ -216,6 +216,7 @@ impl World {
 
 impl Operation for GetShardIteratorInput {
     type Output = GetShardIteratorOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<GetShardIteratorOutput> {
@@ -254,7 +255,7 @@ impl Operation for GetShardIteratorInput {
         };
         let ordinal = world.starting_ordinal(stream, shard, &start)?;
         let shard_id = shard.id;
-        let reader = world.readers.allocate();
+        let reader = world.kinesis.readers.allocate();
         let iterator = world.seal_iterator(world.stream_named(&name)?, shard_id, ordinal, reader);
         let now = world.now_ms();
         let shard = world
@@ -271,7 +272,7 @@ impl Operation for GetShardIteratorInput {
             records_behind: records_behind(shard, ordinal),
             last_read_ms: now,
         };
-        world.readers.update(reader, position);
+        world.kinesis.readers.update(reader, position);
         Ok(GetShardIteratorOutput {
             shard_iterator: Some(iterator),
         })
@@ -375,7 +376,7 @@ impl World {
 
     fn log_read_throttle(&mut self, stream: &str, shard: ShardId) {
         let now = self.now_ms();
-        let Some(state) = self.streams.get_mut(stream) else {
+        let Some(state) = self.kinesis.streams.get_mut(stream) else {
             return;
         };
         state
@@ -400,6 +401,7 @@ impl World {
 
 impl Operation for GetRecordsInput {
     type Output = GetRecordsOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<GetRecordsOutput> {
@@ -426,6 +428,7 @@ impl Operation for GetRecordsInput {
         }
         let gone = || messages::shard_not_found(&it.shard.to_string(), &it.stream, &account);
         let stream = world
+            .kinesis
             .streams
             .get(&it.stream)
             .filter(|s| s.created_ms == it.stream_created_ms)
@@ -438,7 +441,11 @@ impl Operation for GetRecordsInput {
                 world.rng.random::<f64>() >= probability
             }
             ThrottleMode::Faithful => {
-                let stream = world.streams.get_mut(&it.stream).expect("checked above");
+                let stream = world
+                    .kinesis
+                    .streams
+                    .get_mut(&it.stream)
+                    .expect("checked above");
                 stream.shards[it.shard.0 as usize].read.try_admit_call(now)
             }
         };
@@ -447,14 +454,18 @@ impl Operation for GetRecordsInput {
             return Err(messages::read_throttled(it.shard, &it.stream, &account));
         }
         let limit = self.limit.map_or(GET_RECORDS_MAX_RECORDS, |l| l as usize);
-        let stream = world.streams.get_mut(&it.stream).expect("checked above");
+        let stream = world
+            .kinesis
+            .streams
+            .get_mut(&it.stream)
+            .expect("checked above");
         let shard = &mut stream.shards[it.shard.0 as usize];
         let (records, next, bytes) = read_records(
             shard,
             it.ordinal,
             limit,
             GET_RECORDS_MAX_BYTES,
-            &mut world.spare_pages,
+            &mut world.kinesis.spare_pages,
         );
         if throttle == ThrottleMode::Faithful {
             shard.read.charge(bytes, now);
@@ -488,8 +499,8 @@ impl Operation for GetRecordsInput {
             Some(_) => None,
             None => Some(world.seal_iterator(stream, it.shard, next, it.reader)),
         };
-        let label = world.readers.label(it.reader);
-        world.readers.update(
+        let label = world.kinesis.readers.label(it.reader);
+        world.kinesis.readers.update(
             it.reader,
             ReaderPosition {
                 stream: it.stream.clone(),

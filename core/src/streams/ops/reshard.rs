@@ -3,8 +3,8 @@
 //! shards change when it completes, after a time that grows with the work
 //! ([`reshard_duration_ms`]), in [`World::split_now`] / [`World::merge_now`] / [`World::scale_now`].
 
-use crate::error::{KinesisError, KinesisResult};
 use crate::events::EventKind;
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::hashkey::parse_hash_key;
 use crate::streams::messages;
 use crate::streams::scaling::{
@@ -134,9 +134,9 @@ impl World {
 
     /// Splits an open shard at `at` immediately: the parent closes, two children open.
     pub(crate) fn split_now(&mut self, stream: &str, shard: ShardId, at: u128) {
-        self.subscriptions.note_anything_changed();
+        self.kinesis.subscriptions.note_anything_changed();
         let now = self.now_ms();
-        let Some(state) = self.streams.get_mut(stream) else {
+        let Some(state) = self.kinesis.streams.get_mut(stream) else {
             return;
         };
         let (low, high) = state.split_shard(shard, at, now);
@@ -149,9 +149,9 @@ impl World {
 
     /// Merges two adjacent open shards immediately: both close, one child opens.
     pub(crate) fn merge_now(&mut self, stream: &str, shard: ShardId, adjacent: ShardId) {
-        self.subscriptions.note_anything_changed();
+        self.kinesis.subscriptions.note_anything_changed();
         let now = self.now_ms();
-        let Some(state) = self.streams.get_mut(stream) else {
+        let Some(state) = self.kinesis.streams.get_mut(stream) else {
             return;
         };
         let child = state.merge_shards(shard, adjacent, now);
@@ -166,7 +166,7 @@ impl World {
     /// cannot change while the stream is UPDATING), then logs one event for the whole of it.
     pub(crate) fn scale_now(&mut self, stream: &str, plan: &ScalingPlan) {
         let now = self.now_ms();
-        let Some(state) = self.streams.get_mut(stream) else {
+        let Some(state) = self.kinesis.streams.get_mut(stream) else {
             return;
         };
         let before = state.open_shard_count();
@@ -202,6 +202,7 @@ impl World {
 
 impl Operation for SplitShardInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -228,7 +229,7 @@ impl Operation for SplitShardInput {
         )?;
         let shard = world
             .open_shard_for_reshard(&name, self.shard_to_split.as_deref().unwrap_or_default())?;
-        let range = world.streams[&name].shards[shard.0 as usize].range;
+        let range = world.kinesis.streams[&name].shards[shard.0 as usize].range;
         let text = self.new_starting_hash_key.unwrap_or_default();
         let at =
             parse_hash_key(&text).filter(|&k| k > range.start.saturating_add(1) && k < range.end);
@@ -253,6 +254,7 @@ impl Operation for SplitShardInput {
 
 impl Operation for MergeShardsInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -276,7 +278,7 @@ impl Operation for MergeShardsInput {
             &name,
             self.adjacent_shard_to_merge.as_deref().unwrap_or_default(),
         )?;
-        let shards = &world.streams[&name].shards;
+        let shards = &world.kinesis.streams[&name].shards;
         if !shards[shard.0 as usize]
             .range
             .is_followed_by(&shards[adjacent.0 as usize].range)
@@ -298,6 +300,7 @@ impl Operation for MergeShardsInput {
 
 impl Operation for UpdateShardCountInput {
     type Output = UpdateShardCountOutput;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<UpdateShardCountOutput> {
         let mut v = Validator::new();
@@ -316,7 +319,11 @@ impl Operation for UpdateShardCountInput {
         let account = world.account_id().to_owned();
         let limit = world.settings().shard_limit;
         let account_open = world.quota_open_shards();
-        let stream = world.streams.get_mut(&name).expect("resolved above");
+        let stream = world
+            .kinesis
+            .streams
+            .get_mut(&name)
+            .expect("resolved above");
         let open = stream.open_shard_count();
         if calls_in_last_day(&mut stream.shard_count_updates, now) >= SHARD_COUNT_UPDATES_PER_DAY {
             return Err(messages::daily_quota(

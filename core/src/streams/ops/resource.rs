@@ -1,6 +1,6 @@
 //! Resolving a ResourceARN (TagResource, resource policies) to a stream or a consumer.
 
-use crate::error::{KinesisError, KinesisResult};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::messages;
 use crate::world::World;
 

@@ -2,7 +2,7 @@
 //! TagResource / UntagResource / ListTagsForResource (up to 50 tags per resource, A.4).
 
 use super::resource::Resource;
-use crate::error::{KinesisError, KinesisResult};
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::shapes::{Empty, Tag};
 use crate::validate::{Pattern, Validator};
 use crate::world::{Operation, World};
@@ -142,6 +142,7 @@ pub struct AddTagsToStreamInput {
 
 impl Operation for AddTagsToStreamInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -173,6 +174,7 @@ pub struct RemoveTagsFromStreamInput {
 
 impl Operation for RemoveTagsFromStreamInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -209,6 +211,7 @@ pub struct ListTagsForStreamOutput {
 
 impl Operation for ListTagsForStreamInput {
     type Output = ListTagsForStreamOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListTagsForStreamOutput> {
@@ -260,6 +263,7 @@ pub(crate) fn validate_resource_arn(v: &mut Validator, arn: &Option<String>) {
 
 impl Operation for TagResourceInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -285,6 +289,7 @@ pub struct UntagResourceInput {
 
 impl Operation for UntagResourceInput {
     type Output = Empty;
+    type Error = KinesisError;
 
     fn execute(self, world: &mut World) -> KinesisResult<Empty> {
         let mut v = Validator::new();
@@ -315,6 +320,7 @@ pub struct ListTagsForResourceOutput {
 
 impl Operation for ListTagsForResourceInput {
     type Output = ListTagsForResourceOutput;
+    type Error = KinesisError;
     const SPARES_SUBSCRIPTIONS: bool = true;
 
     fn execute(self, world: &mut World) -> KinesisResult<ListTagsForResourceOutput> {

@@ -2,7 +2,7 @@
 //! MillisBehindLatest and its records behind (summed over shards), and each application's
 //! MillisBehindLatest on each shard for the per-shard sparklines.
 
-use super::view::View;
+use crate::gui::view::View;
 use kinescope_core::streams::shapes::ShardId;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;

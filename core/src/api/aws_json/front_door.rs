@@ -3,12 +3,38 @@
 //! request reaches its operation. Each refusal is AWS's, body and status included.
 
 use super::protocol::{self, Format, WireError};
-use crate::command::AWS_OPERATIONS;
+use crate::firehose::command::FIREHOSE_OPERATIONS;
+use crate::streams::command::AWS_OPERATIONS;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 
-/// The X-Amz-Target service of Kinesis Data Streams.
-const SERVICE: &str = "Kinesis_20131202";
+/// The services of this protocol family, by their X-Amz-Target prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// `Kinesis_20131202`: Kinesis Data Streams.
+    Kinesis,
+    /// `Firehose_20150804`: Amazon Data Firehose.
+    Firehose,
+}
+
+impl Service {
+    /// The service an X-Amz-Target prefix names.
+    fn of(prefix: &str) -> Option<Service> {
+        match prefix {
+            "Kinesis_20131202" => Some(Service::Kinesis),
+            "Firehose_20150804" => Some(Service::Firehose),
+            _ => None,
+        }
+    }
+
+    /// The operations the service answers.
+    fn operations(self) -> &'static [&'static str] {
+        match self {
+            Service::Kinesis => &AWS_OPERATIONS,
+            Service::Firehose => FIREHOSE_OPERATIONS,
+        }
+    }
+}
 /// How long a browser may cache a preflight answer (seconds).
 const PREFLIGHT_MAX_AGE: &str = "172800";
 /// The headers a browser script may read from an answer.
@@ -64,8 +90,9 @@ impl ContentKind {
 pub struct Target<'a> {
     /// Both a service and an operation part are present.
     pub complete: bool,
-    /// The operation, when the service is Kinesis Data Streams and the operation one of its own.
-    pub operation: Option<&'a str>,
+    /// The service and operation, when the service is one served here and the operation one of
+    /// its own.
+    pub operation: Option<(Service, &'a str)>,
 }
 
 impl<'a> Target<'a> {
@@ -76,18 +103,20 @@ impl<'a> Target<'a> {
             .unwrap_or((header.unwrap_or_default(), ""));
         Target {
             complete: !service.is_empty() && !operation.is_empty(),
-            operation: (service == SERVICE && AWS_OPERATIONS.contains(&operation))
-                .then_some(operation),
+            operation: Service::of(service)
+                .filter(|s| s.operations().contains(&operation))
+                .map(|s| (s, operation)),
         }
     }
 }
 
-/// Judges everything before authentication. On success, the operation and the body's format.
+/// Judges everything before authentication. On success, the service, the operation and the
+/// body's format.
 pub fn judge<'a>(
     method: &Method,
     headers: &'a HeaderMap,
     body: &[u8],
-) -> Result<(&'a str, Format), (WireError, Format)> {
+) -> Result<(Service, &'a str, Format), (WireError, Format)> {
     let text = |name| {
         headers
             .get(name)
@@ -131,7 +160,7 @@ pub fn judge<'a>(
         }
         return Err((WireError::unknown_operation(), format));
     };
-    Ok((operation, format))
+    Ok((operation.0, operation.1, format))
 }
 
 fn access_denied() -> WireError {
@@ -189,7 +218,17 @@ mod tests {
     #[test]
     fn targets_name_a_service_and_one_of_its_operations() {
         let target = Target::of(Some("Kinesis_20131202.PutRecord"));
-        assert_eq!(target.operation, Some("PutRecord"));
+        assert_eq!(target.operation, Some((Service::Kinesis, "PutRecord")));
+        let target = Target::of(Some("Firehose_20150804.PutRecordBatch"));
+        assert_eq!(
+            target.operation,
+            Some((Service::Firehose, "PutRecordBatch"))
+        );
+        assert!(
+            Target::of(Some("Firehose_20150804.ListStreams"))
+                .operation
+                .is_none()
+        );
         assert!(
             Target::of(Some("Kinesis_20131202.SetThrottleMode"))
                 .operation

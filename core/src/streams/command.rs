@@ -2,8 +2,8 @@
 //! timelines and recordings can carry commands as data. Each variant wraps the typed input that
 //! [`World::apply`] takes directly.
 
-use crate::error::KinesisResult;
 use crate::streams::account::*;
+use crate::streams::error::{KinesisError, KinesisResult};
 use crate::streams::ops::config::*;
 use crate::streams::ops::consumers::*;
 use crate::streams::ops::engine::*;
@@ -76,12 +76,13 @@ macro_rules! commands {
 
         impl Operation for Command {
             type Output = CommandOutput;
+            type Error = KinesisError;
             // Decided per variant in `execute`.
             const SPARES_SUBSCRIPTIONS: bool = true;
 
             fn execute(self, world: &mut World) -> KinesisResult<CommandOutput> {
                 if !self.spares_subscriptions() {
-                    world.subscriptions.note_anything_changed();
+                    world.kinesis.subscriptions.note_anything_changed();
                 }
                 world.admit_control_call(&self)?;
                 match self {

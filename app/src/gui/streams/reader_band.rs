@@ -3,9 +3,9 @@
 //! behind), its KCL checkpoint, and how it reads: enhanced fan-out as a pipe of its own, shared
 //! polling as a dashed line, because all polling applications share the shard's 2 MiB/s.
 
-use super::Inspector;
 use super::stream_map::x_of;
-use super::view::{ReaderView, StreamView};
+use crate::gui::Inspector;
+use crate::gui::view::{ReaderView, StreamView};
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2};
 use std::collections::BTreeMap;
 

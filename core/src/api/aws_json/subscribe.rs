@@ -5,7 +5,7 @@
 
 use super::eventstream;
 use super::protocol::{self, Format, WireError};
-use super::server::ApiState;
+use crate::api::server::ApiState;
 use crate::live::SharedWorld;
 use crate::streams::efo::SubscriptionEvent;
 use crate::streams::ops::consumers::{

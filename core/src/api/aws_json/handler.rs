@@ -1,10 +1,10 @@
-//! The one HTTP handler: judge the request in AWS's order (front door, authentication, type check),
-//! apply its command to the shared world, encode the answer, and log the call as traffic.
+//! The one HTTP handler of the protocol family: judge the request in AWS's order (front door,
+//! then the named service's authentication, type check and operation), encode the answer, and log
+//! the call as traffic.
 
-use super::front_door;
+use super::front_door::{self, Service};
 use super::protocol::{self, ErrorStyle, Format, WireError};
-use super::server::ApiState;
-use crate::command::{Command, CommandOutput};
+use crate::api::server::ApiState;
 use crate::traffic::{TrafficEntry, client_kind};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
@@ -134,52 +134,24 @@ pub async fn handle(
     response
 }
 
-/// Judges and answers one request: the front door, authentication, the type check, then the
-/// operation. Also gives the format to answer in and the stream named, for the traffic log.
+/// Judges and answers one request: the front door, then the named service's decoding,
+/// authentication and operation. Also gives the format to answer in and the resource named, for
+/// the traffic log.
 async fn answer(
     state: &ApiState,
     parts: &Parts,
     body: &[u8],
 ) -> (Result<Answer, WireError>, Format, Option<String>) {
-    let (operation, format) = match front_door::judge(&parts.method, &parts.headers, body) {
+    let (service, operation, format) = match front_door::judge(&parts.method, &parts.headers, body)
+    {
         Ok(judged) => judged,
         Err((error, format)) => return (Err(error), format, None),
     };
-    let command = match decode_and_authenticate(state, parts, operation, format, body) {
-        Ok(command) => command,
-        Err(error) => return (Err(error), format, None),
+    let (result, resource) = match service {
+        Service::Kinesis => super::kinesis::answer(state, parts, operation, format, body).await,
+        Service::Firehose => super::firehose::answer(state, parts, operation, format, body),
     };
-    let stream = command.stream_hint();
-    let result = match command {
-        Command::SubscribeToShard(input) => super::subscribe::open(state, input, format)
-            .await
-            .map(Answer::Streaming),
-        command => state
-            .world
-            .apply(command)
-            .map(|output| Answer::Body(encode_output(format, &output)))
-            .map_err(WireError::from),
-    };
-    (result, format, stream)
-}
-
-/// A well-formed request decodes at once and is then authenticated; any other is parsed
-/// (a body that is not an object is refused first), authenticated, then type-checked member by
-/// member for AWS's SerializationException text.
-fn decode_and_authenticate(
-    state: &ApiState,
-    parts: &Parts,
-    operation: &str,
-    format: Format,
-    body: &[u8],
-) -> Result<Command, WireError> {
-    if let Some(command) = protocol::decode_direct(operation, format, body) {
-        state.auth.check(parts, body)?;
-        return Ok(command);
-    }
-    let value = protocol::parse_object(format, body)?;
-    state.auth.check(parts, body)?;
-    protocol::decode_checked(operation, value)
+    (result, format, resource)
 }
 
 /// What a successful call answers with.
@@ -188,16 +160,6 @@ pub enum Answer {
     Body(Vec<u8>),
     /// An event stream (SubscribeToShard).
     Streaming(Body),
-}
-
-/// An operation without output answers an empty body (kinesis-wire.md §2), not `{}`.
-fn encode_output(format: Format, output: &CommandOutput) -> Vec<u8> {
-    match (format, output) {
-        _ if output.is_empty() => Vec::new(),
-        (Format::Json, CommandOutput::PutRecords(out)) => super::fast_json::put_records(out),
-        (Format::Json, CommandOutput::PutRecord(out)) => super::fast_json::put_record(out),
-        _ => protocol::encode(format, output),
-    }
 }
 
 /// Who called what, for the traffic log.

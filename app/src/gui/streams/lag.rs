@@ -3,11 +3,11 @@
 //! is on each shard (its KCL checkpoint too).
 
 use super::lag_history::SHARD_SAMPLES;
-use super::numbers::{axis_count, axis_time};
-use super::sparkline::sparkline;
-use super::table;
-use super::top_bar::clock_text;
-use super::{Action, Inspector};
+use crate::gui::top_bar::clock_text;
+use crate::gui::widgets::numbers::{axis_count, axis_time};
+use crate::gui::widgets::sparkline::sparkline;
+use crate::gui::widgets::table;
+use crate::gui::{Action, Inspector};
 use egui::Color32;
 use egui_plot::{Legend, Line, Plot};
 

@@ -1,8 +1,8 @@
 //! What the Throughput panel plots, copied out of the engine only while that panel is open: for a
 //! stream or one of its shards, each CloudWatch metric per second against the AWS limit it meets.
 
-use super::numbers::grouped;
-use super::view::{CHART_SECONDS, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS};
+use crate::gui::view::{CHART_SECONDS, SHARD_WRITE_BYTES, SHARD_WRITE_RECORDS};
+use crate::gui::widgets::numbers::grouped;
 use kinescope_core::metrics::{MetricName, MetricSet};
 use kinescope_core::streams::capacity;
 use kinescope_core::streams::shapes::ShardId;

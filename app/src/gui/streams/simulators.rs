@@ -3,7 +3,7 @@
 //! applied live) and pause; each consumer application's pause; a KCL application's workers (kill
 //! one, add one) and its lease table.
 
-use super::{Action, Inspector};
+use crate::gui::{Action, Inspector};
 use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::rate::MAX_RATE;
 use kinescope_core::sim::scenario::{ConsumerSpec, parse_part};
@@ -74,7 +74,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         return;
     }
     ui.heading("Producers");
-    super::table::unwrapped(ui, |ui| simulator_tables(ui, app));
+    crate::gui::widgets::table::unwrapped(ui, |ui| simulator_tables(ui, app));
 }
 
 /// The producers' table and each consumer application with its KCL workers and lease table.

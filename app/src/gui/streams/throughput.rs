@@ -2,10 +2,10 @@
 //! their CloudWatch names, each against its AWS limit, throttled seconds marked. The stream map
 //! reuses the IncomingRecords chart.
 
-use super::Inspector;
-use super::numbers::{axis_count, axis_time, grouped};
 use super::throughput_data::Chart;
-use super::view::{SHARD_WRITE_RECORDS, StreamView};
+use crate::gui::Inspector;
+use crate::gui::view::{SHARD_WRITE_RECORDS, StreamView};
+use crate::gui::widgets::numbers::{axis_count, axis_time, grouped};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Points};
 
 /// Draws the charts of the selected stream, or of one of its shards.

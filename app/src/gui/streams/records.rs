@@ -3,8 +3,8 @@
 //! shard's log without touching its read limits; faithful mode reads with GetShardIterator and
 //! GetRecords, which count against the shard's 5 reads/s and 2 MiB/s like any consumer.
 
-use super::top_bar::clock_text;
-use super::{Inspector, produce};
+use crate::gui::top_bar::clock_text;
+use crate::gui::{Inspector, produce};
 use kinescope_core::live::SharedWorld;
 use kinescope_core::sim::kpl::{self, UserRecord};
 use kinescope_core::streams::ops::read::{GetRecordsInput, GetShardIteratorInput};
@@ -377,7 +377,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     ui.label(format!("{} records", rows.len()));
     let mut reproduce = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
-        super::table::unwrapped(ui, |ui| {
+        crate::gui::widgets::table::unwrapped(ui, |ui| {
             egui::Grid::new("records").striped(true).show(ui, |ui| {
                 for title in [
                     "Sequence number",

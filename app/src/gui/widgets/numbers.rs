@@ -1,7 +1,7 @@
 //! Numbers as people read them on a chart: thousands separated in labels, large axis marks
 //! shortened (2M, not 2000000), the time axis as a clock.
 
-use super::top_bar::clock_text;
+use crate::gui::top_bar::clock_text;
 
 /// `value` rounded to a whole number, with thousands separated: 2,000,000.
 pub fn grouped(value: f64) -> String {

@@ -3,8 +3,8 @@
 //! throttled; closed shards above as faded ancestors with lines to their children. Split, merge and
 //! UpdateShardCount act on it, and a key box shows where a partition key goes.
 
-use super::view::{ChangeView, ShardView, StreamView};
-use super::{Action, Inspector};
+use crate::gui::view::{ChangeView, ShardView, StreamView};
+use crate::gui::{Action, Inspector};
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 use kinescope_core::streams::hashkey::hash_partition_key;
 use kinescope_core::streams::shapes::StreamMode;

@@ -2,7 +2,7 @@
 //! the record will land in shown before it is sent; or a pasted JSON array sent with PutRecords.
 
 use super::records::RecordRow;
-use super::{Action, Inspector};
+use crate::gui::{Action, Inspector};
 use kinescope_core::streams::hashkey::{hash_partition_key, parse_hash_key};
 
 /// What the panel holds between frames.
@@ -27,7 +27,7 @@ pub fn fill_from(app: &mut Inspector, row: &RecordRow) {
     app.produce.partition_key = row.partition_key.clone();
     app.produce.explicit_hash_key.clear();
     app.produce.payload = String::from_utf8_lossy(&row.data).into_owned();
-    app.tab = super::Tab::Produce;
+    app.tab = crate::gui::Tab::Produce;
 }
 
 /// Parses a pasted array: strings (payloads with a generated key) or objects with `PartitionKey`,

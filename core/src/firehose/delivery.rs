@@ -1,0 +1,180 @@
+//! Delivering a buffer to S3 (reference B.4, B.5): the records concatenated as they came (no
+//! delimiter), compressed, named by the prefix and the default file name, stored; an object that
+//! cannot be stored is retried on the clock.
+
+use super::buffer::{Flush, FlushReason};
+use super::delivery_stream::Undelivered;
+use super::object_key::{KeyContext, file_name};
+use super::object_store::ObjectMeta;
+use crate::events::EventKind;
+use crate::world::World;
+use rand::Rng;
+use std::collections::BTreeMap;
+
+/// Wait before retrying a failed store, doubled per attempt up to [`MAX_RETRY_MS`].
+const FIRST_RETRY_MS: i64 = 1_000;
+const MAX_RETRY_MS: i64 = 60_000;
+/// How long S3 delivery is retried before the data is lost (B.5).
+const GIVE_UP_AFTER_MS: i64 = 24 * 3_600 * 1_000;
+
+/// 16 random bytes as a version-4 UUID.
+pub(crate) fn random_uuid(rng: &mut impl Rng) -> String {
+    let mut bytes: [u8; 16] = rng.random();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+fn random_string(rng: &mut impl Rng, len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..len)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+impl World {
+    /// Delivers what the buffer of `name` holds, if anything, for `reason`.
+    pub(crate) fn flush_delivery_stream(&mut self, name: &str, reason: FlushReason) {
+        let now = self.now_ms();
+        let rng = &mut self.rng;
+        let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+            return;
+        };
+        if stream.buffer.is_empty() {
+            return;
+        }
+        let records = stream.buffer.take();
+        let oldest = records[0].arrival_ms;
+        let raw: Vec<u8> = records
+            .iter()
+            .flat_map(|r| r.data.iter().copied())
+            .collect();
+        let none = BTreeMap::new();
+        let context = KeyContext {
+            oldest_arrival_ms: oldest,
+            error_output_type: None,
+            keys_from_query: &none,
+            keys_from_lambda: &none,
+        };
+        let prefix = stream
+            .prefix
+            .evaluate(&context, |len| random_string(rng, len))
+            .unwrap_or_default();
+        let destination = &stream.destination;
+        let format = destination.compression_format;
+        let extension = match destination.file_extension.as_deref() {
+            Some(ext) if !ext.is_empty() => ext.to_owned(),
+            _ => format.extension().to_owned(),
+        };
+        let key = format!(
+            "{prefix}{}{extension}",
+            file_name(&stream.name, stream.version, oldest, &random_uuid(rng))
+        );
+        let body = match format.compress(&raw, &random_uuid(rng)) {
+            Ok(body) => body,
+            Err(_) => raw.clone(),
+        };
+        let flush = Flush {
+            at_ms: now,
+            reason,
+            records: records.len() as u64,
+            bytes: raw.len() as u64,
+            key: key.clone(),
+            object_bytes: body.len() as u64,
+        };
+        stream.remember(flush);
+        let undelivered = Undelivered {
+            key,
+            body,
+            records: records.len() as u64,
+            oldest_arrival_ms: oldest,
+            first_attempt_ms: now,
+            next_attempt_ms: now,
+            attempts: 0,
+        };
+        stream.undelivered.push_back(undelivered);
+        self.retry_undelivered(name, now);
+    }
+
+    /// Stores the objects of `name` waiting for delivery, oldest first, until one fails.
+    pub(crate) fn retry_undelivered(&mut self, name: &str, now: i64) {
+        loop {
+            let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+                return;
+            };
+            let Some(object) = stream.undelivered.front_mut() else {
+                return;
+            };
+            if object.next_attempt_ms > now {
+                return;
+            }
+            object.attempts += 1;
+            let bucket = stream.destination.bucket().to_owned();
+            let meta = ObjectMeta {
+                size: object.body.len() as u64,
+                content_encoding: stream.destination.compression_format.content_encoding(),
+                last_modified_ms: now,
+                records: object.records,
+            };
+            let stored = self
+                .firehose
+                .store
+                .put(&bucket, &object.key, object.body.clone(), meta);
+            let stream = self
+                .firehose
+                .delivery_streams
+                .get_mut(name)
+                .expect("looked up above");
+            let object = stream.undelivered.front_mut().expect("looked up above");
+            match stored {
+                Ok(()) => {
+                    let detail = format!(
+                        "{} records ({} bytes) to s3://{bucket}/{}",
+                        object.records,
+                        object.body.len(),
+                        object.key
+                    );
+                    let counters = &mut stream.counters;
+                    counters.objects_delivered += 1;
+                    counters.records_delivered += object.records;
+                    counters.bytes_delivered += object.body.len() as u64;
+                    counters.max_data_freshness_ms = counters
+                        .max_data_freshness_ms
+                        .max(now - object.oldest_arrival_ms);
+                    stream.undelivered.pop_front();
+                    self.log_event(EventKind::Delivered, Some(name), detail);
+                }
+                Err(error) => {
+                    stream.counters.delivery_failures += 1;
+                    let backoff = (FIRST_RETRY_MS << object.attempts.min(16).saturating_sub(1))
+                        .min(MAX_RETRY_MS);
+                    let lost = now - object.first_attempt_ms >= GIVE_UP_AFTER_MS;
+                    let detail = if lost {
+                        let records = object.records;
+                        stream.undelivered.pop_front();
+                        format!("{records} records lost after 24 hours of failed delivery: {error}")
+                    } else {
+                        object.next_attempt_ms = now + backoff;
+                        format!(
+                            "delivery of s3://{bucket}/{} failed ({error}); retrying in {} s",
+                            object.key,
+                            backoff / 1_000
+                        )
+                    };
+                    self.log_event(EventKind::DeliveryFailed, Some(name), detail);
+                    if !lost {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! A delivery stream's state: identity, status, source, destination, encryption, tags, its buffer,
+//! its put quota and what it has delivered.
+
+use super::buffer::{Buffer, Flush};
+use super::destination::{DestinationDescription, PlainS3Description, S3Destination};
+use super::object_key::Prefix;
+use super::quota::PutQuota;
+use super::shapes::*;
+use crate::time::Timestamp;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Flushes each delivery stream keeps for the app and the report.
+pub const FLUSHES_KEPT: usize = 1_000;
+
+/// Where a delivery stream's records come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// PutRecord / PutRecordBatch.
+    DirectPut { throughput_hint_in_mbs: Option<i64> },
+    /// A consumer of a Kinesis data stream.
+    Kinesis {
+        stream_arn: String,
+        role_arn: String,
+        start_ms: i64,
+    },
+}
+
+/// Server-side encryption of a DirectPut delivery stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encryption {
+    pub status: EncryptionStatus,
+    pub key_type: Option<KeyType>,
+    pub key_arn: Option<String>,
+    /// When the pending ENABLING / DISABLING completes.
+    pub settles_at_ms: Option<i64>,
+    /// Start and stop calls in the last 24 hours (at most 25, B.1).
+    pub recent_calls: VecDeque<i64>,
+}
+
+/// Counters the report, the metrics and the app read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub records_in: u64,
+    pub bytes_in: u64,
+    pub put_requests: u64,
+    pub throttled: u64,
+    pub objects_delivered: u64,
+    pub records_delivered: u64,
+    pub bytes_delivered: u64,
+    pub delivery_failures: u64,
+    pub max_data_freshness_ms: i64,
+}
+
+/// An object that could not be stored yet, retried on the clock (S3 retries up to 24 h, B.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undelivered {
+    pub key: String,
+    pub body: Vec<u8>,
+    pub records: u64,
+    pub oldest_arrival_ms: i64,
+    pub first_attempt_ms: i64,
+    pub next_attempt_ms: i64,
+    pub attempts: u32,
+}
+
+/// One delivery stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryStreamState {
+    pub name: String,
+    pub arn: String,
+    pub status: DeliveryStreamStatus,
+    pub kind: DeliveryStreamType,
+    pub version: u64,
+    pub destination_id: String,
+    pub created_ms: i64,
+    pub updated_ms: Option<i64>,
+    /// When CREATING or DELETING completes.
+    pub transition_at_ms: Option<i64>,
+    pub source: Source,
+    pub destination: S3Destination,
+    pub prefix: Prefix,
+    pub error_prefix: Prefix,
+    pub encryption: Encryption,
+    pub tags: BTreeMap<String, Option<String>>,
+    pub buffer: Buffer,
+    pub quota: PutQuota,
+    pub flushes: VecDeque<Flush>,
+    pub undelivered: VecDeque<Undelivered>,
+    pub counters: Counters,
+}
+
+impl DeliveryStreamState {
+    /// When the buffer is due by its interval, if anything waits.
+    pub fn interval_due_ms(&self) -> Option<i64> {
+        let interval = self.destination.buffering_hints.interval_in_seconds * 1_000;
+        self.buffer.oldest_arrival_ms().map(|t| t + interval)
+    }
+
+    /// The earliest moment something falls due: a transition, the buffer, a retry, encryption.
+    pub fn next_deadline(&self) -> Option<i64> {
+        [
+            self.transition_at_ms,
+            self.interval_due_ms(),
+            self.undelivered.front().map(|u| u.next_attempt_ms),
+            self.encryption.settles_at_ms,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Keeps a flush, forgetting the oldest beyond [`FLUSHES_KEPT`].
+    pub fn remember(&mut self, flush: Flush) {
+        if self.flushes.len() == FLUSHES_KEPT {
+            self.flushes.pop_front();
+        }
+        self.flushes.push_back(flush);
+    }
+
+    /// DescribeDeliveryStream's description.
+    pub fn describe(&self) -> DeliveryStreamDescription {
+        let source = match &self.source {
+            Source::DirectPut {
+                throughput_hint_in_mbs,
+            } => throughput_hint_in_mbs.map(|hint| SourceDescription {
+                direct_put_source_description: Some(DirectPutSourceDescription {
+                    throughput_hint_in_mbs: hint,
+                }),
+                kinesis_stream_source_description: None,
+            }),
+            Source::Kinesis {
+                stream_arn,
+                role_arn,
+                start_ms,
+            } => Some(SourceDescription {
+                direct_put_source_description: None,
+                kinesis_stream_source_description: Some(KinesisStreamSourceDescription {
+                    kinesis_stream_arn: stream_arn.clone(),
+                    role_arn: role_arn.clone(),
+                    delivery_start_timestamp: Timestamp(*start_ms),
+                }),
+            }),
+        };
+        DeliveryStreamDescription {
+            delivery_stream_name: self.name.clone(),
+            delivery_stream_arn: self.arn.clone(),
+            delivery_stream_status: self.status,
+            delivery_stream_encryption_configuration: EncryptionDescription {
+                key_arn: self.encryption.key_arn.clone(),
+                key_type: self.encryption.key_type,
+                status: self.encryption.status,
+            },
+            delivery_stream_type: self.kind,
+            version_id: self.version.to_string(),
+            create_timestamp: Timestamp(self.created_ms),
+            last_update_timestamp: self.updated_ms.map(Timestamp),
+            source,
+            destinations: vec![DestinationDescription {
+                destination_id: self.destination_id.clone(),
+                s3: PlainS3Description::from(&self.destination),
+                extended_s3: self.destination.clone(),
+            }],
+            has_more_destinations: false,
+        }
+    }
+}

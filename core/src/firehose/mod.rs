@@ -1,0 +1,19 @@
+//! Amazon Data Firehose: delivery streams that buffer records on the virtual clock and deliver
+//! them, compressed, as objects to S3 folders (reference B). Same inside as `streams/`: state,
+//! `ops/` (one file per group of operations), `shapes` and `destination` (wire shapes), `error`
+//! (its AWS error codes), `messages` (AWS's texts), `command` (operations as data).
+
+pub mod buffer;
+pub mod command;
+pub mod compression;
+pub mod delivery;
+pub mod delivery_stream;
+pub mod destination;
+pub mod error;
+pub mod messages;
+pub mod object_key;
+pub mod object_store;
+pub mod ops;
+pub mod quota;
+pub mod service;
+pub mod shapes;

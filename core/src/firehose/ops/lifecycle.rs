@@ -1,0 +1,383 @@
+//! CreateDeliveryStream, DeleteDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams
+//! (reference B.1): CREATING → ACTIVE and DELETING → gone on the virtual clock.
+
+use super::destination_check::{check_destination, validate_destination};
+use super::encryption::{check_encryption_input, validate_encryption_input};
+use super::tags::validate_tags;
+use crate::firehose::buffer::Buffer;
+use crate::firehose::delivery_stream::{Counters, DeliveryStreamState, Encryption, Source};
+use crate::firehose::destination::S3DestinationInput;
+use crate::firehose::error::FirehoseError;
+use crate::firehose::messages;
+use crate::firehose::quota::{PutLimits, PutQuota};
+use crate::firehose::shapes::*;
+use crate::streams::shapes::Empty;
+use crate::validate::{Pattern, Validator};
+use crate::world::{Operation, World};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Destination configurations Kinescope does not emulate yet, by their member names.
+const OTHER_DESTINATIONS: [&str; 9] = [
+    "RedshiftDestinationConfiguration",
+    "ElasticsearchDestinationConfiguration",
+    "AmazonopensearchserviceDestinationConfiguration",
+    "SplunkDestinationConfiguration",
+    "HttpEndpointDestinationConfiguration",
+    "AmazonOpenSearchServerlessDestinationConfiguration",
+    "SnowflakeDestinationConfiguration",
+    "IcebergDestinationConfiguration",
+    "DatabaseSourceConfiguration",
+];
+
+/// Validates a delivery stream name (1–64, `[a-zA-Z0-9._-]+`).
+pub(crate) fn validate_name(v: &mut Validator, name: &Option<String>) {
+    v.required_string("deliveryStreamName", name, 1, 64, Some(Pattern::Name));
+}
+
+/// CreateDeliveryStream.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct CreateDeliveryStreamInput {
+    pub delivery_stream_name: Option<String>,
+    pub delivery_stream_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_put_source_configuration: Option<DirectPutSourceConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinesis_stream_source_configuration: Option<KinesisStreamSourceConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_stream_encryption_configuration_input: Option<EncryptionInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_destination_configuration: Option<S3DestinationInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_s3_destination_configuration: Option<S3DestinationInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// Members naming destinations or sources not emulated, kept to refuse them clearly.
+    #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other: BTreeMap<String, serde_json::Value>,
+}
+
+/// CreateDeliveryStream's output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateDeliveryStreamOutput {
+    #[serde(rename = "DeliveryStreamARN")]
+    pub delivery_stream_arn: String,
+}
+
+impl CreateDeliveryStreamInput {
+    /// A DirectPut delivery stream to an S3 bucket.
+    pub fn direct_put_to_s3(name: &str, bucket: &str) -> Self {
+        Self {
+            delivery_stream_name: Some(name.into()),
+            extended_s3_destination_configuration: Some(S3DestinationInput {
+                role_arn: Some("arn:aws:iam::000000000000:role/firehose".into()),
+                bucket_arn: Some(format!("arn:aws:s3:::{bucket}")),
+                ..S3DestinationInput::default()
+            }),
+            ..Self::default()
+        }
+    }
+
+    fn validate(&self) -> Result<DeliveryStreamType, FirehoseError> {
+        let mut v = Validator::new();
+        validate_name(&mut v, &self.delivery_stream_name);
+        let kind = v
+            .parse_enum(
+                "deliveryStreamType",
+                self.delivery_stream_type.as_deref(),
+                DeliveryStreamType::ALLOWED,
+            )
+            .unwrap_or_default();
+        if let Some(tags) = &self.tags {
+            validate_tags(&mut v, "tags", tags);
+        }
+        if let Some(encryption) = &self.delivery_stream_encryption_configuration_input {
+            validate_encryption_input(&mut v, encryption);
+        }
+        if let Some(s3) = &self.s3_destination_configuration {
+            validate_destination(&mut v, "s3DestinationConfiguration", s3);
+        }
+        if let Some(s3) = &self.extended_s3_destination_configuration {
+            validate_destination(&mut v, "extendedS3DestinationConfiguration", s3);
+        }
+        v.finish_as(FirehoseError::ValidationException)?;
+        Ok(kind)
+    }
+}
+
+impl Operation for CreateDeliveryStreamInput {
+    type Output = CreateDeliveryStreamOutput;
+    type Error = FirehoseError;
+    const SPARES_SUBSCRIPTIONS: bool = true;
+
+    fn execute(self, world: &mut World) -> Result<CreateDeliveryStreamOutput, FirehoseError> {
+        let kind = self.validate()?;
+        let name = self.delivery_stream_name.clone().unwrap_or_default();
+        let account = world.account_id().to_owned();
+        let destinations = [
+            self.s3_destination_configuration.is_some(),
+            self.extended_s3_destination_configuration.is_some(),
+        ]
+        .into_iter()
+        .filter(|&d| d)
+        .count()
+            + OTHER_DESTINATIONS
+                .iter()
+                .filter(|d| self.other.contains_key(**d) && !d.ends_with("SourceConfiguration"))
+                .count();
+        if destinations != 1 {
+            return Err(messages::exactly_one_destination());
+        }
+        if let Some(other) = OTHER_DESTINATIONS
+            .iter()
+            .chain(&["MSKSourceConfiguration"])
+            .find(|d| self.other.contains_key(**d))
+        {
+            return Err(messages::invalid(format!(
+                "Kinescope does not emulate {other} yet: use ExtendedS3DestinationConfiguration (S3 delivery to a folder per bucket)."
+            )));
+        }
+        let input = self
+            .extended_s3_destination_configuration
+            .or(self.s3_destination_configuration)
+            .unwrap_or_default();
+        let checked = check_destination(&input, None)?;
+        let source = match kind {
+            DeliveryStreamType::DirectPut => Source::DirectPut {
+                throughput_hint_in_mbs: self
+                    .direct_put_source_configuration
+                    .and_then(|c| c.throughput_hint_in_mbs),
+            },
+            DeliveryStreamType::KinesisStreamAsSource => {
+                return Err(messages::invalid(
+                    "Kinescope does not emulate KinesisStreamAsSource delivery streams yet: use DirectPut.",
+                ));
+            }
+            other => {
+                return Err(messages::invalid(format!(
+                    "Kinescope does not emulate {other:?} delivery streams: use DirectPut."
+                )));
+            }
+        };
+        let encryption = match &self.delivery_stream_encryption_configuration_input {
+            Some(input) => {
+                let (key_type, key_arn) = check_encryption_input(input)?;
+                Encryption {
+                    status: EncryptionStatus::Enabled,
+                    key_type: Some(key_type),
+                    key_arn,
+                    settles_at_ms: None,
+                    recent_calls: VecDeque::new(),
+                }
+            }
+            None => Encryption {
+                status: EncryptionStatus::Disabled,
+                key_type: None,
+                key_arn: None,
+                settles_at_ms: None,
+                recent_calls: VecDeque::new(),
+            },
+        };
+        if world.firehose.delivery_streams.contains_key(&name) {
+            return Err(messages::already_exists(&name, &account));
+        }
+        let limit = world.settings().delivery_stream_limit;
+        if world.firehose.delivery_streams.len() >= limit as usize {
+            return Err(messages::stream_quota(limit));
+        }
+        let now = world.now_ms();
+        let arn = world.delivery_stream_arn(&name);
+        let state = DeliveryStreamState {
+            name: name.clone(),
+            arn: arn.clone(),
+            status: DeliveryStreamStatus::Creating,
+            kind,
+            version: 1,
+            destination_id: "destinationId-000000000001".into(),
+            created_ms: now,
+            updated_ms: None,
+            transition_at_ms: Some(now + world.settings().transition_delay_ms),
+            source,
+            destination: checked.destination,
+            prefix: checked.prefix,
+            error_prefix: checked.error_prefix,
+            encryption,
+            tags: self
+                .tags
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| (t.key, t.value))
+                .collect(),
+            buffer: Buffer::default(),
+            quota: PutQuota::new(PutLimits::for_region(&world.settings().region)),
+            flushes: VecDeque::new(),
+            undelivered: VecDeque::new(),
+            counters: Counters::default(),
+        };
+        world.firehose.delivery_streams.insert(name, state);
+        Ok(CreateDeliveryStreamOutput {
+            delivery_stream_arn: arn,
+        })
+    }
+}
+
+/// DeleteDeliveryStream.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DeleteDeliveryStreamInput {
+    pub delivery_stream_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_force_delete: Option<bool>,
+}
+
+impl Operation for DeleteDeliveryStreamInput {
+    type Output = Empty;
+    type Error = FirehoseError;
+    const SPARES_SUBSCRIPTIONS: bool = true;
+
+    fn execute(self, world: &mut World) -> Result<Empty, FirehoseError> {
+        let mut v = Validator::new();
+        validate_name(&mut v, &self.delivery_stream_name);
+        v.finish_as(FirehoseError::ValidationException)?;
+        let name = self.delivery_stream_name.unwrap_or_default();
+        let account = world.account_id().to_owned();
+        let delay = world.settings().transition_delay_ms;
+        let now = world.now_ms();
+        let stream = world.delivery_stream_named_mut(&name)?;
+        if stream.status == DeliveryStreamStatus::Creating {
+            return Err(messages::not_in_state(
+                &name, &account, "CREATING", "deleted",
+            ));
+        }
+        // AWS discards the pending buffer without delivering it [obs].
+        let discarded = stream.buffer.take().len();
+        stream.undelivered.clear();
+        if stream.status != DeliveryStreamStatus::Deleting {
+            stream.status = DeliveryStreamStatus::Deleting;
+            stream.transition_at_ms = Some(now + delay);
+        }
+        world.log_event(
+            crate::events::EventKind::StatusChanged,
+            Some(&name),
+            format!("delivery stream {name} is DELETING; {discarded} buffered records discarded"),
+        );
+        Ok(Empty {})
+    }
+}
+
+/// DescribeDeliveryStream.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DescribeDeliveryStreamInput {
+    pub delivery_stream_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_destination_id: Option<String>,
+}
+
+/// DescribeDeliveryStream's output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeDeliveryStreamOutput {
+    pub delivery_stream_description: DeliveryStreamDescription,
+}
+
+impl Operation for DescribeDeliveryStreamInput {
+    type Output = DescribeDeliveryStreamOutput;
+    type Error = FirehoseError;
+    const SPARES_SUBSCRIPTIONS: bool = true;
+
+    fn execute(self, world: &mut World) -> Result<DescribeDeliveryStreamOutput, FirehoseError> {
+        let mut v = Validator::new();
+        validate_name(&mut v, &self.delivery_stream_name);
+        v.range("limit", self.limit, 1, 10_000);
+        v.string(
+            "exclusiveStartDestinationId",
+            &self.exclusive_start_destination_id,
+            1,
+            100,
+            None,
+        );
+        v.finish_as(FirehoseError::ValidationException)?;
+        let name = self.delivery_stream_name.unwrap_or_default();
+        let mut description = world.delivery_stream_named(&name)?.describe();
+        if self
+            .exclusive_start_destination_id
+            .as_deref()
+            .is_some_and(|start| {
+                description
+                    .destinations
+                    .iter()
+                    .any(|d| d.destination_id.as_str() <= start)
+            })
+        {
+            description.destinations.clear();
+        }
+        Ok(DescribeDeliveryStreamOutput {
+            delivery_stream_description: description,
+        })
+    }
+}
+
+/// ListDeliveryStreams.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ListDeliveryStreamsInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_stream_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_delivery_stream_name: Option<String>,
+}
+
+/// ListDeliveryStreams' output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListDeliveryStreamsOutput {
+    pub delivery_stream_names: Vec<String>,
+    pub has_more_delivery_streams: bool,
+}
+
+impl Operation for ListDeliveryStreamsInput {
+    type Output = ListDeliveryStreamsOutput;
+    type Error = FirehoseError;
+    const SPARES_SUBSCRIPTIONS: bool = true;
+
+    fn execute(self, world: &mut World) -> Result<ListDeliveryStreamsOutput, FirehoseError> {
+        let mut v = Validator::new();
+        v.range("limit", self.limit, 1, 10_000);
+        let kind: Option<DeliveryStreamType> = v.parse_enum(
+            "deliveryStreamType",
+            self.delivery_stream_type.as_deref(),
+            DeliveryStreamType::ALLOWED,
+        );
+        v.string(
+            "exclusiveStartDeliveryStreamName",
+            &self.exclusive_start_delivery_stream_name,
+            1,
+            64,
+            Some(Pattern::Name),
+        );
+        v.finish_as(FirehoseError::ValidationException)?;
+        let limit = self.limit.unwrap_or(10) as usize;
+        let start = self
+            .exclusive_start_delivery_stream_name
+            .unwrap_or_default();
+        let names = world
+            .firehose
+            .delivery_streams
+            .values()
+            .filter(|s| s.name > start)
+            .filter(|s| kind.is_none_or(|k| s.kind == k))
+            .map(|s| s.name.clone());
+        let (delivery_stream_names, has_more_delivery_streams) = super::page(names, limit);
+        Ok(ListDeliveryStreamsOutput {
+            delivery_stream_names,
+            has_more_delivery_streams,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! Firehose's share of the world: its delivery streams and the objects they delivered — and what
+//! falls due on the clock (status transitions, buffers due by interval, retried deliveries,
+//! encryption settling).
+
+use super::buffer::FlushReason;
+use super::delivery_stream::DeliveryStreamState;
+use super::error::FirehoseResult;
+use super::messages;
+use super::object_store::ObjectStore;
+use super::shapes::{DeliveryStreamStatus, EncryptionStatus};
+use crate::events::EventKind;
+use crate::world::World;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Everything Firehose holds.
+#[derive(Debug, Default)]
+pub struct Firehose {
+    /// Delivery streams by name.
+    pub(crate) delivery_streams: BTreeMap<String, DeliveryStreamState>,
+    /// Delivered objects, by bucket and key.
+    pub(crate) store: ObjectStore,
+}
+
+impl Firehose {
+    /// Firehose with S3 deliveries under `DATA_DIR/s3` (or in memory without a data directory).
+    pub fn storing_under(data_dir: Option<&std::path::Path>) -> Self {
+        Self {
+            delivery_streams: BTreeMap::new(),
+            store: ObjectStore::new(data_dir.map(|d| d.join("s3"))),
+        }
+    }
+}
+
+impl World {
+    /// Every delivery stream, by name (read-only: change them through commands).
+    pub fn delivery_streams(&self) -> &BTreeMap<String, DeliveryStreamState> {
+        &self.firehose.delivery_streams
+    }
+
+    /// A delivery stream by name.
+    pub fn delivery_stream(&self, name: &str) -> Option<&DeliveryStreamState> {
+        self.firehose.delivery_streams.get(name)
+    }
+
+    /// The objects delivered to S3 destinations.
+    pub fn objects(&self) -> &ObjectStore {
+        &self.firehose.store
+    }
+
+    /// Sends S3 deliveries to folders under `root` (one per bucket), or keeps them in memory.
+    pub fn set_object_root(&mut self, root: Option<PathBuf>) {
+        self.firehose.store = ObjectStore::new(root);
+    }
+
+    /// Delivers every buffer that holds records, as at shutdown.
+    pub fn flush_all_delivery_streams(&mut self, reason: FlushReason) {
+        let names: Vec<String> = self.firehose.delivery_streams.keys().cloned().collect();
+        for name in names {
+            self.flush_delivery_stream(&name, reason);
+        }
+    }
+
+    /// The named delivery stream, or ResourceNotFoundException.
+    pub(crate) fn delivery_stream_named(&self, name: &str) -> FirehoseResult<&DeliveryStreamState> {
+        self.firehose
+            .delivery_streams
+            .get(name)
+            .ok_or_else(|| messages::not_found(name, &self.settings.account_id))
+    }
+
+    /// The named delivery stream, mutably, or ResourceNotFoundException.
+    pub(crate) fn delivery_stream_named_mut(
+        &mut self,
+        name: &str,
+    ) -> FirehoseResult<&mut DeliveryStreamState> {
+        let account = &self.settings.account_id;
+        self.firehose
+            .delivery_streams
+            .get_mut(name)
+            .ok_or_else(|| messages::not_found(name, account))
+    }
+
+    /// The ARN of delivery stream `name`.
+    pub fn delivery_stream_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:firehose:{}:{}:deliverystream/{}",
+            self.settings.region, self.settings.account_id, name
+        )
+    }
+
+    /// The earliest moment anything in Firehose falls due.
+    pub(crate) fn firehose_deadline(&self) -> Option<i64> {
+        self.firehose
+            .delivery_streams
+            .values()
+            .filter_map(DeliveryStreamState::next_deadline)
+            .min()
+    }
+
+    /// Does what falls due at `now`, stream by stream in name order.
+    pub(crate) fn run_firehose(&mut self, now: i64) {
+        let due: Vec<String> = self
+            .firehose
+            .delivery_streams
+            .iter()
+            .filter(|(_, s)| s.next_deadline().is_some_and(|d| d <= now))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in due {
+            self.complete_delivery_stream_transition(&name, now);
+            let Some(stream) = self.firehose.delivery_streams.get_mut(&name) else {
+                continue;
+            };
+            if stream.encryption.settles_at_ms.is_some_and(|t| t <= now) {
+                stream.encryption.settles_at_ms = None;
+                stream.encryption.status = match stream.encryption.status {
+                    EncryptionStatus::Enabling => EncryptionStatus::Enabled,
+                    EncryptionStatus::Disabling => EncryptionStatus::Disabled,
+                    settled => settled,
+                };
+            }
+            if stream.interval_due_ms().is_some_and(|t| t <= now) {
+                self.flush_delivery_stream(&name, FlushReason::Interval);
+            }
+            self.retry_undelivered(&name, now);
+        }
+    }
+
+    fn complete_delivery_stream_transition(&mut self, name: &str, now: i64) {
+        let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+            return;
+        };
+        if stream.transition_at_ms.is_none_or(|t| t > now) {
+            return;
+        }
+        stream.transition_at_ms = None;
+        match stream.status {
+            DeliveryStreamStatus::Creating => {
+                stream.status = DeliveryStreamStatus::Active;
+                self.log_event(
+                    EventKind::StatusChanged,
+                    Some(name),
+                    format!("delivery stream {name} is ACTIVE"),
+                );
+            }
+            DeliveryStreamStatus::Deleting => {
+                self.firehose.delivery_streams.remove(name);
+                self.log_event(
+                    EventKind::StatusChanged,
+                    Some(name),
+                    format!("delivery stream {name} deleted"),
+                );
+            }
+            _ => {}
+        }
+    }
+}

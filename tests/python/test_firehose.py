@@ -1,0 +1,230 @@
+"""Firehose with boto3 and the AWS CLI against `kinescope serve`: delivery streams, puts, and the
+objects they land as, read back from the data directory by independent readers."""
+
+import base64
+import glob
+import gzip
+import io
+import json
+import os
+import subprocess
+import time
+import zipfile
+
+import boto3
+import pytest
+import snappy
+from botocore.exceptions import ClientError
+
+from conftest import start_server
+
+ROLE = "arn:aws:iam::000000000000:role/firehose"
+
+
+def firehose_client(address):
+    return boto3.client(
+        "firehose",
+        endpoint_url=address,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A server with its own data directory; yields (client, data directory, address)."""
+    data_dir = tmp_path_factory.mktemp("firehose-data")
+    process, address = start_server("--data-dir", str(data_dir))
+    yield firehose_client(address), data_dir, address
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def create(client, name, bucket, **destination):
+    config = {
+        "RoleARN": ROLE,
+        "BucketARN": f"arn:aws:s3:::{bucket}",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0},
+    }
+    config.update(destination)
+    arn = client.create_delivery_stream(DeliveryStreamName=name, ExtendedS3DestinationConfiguration=config)[
+        "DeliveryStreamARN"
+    ]
+    assert arn == f"arn:aws:firehose:us-east-1:000000000000:deliverystream/{name}"
+    for _ in range(50):
+        status = client.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
+        if status["DeliveryStreamStatus"] == "ACTIVE":
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"{name} never became ACTIVE")
+
+
+def objects(data_dir, bucket):
+    return sorted(glob.glob(os.path.join(data_dir, "s3", bucket, "**", "*"), recursive=True), key=os.path.getmtime)
+
+
+def only_object(data_dir, bucket):
+    files = [f for f in objects(data_dir, bucket) if os.path.isfile(f)]
+    assert len(files) == 1, files
+    return files[0]
+
+
+def test_create_describe_put_and_deliver_with_boto3(served):
+    client, data_dir, _ = served
+    description = create(client, "boto-plain", "plain-bucket")
+    destination = description["Destinations"][0]
+    assert destination["DestinationId"] == "destinationId-000000000001"
+    assert destination["ExtendedS3DestinationDescription"]["CompressionFormat"] == "UNCOMPRESSED"
+    assert description["VersionId"] == "1"
+    put = client.put_record(DeliveryStreamName="boto-plain", Record={"Data": b'{"n":1}'})
+    assert put["RecordId"] and put["Encrypted"] is False
+    batch = client.put_record_batch(
+        DeliveryStreamName="boto-plain", Records=[{"Data": b'{"n":2}'}, {"Data": b'{"n":3}'}]
+    )
+    assert batch["FailedPutCount"] == 0 and len(batch["RequestResponses"]) == 2
+    files = [f for f in objects(data_dir, "plain-bucket") if os.path.isfile(f)]
+    assert len(files) == 2
+    contents = b"".join(open(f, "rb").read() for f in files)
+    assert sorted(contents.replace(b"}{", b"}\n{").split(b"\n")) == [b'{"n":1}', b'{"n":2}', b'{"n":3}']
+    key = os.path.relpath(files[0], os.path.join(data_dir, "s3", "plain-bucket"))
+    parts = key.split("/")
+    assert len(parts) == 5 and parts[4].startswith("boto-plain-1-"), key
+    assert client.list_delivery_streams()["DeliveryStreamNames"] == ["boto-plain"]
+
+
+@pytest.mark.parametrize(
+    "compression,extension",
+    [("GZIP", ".gz"), ("ZIP", ".zip"), ("Snappy", ".snappy"), ("HADOOP_SNAPPY", ".snappy")],
+)
+def test_each_compression_reads_back_with_an_independent_reader(served, compression, extension):
+    client, data_dir, _ = served
+    bucket = f"compressed-{compression.lower().replace('_', '-')}"
+    name = f"hose-{bucket}"
+    create(client, name, bucket, CompressionFormat=compression)
+    lines = [json.dumps({"i": i, "text": "x" * (i % 50)}).encode() + b"\n" for i in range(2_000)]
+    client.put_record_batch(DeliveryStreamName=name, Records=[{"Data": line} for line in lines[:500]])
+    path = only_object(data_dir, bucket)
+    assert path.endswith(extension), path
+    raw = open(path, "rb").read()
+    if compression == "GZIP":
+        back = gzip.decompress(raw)
+    elif compression == "ZIP":
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        (entry,) = archive.infolist()
+        assert entry.compress_type == zipfile.ZIP_DEFLATED
+        assert len(entry.filename) == 36 and entry.filename.count("-") == 4
+        back = archive.read(entry)
+    elif compression == "HADOOP_SNAPPY":
+        back = snappy.HadoopStreamDecompressor().decompress(raw)
+    else:
+        assert raw[:8] == b"\x82SNAPPY\x00"
+        assert raw[8:16] == b"\x00\x00\x00\x01\x00\x00\x00\x01"
+        back, rest = b"", raw[16:]
+        while rest:
+            length = int.from_bytes(rest[:4], "big")
+            back += snappy.uncompress(rest[4 : 4 + length])
+            rest = rest[4 + length :]
+    assert back == b"".join(lines[:500])
+
+
+def test_errors_are_aws_errors(served):
+    client, _, _ = served
+    with pytest.raises(ClientError) as missing:
+        client.put_record(DeliveryStreamName="nope", Record={"Data": b"x"})
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert missing.value.response["Error"]["Message"] == "Firehose nope under account 000000000000 not found."
+    create(client, "sizes", "sizes-bucket")
+    with pytest.raises(ClientError) as too_big:
+        client.put_record(DeliveryStreamName="sizes", Record={"Data": b"x" * 1_024_001})
+    assert too_big.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as too_many:
+        client.put_record_batch(DeliveryStreamName="sizes", Records=[{"Data": b"x"}] * 501)
+    assert too_many.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as no_destination:
+        client.create_delivery_stream(DeliveryStreamName="lonely")
+    assert no_destination.value.response["Error"]["Code"] == "InvalidArgumentException"
+    assert no_destination.value.response["Error"]["Message"] == (
+        "Exactly one destination configuration is supported for a Firehose"
+    )
+    with pytest.raises(ClientError) as stale:
+        client.update_destination(
+            DeliveryStreamName="sizes",
+            CurrentDeliveryStreamVersionId="7",
+            DestinationId="destinationId-000000000001",
+            ExtendedS3DestinationUpdate={"Prefix": "new/"},
+        )
+    assert stale.value.response["Error"]["Code"] == "ConcurrentModificationException"
+
+
+def test_tags_encryption_update_and_delete(served):
+    client, _, _ = served
+    create(client, "lifecycle", "lifecycle-bucket")
+    client.tag_delivery_stream(DeliveryStreamName="lifecycle", Tags=[{"Key": "team", "Value": "data"}])
+    tags = client.list_tags_for_delivery_stream(DeliveryStreamName="lifecycle")
+    assert tags["Tags"] == [{"Key": "team", "Value": "data"}] and tags["HasMoreTags"] is False
+    client.start_delivery_stream_encryption(DeliveryStreamName="lifecycle")
+    time.sleep(1)
+    described = client.describe_delivery_stream(DeliveryStreamName="lifecycle")["DeliveryStreamDescription"]
+    assert described["DeliveryStreamEncryptionConfiguration"] == {"KeyType": "AWS_OWNED_CMK", "Status": "ENABLED"}
+    client.update_destination(
+        DeliveryStreamName="lifecycle",
+        CurrentDeliveryStreamVersionId="1",
+        DestinationId="destinationId-000000000001",
+        ExtendedS3DestinationUpdate={"Prefix": "v2/"},
+    )
+    described = client.describe_delivery_stream(DeliveryStreamName="lifecycle")["DeliveryStreamDescription"]
+    assert described["VersionId"] == "2"
+    assert described["Destinations"][0]["ExtendedS3DestinationDescription"]["Prefix"] == "v2/"
+    client.delete_delivery_stream(DeliveryStreamName="lifecycle")
+    assert client.describe_delivery_stream(DeliveryStreamName="lifecycle")["DeliveryStreamDescription"][
+        "DeliveryStreamStatus"
+    ] == "DELETING"
+
+
+def test_faithful_buffering_waits_for_the_interval_and_shutdown_delivers(tmp_path):
+    process, address = start_server("--data-dir", str(tmp_path), "--speed", "20")
+    client = firehose_client(address)
+    create(client, "buffered", "buffered-bucket", BufferingHints={"SizeInMBs": 5, "IntervalInSeconds": 60})
+    client.put_record(DeliveryStreamName="buffered", Record={"Data": b"first"})
+    time.sleep(1)  # 20 virtual seconds: still buffered
+    assert not [f for f in objects(tmp_path, "buffered-bucket") if os.path.isfile(f)]
+    time.sleep(2.5)  # past 60 virtual seconds
+    assert open(only_object(tmp_path, "buffered-bucket"), "rb").read() == b"first"
+    client.put_record(DeliveryStreamName="buffered", Record={"Data": b"last"})
+    process.terminate()
+    process.wait(timeout=10)
+    files = [f for f in objects(tmp_path, "buffered-bucket") if os.path.isfile(f)]
+    assert len(files) == 2, "a stopped server delivers what it buffered"
+
+
+def test_immediate_buffering_delivers_each_put(tmp_path):
+    process, address = start_server("--data-dir", str(tmp_path), "--firehose-buffering", "immediate")
+    client = firehose_client(address)
+    create(client, "eager", "eager-bucket", BufferingHints={"SizeInMBs": 128, "IntervalInSeconds": 900})
+    client.put_record(DeliveryStreamName="eager", Record={"Data": b"now"})
+    assert open(only_object(tmp_path, "eager-bucket"), "rb").read() == b"now"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_the_cli_drives_firehose(served):
+    _, data_dir, address = served
+    env = dict(os.environ, AWS_ENDPOINT_URL=address, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+
+    def aws(*args):
+        done = subprocess.run(["aws", "firehose", *args, "--output", "json"], env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else {}
+
+    destination = json.dumps({"RoleARN": ROLE, "BucketARN": "arn:aws:s3:::cli-bucket",
+                              "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0}})
+    aws("create-delivery-stream", "--delivery-stream-name", "cli-hose",
+        "--extended-s3-destination-configuration", destination)
+    time.sleep(1)
+    aws("put-record", "--delivery-stream-name", "cli-hose", "--record", "Data=hello-cli")
+    assert open(only_object(data_dir, "cli-bucket"), "rb").read() == b"hello-cli"
+    listed = aws("list-delivery-streams")["DeliveryStreamNames"]
+    assert "cli-hose" in listed

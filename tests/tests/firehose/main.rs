@@ -1,0 +1,61 @@
+//! Firehose on the virtual clock (reference B): delivery streams, puts and their limits,
+//! buffering, object keys, compression and delivery to S3 folders.
+
+mod buffering;
+mod control;
+mod puts;
+
+use kinescope_core::World;
+use kinescope_core::firehose::destination::{BufferingHintsInput, S3DestinationInput};
+use kinescope_core::firehose::ops::lifecycle::CreateDeliveryStreamInput;
+use kinescope_core::firehose::ops::put::{PutRecordBatchInput, PutRecordInput, Record};
+use kinescope_core::settings::Settings;
+
+pub const HOSE: &str = "orders-to-s3";
+pub const BUCKET: &str = "orders-bucket";
+
+/// A world at 2026-01-01T00:00:00Z.
+pub fn world() -> World {
+    World::new(Settings::default(), 7)
+}
+
+/// An S3 destination for [`BUCKET`] with buffering hints `size_mb` / `interval_s`.
+pub fn s3(size_mb: i64, interval_s: i64) -> S3DestinationInput {
+    S3DestinationInput {
+        role_arn: Some("arn:aws:iam::000000000000:role/firehose".into()),
+        bucket_arn: Some(format!("arn:aws:s3:::{BUCKET}")),
+        buffering_hints: Some(BufferingHintsInput {
+            size_in_mbs: Some(size_mb),
+            interval_in_seconds: Some(interval_s),
+        }),
+        ..S3DestinationInput::default()
+    }
+}
+
+/// Creates [`HOSE`] with `destination` and waits until it is ACTIVE.
+pub fn active_hose(world: &mut World, destination: S3DestinationInput) {
+    world
+        .apply(CreateDeliveryStreamInput {
+            delivery_stream_name: Some(HOSE.into()),
+            extended_s3_destination_configuration: Some(destination),
+            ..CreateDeliveryStreamInput::default()
+        })
+        .unwrap();
+    world.step(500);
+}
+
+/// A PutRecord of `data` to [`HOSE`].
+pub fn put(data: &[u8]) -> PutRecordInput {
+    PutRecordInput {
+        delivery_stream_name: Some(HOSE.into()),
+        record: Some(Record::new(data)),
+    }
+}
+
+/// A PutRecordBatch of `count` records of `size` bytes to [`HOSE`].
+pub fn batch(count: usize, size: usize) -> PutRecordBatchInput {
+    PutRecordBatchInput {
+        delivery_stream_name: Some(HOSE.into()),
+        records: Some((0..count).map(|_| Record::new(vec![b'x'; size])).collect()),
+    }
+}

@@ -113,6 +113,25 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             c.final_millis_behind_latest
         );
     }
+    for f in &report.firehoses {
+        let by_reason = |reason: &str| {
+            f.flushes
+                .iter()
+                .filter(|x| x.reason.text() == reason)
+                .count()
+        };
+        println!(
+            "firehose {}: {} records in, {} throttled, {} objects delivered ({} by size, {} by interval, {} flushed now), {} ms freshness at most",
+            f.name,
+            f.records_in,
+            f.throttled,
+            f.objects_delivered,
+            by_reason("size"),
+            by_reason("interval"),
+            by_reason("flush-now"),
+            f.max_data_freshness_ms
+        );
+    }
     for failed in report.invariants.iter().filter(|i| !i.ok) {
         println!("invariant failed: {}: {}", failed.name, failed.detail);
     }

@@ -307,6 +307,27 @@ fn demo_readers_keep_up_and_nothing_is_throttled_at_the_usual_rate() {
             > 0.0
     );
     assert_eq!(json["consumers"][1]["kind"], "efo");
+    // The archive reads the same stream: what the producer wrote, less at most the last second.
+    let archive = &report.firehoses[0];
+    assert_eq!(archive.name, "clickstream-archive");
+    assert!(
+        archive.records_in + 3_000 >= producer.records_acknowledged,
+        "{archive:?} vs {producer:?}"
+    );
+    assert!(
+        archive
+            .flushes
+            .iter()
+            .filter(|f| f.reason.text() == "size")
+            .count()
+            >= 5
+    );
+    assert!(
+        archive
+            .flushes
+            .iter()
+            .all(|f| f.key.starts_with("clicks/2026/") && f.key.ends_with(".gz"))
+    );
 }
 
 #[test]
@@ -381,4 +402,52 @@ fn on_demand_hot_shards_are_split_after_15_minutes_above_500_kb_per_second() {
     let parents: f64 = closed.iter().map(|s| s.IncomingBytes).sum();
     let children: f64 = open.iter().map(|s| s.IncomingBytes).sum();
     assert!(parents > 10.0 * children, "{parents} vs {children}");
+}
+
+#[test]
+fn firehose_buffering_delivers_by_size_or_by_interval_whichever_comes_first() {
+    let report = run("firehose-buffering.json");
+    let firehose = |name: &str| report.firehoses.iter().find(|f| f.name == name).unwrap();
+    let reasons = |name: &str| {
+        firehose(name)
+            .flushes
+            .iter()
+            .map(|f| f.reason.text())
+            .collect::<Vec<_>>()
+    };
+    // About 500 KB/s into 1 MiB: a size flush every ~2 s, never the 900-second interval.
+    let size_first = firehose("size-first");
+    assert!(
+        size_first.flushes.len() >= 130,
+        "{}",
+        size_first.flushes.len()
+    );
+    assert!(reasons("size-first").iter().all(|r| *r == "size"));
+    assert!(
+        size_first
+            .flushes
+            .iter()
+            .all(|f| (1_048_576..1_048_576 + 1_000).contains(&f.bytes))
+    );
+    assert_eq!(size_first.throttled, 0);
+    // 20 small records a second never fill 128 MB: every 60 s, and the flush-now at 150 s.
+    let interval_first = firehose("interval-first");
+    assert_eq!(
+        reasons("interval-first"),
+        ["interval", "interval", "flush-now", "interval", "interval"]
+    );
+    let at: Vec<i64> = interval_first
+        .flushes
+        .iter()
+        .map(|f| f.at_ms / 1_000)
+        .collect();
+    assert_eq!(&at[..3], [60, 120, 150]);
+    assert!((210..=211).contains(&at[3]), "{at:?}");
+    assert_eq!(interval_first.objects_delivered, 5);
+    assert!(interval_first.max_data_freshness_ms <= 60_000);
+    assert!(
+        interval_first.flushes[0]
+            .key
+            .starts_with("2026/01/01/00/interval-first-1-")
+    );
 }

@@ -2,7 +2,7 @@
 //! delimiter), compressed, named by the prefix and the default file name, stored; an object that
 //! cannot be stored is retried on the clock.
 
-use super::buffer::{Flush, FlushReason};
+use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason};
 use super::delivery_stream::Undelivered;
 use super::object_key::{KeyContext, file_name};
 use super::object_store::ObjectMeta;
@@ -41,6 +41,24 @@ fn random_string(rng: &mut impl Rng, len: usize) -> String {
 }
 
 impl World {
+    /// Puts a record that arrived at `now` into the buffer of `name`, delivering the buffer when
+    /// it reaches its size hint (faithful buffering).
+    pub(crate) fn buffer_record(&mut self, name: &str, data: bytes::Bytes, now: i64) {
+        let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+            return;
+        };
+        stream.counters.records_in += 1;
+        stream.counters.bytes_in += data.len() as u64;
+        stream.buffer.push(BufferedRecord {
+            data,
+            arrival_ms: now,
+        });
+        let full = stream.buffer.bytes() >= stream.destination.buffering_hints.size_bytes();
+        if full && self.settings.firehose_buffering == BufferingMode::Faithful {
+            self.flush_delivery_stream(name, FlushReason::Size);
+        }
+    }
+
     /// Delivers what the buffer of `name` holds, if anything, for `reason`.
     pub(crate) fn flush_delivery_stream(&mut self, name: &str, reason: FlushReason) {
         let now = self.now_ms();

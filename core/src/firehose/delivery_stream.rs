@@ -49,6 +49,14 @@ pub struct Counters {
     pub bytes_delivered: u64,
     pub delivery_failures: u64,
     pub max_data_freshness_ms: i64,
+    /// Lambda transform outcomes, per record.
+    pub transform_ok: u64,
+    pub transform_dropped: u64,
+    pub transform_processing_failed: u64,
+    /// Records format conversion refused.
+    pub conversion_failed: u64,
+    /// Objects written under the error output prefix.
+    pub error_objects: u64,
 }
 
 /// An object that could not be stored yet, retried on the clock (S3 retries up to 24 h, B.5).

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod delivery_stream;
 pub mod destination;
 pub mod error;
+pub mod kinesis_source;
 pub mod messages;
 pub mod object_key;
 pub mod object_store;

@@ -5,6 +5,7 @@
 use super::buffer::FlushReason;
 use super::delivery_stream::DeliveryStreamState;
 use super::error::FirehoseResult;
+use super::kinesis_source::KinesisSource;
 use super::messages;
 use super::object_store::ObjectStore;
 use super::shapes::{DeliveryStreamStatus, EncryptionStatus};
@@ -20,6 +21,8 @@ pub struct Firehose {
     pub(crate) delivery_streams: BTreeMap<String, DeliveryStreamState>,
     /// Delivered objects, by bucket and key.
     pub(crate) store: ObjectStore,
+    /// The readers of delivery streams whose source is a Kinesis stream, by delivery stream.
+    pub(crate) sources: BTreeMap<String, KinesisSource>,
 }
 
 impl Firehose {
@@ -28,6 +31,7 @@ impl Firehose {
         Self {
             delivery_streams: BTreeMap::new(),
             store: ObjectStore::new(data_dir.map(|d| d.join("s3"))),
+            sources: BTreeMap::new(),
         }
     }
 }
@@ -89,17 +93,30 @@ impl World {
         )
     }
 
-    /// The earliest moment anything in Firehose falls due.
-    pub(crate) fn firehose_deadline(&self) -> Option<i64> {
-        self.firehose
-            .delivery_streams
-            .values()
-            .filter_map(DeliveryStreamState::next_deadline)
-            .min()
+    /// The reader of the Kinesis stream feeding `name`, if its source is one.
+    pub fn kinesis_source(&self, name: &str) -> Option<&KinesisSource> {
+        self.firehose.sources.get(name)
     }
 
-    /// Does what falls due at `now`, stream by stream in name order.
+    /// The earliest moment anything in Firehose falls due.
+    pub(crate) fn firehose_deadline(&self) -> Option<i64> {
+        let streams = self
+            .firehose
+            .delivery_streams
+            .values()
+            .filter_map(DeliveryStreamState::next_deadline);
+        let reads = self
+            .firehose
+            .sources
+            .values()
+            .filter_map(KinesisSource::next_read_ms);
+        streams.chain(reads).min()
+    }
+
+    /// Does what falls due at `now`, stream by stream in name order: sources are read first, so
+    /// what they read waits in the buffer like any record.
     pub(crate) fn run_firehose(&mut self, now: i64) {
+        self.read_kinesis_sources(now);
         let due: Vec<String> = self
             .firehose
             .delivery_streams
@@ -127,6 +144,34 @@ impl World {
         }
     }
 
+    fn read_kinesis_sources(&mut self, now: i64) {
+        let due: Vec<String> = self
+            .firehose
+            .sources
+            .iter()
+            .filter(|(_, s)| s.next_read_ms().is_none_or(|t| t <= now))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in due {
+            let active = self
+                .firehose
+                .delivery_streams
+                .get(&name)
+                .is_some_and(|s| s.status == DeliveryStreamStatus::Active);
+            if !active {
+                continue;
+            }
+            let Some(mut source) = self.firehose.sources.remove(&name) else {
+                continue;
+            };
+            let records = source.poll(self, now);
+            self.firehose.sources.insert(name.clone(), source);
+            for data in records {
+                self.buffer_record(&name, data, now);
+            }
+        }
+    }
+
     fn complete_delivery_stream_transition(&mut self, name: &str, now: i64) {
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
             return;
@@ -146,6 +191,7 @@ impl World {
             }
             DeliveryStreamStatus::Deleting => {
                 self.firehose.delivery_streams.remove(name);
+                self.firehose.sources.remove(name);
                 self.log_event(
                     EventKind::StatusChanged,
                     Some(name),

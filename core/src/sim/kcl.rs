@@ -608,6 +608,7 @@ mod tests {
         let producer = ProducerSpec {
             name: "p".into(),
             stream: "s".into(),
+            firehose: None,
             rate: RateSchedule::Constant { per_second: 400.0 },
             jitter: 0.0,
             size: crate::sim::size::SizeDistribution::Fixed { bytes: 100 },

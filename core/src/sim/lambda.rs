@@ -517,6 +517,7 @@ mod tests {
         let producer = ProducerSpec {
             name: "p".into(),
             stream: "s".into(),
+            firehose: None,
             rate: RateSchedule::Constant { per_second: 200.0 },
             jitter: 0.0,
             size: crate::sim::size::SizeDistribution::Fixed { bytes: 100 },

@@ -7,6 +7,8 @@ pub mod check;
 pub mod consumer_app;
 pub mod editing;
 pub mod fanout;
+pub mod firehose_report;
+pub mod firehose_spec;
 pub mod iterator;
 pub mod kcl;
 mod key_order;

@@ -380,6 +380,7 @@ mod tests {
         let spec = ProducerSpec {
             name: "p".into(),
             stream: "s".into(),
+            firehose: None,
             rate: RateSchedule::Constant { per_second },
             jitter: 0.0,
             size: crate::sim::size::SizeDistribution::Fixed { bytes: 100 },

@@ -10,6 +10,9 @@ use super::kpl_limits::KplLimits;
 pub use super::producer_spec::{ProducerApi, ProducerSpec, RetryPolicy};
 use super::rate::RateSchedule;
 use super::record_maker::{MadeTick, OutgoingRecord, RecordMaker};
+use crate::firehose::ops::put::{
+    PutRecordBatchInput, PutRecordInput as FirehosePut, Record as FirehoseRecord,
+};
 use crate::streams::hashkey::ExplicitHashKey;
 use crate::streams::ops::put::{
     CheckedPutRecords, PutRecordInput, PutRecordsInput, PutRecordsRequestEntry,
@@ -36,6 +39,8 @@ fn kpl_limits_of(api: &ProducerApi) -> Option<KplLimits> {
 
 /// The error code of a record refused for the shard's write limit.
 const THROTTLED: &str = "ProvisionedThroughputExceededException";
+/// How Firehose refuses what is over its Direct PUT quota, a call or an entry (B.2).
+const FIREHOSE_THROTTLED: &str = "ServiceUnavailableException";
 
 /// PutRecords' request limits (reference A.1): records and bytes per call.
 const PUT_RECORDS_MAX_ENTRIES: usize = 500;
@@ -162,7 +167,7 @@ impl Producer {
                 ProducerApi::PutRecords {
                     batch_size,
                     linger_ms,
-                } if !self.may_retry() => {
+                } if !self.may_retry() && self.spec().firehose.is_none() => {
                     let batch_size = batch_size.max(1);
                     let made = self.made_for(made_ahead, now, dt_ms, batch_size);
                     let due = (made.records.len() + made.batches.len() * batch_size) as u64;
@@ -489,6 +494,21 @@ impl Producer {
     }
 
     fn send_one(&mut self, world: &mut World, mut record: OutgoingRecord) {
+        if let Some(firehose) = self.maker.spec.firehose.clone() {
+            record.attempts += 1;
+            let input = FirehosePut {
+                delivery_stream_name: Some(firehose),
+                record: Some(FirehoseRecord::new(record.data.clone())),
+            };
+            match world.apply(input) {
+                Ok(_) => self.stats.records_acknowledged += u64::from(record.user_records),
+                Err(error) => {
+                    let throttled = error.code() == FIREHOSE_THROTTLED;
+                    self.refused(world.now_ms(), record, throttled);
+                }
+            }
+            return;
+        }
         let mut input = PutRecordInput::new(
             &self.maker.spec.stream,
             &record.key.partition_key,
@@ -505,6 +525,10 @@ impl Producer {
     /// Sends `chunk` in one PutRecords call; what is refused is taken out of it (left as a
     /// default record) to be retried or dropped.
     fn send_batch(&mut self, world: &mut World, chunk: &mut [OutgoingRecord]) {
+        if let Some(firehose) = self.maker.spec.firehose.clone() {
+            self.send_firehose_batch(world, &firehose, chunk);
+            return;
+        }
         // Without retries a record is never sent twice, so its bytes can move into the request.
         let may_retry = self.may_retry();
         let entries = chunk
@@ -532,6 +556,46 @@ impl Producer {
             }
             Err(error) => {
                 let throttled = error.is_throttling();
+                for record in chunk {
+                    self.refused(now, std::mem::take(record), throttled);
+                }
+            }
+        }
+    }
+
+    /// Sends `chunk` in one PutRecordBatch to `firehose`; refused records are retried or dropped.
+    fn send_firehose_batch(
+        &mut self,
+        world: &mut World,
+        firehose: &str,
+        chunk: &mut [OutgoingRecord],
+    ) {
+        let records = chunk
+            .iter_mut()
+            .map(|r| {
+                r.attempts += 1;
+                FirehoseRecord::new(r.data.clone())
+            })
+            .collect();
+        let input = PutRecordBatchInput {
+            delivery_stream_name: Some(firehose.to_owned()),
+            records: Some(records),
+        };
+        let now = world.now_ms();
+        match world.apply(input) {
+            Ok(out) => {
+                for (record, result) in chunk.iter_mut().zip(out.request_responses) {
+                    match result.error_code.as_deref() {
+                        None => self.stats.records_acknowledged += u64::from(record.user_records),
+                        Some(code) => {
+                            let throttled = code == FIREHOSE_THROTTLED;
+                            self.refused(now, std::mem::take(record), throttled);
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                let throttled = error.code() == FIREHOSE_THROTTLED;
                 for record in chunk {
                     self.refused(now, std::mem::take(record), throttled);
                 }

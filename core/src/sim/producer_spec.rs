@@ -83,8 +83,13 @@ pub enum RetryPolicy {
 pub struct ProducerSpec {
     /// Name, unique in the scenario.
     pub name: String,
-    /// Stream written to.
+    /// Stream written to (empty when the producer writes to a Firehose delivery stream).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stream: String,
+    /// Firehose delivery stream written to instead of a stream (PutRecord, or PutRecordBatch for
+    /// `put_records`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firehose: Option<String>,
     /// Records per second over time.
     pub rate: RateSchedule,
     /// Multiplicative jitter on the rate, 0–1 (0.1 = ±10%).
@@ -98,7 +103,7 @@ pub struct ProducerSpec {
     pub payload: PayloadKind,
     /// Partition keys.
     pub keys: KeyDistribution,
-    /// Write API.
+    /// Write API (`put_records` to a firehose sends PutRecordBatch).
     #[serde(default)]
     pub api: ProducerApi,
     /// Retries of throttled records.
@@ -114,6 +119,18 @@ impl ProducerSpec {
     /// Checks every value; the error names the producer, the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
         let prefix = |e: String| format!("producer {:?}: {e}", self.name);
+        match (&self.firehose, self.stream.is_empty()) {
+            (Some(_), false) => {
+                return Err(prefix("give either stream or firehose, not both".into()));
+            }
+            (None, true) => return Err(prefix("stream (or firehose) is required".into())),
+            (Some(_), true) if matches!(self.api, ProducerApi::Kpl { .. }) => {
+                return Err(prefix(
+                    "api.kind = kpl writes to streams only: a firehose producer uses put_record or put_records".into(),
+                ));
+            }
+            _ => {}
+        }
         self.rate
             .validate()
             .map_err(|e| prefix(format!("rate.{e}")))?;

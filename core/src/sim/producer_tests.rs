@@ -72,6 +72,7 @@ fn spec(api: ProducerApi, retry: RetryPolicy, per_second: f64) -> ProducerSpec {
     ProducerSpec {
         name: "p".into(),
         stream: "s".into(),
+        firehose: None,
         rate: RateSchedule::Constant { per_second },
         jitter: 0.0,
         size: SizeDistribution::Fixed { bytes: 100 },

@@ -1,5 +1,6 @@
 //! The JSON report of a headless run (`kinescope run --report FILE`).
 
+use super::firehose_report::{FirehoseReport, firehose_reports};
 use super::lambda::LambdaStats;
 use super::simulation::{ConsumerApp, Simulation};
 use crate::metrics::MetricName;
@@ -91,6 +92,7 @@ pub struct Report {
     pub streams: Vec<StreamReport>,
     pub producers: Vec<ProducerReport>,
     pub consumers: Vec<ConsumerReport>,
+    pub firehoses: Vec<FirehoseReport>,
     pub invariants: Vec<InvariantReport>,
     pub timeline_errors: Vec<String>,
 }
@@ -191,6 +193,7 @@ impl Report {
             streams,
             producers,
             consumers,
+            firehoses: firehose_reports(world, world.now_ms() - simulation.elapsed_ms()),
             invariants: simulation
                 .checks()
                 .into_iter()

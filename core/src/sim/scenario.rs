@@ -8,6 +8,7 @@ use super::lambda::LambdaSpec;
 use super::polling::PollingSpec;
 use super::producer::ProducerSpec;
 use super::rate::RateSchedule;
+use crate::firehose::ops::lifecycle::CreateDeliveryStreamInput;
 use crate::settings::{AccountOverrides, Settings};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -134,6 +135,8 @@ pub enum TimelineAction {
     },
     /// Start one more worker in a KCL application.
     AddWorker { consumer: String },
+    /// Deliver what a Firehose delivery stream's buffer holds now ("Flush now").
+    Flush { firehose: String },
 }
 
 /// A timeline entry.
@@ -167,6 +170,9 @@ pub struct Scenario {
     /// Consumer applications.
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Firehose delivery streams, each as CreateDeliveryStream takes it (the API's field names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub firehoses: Vec<CreateDeliveryStreamInput>,
     /// Timeline events.
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
@@ -235,10 +241,18 @@ impl Scenario {
                 ));
             }
         }
+        let firehoses = super::firehose_spec::validate(self).map_err(ScenarioError::Invalid)?;
         let mut names = Vec::new();
         for p in &self.producers {
             p.validate().map_err(ScenarioError::Invalid)?;
-            if !streams.contains(&p.stream.as_str()) {
+            if let Some(firehose) = &p.firehose {
+                if !firehoses.contains(&firehose.as_str()) {
+                    return invalid(format!(
+                        "producer {:?}: firehose {firehose:?} is not declared in firehoses",
+                        p.name
+                    ));
+                }
+            } else if !streams.contains(&p.stream.as_str()) {
                 return invalid(format!(
                     "producer {:?}: stream {:?} is not declared in streams",
                     p.name, p.stream
@@ -299,6 +313,7 @@ impl Scenario {
                 | TimelineAction::SetCapacityMode { stream, .. } => {
                     streams.contains(&stream.as_str())
                 }
+                TimelineAction::Flush { firehose } => firehoses.contains(&firehose.as_str()),
             };
             if !known {
                 let needs = match &event.action {

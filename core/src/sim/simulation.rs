@@ -81,6 +81,12 @@ impl Simulation {
                 retention_period_hours: Some(i64::from(s.retention_hours)),
             });
         }
+        if !scenario.firehoses.is_empty() {
+            for spec in &scenario.firehoses {
+                let _ = world.apply(spec.clone().with_source_arn_in(&world));
+            }
+            world.step(world.settings().transition_delay_ms as u64);
+        }
         let now = world.now_ms();
         let producers = scenario
             .producers
@@ -298,6 +304,10 @@ impl Simulation {
                 );
                 Ok(())
             }
+            TimelineAction::Flush { firehose } => world
+                .apply(crate::firehose::ops::flush::FlushDeliveryStreamInput::named(firehose))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             TimelineAction::AddWorker { consumer } => {
                 let now = self.world.now_ms();
                 let kcl = self.kcl(consumer)?;

@@ -4,6 +4,7 @@
 mod buffering;
 mod control;
 mod puts;
+mod source;
 
 use kinescope_core::World;
 use kinescope_core::firehose::destination::{BufferingHintsInput, S3DestinationInput};

@@ -8,6 +8,7 @@ use crate::firehose::buffer::Buffer;
 use crate::firehose::delivery_stream::{Counters, DeliveryStreamState, Encryption, Source};
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
+use crate::firehose::kinesis_source::KinesisSource;
 use crate::firehose::messages;
 use crate::firehose::quota::{PutLimits, PutQuota};
 use crate::firehose::shapes::*;
@@ -151,9 +152,15 @@ impl Operation for CreateDeliveryStreamInput {
                     .and_then(|c| c.throughput_hint_in_mbs),
             },
             DeliveryStreamType::KinesisStreamAsSource => {
-                return Err(messages::invalid(
-                    "Kinescope does not emulate KinesisStreamAsSource delivery streams yet: use DirectPut.",
-                ));
+                if self
+                    .delivery_stream_encryption_configuration_input
+                    .is_some()
+                {
+                    return Err(messages::invalid(
+                        "Server-side encryption is only supported for DirectPut delivery streams.",
+                    ));
+                }
+                kinesis_source(world, self.kinesis_stream_source_configuration.as_ref())?
             }
             other => {
                 return Err(messages::invalid(format!(
@@ -216,11 +223,50 @@ impl Operation for CreateDeliveryStreamInput {
             undelivered: VecDeque::new(),
             counters: Counters::default(),
         };
+        if let Source::Kinesis { stream_arn, .. } = &state.source {
+            let stream = world
+                .stream_name_in_arn(stream_arn)
+                .map(str::to_owned)
+                .unwrap_or_default();
+            world
+                .firehose
+                .sources
+                .insert(name.clone(), KinesisSource::new(&stream, &name));
+        }
         world.firehose.delivery_streams.insert(name, state);
         Ok(CreateDeliveryStreamOutput {
             delivery_stream_arn: arn,
         })
     }
+}
+
+/// The source of a KinesisStreamAsSource delivery stream: its configuration must name an
+/// existing stream of this account and region, and a role.
+fn kinesis_source(
+    world: &World,
+    config: Option<&KinesisStreamSourceConfiguration>,
+) -> Result<Source, FirehoseError> {
+    let (Some(stream_arn), Some(role_arn)) = (
+        config.and_then(|c| c.kinesis_stream_arn.clone()),
+        config.and_then(|c| c.role_arn.clone()),
+    ) else {
+        return Err(messages::invalid(
+            "KinesisStreamSourceConfiguration with KinesisStreamARN and RoleARN is required for a KinesisStreamAsSource delivery stream.",
+        ));
+    };
+    let stream = world
+        .stream_name_in_arn(&stream_arn)
+        .map_err(|e| messages::invalid(e.message().to_owned()))?;
+    if world.stream(stream).is_none() {
+        return Err(messages::invalid(format!(
+            "Kinesis stream {stream_arn} does not exist."
+        )));
+    }
+    Ok(Source::Kinesis {
+        stream_arn,
+        role_arn,
+        start_ms: world.now_ms(),
+    })
 }
 
 /// DeleteDeliveryStream.

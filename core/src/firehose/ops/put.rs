@@ -3,7 +3,7 @@
 //! (or, with immediate buffering, leave at once as their own object).
 
 use super::lifecycle::validate_name;
-use crate::firehose::buffer::{BufferedRecord, BufferingMode, FlushReason};
+use crate::firehose::buffer::{BufferingMode, FlushReason};
 use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
 use crate::firehose::shapes::*;
@@ -107,28 +107,17 @@ fn admit_call(world: &mut World, name: &str, records: u64) -> Result<bool, Fireh
     Ok(stream.encryption.status == EncryptionStatus::Enabled)
 }
 
-/// Puts one record into the buffer of `name` if the quota has room; delivers the buffer when
-/// it reaches its size hint.
+/// Puts one record into the buffer of `name` if the quota has room.
 fn accept(world: &mut World, name: &str, data: Blob) -> bool {
     let now = world.now_ms();
     let Some(stream) = world.firehose.delivery_streams.get_mut(name) else {
         return false;
     };
-    let len = data.0.len() as u64;
-    if !stream.quota.admit_record(len, now) {
+    if !stream.quota.admit_record(data.0.len() as u64, now) {
         stream.counters.throttled += 1;
         return false;
     }
-    stream.counters.records_in += 1;
-    stream.counters.bytes_in += len;
-    stream.buffer.push(BufferedRecord {
-        data: data.0,
-        arrival_ms: now,
-    });
-    let full = stream.buffer.bytes() >= stream.destination.buffering_hints.size_bytes();
-    if full && world.settings().firehose_buffering == BufferingMode::Faithful {
-        world.flush_delivery_stream(name, FlushReason::Size);
-    }
+    world.buffer_record(name, data.0, now);
     true
 }
 

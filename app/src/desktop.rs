@@ -37,7 +37,8 @@ pub struct DesktopArgs {
     /// Virtual seconds to run before the screenshot (as fast as possible).
     #[arg(long, default_value_t = 10.0)]
     after: f64,
-    /// Tab to open on: map, throughput, lag, records, produce, simulators, traffic or events.
+    /// Tab to open on: map, throughput, lag, records, produce, simulators, firehose, traffic or
+    /// events.
     #[arg(long, default_value = "map", value_parser = parse_tab)]
     tab: Tab,
     /// Port of the Kinesis API served beside the app (0 = any free port).
@@ -46,13 +47,32 @@ pub struct DesktopArgs {
     /// Do not serve the Kinesis API.
     #[arg(long)]
     no_api: bool,
+    /// Where Firehose delivers S3 objects (DATA_DIR/s3/BUCKET/KEY); default the platform's data
+    /// directory (kinescope under ~/.local/share on Linux), or memory for --screenshot.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
     #[command(flatten)]
     account: AccountArgs,
 }
 
+/// The data directory: the one given, else the platform's (none for a one-off screenshot).
+fn data_dir(args: &DesktopArgs) -> Result<Option<PathBuf>> {
+    let dir = match (&args.data_dir, &args.screenshot) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(_)) => return Ok(None),
+        (None, None) => match dirs::data_dir() {
+            Some(base) => base.join("kinescope"),
+            None => return Ok(None),
+        },
+    };
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    Ok(Some(dir))
+}
+
 fn parse_tab(text: &str) -> Result<Tab, String> {
     Tab::parse(text).ok_or_else(|| {
-        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, traffic or events")
+        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, firehose, traffic or events")
     })
 }
 
@@ -79,7 +99,8 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     if !(args.after.is_finite() && args.after >= 0.0) {
         anyhow::bail!("--after {}: give virtual seconds ≥ 0", args.after);
     }
-    let command_line = args.account.overrides();
+    let mut command_line = args.account.overrides();
+    command_line.data_dir = data_dir(&args)?;
     let settings = scenario
         .settings
         .then(&command_line)
@@ -103,6 +124,7 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     }
     // Time moves on its own thread: the window's frames only read the world.
     let _clock = world.start_clock();
+    let stopping = world.clone();
     let tab = args.tab;
     let screenshot = args
         .screenshot
@@ -131,6 +153,8 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
             "cannot open the window: {e}. Without a display, use `kinescope serve`, or `xvfb-run kinescope --screenshot out.png`"
         )
     })?;
+    // What Firehose buffered is delivered as the app closes (reason shutdown).
+    stopping.shut_down();
     Ok(
         if SCREENSHOT_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
             ExitCode::FAILURE

@@ -3,6 +3,7 @@
 
 use super::streams::produce::Outgoing;
 use kinescope_core::clock::Speed;
+use kinescope_core::firehose::ops::flush::FlushDeliveryStreamInput;
 use kinescope_core::live::SharedWorld;
 use kinescope_core::settings::AccountOverrides;
 use kinescope_core::sim::producer::ProducerSpec;
@@ -66,6 +67,8 @@ pub enum Action {
     OpenScenario(std::path::PathBuf, AccountOverrides),
     /// Save the running scenario to a file.
     SaveScenario(std::path::PathBuf),
+    /// Deliver what a Firehose delivery stream's buffer holds now.
+    FlushDeliveryStream(String),
     /// PutRecord (one record) or PutRecords (several, 500 per call).
     Produce {
         stream: String,
@@ -190,6 +193,10 @@ impl Action {
                 edit_simulation(world, |sim| sim.remove_simulator(name))
             }
             Action::Produce { stream, records } => produce(world, stream, records).map(Some),
+            Action::FlushDeliveryStream(name) => world
+                .apply(FlushDeliveryStreamInput::named(name))
+                .map(|_| None)
+                .map_err(|e| format!("Cannot flush {name}: {e} ({})", e.code())),
             Action::OpenScenario(path, account) => {
                 super::files::open_scenario(world, path, account).map(Some)
             }

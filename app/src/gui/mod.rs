@@ -4,6 +4,7 @@
 mod actions;
 pub mod dialogs;
 mod files;
+mod firehose;
 pub mod jobs;
 mod panels;
 pub mod screenshot;
@@ -46,16 +47,18 @@ pub enum Tab {
     Simulators,
     ApiTraffic,
     Events,
+    Firehose,
 }
 
 impl Tab {
-    const ALL: [Tab; 8] = [
+    const ALL: [Tab; 9] = [
         Tab::StreamMap,
         Tab::Throughput,
         Tab::ConsumersAndLag,
         Tab::Records,
         Tab::Produce,
         Tab::Simulators,
+        Tab::Firehose,
         Tab::ApiTraffic,
         Tab::Events,
     ];
@@ -71,6 +74,7 @@ impl Tab {
             "simulators" => Tab::Simulators,
             "traffic" => Tab::ApiTraffic,
             "events" => Tab::Events,
+            "firehose" => Tab::Firehose,
             _ => return None,
         })
     }
@@ -85,6 +89,7 @@ impl Tab {
             Tab::Simulators => "Simulators",
             Tab::ApiTraffic => "API traffic",
             Tab::Events => "Events",
+            Tab::Firehose => "Firehose",
         }
     }
 }
@@ -95,6 +100,7 @@ pub struct Selection {
     pub stream: Option<String>,
     pub shard: Option<kinescope_core::streams::shapes::ShardId>,
     pub consumer: Option<String>,
+    pub delivery_stream: Option<String>,
 }
 
 /// The running inspector.
@@ -138,6 +144,10 @@ pub struct Inspector {
     pub event_filter: String,
     /// The lag plot shows records behind rather than MillisBehindLatest.
     pub lag_plot_records: bool,
+    /// The delivered object selected in the Firehose tab.
+    pub firehose_object: Option<String>,
+    /// Its contents as text, read when it was selected: (key, text).
+    pub firehose_preview: Option<(String, String)>,
     /// The command line's account settings (`--region`, `--shard-limit`, `--throttle`), kept over
     /// those of every scenario opened.
     pub account: kinescope_core::settings::AccountOverrides,
@@ -171,6 +181,8 @@ impl Inspector {
             light_theme: false,
             presentation: false,
             lag_plot_records: false,
+            firehose_object: None,
+            firehose_preview: None,
             throughput_shard: None,
             event_filter: String::new(),
             browser: records::Browser::default(),
@@ -300,11 +312,34 @@ impl Inspector {
             .flatten();
         let shard = self.throughput_shard;
         let previous = &self.view;
+        // The selected delivery stream's objects, only while the Firehose tab shows them; a
+        // preview is read once, when its object is selected.
+        let firehose = (self.tab == Tab::Firehose)
+            .then_some(self.selection.delivery_stream.as_deref())
+            .flatten();
+        let wanted = self
+            .firehose_object
+            .clone()
+            .filter(|key| self.firehose_preview.as_ref().is_none_or(|(k, _)| k != key));
+        let mut preview = None;
         self.view = self.world.read_running(|world, simulation| {
             let mut view = View::build(world, simulation, speed, Some(previous));
             view.charts = charts.and_then(|s| throughput_data::build(world, s, shard));
+            let bucket = firehose
+                .and_then(|name| world.delivery_stream(name))
+                .map(|s| s.destination.bucket().to_owned());
+            if let Some(bucket) = bucket {
+                view.firehose_objects = firehose::view::objects(world, &bucket);
+                if let Some(key) = wanted {
+                    let text = firehose::preview::preview(world, &bucket, &key);
+                    preview = Some((key, text));
+                }
+            }
             view
         });
+        if preview.is_some() {
+            self.firehose_preview = preview;
+        }
         self.lag.sample(&self.view);
     }
 }
@@ -391,6 +426,7 @@ impl eframe::App for Inspector {
                 Tab::Simulators => simulators::show(ui, self),
                 Tab::ApiTraffic => panels::traffic(ui, self),
                 Tab::Events => panels::events(ui, self),
+                Tab::Firehose => firehose::tab::show(ui, self),
             }
         });
     }

@@ -1,4 +1,5 @@
-//! The smaller panels: the resource tree, notices and the event log.
+//! The smaller panels: the resource tree (streams, delivery streams, consumers, producers),
+//! notices and the event log.
 
 use super::top_bar::clock_text;
 use super::view::ShardView;
@@ -91,6 +92,23 @@ pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
                             folded_shards(ui, app, &stream.name, "closed", &closed, unfold);
                         }
                     });
+                }
+                if !app.view.firehoses.is_empty() {
+                    ui.separator();
+                    ui.heading("Delivery streams");
+                    for firehose in app.view.firehoses.clone() {
+                        let selected =
+                            app.selection.delivery_stream.as_deref() == Some(&firehose.name);
+                        let label = format!(
+                            "{} · {} · {}",
+                            firehose.name, firehose.source, firehose.status
+                        );
+                        if ui.selectable_label(selected, label).clicked() {
+                            app.selection.delivery_stream = Some(firehose.name.clone());
+                            app.firehose_object = None;
+                            app.tab = Tab::Firehose;
+                        }
+                    }
                 }
                 ui.separator();
                 ui.heading("Consumers");

@@ -64,3 +64,14 @@ fn snapshot_of_the_simulators_in_the_light_theme() {
     );
     harness.snapshot_options("simulators_light", &options());
 }
+
+#[test]
+fn snapshot_of_a_firehose_buffer_filling() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/firehose-buffering.json"),
+        Tab::Firehose,
+        70,
+        egui::Theme::Dark,
+    );
+    harness.snapshot_options("firehose_buffer", &options());
+}

@@ -31,7 +31,7 @@ pub(super) fn harness() -> Harness<'static, Inspector> {
 }
 
 /// A 1600x1000 inspector on a scenario file's text, paused at its start.
-pub(super) fn harness_of(scenario: &'static str) -> Harness<'static, Inspector> {
+pub(crate) fn harness_of(scenario: &'static str) -> Harness<'static, Inspector> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .build_eframe(move |_| inspector_of(scenario));
@@ -398,7 +398,7 @@ fn each_application_s_position_on_each_shard_is_listed() {
     assert!(harness.query_all_by_label("efo-dashboard").count() >= 4);
 }
 
-pub(super) fn step_seconds(harness: &mut Harness<'_, Inspector>, seconds: usize) {
+pub(crate) fn step_seconds(harness: &mut Harness<'_, Inspector>, seconds: usize) {
     for _ in 0..seconds {
         harness.get_by_label("Step").click();
         harness.run();

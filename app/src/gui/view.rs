@@ -188,6 +188,10 @@ pub struct View {
     pub readers_generation: u64,
     /// The Throughput panel's charts, while it is open.
     pub charts: Option<super::streams::throughput_data::Charts>,
+    /// Every Firehose delivery stream.
+    pub firehoses: Vec<super::firehose::view::FirehoseView>,
+    /// The selected delivery stream's objects, while the Firehose tab is open.
+    pub firehose_objects: Vec<super::firehose::view::ObjectRow>,
 }
 
 impl View {
@@ -266,7 +270,11 @@ impl View {
                     let stats = p.stats();
                     ProducerView {
                         name: p.spec().name.clone(),
-                        stream: p.spec().stream.clone(),
+                        // A producer writes to a stream, or to a Firehose delivery stream.
+                        stream: match &p.spec().firehose {
+                            Some(firehose) => format!("firehose {firehose}"),
+                            None => p.spec().stream.clone(),
+                        },
                         sent: stats.records_sent,
                         acknowledged: stats.records_acknowledged,
                         throttled: stats.records_throttled,
@@ -332,6 +340,8 @@ impl View {
         };
         View {
             charts: None,
+            firehoses: super::firehose::view::firehose_views(world),
+            firehose_objects: Vec::new(),
             readers,
             readers_generation,
             calls,

@@ -54,6 +54,74 @@ impl CompressionFormat {
     }
 }
 
+impl CompressionFormat {
+    /// The format an object's Content-Encoding names (none: uncompressed).
+    pub fn of_content_encoding(encoding: Option<&str>) -> Option<CompressionFormat> {
+        match encoding {
+            None => Some(Self::Uncompressed),
+            Some("gzip") => Some(Self::Gzip),
+            Some("zip") => Some(Self::Zip),
+            Some("snappy-java") => Some(Self::Snappy),
+            Some("hadoop-snappy") => Some(Self::HadoopSnappy),
+            Some(_) => None,
+        }
+    }
+
+    /// Reads back what [`CompressionFormat::compress`] wrote (a ZIP's first entry).
+    pub fn decompress(self, body: &[u8]) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let bad =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+        let snappy_block = |block: &[u8]| {
+            snap::raw::Decoder::new()
+                .decompress_vec(block)
+                .map_err(std::io::Error::other)
+        };
+        let be32 =
+            |bytes: &[u8]| u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+        let mut out = Vec::new();
+        match self {
+            Self::Uncompressed => out.extend_from_slice(body),
+            Self::Gzip => {
+                flate2::read::GzDecoder::new(body).read_to_end(&mut out)?;
+            }
+            Self::Zip => {
+                let mut archive = zip::ZipArchive::new(std::io::Cursor::new(body))
+                    .map_err(std::io::Error::other)?;
+                archive
+                    .by_index(0)
+                    .map_err(std::io::Error::other)?
+                    .read_to_end(&mut out)?;
+            }
+            Self::Snappy => {
+                let mut rest = body
+                    .strip_prefix(&SNAPPY_JAVA_HEADER[..])
+                    .ok_or_else(|| bad("not a snappy-java stream"))?;
+                while !rest.is_empty() {
+                    if rest.len() < 4 || rest.len() < 4 + be32(rest) {
+                        return Err(bad("a snappy-java block is cut short"));
+                    }
+                    let len = be32(rest);
+                    out.extend(snappy_block(&rest[4..4 + len])?);
+                    rest = &rest[4 + len..];
+                }
+            }
+            Self::HadoopSnappy => {
+                let mut rest = body;
+                while !rest.is_empty() {
+                    if rest.len() < 8 || rest.len() < 8 + be32(&rest[4..]) {
+                        return Err(bad("a Hadoop snappy block is cut short"));
+                    }
+                    let len = be32(&rest[4..]);
+                    out.extend(snappy_block(&rest[8..8 + len])?);
+                    rest = &rest[8 + len..];
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 fn zip_one_entry(data: &[u8], entry_name: &str) -> std::io::Result<Vec<u8>> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -111,6 +179,8 @@ mod tests {
             .unwrap();
         assert_eq!(back, data);
         let zipped = CompressionFormat::Zip.compress(&data, "entry-id").unwrap();
+        assert_eq!(CompressionFormat::Zip.decompress(&zipped).unwrap(), data);
+        assert_eq!(CompressionFormat::Gzip.decompress(&gz).unwrap(), data);
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
         assert_eq!(archive.len(), 1);
         let mut entry = archive.by_index(0).unwrap();
@@ -137,7 +207,18 @@ mod tests {
             rest = &rest[4 + len..];
         }
         assert_eq!(back, data);
+        assert_eq!(CompressionFormat::Snappy.decompress(&java).unwrap(), data);
         let hadoop = CompressionFormat::HadoopSnappy.compress(&data, "").unwrap();
+        assert_eq!(
+            CompressionFormat::HadoopSnappy.decompress(&hadoop).unwrap(),
+            data
+        );
+        assert!(
+            CompressionFormat::HadoopSnappy
+                .decompress(&hadoop[..hadoop.len() - 1])
+                .is_err()
+        );
+        assert!(CompressionFormat::Snappy.decompress(b"not snappy").is_err());
         let (mut rest, mut back) = (&hadoop[..], Vec::new());
         while !rest.is_empty() {
             let raw = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;

@@ -143,6 +143,19 @@ impl ObjectStore {
             .collect()
     }
 
+    /// The objects of `bucket` delivered since the store was made (no folder walk: cheap enough
+    /// for every frame), in key order.
+    pub fn delivered(&self, bucket: &str) -> impl Iterator<Item = ObjectSummary> + '_ {
+        let bucket = bucket.to_owned();
+        self.objects
+            .range((bucket.clone(), String::new())..)
+            .take_while(move |((b, _), _)| *b == bucket)
+            .map(|((_, key), stored)| ObjectSummary {
+                key: key.clone(),
+                meta: stored.meta.clone(),
+            })
+    }
+
     /// Every bucket with an object, in name order.
     pub fn buckets(&self) -> Vec<String> {
         let mut names: Vec<String> = self.objects.keys().map(|(b, _)| b.clone()).collect();

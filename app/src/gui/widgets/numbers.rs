@@ -58,9 +58,39 @@ fn trimmed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A size in bytes as people read it: 512 B, 4.5 KiB, 1.02 MiB, 3.1 GiB.
+pub fn bytes_text(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let decimals = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{} {}", trimmed(value, decimals), UNITS[unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(bytes_text(512), "512 B");
+        assert_eq!(bytes_text(1_048_576), "1 MiB");
+        assert_eq!(bytes_text(5 * 1_048_576 + 1_048_576 / 2), "5.5 MiB");
+        assert_eq!(bytes_text(150 * 1024), "150 KiB");
+    }
 
     #[test]
     fn labels_separate_thousands() {

@@ -1,0 +1,59 @@
+//! A delivered object's contents as text: decompressed by its Content-Encoding, then its first
+//! lines (records Firehose concatenated without a delimiter are shown one JSON object a line), or
+//! a hex dump when it is not text.
+
+use kinescope_core::World;
+use kinescope_core::firehose::destination::CompressionFormat;
+
+/// Characters of a preview at most.
+const PREVIEW_CHARS: usize = 64 * 1024;
+/// Bytes a hex dump shows.
+const HEX_BYTES: usize = 512;
+
+/// The preview of `bucket`/`key`, or why there is none.
+pub fn preview(world: &World, bucket: &str, key: &str) -> String {
+    let body = match world.objects().body(bucket, key) {
+        Ok(Some(body)) => body,
+        Ok(None) => return format!("s3://{bucket}/{key} is gone."),
+        Err(e) => return format!("Cannot read s3://{bucket}/{key}: {e}"),
+    };
+    let encoding = world
+        .objects()
+        .meta(bucket, key)
+        .and_then(|m| m.content_encoding);
+    let format = CompressionFormat::of_content_encoding(encoding).unwrap_or_default();
+    let data = match format.decompress(&body) {
+        Ok(data) => data,
+        Err(e) => return format!("Cannot decompress ({encoding:?}): {e}"),
+    };
+    match std::str::from_utf8(&data) {
+        Ok(text) => {
+            let mut shown: String = text
+                .replace("}{", "}\n{")
+                .chars()
+                .take(PREVIEW_CHARS)
+                .collect();
+            if shown.len() < text.len() {
+                shown.push_str("\n…");
+            }
+            shown
+        }
+        Err(_) => hex_dump(&data),
+    }
+}
+
+fn hex_dump(data: &[u8]) -> String {
+    let mut out = String::new();
+    for (row, chunk) in data.chunks(16).take(HEX_BYTES / 16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let text: String = chunk
+            .iter()
+            .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+            .collect();
+        out.push_str(&format!("{:08x}  {:<48} {text}\n", row * 16, hex.join(" ")));
+    }
+    if data.len() > HEX_BYTES {
+        out.push_str(&format!("… {} bytes in all\n", data.len()));
+    }
+    out
+}

@@ -1,0 +1,65 @@
+//! The Firehose tab driven as a person would: the buffer, "Flush now", the delivered objects and
+//! a preview of one.
+
+use crate::gui::Tab;
+use crate::gui::tests::{harness_of, step_seconds};
+use egui_kittest::kittest::Queryable;
+
+const BUFFERING: &str = include_str!("../../../../assets/scenarios/firehose-buffering.json");
+
+#[test]
+fn flush_now_delivers_the_buffer_and_the_object_can_be_previewed() {
+    let mut harness = harness_of(BUFFERING);
+    harness.get_by_label("Firehose").click();
+    harness.run();
+    assert_eq!(harness.state().tab, Tab::Firehose);
+    harness.state_mut().selection.delivery_stream = Some("interval-first".into());
+    step_seconds(&mut harness, 5);
+    let buffered = |h: &egui_kittest::Harness<'_, crate::gui::Inspector>| {
+        h.state()
+            .view
+            .firehoses
+            .iter()
+            .find(|f| f.name == "interval-first")
+            .unwrap()
+            .clone()
+    };
+    let before = buffered(&harness);
+    assert!(before.buffered_records > 0);
+    assert!(
+        before.flushes.is_empty(),
+        "the 60-second interval has not passed"
+    );
+    harness.get_by_label("Flush now").click();
+    harness.run();
+    let after = buffered(&harness);
+    assert_eq!(after.buffered_records, 0);
+    assert_eq!(after.flushes.len(), 1);
+    assert_eq!(after.flushes[0].reason, "flush-now");
+    assert_eq!(after.flushes[0].records as usize, before.buffered_records);
+    let key = after.flushes[0].key.clone();
+    assert_eq!(harness.state().view.firehose_objects.len(), 1);
+    harness.get_by_label(&key).click();
+    harness.run();
+    harness.run();
+    let (previewed, text) = harness.state().firehose_preview.clone().unwrap();
+    assert_eq!(previewed, key);
+    assert!(
+        text.starts_with('{') && text.contains("\n{"),
+        "one record a line: {text}"
+    );
+}
+
+#[test]
+fn the_resource_tree_lists_delivery_streams_and_opens_the_tab() {
+    let mut harness = harness_of(BUFFERING);
+    harness
+        .get_by_label("size-first · Direct PUT · ACTIVE")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().tab, Tab::Firehose);
+    assert_eq!(
+        harness.state().selection.delivery_stream.as_deref(),
+        Some("size-first")
+    );
+}

@@ -1,0 +1,144 @@
+//! What the Firehose tab shows, copied out of the engine: each delivery stream's buffer, counters
+//! and flushes, and — for the selected one while the tab is open — its delivered objects.
+
+use kinescope_core::World;
+use kinescope_core::firehose::delivery_stream::{DeliveryStreamState, Source};
+use kinescope_core::firehose::shapes::DeliveryStreamStatus;
+
+/// Flushes kept per delivery stream in the view.
+const FLUSHES_SHOWN: usize = 200;
+/// Objects listed for the selected delivery stream.
+const OBJECTS_SHOWN: usize = 300;
+
+/// One flush.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlushView {
+    pub at_ms: i64,
+    pub reason: &'static str,
+    pub records: u64,
+    pub bytes: u64,
+    pub object_bytes: u64,
+    pub key: String,
+}
+
+/// One delivery stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirehoseView {
+    pub name: String,
+    pub status: String,
+    /// `Direct PUT`, or the stream it reads.
+    pub source: String,
+    pub bucket: String,
+    pub prefix: String,
+    pub compression: String,
+    pub size_hint_bytes: u64,
+    pub interval_ms: i64,
+    pub buffered_bytes: u64,
+    pub buffered_records: usize,
+    pub oldest_arrival_ms: Option<i64>,
+    pub records_in: u64,
+    pub bytes_in: u64,
+    pub throttled: u64,
+    pub objects_delivered: u64,
+    pub delivery_failures: u64,
+    pub waiting_objects: usize,
+    pub max_freshness_ms: i64,
+    pub transform: [u64; 3],
+    pub flushes: Vec<FlushView>,
+}
+
+/// One delivered object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectRow {
+    pub key: String,
+    pub size: u64,
+    pub records: u64,
+    pub encoding: Option<&'static str>,
+    pub at_ms: i64,
+}
+
+fn status_text(status: DeliveryStreamStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
+    let destination = &stream.destination;
+    let c = &stream.counters;
+    let skip = stream.flushes.len().saturating_sub(FLUSHES_SHOWN);
+    FirehoseView {
+        name: stream.name.clone(),
+        status: status_text(stream.status),
+        source: match &stream.source {
+            Source::DirectPut { .. } => "Direct PUT".into(),
+            Source::Kinesis { stream_arn, .. } => stream_arn
+                .rsplit_once("stream/")
+                .map_or(stream_arn.clone(), |(_, name)| format!("stream {name}")),
+        },
+        bucket: destination.bucket().to_owned(),
+        prefix: destination.prefix.clone(),
+        compression: serde_json::to_value(destination.compression_format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        size_hint_bytes: destination.buffering_hints.size_bytes(),
+        interval_ms: destination.buffering_hints.interval_in_seconds * 1_000,
+        buffered_bytes: stream.buffer.bytes(),
+        buffered_records: stream.buffer.len(),
+        oldest_arrival_ms: stream.buffer.oldest_arrival_ms(),
+        records_in: c.records_in,
+        bytes_in: c.bytes_in,
+        throttled: c.throttled,
+        objects_delivered: c.objects_delivered,
+        delivery_failures: c.delivery_failures,
+        waiting_objects: stream.undelivered.len(),
+        max_freshness_ms: c.max_data_freshness_ms,
+        transform: [
+            c.transform_ok,
+            c.transform_dropped,
+            c.transform_processing_failed,
+        ],
+        flushes: stream
+            .flushes
+            .iter()
+            .skip(skip)
+            .map(|f| FlushView {
+                at_ms: f.at_ms,
+                reason: f.reason.text(),
+                records: f.records,
+                bytes: f.bytes,
+                object_bytes: f.object_bytes,
+                key: f.key.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Every delivery stream of `world`, in name order.
+pub fn firehose_views(world: &World) -> Vec<FirehoseView> {
+    world
+        .delivery_streams()
+        .values()
+        .map(firehose_view)
+        .collect()
+}
+
+/// The newest objects delivered to `bucket` (this run), newest first.
+pub fn objects(world: &World, bucket: &str) -> Vec<ObjectRow> {
+    let mut rows: Vec<ObjectRow> = world
+        .objects()
+        .delivered(bucket)
+        .map(|o| ObjectRow {
+            key: o.key,
+            size: o.meta.size,
+            records: o.meta.records,
+            encoding: o.meta.content_encoding,
+            at_ms: o.meta.last_modified_ms,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.at_ms.cmp(&a.at_ms).then_with(|| b.key.cmp(&a.key)));
+    rows.truncate(OBJECTS_SHOWN);
+    rows
+}

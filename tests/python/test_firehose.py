@@ -228,3 +228,53 @@ def test_the_cli_drives_firehose(served):
     assert open(only_object(data_dir, "cli-bucket"), "rb").read() == b"hello-cli"
     listed = aws("list-delivery-streams")["DeliveryStreamNames"]
     assert "cli-hose" in listed
+
+
+def test_the_s3_view_lists_and_reads_what_was_delivered(served):
+    client, data_dir, address = served
+    create(client, "viewed", "viewed-bucket", Prefix="logs/", CompressionFormat="GZIP")
+    for i in range(3):
+        client.put_record(DeliveryStreamName="viewed", Record={"Data": f"line-{i}\n".encode()})
+    s3 = boto3.client("s3", endpoint_url=address, region_name="us-east-1", aws_access_key_id="test",
+                      aws_secret_access_key="test")
+    assert "viewed-bucket" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    top = s3.list_objects_v2(Bucket="viewed-bucket", Delimiter="/")
+    assert [p["Prefix"] for p in top["CommonPrefixes"]] == ["logs/"] and "Contents" not in top
+    keys, token = [], None
+    while True:
+        page = s3.list_objects_v2(Bucket="viewed-bucket", Prefix="logs/", MaxKeys=2,
+                                  **({"ContinuationToken": token} if token else {}))
+        keys += [o["Key"] for o in page.get("Contents", [])]
+        if not page["IsTruncated"]:
+            break
+        token = page["NextContinuationToken"]
+    assert len(keys) == 3 and len(set(keys)) == 3
+    texts = []
+    for key in keys:
+        got = s3.get_object(Bucket="viewed-bucket", Key=key)
+        assert got["ContentEncoding"] == "gzip" and got["ContentType"] == "application/octet-stream"
+        body = got["Body"].read()
+        on_disk = open(os.path.join(data_dir, "s3", "viewed-bucket", key), "rb").read()
+        assert body == on_disk
+        texts.append(gzip.decompress(body))
+    assert sorted(texts) == [b"line-0\n", b"line-1\n", b"line-2\n"]
+    head = s3.head_object(Bucket="viewed-bucket", Key=keys[-1])
+    assert head["ContentLength"] == len(on_disk) and head["ContentEncoding"] == "gzip"
+    ranged = s3.get_object(Bucket="viewed-bucket", Key=keys[0], Range="bytes=0-1")
+    assert ranged["Body"].read() == b"\x1f\x8b" and ranged["ContentRange"].startswith("bytes 0-1/")
+    with pytest.raises(ClientError) as missing:
+        s3.get_object(Bucket="viewed-bucket", Key="logs/nope")
+    assert missing.value.response["Error"]["Code"] == "NoSuchKey"
+    with pytest.raises(ClientError) as refused:
+        s3.put_object(Bucket="viewed-bucket", Key="x", Body=b"y")
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    env = dict(os.environ, AWS_ENDPOINT_URL=address, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+    listed = subprocess.run(["aws", "s3", "ls", "s3://viewed-bucket/", "--recursive"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(line.split()[-1] for line in listed.stdout.splitlines()) == sorted(keys)
+    copied = subprocess.run(["aws", "s3", "cp", f"s3://viewed-bucket/{keys[0]}", "-"], env=env,
+                            capture_output=True, timeout=60)
+    assert copied.returncode == 0, copied.stderr
+    assert gzip.decompress(copied.stdout) in texts

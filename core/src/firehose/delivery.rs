@@ -8,6 +8,7 @@ use super::object_key::{KeyContext, file_name};
 use super::object_store::ObjectMeta;
 use crate::events::EventKind;
 use crate::world::World;
+use md5::Digest;
 use rand::Rng;
 use std::collections::BTreeMap;
 
@@ -141,6 +142,7 @@ impl World {
                 content_encoding: stream.destination.compression_format.content_encoding(),
                 last_modified_ms: now,
                 records: object.records,
+                etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
             };
             let stored = self
                 .firehose

@@ -4,6 +4,7 @@
 //! `.`, empty) are escaped, reversibly.
 
 use bytes::Bytes;
+use md5::Digest;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,8 @@ pub struct ObjectMeta {
     pub last_modified_ms: i64,
     /// Records it holds.
     pub records: u64,
+    /// The MD5 of its body in hex, as S3's ETag (unknown for a file written before this run).
+    pub etag: Option<String>,
 }
 
 /// One stored object.
@@ -124,6 +127,7 @@ impl ObjectStore {
                                 content_encoding: None,
                                 last_modified_ms: modified,
                                 records: 0,
+                                etag: None,
                             },
                         );
                     }
@@ -139,7 +143,15 @@ impl ObjectStore {
         }
         found
             .into_iter()
-            .map(|(key, meta)| ObjectSummary { key, meta })
+            .map(|(key, mut meta)| {
+                // A file an earlier run wrote: its ETag is read from the file itself.
+                if meta.etag.is_none()
+                    && let Ok(Some(body)) = self.body(bucket, &key)
+                {
+                    meta.etag = Some(format!("{:x}", md5::Md5::digest(&body)));
+                }
+                ObjectSummary { key, meta }
+            })
             .collect()
     }
 
@@ -243,6 +255,7 @@ mod tests {
             content_encoding: None,
             last_modified_ms: 0,
             records: 1,
+            etag: None,
         }
     }
 

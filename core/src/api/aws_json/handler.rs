@@ -102,6 +102,13 @@ pub async fn handle(
         Some(len) if len > MAX_BODY_BYTES => Err(()),
         _ => to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ()),
     };
+    if let Ok(body) = &body
+        && crate::api::s3_view::is_s3_request(&parts)
+    {
+        let response = crate::api::s3_view::answer(&state, &parts);
+        log_s3_call(&state, &parts, client, &response, body.len(), started);
+        return response;
+    }
     let (result, format, stream, request_bytes) = match body {
         Ok(body) => {
             let (result, format, stream) = answer(&state, &parts, &body).await;
@@ -160,6 +167,38 @@ pub enum Answer {
     Body(Vec<u8>),
     /// An event stream (SubscribeToShard).
     Streaming(Body),
+}
+
+/// Logs an S3 view call as traffic: the operation by its S3 name, the bucket as the resource.
+fn log_s3_call(
+    state: &ApiState,
+    parts: &Parts,
+    client: SocketAddr,
+    response: &Response,
+    request_bytes: usize,
+    started: Instant,
+) {
+    let user_agent = header(&parts.headers, "user-agent");
+    let (operation, bucket) = crate::api::s3_view::operation_of(parts);
+    let status = response.status().as_u16();
+    state.world.record_traffic(TrafficEntry {
+        at_ms: 0,
+        client: client.to_string(),
+        client_kind: client_kind(user_agent),
+        http_version: format!("{:?}", parts.version),
+        operation: operation.into(),
+        stream: bucket,
+        status,
+        error: (status >= 400).then(|| format!("HTTP {status}")),
+        latency_us: started.elapsed().as_micros() as u64,
+        request_bytes,
+        response_bytes: response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+    });
 }
 
 /// Who called what, for the traffic log.

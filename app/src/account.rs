@@ -24,6 +24,11 @@ pub struct AccountArgs {
     /// immediate (every put delivered at once as its own object).
     #[arg(long, value_parser = parse_buffering)]
     firehose_buffering: Option<BufferingMode>,
+    /// A Lambda function for Firehose processors, by name: NAME=http://HOST:PORT/PATH (your own
+    /// code, answering AWS's transformation response) or NAME=builtin:csv-to-json?columns=a,b
+    /// (also identity, project?fields=…, drop-where?field=…&equals=…, fail-where?…). Repeatable.
+    #[arg(long = "lambda", value_name = "NAME=URL", value_parser = parse_lambda)]
+    lambdas: Vec<(String, String)>,
 }
 
 impl AccountArgs {
@@ -36,6 +41,7 @@ impl AccountArgs {
             throttle: self.throttle,
             firehose_buffering: self.firehose_buffering,
             data_dir: None,
+            lambdas: self.lambdas.iter().cloned().collect(),
         }
     }
 }
@@ -56,4 +62,14 @@ fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
 
 fn parse_buffering(text: &str) -> Result<BufferingMode, String> {
     BufferingMode::parse(text).ok_or_else(|| format!("{text:?} is not faithful or immediate"))
+}
+
+fn parse_lambda(text: &str) -> Result<(String, String), String> {
+    let (name, url) = text
+        .split_once('=')
+        .filter(|(name, url)| !name.is_empty() && !url.is_empty())
+        .ok_or_else(|| format!("{text:?}: give NAME=URL"))?;
+    let map = std::collections::BTreeMap::from([(name.to_owned(), url.to_owned())]);
+    kinescope_core::firehose::functions::Functions::from_map(&map)?;
+    Ok((name.to_owned(), url.to_owned()))
 }

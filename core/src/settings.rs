@@ -4,6 +4,7 @@
 use crate::firehose::buffer::BufferingMode;
 use crate::streams::capacity::ThrottleMode;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// World-wide settings, fixed when the world is made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +37,9 @@ pub struct Settings {
     /// Given on the command line only, never by a scenario file.
     #[serde(skip)]
     pub data_dir: Option<std::path::PathBuf>,
+    /// Lambda functions by name: `http://…` or `builtin:…` (`--lambda NAME=URL`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub lambdas: BTreeMap<String, String>,
 }
 
 /// The region a world pretends to be in unless told otherwise.
@@ -109,6 +113,7 @@ impl Default for Settings {
             firehose_buffering: BufferingMode::Faithful,
             delivery_stream_limit: DEFAULT_DELIVERY_STREAM_LIMIT,
             data_dir: None,
+            lambdas: BTreeMap::new(),
         }
     }
 }
@@ -138,6 +143,9 @@ pub struct AccountOverrides {
     /// The data directory (`--data-dir`): command line only.
     #[serde(skip)]
     pub data_dir: Option<std::path::PathBuf>,
+    /// Lambda functions by name (`--lambda NAME=URL`), added to the scenario's `lambdas`.
+    #[serde(skip)]
+    pub lambdas: BTreeMap<String, String>,
 }
 
 /// Largest shard or stream quota accepted (the model's DescribeLimits range).
@@ -190,6 +198,12 @@ impl AccountOverrides {
             throttle: later.throttle.or(self.throttle),
             firehose_buffering: later.firehose_buffering.or(self.firehose_buffering),
             data_dir: later.data_dir.clone().or_else(|| self.data_dir.clone()),
+            lambdas: self
+                .lambdas
+                .iter()
+                .chain(&later.lambdas)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         }
     }
 
@@ -214,6 +228,9 @@ impl AccountOverrides {
         if let Some(dir) = &self.data_dir {
             settings.data_dir = Some(dir.clone());
         }
+        settings
+            .lambdas
+            .extend(self.lambdas.iter().map(|(k, v)| (k.clone(), v.clone())));
         settings
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::clock::VirtualClock;
 use crate::events::{EngineEvent, EventKind, EventLog};
+use crate::firehose::functions::Functions;
 use crate::firehose::service::Firehose;
 use crate::settings::Settings;
 use crate::streams::record_page::RecordPage;
@@ -51,7 +52,9 @@ impl World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut secret = [0u8; 32];
         rng.fill_bytes(&mut secret);
-        let firehose = Firehose::storing_under(settings.data_dir.as_deref());
+        // Mappings were checked where they were given (command line, scenario file).
+        let functions = Functions::from_map(&settings.lambdas).unwrap_or_default();
+        let firehose = Firehose::new(settings.data_dir.as_deref(), functions);
         Self {
             clock: VirtualClock::starting_at(settings.start_epoch_ms),
             settings,

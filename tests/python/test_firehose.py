@@ -278,3 +278,60 @@ def test_the_s3_view_lists_and_reads_what_was_delivered(served):
                             capture_output=True, timeout=60)
     assert copied.returncode == 0, copied.stderr
     assert gzip.decompress(copied.stdout) in texts
+
+
+def test_a_lambda_transform_over_http_with_the_users_own_code(tmp_path):
+    """The README's ten-line function server, reached with --lambda NAME=URL."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Upper(BaseHTTPRequestHandler):
+        def do_POST(self):
+            event = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if self.path == "/garbage":
+                out = b"this is not json"
+            else:
+                records = [{"recordId": r["recordId"], "result": "Ok",
+                            "data": base64.b64encode(base64.b64decode(r["data"]).upper()).decode()}
+                           for r in event["records"]]
+                out = json.dumps({"records": records}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args):
+            pass
+
+    functions = HTTPServer(("127.0.0.1", 0), Upper)
+    threading.Thread(target=functions.serve_forever, daemon=True).start()
+    port = functions.server_address[1]
+    process, address = start_server("--data-dir", str(tmp_path), "--firehose-buffering", "immediate",
+                                    "--lambda", f"upper=http://127.0.0.1:{port}/",
+                                    "--lambda", f"broken=http://127.0.0.1:{port}/garbage")
+    try:
+        client = firehose_client(address)
+
+        def with_lambda(name):
+            return {"Enabled": True, "Processors": [{"Type": "Lambda", "Parameters": [
+                {"ParameterName": "LambdaArn", "ParameterValue": f"arn:aws:lambda:us-east-1:000000000000:function:{name}"},
+                {"ParameterName": "NumberOfRetries", "ParameterValue": "1"}]}]}
+
+        create(client, "shouting", "shouting-bucket", ProcessingConfiguration=with_lambda("upper"))
+        client.put_record(DeliveryStreamName="shouting", Record={"Data": b"quiet please"})
+        assert open(only_object(tmp_path, "shouting-bucket"), "rb").read() == b"QUIET PLEASE"
+        create(client, "failing", "failing-bucket", ProcessingConfiguration=with_lambda("broken"),
+               ErrorOutputPrefix="errors/!{firehose:error-output-type}/")
+        client.put_record(DeliveryStreamName="failing", Record={"Data": b"lost?"})
+        error_file = only_object(tmp_path, "failing-bucket")
+        assert "/errors/processing-failed/" in error_file
+        record = json.loads(open(error_file).read())
+        assert record["errorCode"] == "Lambda.JsonProcessingException"
+        assert record["attemptsMade"] == 2
+        assert base64.b64decode(record["rawData"]) == b"lost?"
+        assert record["lambdaARN"].endswith("function:broken")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        functions.shutdown()

@@ -17,11 +17,15 @@ pub struct BufferedRecord {
 pub struct Buffer {
     records: Vec<BufferedRecord>,
     bytes: u64,
+    /// When the first record now waiting entered (the interval counts from here: a record that
+    /// waited in Lambda's buffer first starts the delivery buffer's interval afresh).
+    opened_ms: Option<i64>,
 }
 
 impl Buffer {
-    /// Adds a record.
-    pub fn push(&mut self, record: BufferedRecord) {
+    /// Adds a record entering at `now_ms`.
+    pub fn push(&mut self, record: BufferedRecord, now_ms: i64) {
+        self.opened_ms.get_or_insert(now_ms);
         self.bytes += record.data.len() as u64;
         self.records.push(record);
     }
@@ -46,9 +50,15 @@ impl Buffer {
         self.records.first().map(|r| r.arrival_ms)
     }
 
+    /// When the first record now waiting entered.
+    pub fn opened_ms(&self) -> Option<i64> {
+        self.opened_ms
+    }
+
     /// Empties the buffer, returning what waited.
     pub fn take(&mut self) -> Vec<BufferedRecord> {
         self.bytes = 0;
+        self.opened_ms = None;
         std::mem::take(&mut self.records)
     }
 }

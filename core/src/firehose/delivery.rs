@@ -4,8 +4,9 @@
 
 use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason};
 use super::delivery_stream::Undelivered;
-use super::object_key::{KeyContext, file_name};
+use super::object_key::{ErrorOutputType, KeyContext, file_name};
 use super::object_store::ObjectMeta;
+use super::transform::ErrorRecord;
 use crate::events::EventKind;
 use crate::world::World;
 use md5::Digest;
@@ -42,18 +43,14 @@ fn random_string(rng: &mut impl Rng, len: usize) -> String {
 }
 
 impl World {
-    /// Puts a record that arrived at `now` into the buffer of `name`, delivering the buffer when
-    /// it reaches its size hint (faithful buffering).
-    pub(crate) fn buffer_record(&mut self, name: &str, data: bytes::Bytes, now: i64) {
+    /// Puts a processed record that arrived at `arrival_ms` into the delivery buffer of `name`,
+    /// delivering the buffer when it reaches its size hint (faithful buffering).
+    pub(crate) fn buffer_record(&mut self, name: &str, data: bytes::Bytes, arrival_ms: i64) {
+        let now = self.now_ms();
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
             return;
         };
-        stream.counters.records_in += 1;
-        stream.counters.bytes_in += data.len() as u64;
-        stream.buffer.push(BufferedRecord {
-            data,
-            arrival_ms: now,
-        });
+        stream.buffer.push(BufferedRecord { data, arrival_ms }, now);
         let full = stream.buffer.bytes() >= stream.destination.buffering_hints.size_bytes();
         if full && self.settings.firehose_buffering == BufferingMode::Faithful {
             self.flush_delivery_stream(name, FlushReason::Size);
@@ -118,8 +115,65 @@ impl World {
             first_attempt_ms: now,
             next_attempt_ms: now,
             attempts: 0,
+            error_output: false,
         };
         stream.undelivered.push_back(undelivered);
+        self.retry_undelivered(name, now);
+    }
+
+    /// Writes error records of `kind` as one object under the error output prefix of `name`
+    /// (JSON documents, one a line, uncompressed).
+    pub(crate) fn write_error_object(
+        &mut self,
+        name: &str,
+        kind: ErrorOutputType,
+        records: Vec<ErrorRecord>,
+        oldest_arrival_ms: i64,
+    ) {
+        if records.is_empty() {
+            return;
+        }
+        let now = self.now_ms();
+        let rng = &mut self.rng;
+        let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+            return;
+        };
+        let none = BTreeMap::new();
+        let context = KeyContext {
+            oldest_arrival_ms,
+            error_output_type: Some(kind),
+            keys_from_query: &none,
+            keys_from_lambda: &none,
+        };
+        let prefix = stream
+            .error_prefix
+            .evaluate(&context, |len| random_string(rng, len))
+            .unwrap_or_default();
+        let key = format!(
+            "{prefix}{}",
+            file_name(
+                &stream.name,
+                stream.version,
+                oldest_arrival_ms,
+                &random_uuid(rng)
+            )
+        );
+        let mut body = Vec::new();
+        for record in &records {
+            if serde_json::to_writer(&mut body, record).is_ok() {
+                body.push(b'\n');
+            }
+        }
+        stream.undelivered.push_back(Undelivered {
+            key,
+            body,
+            records: records.len() as u64,
+            oldest_arrival_ms,
+            first_attempt_ms: now,
+            next_attempt_ms: now,
+            attempts: 0,
+            error_output: true,
+        });
         self.retry_undelivered(name, now);
     }
 
@@ -137,9 +191,14 @@ impl World {
             }
             object.attempts += 1;
             let bucket = stream.destination.bucket().to_owned();
+            let encoding = if object.error_output {
+                None
+            } else {
+                stream.destination.compression_format.content_encoding()
+            };
             let meta = ObjectMeta {
                 size: object.body.len() as u64,
-                content_encoding: stream.destination.compression_format.content_encoding(),
+                content_encoding: encoding,
                 last_modified_ms: now,
                 records: object.records,
                 etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
@@ -163,12 +222,16 @@ impl World {
                         object.key
                     );
                     let counters = &mut stream.counters;
-                    counters.objects_delivered += 1;
-                    counters.records_delivered += object.records;
-                    counters.bytes_delivered += object.body.len() as u64;
-                    counters.max_data_freshness_ms = counters
-                        .max_data_freshness_ms
-                        .max(now - object.oldest_arrival_ms);
+                    if object.error_output {
+                        counters.error_objects += 1;
+                    } else {
+                        counters.objects_delivered += 1;
+                        counters.records_delivered += object.records;
+                        counters.bytes_delivered += object.body.len() as u64;
+                        counters.max_data_freshness_ms = counters
+                            .max_data_freshness_ms
+                            .max(now - object.oldest_arrival_ms);
+                    }
                     stream.undelivered.pop_front();
                     self.log_event(EventKind::Delivered, Some(name), detail);
                 }

@@ -4,6 +4,7 @@
 use super::buffer::{Buffer, Flush};
 use super::destination::{DestinationDescription, PlainS3Description, S3Destination};
 use super::object_key::Prefix;
+use super::processors::Pipeline;
 use super::quota::PutQuota;
 use super::shapes::*;
 use crate::time::Timestamp;
@@ -69,6 +70,8 @@ pub struct Undelivered {
     pub first_attempt_ms: i64,
     pub next_attempt_ms: i64,
     pub attempts: u32,
+    /// An object of error records (under the error output prefix), not of data.
+    pub error_output: bool,
 }
 
 /// One delivery stream.
@@ -91,6 +94,10 @@ pub struct DeliveryStreamState {
     pub encryption: Encryption,
     pub tags: BTreeMap<String, Option<String>>,
     pub buffer: Buffer,
+    /// The processors records go through on their way in.
+    pub pipeline: Pipeline,
+    /// Lambda's own buffer, before the function is called (empty without a Lambda processor).
+    pub processing: Buffer,
     pub quota: PutQuota,
     pub flushes: VecDeque<Flush>,
     pub undelivered: VecDeque<Undelivered>,
@@ -101,14 +108,23 @@ impl DeliveryStreamState {
     /// When the buffer is due by its interval, if anything waits.
     pub fn interval_due_ms(&self) -> Option<i64> {
         let interval = self.destination.buffering_hints.interval_in_seconds * 1_000;
-        self.buffer.oldest_arrival_ms().map(|t| t + interval)
+        self.buffer.opened_ms().map(|t| t + interval)
     }
 
-    /// The earliest moment something falls due: a transition, the buffer, a retry, encryption.
+    /// When Lambda's buffer is due by its interval, if anything waits in it.
+    pub fn processing_due_ms(&self) -> Option<i64> {
+        let lambda = self.pipeline.lambda.as_ref()?;
+        self.processing
+            .opened_ms()
+            .map(|t| t + lambda.buffer_interval_ms)
+    }
+
+    /// The earliest moment something falls due: a transition, a buffer, a retry, encryption.
     pub fn next_deadline(&self) -> Option<i64> {
         [
             self.transition_at_ms,
             self.interval_due_ms(),
+            self.processing_due_ms(),
             self.undelivered.front().map(|u| u.next_attempt_ms),
             self.encryption.settles_at_ms,
         ]

@@ -110,6 +110,22 @@ pub struct Processor {
     pub parameters: Vec<ProcessorParameter>,
 }
 
+impl Processor {
+    /// A processor of `kind` with `(ParameterName, ParameterValue)` pairs.
+    pub fn new(kind: &str, parameters: &[(&str, &str)]) -> Self {
+        Self {
+            kind: kind.into(),
+            parameters: parameters
+                .iter()
+                .map(|(name, value)| ProcessorParameter {
+                    parameter_name: (*name).into(),
+                    parameter_value: (*value).into(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// ProcessingConfiguration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]

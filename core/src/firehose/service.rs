@@ -5,6 +5,7 @@
 use super::buffer::FlushReason;
 use super::delivery_stream::DeliveryStreamState;
 use super::error::FirehoseResult;
+use super::functions::Functions;
 use super::kinesis_source::KinesisSource;
 use super::messages;
 use super::object_store::ObjectStore;
@@ -23,15 +24,19 @@ pub struct Firehose {
     pub(crate) store: ObjectStore,
     /// The readers of delivery streams whose source is a Kinesis stream, by delivery stream.
     pub(crate) sources: BTreeMap<String, KinesisSource>,
+    /// The Lambda functions processors can call, by name.
+    pub(crate) functions: Functions,
 }
 
 impl Firehose {
-    /// Firehose with S3 deliveries under `DATA_DIR/s3` (or in memory without a data directory).
-    pub fn storing_under(data_dir: Option<&std::path::Path>) -> Self {
+    /// Firehose with S3 deliveries under `DATA_DIR/s3` (or in memory without a data directory),
+    /// calling `functions`.
+    pub fn new(data_dir: Option<&std::path::Path>, functions: Functions) -> Self {
         Self {
             delivery_streams: BTreeMap::new(),
             store: ObjectStore::new(data_dir.map(|d| d.join("s3"))),
             sources: BTreeMap::new(),
+            functions,
         }
     }
 }
@@ -61,6 +66,7 @@ impl World {
     pub fn flush_all_delivery_streams(&mut self, reason: FlushReason) {
         let names: Vec<String> = self.firehose.delivery_streams.keys().cloned().collect();
         for name in names {
+            self.flush_processing(&name);
             self.flush_delivery_stream(&name, reason);
         }
     }
@@ -137,6 +143,12 @@ impl World {
                     settled => settled,
                 };
             }
+            if stream.processing_due_ms().is_some_and(|t| t <= now) {
+                self.flush_processing(&name);
+            }
+            let Some(stream) = self.firehose.delivery_streams.get(&name) else {
+                continue;
+            };
             if stream.interval_due_ms().is_some_and(|t| t <= now) {
                 self.flush_delivery_stream(&name, FlushReason::Interval);
             }
@@ -167,7 +179,7 @@ impl World {
             let records = source.poll(self, now);
             self.firehose.sources.insert(name.clone(), source);
             for data in records {
-                self.buffer_record(&name, data, now);
+                self.ingest(&name, data, now);
             }
         }
     }

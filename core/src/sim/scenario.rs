@@ -173,6 +173,10 @@ pub struct Scenario {
     /// Firehose delivery streams, each as CreateDeliveryStream takes it (the API's field names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub firehoses: Vec<CreateDeliveryStreamInput>,
+    /// Lambda functions Firehose processors call, by name: `http://…` or `builtin:…` (the
+    /// command line's `--lambda` takes precedence).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub lambdas: std::collections::BTreeMap<String, String>,
     /// Timeline events.
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
@@ -241,6 +245,8 @@ impl Scenario {
                 ));
             }
         }
+        crate::firehose::functions::Functions::from_map(&self.lambdas)
+            .map_err(|e| ScenarioError::Invalid(format!("lambdas: {e}")))?;
         let firehoses = super::firehose_spec::validate(self).map_err(ScenarioError::Invalid)?;
         let mut names = Vec::new();
         for p in &self.producers {

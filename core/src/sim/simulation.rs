@@ -59,7 +59,13 @@ impl Simulation {
     /// Like [`Simulation::new`] with the world's settings given as they are (start time, throttle
     /// mode, ...): callers apply the scenario's `settings` themselves, so that command-line
     /// options can take precedence over them.
-    pub fn with_settings(mut scenario: Scenario, seed: u64, settings: Settings) -> Self {
+    pub fn with_settings(mut scenario: Scenario, seed: u64, mut settings: Settings) -> Self {
+        for (name, url) in &scenario.lambdas {
+            settings
+                .lambdas
+                .entry(name.clone())
+                .or_insert_with(|| url.clone());
+        }
         scenario
             .timeline
             .sort_by(|a, b| a.at_seconds.total_cmp(&b.at_seconds));

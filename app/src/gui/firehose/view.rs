@@ -87,7 +87,7 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
         interval_ms: destination.buffering_hints.interval_in_seconds * 1_000,
         buffered_bytes: stream.buffer.bytes(),
         buffered_records: stream.buffer.len(),
-        oldest_arrival_ms: stream.buffer.oldest_arrival_ms(),
+        oldest_arrival_ms: stream.buffer.opened_ms(),
         records_in: c.records_in,
         bytes_in: c.bytes_in,
         throttled: c.throttled,

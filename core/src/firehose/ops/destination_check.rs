@@ -5,6 +5,7 @@ use crate::firehose::destination::*;
 use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
 use crate::firehose::object_key::{Prefix, PrefixKind};
+use crate::firehose::processors::Pipeline;
 use crate::validate::Validator;
 
 const ROLE_ARN_PATTERN: &str = "arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+";
@@ -126,6 +127,7 @@ pub(crate) fn validate_members(v: &mut Validator, member: &str, d: &S3Destinatio
 /// A destination that passed every check, with its parsed prefixes.
 pub(crate) struct CheckedDestination {
     pub destination: S3Destination,
+    pub pipeline: Pipeline,
     pub prefix: Prefix,
     pub error_prefix: Prefix,
 }
@@ -192,14 +194,7 @@ pub(crate) fn check_destination(
         .processing_configuration
         .clone()
         .or(existing.and_then(|d| d.processing_configuration.clone()));
-    if processing
-        .as_ref()
-        .is_some_and(|p| p.enabled && !p.processors.is_empty())
-    {
-        return Err(messages::invalid(
-            "Kinescope does not emulate record processing yet.",
-        ));
-    }
+    let pipeline = Pipeline::parse(processing.as_ref()).map_err(messages::invalid)?;
     let conversion = input
         .data_format_conversion_configuration
         .clone()
@@ -273,6 +268,7 @@ pub(crate) fn check_destination(
     };
     Ok(CheckedDestination {
         destination,
+        pipeline,
         prefix,
         error_prefix,
     })

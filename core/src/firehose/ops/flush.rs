@@ -36,6 +36,7 @@ impl Operation for FlushDeliveryStreamInput {
         v.finish_as(FirehoseError::ValidationException)?;
         let name = self.delivery_stream_name.unwrap_or_default();
         world.delivery_stream_named(&name)?;
+        world.flush_processing(&name);
         world.flush_delivery_stream(&name, FlushReason::FlushNow);
         Ok(Empty {})
     }

@@ -218,6 +218,8 @@ impl Operation for CreateDeliveryStreamInput {
                 .map(|t| (t.key, t.value))
                 .collect(),
             buffer: Buffer::default(),
+            pipeline: checked.pipeline,
+            processing: Buffer::default(),
             quota: PutQuota::new(PutLimits::for_region(&world.settings().region)),
             flushes: VecDeque::new(),
             undelivered: VecDeque::new(),
@@ -298,7 +300,7 @@ impl Operation for DeleteDeliveryStreamInput {
             ));
         }
         // AWS discards the pending buffer without delivering it [obs].
-        let discarded = stream.buffer.take().len();
+        let discarded = stream.buffer.take().len() + stream.processing.take().len();
         stream.undelivered.clear();
         if stream.status != DeliveryStreamStatus::Deleting {
             stream.status = DeliveryStreamStatus::Deleting;

@@ -117,13 +117,14 @@ fn accept(world: &mut World, name: &str, data: Blob) -> bool {
         stream.counters.throttled += 1;
         return false;
     }
-    world.buffer_record(name, data.0, now);
+    world.ingest(name, data.0, now);
     true
 }
 
 /// After a call: immediate buffering delivers what it put; an interval of 0 delivers at once.
 fn after_call(world: &mut World, name: &str) {
     if world.settings().firehose_buffering == BufferingMode::Immediate {
+        world.flush_processing(name);
         world.flush_delivery_stream(name, FlushReason::Immediate);
     } else if world
         .delivery_stream(name)

@@ -83,6 +83,7 @@ impl Operation for UpdateDestinationInput {
             .unwrap_or_default();
         let checked = check_destination(&update, Some(&stream.destination))?;
         stream.destination = checked.destination;
+        stream.pipeline = checked.pipeline;
         stream.prefix = checked.prefix;
         stream.error_prefix = checked.error_prefix;
         stream.version += 1;

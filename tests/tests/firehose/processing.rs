@@ -1,0 +1,209 @@
+//! Record processing (B.6): processors before and after Lambda, Lambda's own buffer, the
+//! Ok / Dropped / ProcessingFailed contract, retries, and the processing-failed error records.
+
+use super::*;
+use kinescope_core::firehose::destination::{ProcessingConfiguration, Processor};
+use std::collections::BTreeMap;
+
+const LAMBDA_ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function:filter";
+
+fn processor(kind: &str, parameters: &[(&str, &str)]) -> Processor {
+    Processor::new(kind, parameters)
+}
+
+fn processed(processors: Vec<Processor>) -> S3DestinationInput {
+    S3DestinationInput {
+        processing_configuration: Some(ProcessingConfiguration {
+            enabled: true,
+            processors,
+        }),
+        error_output_prefix: Some("errors/!{firehose:error-output-type}/".into()),
+        ..s3(5, 60)
+    }
+}
+
+fn world_with(lambdas: &[(&str, &str)]) -> World {
+    let settings = Settings {
+        lambdas: lambdas
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<BTreeMap<_, _>>(),
+        ..Settings::default()
+    };
+    World::new(settings, 7)
+}
+
+fn objects_under(world: &World, prefix: &str) -> Vec<String> {
+    world
+        .objects()
+        .list(BUCKET, prefix)
+        .iter()
+        .map(|o| {
+            let body = world.objects().body(BUCKET, &o.key).unwrap().unwrap();
+            String::from_utf8(body.to_vec()).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_delimiter_is_appended_and_batched_json_is_split() {
+    let mut world = world();
+    active_hose(
+        &mut world,
+        processed(vec![
+            processor("AppendDelimiterToRecord", &[]),
+            processor("RecordDeAggregation", &[("SubRecordType", "JSON")]),
+        ]),
+    );
+    world.apply(put(br#"{"a":1}{"b":2}"#)).unwrap();
+    world.apply(put(br#"{"c":3}"#)).unwrap();
+    world.step(60_000);
+    assert_eq!(
+        objects_under(&world, "2026/"),
+        ["{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n"]
+    );
+    world.apply(put(b"{not json")).unwrap();
+    world.step(60_000);
+    let errors = objects_under(&world, "errors/processing-failed/");
+    assert_eq!(errors.len(), 1);
+    let record: serde_json::Value = serde_json::from_str(errors[0].trim()).unwrap();
+    assert_eq!(record["errorCode"], "Processor.Failed");
+    assert_eq!(record["rawData"], "e25vdCBqc29u");
+}
+
+#[test]
+fn lambda_results_are_ok_dropped_or_processing_failed_after_its_own_buffer() {
+    let mut world = world_with(&[("filter", "builtin:drop-where?field=level&equals=debug")]);
+    active_hose(
+        &mut world,
+        processed(vec![
+            processor(
+                "Lambda",
+                &[("LambdaArn", LAMBDA_ARN), ("BufferIntervalInSeconds", "60")],
+            ),
+            processor("AppendDelimiterToRecord", &[]),
+        ]),
+    );
+    let start = world.now_ms();
+    for record in [
+        r#"{"level":"info","n":1}"#,
+        r#"{"level":"debug","n":2}"#,
+        "plain text",
+        r#"{"level":"warn","n":4}"#,
+    ] {
+        world.apply(put(record.as_bytes())).unwrap();
+    }
+    // Lambda's buffer holds them 60 s, then the delivery buffer another 60 s.
+    world.step(59_999);
+    assert_eq!(world.delivery_stream(HOSE).unwrap().processing.len(), 4);
+    world.step(1);
+    let stream = world.delivery_stream(HOSE).unwrap();
+    let c = &stream.counters;
+    assert_eq!(
+        (
+            c.transform_ok,
+            c.transform_dropped,
+            c.transform_processing_failed
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(stream.buffer.len(), 2);
+    assert_eq!(c.error_objects, 1);
+    world.step(60_000);
+    assert_eq!(
+        objects_under(&world, "2026/"),
+        ["{\"level\":\"info\",\"n\":1}\n{\"level\":\"warn\",\"n\":4}\n"]
+    );
+    let errors = objects_under(&world, "errors/processing-failed/");
+    let record: serde_json::Value = serde_json::from_str(errors[0].trim()).unwrap();
+    assert_eq!(record["errorCode"], "Lambda.ProcessingFailedStatus");
+    assert_eq!(
+        record["errorMessage"],
+        "ProcessingFailed status set for record"
+    );
+    assert_eq!(record["lambdaARN"], LAMBDA_ARN);
+    assert_eq!(record["attemptsMade"], 1);
+    assert_eq!(record["arrivalTimestamp"], start);
+    assert_eq!(record["attemptEndingTimestamp"], start + 60_000);
+    assert_eq!(record["rawData"], "cGxhaW4gdGV4dA==");
+    assert!(record.get("lambdaArn").is_none(), "the key is lambdaARN");
+    let key = &world.objects().list(BUCKET, "errors/")[0].key;
+    assert!(
+        key.starts_with("errors/processing-failed/2026/01/01/00/orders-to-s3-1-"),
+        "{key}"
+    );
+}
+
+#[test]
+fn a_function_that_cannot_be_called_is_retried_then_its_batch_fails() {
+    let mut world = world_with(&[]);
+    active_hose(
+        &mut world,
+        processed(vec![processor(
+            "Lambda",
+            &[("LambdaArn", LAMBDA_ARN), ("NumberOfRetries", "2")],
+        )]),
+    );
+    world.apply(batch(3, 10)).unwrap();
+    world.step(60_000);
+    let c = &world.delivery_stream(HOSE).unwrap().counters;
+    assert_eq!((c.transform_ok, c.transform_processing_failed), (0, 3));
+    let errors = objects_under(&world, "errors/processing-failed/");
+    let lines: Vec<serde_json::Value> = errors[0]
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["errorCode"] == "Lambda.FunctionNotFound" && l["attemptsMade"] == 3)
+    );
+    world.step(120_000);
+    assert!(
+        objects_under(&world, "2026/").is_empty(),
+        "nothing reaches the data prefix"
+    );
+}
+
+#[test]
+fn the_lambda_buffer_delivers_at_its_size_and_flush_now_empties_both_buffers() {
+    let mut world = world_with(&[("filter", "builtin:identity")]);
+    active_hose(
+        &mut world,
+        processed(vec![processor(
+            "Lambda",
+            &[("LambdaArn", LAMBDA_ARN), ("BufferSizeInMBs", "0.2")],
+        )]),
+    );
+    // 0.2 MB = 209,715 bytes: the 210th record of 1,000 bytes reaches it.
+    world.apply(batch(209, 1_000)).unwrap();
+    assert_eq!(
+        world.delivery_stream(HOSE).unwrap().counters.transform_ok,
+        0
+    );
+    world.apply(batch(1, 1_000)).unwrap();
+    let stream = world.delivery_stream(HOSE).unwrap();
+    assert_eq!(stream.counters.transform_ok, 210);
+    assert_eq!(stream.buffer.len(), 210);
+    world.apply(batch(5, 10)).unwrap();
+    world
+        .apply(kinescope_core::firehose::ops::flush::FlushDeliveryStreamInput::named(HOSE))
+        .unwrap();
+    let stream = world.delivery_stream(HOSE).unwrap();
+    assert_eq!(stream.counters.transform_ok, 215);
+    assert_eq!(stream.flushes[0].records, 215);
+}
+
+#[test]
+fn processors_are_checked_when_the_stream_is_created() {
+    let mut world = world();
+    let bad = CreateDeliveryStreamInput {
+        delivery_stream_name: Some(HOSE.into()),
+        extended_s3_destination_configuration: Some(processed(vec![processor("Lambda", &[])])),
+        ..CreateDeliveryStreamInput::default()
+    };
+    let error = world.apply(bad).unwrap_err();
+    assert_eq!(error.code(), "InvalidArgumentException");
+    assert!(error.to_string().contains("LambdaArn"), "{error}");
+}

@@ -328,8 +328,9 @@ impl Inspector {
             let bucket = firehose
                 .and_then(|name| world.delivery_stream(name))
                 .map(|s| s.destination.bucket().to_owned());
-            if let Some(bucket) = bucket {
+            if let (Some(bucket), Some(name)) = (bucket, firehose) {
                 view.firehose_objects = firehose::view::objects(world, &bucket);
+                view.firehose_series = firehose::view::series(world, name);
                 if let Some(key) = wanted {
                     let text = firehose::preview::preview(world, &bucket, &key);
                     preview = Some((key, text));

@@ -192,6 +192,8 @@ pub struct View {
     pub firehoses: Vec<super::firehose::view::FirehoseView>,
     /// The selected delivery stream's objects, while the Firehose tab is open.
     pub firehose_objects: Vec<super::firehose::view::ObjectRow>,
+    /// The selected delivery stream's metrics over time, while the Firehose tab is open.
+    pub firehose_series: super::firehose::view::SeriesView,
 }
 
 impl View {
@@ -342,6 +344,7 @@ impl View {
             charts: None,
             firehoses: super::firehose::view::firehose_views(world),
             firehose_objects: Vec::new(),
+            firehose_series: Default::default(),
             readers,
             readers_generation,
             calls,

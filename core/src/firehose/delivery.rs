@@ -4,6 +4,7 @@
 
 use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason};
 use super::delivery_stream::Undelivered;
+use super::metrics::FirehoseMetric;
 use super::object_key::{ErrorOutputType, KeyContext, file_name};
 use super::object_store::ObjectMeta;
 use super::transform::ErrorRecord;
@@ -228,9 +229,20 @@ impl World {
                         counters.objects_delivered += 1;
                         counters.records_delivered += object.records;
                         counters.bytes_delivered += object.body.len() as u64;
-                        counters.max_data_freshness_ms = counters
-                            .max_data_freshness_ms
-                            .max(now - object.oldest_arrival_ms);
+                        let freshness = now - object.oldest_arrival_ms;
+                        counters.max_data_freshness_ms =
+                            counters.max_data_freshness_ms.max(freshness);
+                        let metrics = &mut stream.metrics;
+                        metrics.record(
+                            FirehoseMetric::DeliveryToS3Records,
+                            now,
+                            object.records as f64,
+                        );
+                        let bytes = object.body.len() as f64;
+                        metrics.record(FirehoseMetric::DeliveryToS3Bytes, now, bytes);
+                        metrics.record(FirehoseMetric::DeliveryToS3ObjectCount, now, 1.0);
+                        let age = freshness as f64;
+                        metrics.record(FirehoseMetric::DeliveryToS3DataFreshness, now, age);
                     }
                     stream.undelivered.pop_front();
                     self.log_event(EventKind::Delivered, Some(name), detail);

@@ -3,6 +3,7 @@
 
 use super::buffer::{Buffer, Flush};
 use super::destination::{DestinationDescription, PlainS3Description, S3Destination};
+use super::metrics::FirehoseMetrics;
 use super::object_key::Prefix;
 use super::processors::Pipeline;
 use super::quota::PutQuota;
@@ -102,6 +103,8 @@ pub struct DeliveryStreamState {
     pub flushes: VecDeque<Flush>,
     pub undelivered: VecDeque<Undelivered>,
     pub counters: Counters,
+    /// The counters over time, by CloudWatch name.
+    pub metrics: FirehoseMetrics,
 }
 
 impl DeliveryStreamState {

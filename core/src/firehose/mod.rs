@@ -13,6 +13,7 @@ pub mod error;
 pub mod functions;
 pub mod kinesis_source;
 pub mod messages;
+pub mod metrics;
 pub mod object_key;
 pub mod object_store;
 pub mod ops;

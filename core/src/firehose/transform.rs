@@ -6,6 +6,7 @@
 
 use super::buffer::BufferedRecord;
 use super::functions::InvocationError;
+use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
 use super::processors::LambdaProcessor;
 use crate::world::World;
@@ -52,10 +53,19 @@ impl World {
         };
         stream.counters.records_in += 1;
         stream.counters.bytes_in += data.len() as u64;
+        stream
+            .metrics
+            .record(FirehoseMetric::IncomingRecords, now, 1.0);
+        stream
+            .metrics
+            .record(FirehoseMetric::IncomingBytes, now, data.len() as f64);
         let records = match stream.pipeline.before_lambda(data.clone()) {
             Ok(records) => records,
             Err(reason) => {
                 stream.counters.transform_processing_failed += 1;
+                stream
+                    .metrics
+                    .record(FirehoseMetric::ProcessingFailedRecords, now, 1.0);
                 let failed =
                     error_record(&data, "Processor.Failed", &reason, 1, arrival_ms, now, None);
                 self.write_error_object(
@@ -134,12 +144,29 @@ impl World {
                     match outcome {
                         Outcome::Ok(data) => {
                             stream.counters.transform_ok += 1;
+                            stream.metrics.record(
+                                FirehoseMetric::SucceedProcessingRecords,
+                                now,
+                                1.0,
+                            );
                             let data = stream.pipeline.after_lambda(data);
                             self.buffer_record(name, data, record.arrival_ms);
                         }
-                        Outcome::Dropped => stream.counters.transform_dropped += 1,
+                        Outcome::Dropped => {
+                            stream.counters.transform_dropped += 1;
+                            stream.metrics.record(
+                                FirehoseMetric::ProcessingDroppedRecords,
+                                now,
+                                1.0,
+                            );
+                        }
                         Outcome::Failed => {
                             stream.counters.transform_processing_failed += 1;
+                            stream.metrics.record(
+                                FirehoseMetric::ProcessingFailedRecords,
+                                now,
+                                1.0,
+                            );
                             failures.push(error_record(
                                 &record.data,
                                 "Lambda.ProcessingFailedStatus",
@@ -156,6 +183,8 @@ impl World {
             Err(InvocationError { code, message }) => {
                 if let Some(stream) = self.firehose.delivery_streams.get_mut(name) {
                     stream.counters.transform_processing_failed += batch.len() as u64;
+                    let failed = FirehoseMetric::ProcessingFailedRecords;
+                    stream.metrics.record(failed, now, batch.len() as f64);
                 }
                 failures.extend(batch.iter().map(|r| {
                     error_record(

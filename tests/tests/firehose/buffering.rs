@@ -3,6 +3,7 @@
 
 use super::*;
 use kinescope_core::firehose::buffer::{BufferingMode, FlushReason};
+use kinescope_core::firehose::metrics::FirehoseMetric;
 use kinescope_core::firehose::ops::flush::FlushDeliveryStreamInput;
 use kinescope_core::firehose::ops::lifecycle::DeleteDeliveryStreamInput;
 use std::io::Read;
@@ -63,6 +64,16 @@ fn the_interval_hint_delivers_the_oldest_records_interval_seconds_after_they_arr
     assert_eq!(&body[..], b"{\"a\":1}{\"b\":2}");
     let counters = &world.delivery_stream(HOSE).unwrap().counters;
     assert_eq!(counters.max_data_freshness_ms, 60_000);
+    // The same, over time, under CloudWatch's names.
+    let metrics = &world.delivery_stream(HOSE).unwrap().metrics;
+    let total = |m: FirehoseMetric| metrics.series(m).total();
+    assert_eq!(total(FirehoseMetric::IncomingRecords), 2.0);
+    assert_eq!(total(FirehoseMetric::IncomingBytes), 14.0);
+    assert_eq!(total(FirehoseMetric::DeliveryToS3Records), 2.0);
+    assert_eq!(total(FirehoseMetric::DeliveryToS3ObjectCount), 1.0);
+    let freshness = metrics.series(FirehoseMetric::DeliveryToS3DataFreshness);
+    let second = (start + 60_000) / 1_000;
+    assert_eq!(freshness.at_second(second).max, 60_000.0);
 }
 
 #[test]

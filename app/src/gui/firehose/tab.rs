@@ -2,12 +2,12 @@
 //! filling toward SizeInMBs beside a ring counting down IntervalInSeconds, "Flush now", its
 //! counters, every flush on a timeline with its reason, and the objects it delivered with a preview.
 
-use super::view::{FirehoseView, FlushView};
+use super::view::{FirehoseView, FlushView, SeriesView};
 use crate::gui::widgets::numbers::{axis_count, axis_time, bytes_text, grouped};
 use crate::gui::widgets::table;
 use crate::gui::{Action, Inspector};
 use egui::{Color32, Stroke, pos2, vec2};
-use egui_plot::{Legend, Plot, Points};
+use egui_plot::{Legend, Line, Plot, Points};
 
 /// Virtual seconds the flush timeline shows at least.
 const TIMELINE_SECONDS: f64 = 300.0;
@@ -86,6 +86,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         });
         ui.separator();
         timeline(ui, &firehose.flushes, app.view.now_ms);
+        over_time(ui, &app.view.firehose_series, app.view.now_ms);
         ui.separator();
         objects(ui, app, &firehose);
     });
@@ -203,7 +204,12 @@ fn counters(ui: &mut egui::Ui, f: &FirehoseView) {
         row(ui, "ThrottledRecords", grouped(f.throttled as f64), "Records refused over the Direct PUT quota (ServiceUnavailableException \"Slow down.\")");
         row(ui, "DeliveryToS3.ObjectCount", grouped(f.objects_delivered as f64), "Objects delivered");
         row(ui, "DeliveryToS3.DataFreshness", format!("{:.1} s max", f.max_freshness_ms as f64 / 1_000.0), "Age of the oldest record when its object was delivered");
-        row(ui, "Transform Ok / Dropped / Failed", format!("{} / {} / {}", f.transform[0], f.transform[1], f.transform[2]), "Lambda transform outcomes per record");
+        row(ui, "Transform Ok / Dropped / Failed", format!(
+                "{} / {} / {}",
+                grouped(f.transform[0] as f64),
+                grouped(f.transform[1] as f64),
+                grouped(f.transform[2] as f64)
+            ), "Lambda transform outcomes per record");
         if f.waiting_objects > 0 {
             row(ui, "Retrying", format!("{} objects ({} failures)", f.waiting_objects, f.delivery_failures), "Objects that could not be stored yet; S3 delivery is retried for up to 24 hours");
         }
@@ -242,6 +248,39 @@ fn timeline(ui: &mut egui::Ui, flushes: &[FlushView], now_ms: i64) {
                 }
             }
         });
+}
+
+/// Records per second (in, and Lambda's outcomes) and DataFreshness, side by side.
+fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64) {
+    let now = now_ms as f64 / 1_000.0;
+    ui.columns(2, |columns| {
+        columns[0].label("Records per second");
+        Plot::new("firehose-records")
+            .height(160.0)
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+            .x_axis_formatter(|mark, _| axis_time(mark.value))
+            .y_axis_formatter(|mark, _| axis_count(mark.value))
+            .include_y(0.0)
+            .include_x(now - TIMELINE_SECONDS)
+            .include_x(now)
+            .show(&mut columns[0], |plot| {
+                for (name, points) in &series.records {
+                    plot.line(Line::new(*name, points.clone()));
+                }
+            });
+        columns[1].label("DeliveryToS3.DataFreshness (seconds, oldest record at delivery)");
+        Plot::new("firehose-freshness")
+            .height(160.0)
+            .x_axis_formatter(|mark, _| axis_time(mark.value))
+            .include_y(0.0)
+            .include_x(now - TIMELINE_SECONDS)
+            .include_x(now)
+            .show(&mut columns[1], |plot| {
+                plot.points(
+                    Points::new("DeliveryToS3.DataFreshness", series.freshness.clone()).radius(4.0),
+                );
+            });
+    });
 }
 
 /// The objects delivered (newest first) and the selected one's contents.

@@ -3,7 +3,9 @@
 
 use kinescope_core::World;
 use kinescope_core::firehose::delivery_stream::{DeliveryStreamState, Source};
+use kinescope_core::firehose::metrics::FirehoseMetric;
 use kinescope_core::firehose::shapes::DeliveryStreamStatus;
+use kinescope_core::metrics::Bucket;
 
 /// Flushes kept per delivery stream in the view.
 const FLUSHES_SHOWN: usize = 200;
@@ -141,4 +143,52 @@ pub fn objects(world: &World, bucket: &str) -> Vec<ObjectRow> {
     rows.sort_by(|a, b| b.at_ms.cmp(&a.at_ms).then_with(|| b.key.cmp(&a.key)));
     rows.truncate(OBJECTS_SHOWN);
     rows
+}
+
+/// Virtual seconds of history the over-time charts show.
+const HISTORY_SECONDS: i64 = 300;
+
+/// The selected delivery stream's metrics over the last minutes, per second.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeriesView {
+    /// (CloudWatch name, points of (epoch seconds, value)).
+    pub records: Vec<(&'static str, Vec<[f64; 2]>)>,
+    /// DeliveryToS3.DataFreshness, the largest of each second, in seconds.
+    pub freshness: Vec<[f64; 2]>,
+}
+
+/// The over-time series of delivery stream `name`.
+pub fn series(world: &World, name: &str) -> SeriesView {
+    let Some(stream) = world.delivery_stream(name) else {
+        return SeriesView::default();
+    };
+    let since = world.now_ms() / 1_000 - HISTORY_SECONDS;
+    let points = |metric: FirehoseMetric, value: fn(&Bucket) -> Option<f64>| -> Vec<[f64; 2]> {
+        stream
+            .metrics
+            .series(metric)
+            .per_second()
+            .filter(|(second, _)| *second >= since)
+            .filter_map(|(second, bucket)| value(&bucket).map(|v| (second, v)))
+            .map(|(second, value)| [second as f64, value])
+            .collect()
+    };
+    let records = [
+        FirehoseMetric::IncomingRecords,
+        FirehoseMetric::SucceedProcessingRecords,
+        FirehoseMetric::ProcessingDroppedRecords,
+        FirehoseMetric::ProcessingFailedRecords,
+        FirehoseMetric::ThrottledRecords,
+    ]
+    .into_iter()
+    .map(|m| (m.cloudwatch_name(), points(m, |b| Some(b.sum))))
+    .filter(|(_, p)| !p.is_empty())
+    .collect();
+    SeriesView {
+        records,
+        // Only seconds with a delivery have a freshness.
+        freshness: points(FirehoseMetric::DeliveryToS3DataFreshness, |b| {
+            (b.count > 0).then(|| f64::from(b.max) / 1_000.0)
+        }),
+    }
 }

@@ -224,6 +224,7 @@ impl Operation for CreateDeliveryStreamInput {
             flushes: VecDeque::new(),
             undelivered: VecDeque::new(),
             counters: Counters::default(),
+            metrics: Default::default(),
         };
         if let Source::Kinesis { stream_arn, .. } = &state.source {
             let stream = world

@@ -6,6 +6,7 @@ use super::lifecycle::validate_name;
 use crate::firehose::buffer::{BufferingMode, FlushReason};
 use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
+use crate::firehose::metrics::FirehoseMetric;
 use crate::firehose::shapes::*;
 use crate::streams::shapes::Blob;
 use crate::validate::Validator;
@@ -102,6 +103,8 @@ fn admit_call(world: &mut World, name: &str, records: u64) -> Result<bool, Fireh
     stream.counters.put_requests += 1;
     if !stream.quota.admit_request(now) {
         stream.counters.throttled += records;
+        let throttled = FirehoseMetric::ThrottledRecords;
+        stream.metrics.record(throttled, now, records as f64);
         return Err(messages::slow_down());
     }
     Ok(stream.encryption.status == EncryptionStatus::Enabled)
@@ -115,6 +118,9 @@ fn accept(world: &mut World, name: &str, data: Blob) -> bool {
     };
     if !stream.quota.admit_record(data.0.len() as u64, now) {
         stream.counters.throttled += 1;
+        stream
+            .metrics
+            .record(FirehoseMetric::ThrottledRecords, now, 1.0);
         return false;
     }
     world.ingest(name, data.0, now);

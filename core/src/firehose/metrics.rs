@@ -1,0 +1,82 @@
+//! A delivery stream's metrics over time (reference B.11), named as CloudWatch names them in the
+//! `AWS/Firehose` namespace, in the same per-second and per-minute series as a stream's. Lambda's
+//! outcomes that CloudWatch has no name for (Dropped, ProcessingFailed) are named after the
+//! response's results.
+
+use crate::metrics::Series;
+
+/// The metrics kept for each delivery stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FirehoseMetric {
+    IncomingRecords,
+    IncomingBytes,
+    ThrottledRecords,
+    DeliveryToS3Records,
+    DeliveryToS3Bytes,
+    DeliveryToS3ObjectCount,
+    /// Age of the oldest record in an object when it is delivered, milliseconds.
+    DeliveryToS3DataFreshness,
+    /// Records a Lambda function answered Ok.
+    SucceedProcessingRecords,
+    /// Records a Lambda function answered Dropped.
+    ProcessingDroppedRecords,
+    /// Records processing failed (the function said so, or could not be called).
+    ProcessingFailedRecords,
+}
+
+impl FirehoseMetric {
+    /// Every metric, in the order the app lists them.
+    pub const ALL: [FirehoseMetric; 10] = [
+        Self::IncomingRecords,
+        Self::IncomingBytes,
+        Self::ThrottledRecords,
+        Self::DeliveryToS3Records,
+        Self::DeliveryToS3Bytes,
+        Self::DeliveryToS3ObjectCount,
+        Self::DeliveryToS3DataFreshness,
+        Self::SucceedProcessingRecords,
+        Self::ProcessingDroppedRecords,
+        Self::ProcessingFailedRecords,
+    ];
+
+    /// The CloudWatch name.
+    pub fn cloudwatch_name(self) -> &'static str {
+        match self {
+            Self::IncomingRecords => "IncomingRecords",
+            Self::IncomingBytes => "IncomingBytes",
+            Self::ThrottledRecords => "ThrottledRecords",
+            Self::DeliveryToS3Records => "DeliveryToS3.Records",
+            Self::DeliveryToS3Bytes => "DeliveryToS3.Bytes",
+            Self::DeliveryToS3ObjectCount => "DeliveryToS3.ObjectCount",
+            Self::DeliveryToS3DataFreshness => "DeliveryToS3.DataFreshness",
+            Self::SucceedProcessingRecords => "SucceedProcessing.Records",
+            Self::ProcessingDroppedRecords => "Processing.Dropped",
+            Self::ProcessingFailedRecords => "Processing.ProcessingFailed",
+        }
+    }
+}
+
+/// One delivery stream's series.
+#[derive(Debug, Clone, Default)]
+pub struct FirehoseMetrics {
+    series: [Series; 10],
+}
+
+impl PartialEq for FirehoseMetrics {
+    // Metrics are what happened, not state a delivery stream is compared by.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl FirehoseMetrics {
+    /// Adds a sample of `metric` at `now_ms`.
+    pub fn record(&mut self, metric: FirehoseMetric, now_ms: i64, value: f64) {
+        self.series[metric as usize].record(now_ms, value);
+    }
+
+    /// The series of `metric`.
+    pub fn series(&self, metric: FirehoseMetric) -> &Series {
+        &self.series[metric as usize]
+    }
+}

@@ -6,6 +6,9 @@
 //!   PutRecord of 100 B with 16 connections (requests/s, p50, p99)
 //!   PutRecords of 500 × 100 B with 8 connections (records/s)
 //!   GetRecords draining what was written, one reader per shard (records/s)
+//!   and, for kinescope alone (kinesalite has no Firehose), PutRecordBatch of 500 × 100 B with 8
+//!   connections into a DirectPut delivery stream whose objects land in an S3 folder of a
+//!   temporary data directory (records/s, objects written)
 //! Each round measures kinesalite then kinescope on fresh servers; `API_LOAD_ROUNDS` rounds
 //! (default 3), then the median of the rounds' ratios and their range.
 //! Run: `cargo bench -p kinescope-tests --bench api_load -- SECONDS`.
@@ -40,13 +43,26 @@ struct Figures {
     put_record_p99_ms: f64,
     put_records_per_s: f64,
     get_records_per_s: f64,
+    put_record_batch_per_s: f64,
+    objects_written: usize,
 }
 
 /// One call; the raw response body (the load loops skip JSON parsing to keep the client light).
 async fn call(http: &Http, port: u16, operation: &str, body: Bytes) -> Bytes {
+    call_service(http, port, "Kinesis_20131202", operation, body).await
+}
+
+/// One call of `service`'s `operation`.
+async fn call_service(
+    http: &Http,
+    port: u16,
+    service: &str,
+    operation: &str,
+    body: Bytes,
+) -> Bytes {
     let request = hyper::Request::post(format!("http://127.0.0.1:{port}/"))
         .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("Kinesis_20131202.{operation}"))
+        .header("x-amz-target", format!("{service}.{operation}"))
         .header("x-amz-date", "20260101T000000Z")
         .header("authorization", AUTH)
         .body(Full::new(body))
@@ -196,8 +212,82 @@ async fn measure(port: u16, seconds: u64) -> Figures {
     figures
 }
 
-/// An in-process server, as `kinescope serve --throttle unthrottled` runs it (one thread).
-fn start_kinescope() -> u16 {
+/// PutRecordBatch of 500 × 100 B, 8 connections, into a delivery stream writing to an S3 folder.
+async fn measure_firehose(port: u16, seconds: u64, data_dir: &std::path::Path) -> (f64, usize) {
+    let http: Http = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(64)
+        .build_http();
+    let create = r#"{"DeliveryStreamName":"load","ExtendedS3DestinationConfiguration":{"RoleARN":"arn:aws:iam::000000000000:role/r","BucketARN":"arn:aws:s3:::load-bucket"}}"#;
+    call_service(
+        &http,
+        port,
+        "Firehose_20150804",
+        "CreateDeliveryStream",
+        Bytes::from(create),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let data = base64::engine::general_purpose::STANDARD.encode([b'x'; 100]);
+    let entries: Vec<String> = (0..500)
+        .map(|_| format!(r#"{{"Data":"{data}"}}"#))
+        .collect();
+    let body = Bytes::from(format!(
+        r#"{{"DeliveryStreamName":"load","Records":[{}]}}"#,
+        entries.join(",")
+    ));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let http = http.clone();
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut records = 0u64;
+                while Instant::now() < deadline {
+                    let out = call_service(
+                        &http,
+                        port,
+                        "Firehose_20150804",
+                        "PutRecordBatch",
+                        body.clone(),
+                    )
+                    .await;
+                    assert!(out.starts_with(br#"{"FailedPutCount":0,"#));
+                    records += 500;
+                }
+                records
+            })
+        })
+        .collect();
+    let mut records = 0;
+    for worker in workers {
+        records += worker.await.unwrap();
+    }
+    let per_second = records as f64 / started.elapsed().as_secs_f64();
+    let folder = data_dir.join("s3").join("load-bucket");
+    let objects = walk_files(&folder);
+    (per_second, objects)
+}
+
+fn walk_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    walk_files(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+/// An in-process server, as `kinescope serve --throttle unthrottled --data-dir DIR` runs it (one
+/// thread).
+fn start_kinescope(data_dir: &std::path::Path) -> u16 {
+    let data_dir = data_dir.to_owned();
     let (port_tx, port_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("server".into())
@@ -209,6 +299,7 @@ fn start_kinescope() -> u16 {
             runtime.block_on(async {
                 let settings = Settings {
                     default_throttle: ThrottleMode::Unthrottled,
+                    data_dir: Some(data_dir),
                     ..Settings::default()
                 };
                 let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(1.0));
@@ -290,9 +381,19 @@ fn main() {
             let _ = child.wait();
             figures
         });
-        let kinescope = client.block_on(measure(start_kinescope(), seconds));
+        let data_dir =
+            std::env::temp_dir().join(format!("kinescope-bench-{}-{round}", std::process::id()));
+        let port = start_kinescope(&data_dir);
+        let mut kinescope = client.block_on(measure(port, seconds));
+        (kinescope.put_record_batch_per_s, kinescope.objects_written) =
+            client.block_on(measure_firehose(port, seconds, &data_dir));
+        let _ = std::fs::remove_dir_all(&data_dir);
         println!("round {round} of {rounds}");
         print("kinescope", &kinescope);
+        println!(
+            "  firehose: PutRecordBatch 500x100 B c=8 {:>10.0} records/s into an S3 folder ({} objects written)",
+            kinescope.put_record_batch_per_s, kinescope.objects_written
+        );
         let Some(k) = kinesalite else {
             println!("(set KINESALITE to kinesalite's command to compare: make bench-api)");
             continue;

@@ -63,6 +63,14 @@ impl Buffer {
     }
 }
 
+/// The partition keys of a dynamically partitioned record: from the MetadataExtraction query
+/// and from the Lambda function's `metadata.partitionKeys` (reference B.7).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartitionKeys {
+    pub from_query: std::collections::BTreeMap<String, String>,
+    pub from_lambda: std::collections::BTreeMap<String, String>,
+}
+
 /// Why a buffer was delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -2,7 +2,7 @@
 //! delimiter), compressed, named by the prefix and the default file name, stored; an object that
 //! cannot be stored is retried on the clock.
 
-use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason};
+use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason, PartitionKeys};
 use super::delivery_stream::Undelivered;
 use super::metrics::FirehoseMetric;
 use super::object_key::{ErrorOutputType, KeyContext, file_name};
@@ -44,42 +44,95 @@ fn random_string(rng: &mut impl Rng, len: usize) -> String {
 }
 
 impl World {
-    /// Puts a processed record that arrived at `arrival_ms` into the delivery buffer of `name`,
-    /// delivering the buffer when it reaches its size hint (faithful buffering).
-    pub(crate) fn buffer_record(&mut self, name: &str, data: bytes::Bytes, arrival_ms: i64) {
+    /// Puts a processed record that arrived at `arrival_ms` into the delivery buffer of `name`
+    /// (its partition's, when partitioned), delivering that buffer when it reaches its size hint
+    /// (faithful buffering).
+    pub(crate) fn buffer_record(
+        &mut self,
+        name: &str,
+        data: bytes::Bytes,
+        arrival_ms: i64,
+        partition: Option<PartitionKeys>,
+    ) {
         let now = self.now_ms();
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
             return;
         };
-        stream.buffer.push(BufferedRecord { data, arrival_ms }, now);
-        let full = stream.buffer.bytes() >= stream.destination.buffering_hints.size_bytes();
+        let size = stream.destination.buffering_hints.size_bytes();
+        let buffer = match &partition {
+            Some(keys) => stream.partitions.entry(keys.clone()).or_default(),
+            None => &mut stream.buffer,
+        };
+        buffer.push(BufferedRecord { data, arrival_ms }, now);
+        let full = buffer.bytes() >= size;
         if full && self.settings.firehose_buffering == BufferingMode::Faithful {
-            self.flush_delivery_stream(name, FlushReason::Size);
+            self.flush_buffer(name, partition, FlushReason::Size);
         }
     }
 
-    /// Delivers what the buffer of `name` holds, if anything, for `reason`.
+    /// Delivers what every buffer of `name` holds, for `reason`.
     pub(crate) fn flush_delivery_stream(&mut self, name: &str, reason: FlushReason) {
+        self.flush_buffer(name, None, reason);
+        let partitions: Vec<PartitionKeys> = match self.firehose.delivery_streams.get(name) {
+            Some(stream) => stream.partitions.keys().cloned().collect(),
+            None => return,
+        };
+        for keys in partitions {
+            self.flush_buffer(name, Some(keys), reason);
+        }
+    }
+
+    /// Delivers the buffers of `name` whose interval has passed at `now`.
+    pub(crate) fn flush_due_buffers(&mut self, name: &str, now: i64) {
+        let Some(stream) = self.firehose.delivery_streams.get(name) else {
+            return;
+        };
+        let interval = stream.destination.buffering_hints.interval_in_seconds * 1_000;
+        let due = |b: &super::buffer::Buffer| b.opened_ms().is_some_and(|t| t + interval <= now);
+        let main = due(&stream.buffer);
+        let partitions: Vec<PartitionKeys> = stream
+            .partitions
+            .iter()
+            .filter(|(_, b)| due(b))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if main {
+            self.flush_buffer(name, None, FlushReason::Interval);
+        }
+        for keys in partitions {
+            self.flush_buffer(name, Some(keys), FlushReason::Interval);
+        }
+    }
+
+    /// Delivers what one buffer of `name` holds, if anything, for `reason`.
+    fn flush_buffer(&mut self, name: &str, partition: Option<PartitionKeys>, reason: FlushReason) {
         let now = self.now_ms();
         let rng = &mut self.rng;
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
             return;
         };
-        if stream.buffer.is_empty() {
+        let records = match &partition {
+            Some(keys) => stream
+                .partitions
+                .remove(keys)
+                .map(|mut b| b.take())
+                .unwrap_or_default(),
+            None => stream.buffer.take(),
+        };
+        if records.is_empty() {
             return;
         }
-        let records = stream.buffer.take();
         let oldest = records[0].arrival_ms;
         let raw: Vec<u8> = records
             .iter()
             .flat_map(|r| r.data.iter().copied())
             .collect();
-        let none = BTreeMap::new();
+        let keys = partition.unwrap_or_default();
         let context = KeyContext {
             oldest_arrival_ms: oldest,
             error_output_type: None,
-            keys_from_query: &none,
-            keys_from_lambda: &none,
+            keys_from_query: &keys.from_query,
+            keys_from_lambda: &keys.from_lambda,
         };
         let prefix = stream
             .prefix

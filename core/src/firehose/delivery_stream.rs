@@ -1,7 +1,7 @@
 //! A delivery stream's state: identity, status, source, destination, encryption, tags, its buffer,
 //! its put quota and what it has delivered.
 
-use super::buffer::{Buffer, Flush};
+use super::buffer::{Buffer, Flush, PartitionKeys};
 use super::destination::{DestinationDescription, PlainS3Description, S3Destination};
 use super::metrics::FirehoseMetrics;
 use super::object_key::Prefix;
@@ -59,6 +59,8 @@ pub struct Counters {
     pub conversion_failed: u64,
     /// Objects written under the error output prefix.
     pub error_objects: u64,
+    /// Records that could not be given their partition keys.
+    pub partitioning_failed: u64,
 }
 
 /// An object that could not be stored yet, retried on the clock (S3 retries up to 24 h, B.5).
@@ -95,6 +97,10 @@ pub struct DeliveryStreamState {
     pub encryption: Encryption,
     pub tags: BTreeMap<String, Option<String>>,
     pub buffer: Buffer,
+    /// One buffer per partition, with dynamic partitioning (each delivered on its own).
+    pub partitions: BTreeMap<PartitionKeys, Buffer>,
+    /// Whether records are partitioned by their keys.
+    pub partitioned: bool,
     /// The processors records go through on their way in.
     pub pipeline: Pipeline,
     /// Lambda's own buffer, before the function is called (empty without a Lambda processor).
@@ -108,10 +114,23 @@ pub struct DeliveryStreamState {
 }
 
 impl DeliveryStreamState {
-    /// When the buffer is due by its interval, if anything waits.
+    /// When the first buffer is due by its interval, if anything waits.
     pub fn interval_due_ms(&self) -> Option<i64> {
         let interval = self.destination.buffering_hints.interval_in_seconds * 1_000;
-        self.buffer.opened_ms().map(|t| t + interval)
+        std::iter::once(&self.buffer)
+            .chain(self.partitions.values())
+            .filter_map(|b| b.opened_ms())
+            .min()
+            .map(|t| t + interval)
+    }
+
+    /// Records and bytes waiting in every buffer.
+    pub fn buffered(&self) -> (usize, u64) {
+        std::iter::once(&self.buffer)
+            .chain(self.partitions.values())
+            .fold((0, 0), |(n, b), buffer| {
+                (n + buffer.len(), b + buffer.bytes())
+            })
     }
 
     /// When Lambda's buffer is due by its interval, if anything waits in it.

@@ -11,6 +11,7 @@ pub mod delivery_stream;
 pub mod destination;
 pub mod error;
 pub mod functions;
+pub mod jq;
 pub mod kinesis_source;
 pub mod messages;
 pub mod metrics;

@@ -111,7 +111,9 @@ impl Prefix {
                 "Dynamic partitioning expressions are not allowed in the ErrorOutputPrefix.".into(),
             );
         }
-        if !has(|p| matches!(p, Piece::Timestamp(_))) {
+        // A dynamically partitioned prefix gets no timestamp appended: AWS's documented example
+        // delivers `customer_id=1234/device=mobile/year=2019/…/hour=20/NAME-…` as written.
+        if !has(|p| matches!(p, Piece::Timestamp(_))) && !has(partitioned) {
             if kind == PrefixKind::Error && !has(|p| matches!(p, Piece::ErrorOutputType)) {
                 pieces.push(Piece::ErrorOutputType);
             }
@@ -144,6 +146,20 @@ impl Prefix {
                 Piece::PartitionKeyFromQuery(_) | Piece::PartitionKeyFromLambda(_)
             )
         })
+    }
+
+    /// The keys the prefix reads: (from the query, from the Lambda function).
+    pub fn partition_keys(&self) -> (Vec<&str>, Vec<&str>) {
+        let mut query = Vec::new();
+        let mut lambda = Vec::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::PartitionKeyFromQuery(key) => query.push(key.as_str()),
+                Piece::PartitionKeyFromLambda(key) => lambda.push(key.as_str()),
+                _ => {}
+            }
+        }
+        (query, lambda)
     }
 
     /// Evaluates the prefix; `random` gives the characters of each random string. Errors name a

@@ -105,7 +105,8 @@ fn partition_keys_come_from_the_query_or_the_function() {
     assert!(prefix.is_partitioned());
     assert_eq!(
         prefix.evaluate(&context, |_| String::new()).unwrap(),
-        "c=42/r=eu/2026/07/13/14/"
+        "c=42/r=eu/",
+        "a partitioned prefix is used as written, as in AWS's example"
     );
     let missing = Prefix::parse("!{partitionKeyFromQuery:other}/", PrefixKind::Data).unwrap();
     assert!(missing.evaluate(&context, |_| String::new()).is_err());

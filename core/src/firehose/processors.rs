@@ -4,7 +4,7 @@
 //! RecordDeAggregation (JSON or DELIMITED) and AppendDelimiterToRecord. A Lambda function runs
 //! between them on batches (`transform`). Whatever order the configuration lists them in,
 //! records go through them in this one: decompress, extract log messages, de-aggregate, Lambda,
-//! append the delimiter.
+//! extract partition keys (MetadataExtraction, jq), append the delimiter.
 
 use super::destination::{ProcessingConfiguration, Processor};
 use base64::Engine;
@@ -46,6 +46,8 @@ pub struct Pipeline {
     pub extract_log_messages: bool,
     pub deaggregate: Option<SubRecordType>,
     pub lambda: Option<LambdaProcessor>,
+    /// MetadataExtraction's jq query (JQ-1.6), for dynamic partitioning.
+    pub metadata_query: Option<String>,
     pub append_delimiter: Option<Vec<u8>>,
 }
 
@@ -149,7 +151,18 @@ impl Pipeline {
                     });
                 }
                 "MetadataExtraction" => {
-                    return Err("Kinescope does not emulate the MetadataExtraction processor (dynamic partitioning) yet.".into());
+                    match parameter(processor, "JsonParsingEngine") {
+                        Some("JQ-1.6") => {}
+                        other => {
+                            return Err(format!(
+                                "JsonParsingEngine of the MetadataExtraction processor must be JQ-1.6; got {other:?}."
+                            ));
+                        }
+                    }
+                    let query = parameter(processor, "MetadataExtractionQuery")
+                        .ok_or("The MetadataExtraction processor needs a MetadataExtractionQuery parameter.")?;
+                    super::jq::check(query)?;
+                    pipeline.metadata_query = Some(query.to_owned());
                 }
                 other => {
                     return Err(format!(

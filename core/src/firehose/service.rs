@@ -150,7 +150,7 @@ impl World {
                 continue;
             };
             if stream.interval_due_ms().is_some_and(|t| t <= now) {
-                self.flush_delivery_stream(&name, FlushReason::Interval);
+                self.flush_due_buffers(&name, now);
             }
             self.retry_undelivered(&name, now);
         }

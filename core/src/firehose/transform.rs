@@ -4,7 +4,7 @@
 //! ProcessingFailed), a failed invocation retried NumberOfRetries times and then its whole batch
 //! processing-failed; what fails is written as error records under the error output prefix.
 
-use super::buffer::BufferedRecord;
+use super::buffer::{BufferedRecord, PartitionKeys};
 use super::functions::InvocationError;
 use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
@@ -17,6 +17,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// Active partitions a delivery stream may have (B.7: 500 by default).
+const ACTIVE_PARTITIONS: usize = 500;
 /// Lambda's synchronous payload limit, each way (B.6).
 const LAMBDA_PAYLOAD: usize = 6 * 1024 * 1024;
 /// JSON around one record in the event, at most (its id, arrival time and member names).
@@ -38,7 +40,8 @@ pub struct ErrorRecord {
 
 /// What the function said of one record.
 enum Outcome {
-    Ok(Bytes),
+    /// Ok: the new data, and the partition keys the function gave (`metadata.partitionKeys`).
+    Ok(Bytes, BTreeMap<String, String>),
     Dropped,
     Failed,
 }
@@ -89,12 +92,8 @@ impl World {
                 }
             }
             None => {
-                let processed: Vec<Bytes> = records
-                    .into_iter()
-                    .map(|data| stream.pipeline.after_lambda(data))
-                    .collect();
-                for data in processed {
-                    self.buffer_record(name, data, arrival_ms);
+                for data in records {
+                    self.route(name, data, arrival_ms, BTreeMap::new());
                 }
             }
         }
@@ -142,15 +141,14 @@ impl World {
                         return;
                     };
                     match outcome {
-                        Outcome::Ok(data) => {
+                        Outcome::Ok(data, keys) => {
                             stream.counters.transform_ok += 1;
                             stream.metrics.record(
                                 FirehoseMetric::SucceedProcessingRecords,
                                 now,
                                 1.0,
                             );
-                            let data = stream.pipeline.after_lambda(data);
-                            self.buffer_record(name, data, record.arrival_ms);
+                            self.route(name, data, record.arrival_ms, keys);
                         }
                         Outcome::Dropped => {
                             stream.counters.transform_dropped += 1;
@@ -200,6 +198,87 @@ impl World {
             }
         }
         self.write_error_object(name, ErrorOutputType::ProcessingFailed, failures, oldest);
+    }
+
+    /// The last steps of a processed record: its partition keys (the query's, the function's),
+    /// the delimiter, then its buffer — or an error record when it cannot be partitioned.
+    fn route(
+        &mut self,
+        name: &str,
+        data: Bytes,
+        arrival_ms: i64,
+        from_lambda: BTreeMap<String, String>,
+    ) {
+        let now = self.now_ms();
+        let Some(stream) = self.firehose.delivery_streams.get(name) else {
+            return;
+        };
+        if !stream.partitioned {
+            let data = stream.pipeline.after_lambda(data);
+            self.buffer_record(name, data, arrival_ms, None);
+            return;
+        }
+        let from_query = match &stream.pipeline.metadata_query {
+            Some(query) => super::jq::partition_keys(query, &data),
+            None => Ok(BTreeMap::new()),
+        };
+        let keys = from_query.and_then(|from_query| {
+            let (need_query, need_lambda) = stream.prefix.partition_keys();
+            let missing = need_query
+                .iter()
+                .find(|k| !from_query.contains_key(**k))
+                .map(|k| format!("partitionKeyFromQuery:{k}"))
+                .or_else(|| {
+                    need_lambda
+                        .iter()
+                        .find(|k| !from_lambda.contains_key(**k))
+                        .map(|k| format!("partitionKeyFromLambda:{k}"))
+                });
+            match missing {
+                Some(key) => Err(format!("The record has no value for {key}.")),
+                None => Ok(PartitionKeys {
+                    from_query,
+                    from_lambda,
+                }),
+            }
+        });
+        let keys = keys.and_then(|keys| {
+            let full = stream.partitions.len() >= ACTIVE_PARTITIONS
+                && !stream.partitions.contains_key(&keys);
+            if full {
+                Err(format!(
+                    "The delivery stream already has {ACTIVE_PARTITIONS} active partitions."
+                ))
+            } else {
+                Ok(keys)
+            }
+        });
+        match keys {
+            Ok(keys) => {
+                let data = stream.pipeline.after_lambda(data);
+                self.buffer_record(name, data, arrival_ms, Some(keys));
+            }
+            Err(reason) => {
+                let failed = error_record(
+                    &data,
+                    "DynamicPartitioning.MetadataExtractionFailed",
+                    &reason,
+                    1,
+                    arrival_ms,
+                    now,
+                    None,
+                );
+                if let Some(stream) = self.firehose.delivery_streams.get_mut(name) {
+                    stream.counters.partitioning_failed += 1;
+                }
+                self.write_error_object(
+                    name,
+                    ErrorOutputType::ProcessingFailed,
+                    vec![failed],
+                    arrival_ms,
+                );
+            }
+        }
     }
 
     /// AWS's invocation event for `batch` of `name` (B.6).
@@ -279,8 +358,20 @@ fn judge(response: &Value, ids: &[String]) -> Result<Vec<Outcome>, InvocationErr
                     .get("data")
                     .and_then(|d| d.as_str())
                     .and_then(|d| STANDARD.decode(d).ok());
+                let keys = record
+                    .pointer("/metadata/partitionKeys")
+                    .and_then(|k| k.as_object())
+                    .map(|keys| {
+                        keys.iter()
+                            .map(|(k, v)| {
+                                let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                                (k.clone(), text)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 match data {
-                    Some(data) => Outcome::Ok(Bytes::from(data)),
+                    Some(data) => Outcome::Ok(Bytes::from(data), keys),
                     None => {
                         return fail(
                             "Lambda.JsonProcessingException",

@@ -3,6 +3,7 @@
 
 mod buffering;
 mod control;
+mod partitioning;
 mod processing;
 mod puts;
 mod source;

@@ -67,3 +67,25 @@ fn a_region_with_the_smaller_quota_takes_one_mib_a_second() {
     let out = world.apply(batch(200, 10_000)).unwrap();
     assert_eq!(out.failed_put_count, 200 - 104);
 }
+
+#[test]
+fn unthrottled_worlds_lift_the_direct_put_quota_too() {
+    let settings = Settings {
+        default_throttle: kinescope_core::streams::capacity::ThrottleMode::Unthrottled,
+        ..Settings::default()
+    };
+    let mut world = World::new(settings, 7);
+    active_hose(&mut world, s3(128, 900));
+    for _ in 0..2_500 {
+        world.apply(put(b"r")).unwrap();
+    }
+    assert_eq!(
+        world.apply(batch(500, 20_000)).unwrap_err().code(),
+        "InvalidArgumentException"
+    );
+    // 8 MB in one second: over 5 MiB/s, refused only with the quota on.
+    for _ in 0..2 {
+        let out = world.apply(batch(200, 20_000)).unwrap();
+        assert_eq!(out.failed_put_count, 0);
+    }
+}

@@ -64,8 +64,16 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         ui.horizontal(|ui| {
             ui.heading(&firehose.name);
             ui.label(format!(
-                "{} · from {} into s3://{}/{} · {}",
-                firehose.status, firehose.source, firehose.bucket, firehose.prefix, firehose.compression
+                "{} · from {} into s3://{}/{} · {}{}",
+                firehose.status,
+                firehose.source,
+                firehose.bucket,
+                firehose.prefix,
+                firehose.compression,
+                firehose
+                    .partitions
+                    .map(|n| format!(" · {n} active partitions, one buffer each"))
+                    .unwrap_or_default()
             ));
         });
         ui.horizontal(|ui| {

@@ -38,6 +38,8 @@ pub struct FirehoseView {
     pub buffered_bytes: u64,
     pub buffered_records: usize,
     pub oldest_arrival_ms: Option<i64>,
+    /// Active partitions, when records are partitioned by their keys.
+    pub partitions: Option<usize>,
     pub records_in: u64,
     pub bytes_in: u64,
     pub throttled: u64,
@@ -87,9 +89,13 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
             .unwrap_or_default(),
         size_hint_bytes: destination.buffering_hints.size_bytes(),
         interval_ms: destination.buffering_hints.interval_in_seconds * 1_000,
-        buffered_bytes: stream.buffer.bytes(),
-        buffered_records: stream.buffer.len(),
-        oldest_arrival_ms: stream.buffer.opened_ms(),
+        buffered_bytes: stream.buffered().1,
+        buffered_records: stream.buffered().0,
+        // The interval counts from the first record into the buffer that is due first.
+        oldest_arrival_ms: stream
+            .interval_due_ms()
+            .map(|due| due - destination.buffering_hints.interval_in_seconds * 1_000),
+        partitions: stream.partitioned.then_some(stream.partitions.len()),
         records_in: c.records_in,
         bytes_in: c.bytes_in,
         throttled: c.throttled,

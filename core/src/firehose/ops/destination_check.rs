@@ -124,9 +124,61 @@ pub(crate) fn validate_members(v: &mut Validator, member: &str, d: &S3Destinatio
     }
 }
 
+/// Dynamic partitioning's rules (B.4, B.7): the prefix uses partition keys, each from a source
+/// that gives it, an error output prefix is set, and the interval is not 0.
+fn check_partitioning(
+    partitioned: bool,
+    prefix: &Prefix,
+    pipeline: &Pipeline,
+    has_error_prefix: bool,
+    hints: BufferingHints,
+) -> Result<(), FirehoseError> {
+    let (from_query, from_lambda) = prefix.partition_keys();
+    if !partitioned {
+        if prefix.is_partitioned() {
+            return Err(messages::invalid(
+                "Prefix uses partitionKeyFromQuery or partitionKeyFromLambda, which need DynamicPartitioningConfiguration enabled.",
+            ));
+        }
+        if pipeline.metadata_query.is_some() {
+            return Err(messages::invalid(
+                "The MetadataExtraction processor needs DynamicPartitioningConfiguration enabled.",
+            ));
+        }
+        return Ok(());
+    }
+    if !prefix.is_partitioned() {
+        return Err(messages::invalid(
+            "With dynamic partitioning the Prefix must use partitionKeyFromQuery or partitionKeyFromLambda expressions.",
+        ));
+    }
+    if !has_error_prefix {
+        return Err(messages::invalid(
+            "ErrorOutputPrefix is required when dynamic partitioning is enabled.",
+        ));
+    }
+    if hints.interval_in_seconds == 0 {
+        return Err(messages::invalid(
+            "IntervalInSeconds 0 (zero buffering) is not available with dynamic partitioning.",
+        ));
+    }
+    if !from_query.is_empty() && pipeline.metadata_query.is_none() {
+        return Err(messages::invalid(
+            "Prefix uses partitionKeyFromQuery, which needs a MetadataExtraction processor.",
+        ));
+    }
+    if !from_lambda.is_empty() && pipeline.lambda.is_none() {
+        return Err(messages::invalid(
+            "Prefix uses partitionKeyFromLambda, which needs a Lambda processor.",
+        ));
+    }
+    Ok(())
+}
+
 /// A destination that passed every check, with its parsed prefixes.
 pub(crate) struct CheckedDestination {
     pub destination: S3Destination,
+    pub partitioned: bool,
     pub pipeline: Pipeline,
     pub prefix: Prefix,
     pub error_prefix: Prefix,
@@ -180,21 +232,13 @@ pub(crate) fn check_destination(
         .dynamic_partitioning_configuration
         .as_ref()
         .or(existing.and_then(|d| d.dynamic_partitioning_configuration.as_ref()));
-    if dynamic.is_some_and(|d| d.enabled == Some(true)) {
-        return Err(messages::invalid(
-            "Kinescope does not emulate dynamic partitioning yet.",
-        ));
-    }
-    if prefix.is_partitioned() {
-        return Err(messages::invalid(
-            "Prefix uses partitionKeyFromQuery or partitionKeyFromLambda, which need DynamicPartitioningConfiguration enabled.",
-        ));
-    }
+    let partitioned = dynamic.is_some_and(|d| d.enabled == Some(true));
     let processing = input
         .processing_configuration
         .clone()
         .or(existing.and_then(|d| d.processing_configuration.clone()));
     let pipeline = Pipeline::parse(processing.as_ref()).map_err(messages::invalid)?;
+    check_partitioning(partitioned, &prefix, &pipeline, error_text.is_some(), hints)?;
     let conversion = input
         .data_format_conversion_configuration
         .clone()
@@ -268,6 +312,7 @@ pub(crate) fn check_destination(
     };
     Ok(CheckedDestination {
         destination,
+        partitioned,
         pipeline,
         prefix,
         error_prefix,

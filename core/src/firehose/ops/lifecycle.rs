@@ -218,6 +218,8 @@ impl Operation for CreateDeliveryStreamInput {
                 .map(|t| (t.key, t.value))
                 .collect(),
             buffer: Buffer::default(),
+            partitions: Default::default(),
+            partitioned: checked.partitioned,
             pipeline: checked.pipeline,
             processing: Buffer::default(),
             quota: PutQuota::new(PutLimits::for_region(&world.settings().region)),
@@ -301,7 +303,9 @@ impl Operation for DeleteDeliveryStreamInput {
             ));
         }
         // AWS discards the pending buffer without delivering it [obs].
-        let discarded = stream.buffer.take().len() + stream.processing.take().len();
+        let discarded = stream.buffered().0 + stream.processing.take().len();
+        stream.buffer.take();
+        stream.partitions.clear();
         stream.undelivered.clear();
         if stream.status != DeliveryStreamStatus::Deleting {
             stream.status = DeliveryStreamStatus::Deleting;

@@ -8,6 +8,7 @@ use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
 use crate::firehose::metrics::FirehoseMetric;
 use crate::firehose::shapes::*;
+use crate::streams::capacity::ThrottleMode;
 use crate::streams::shapes::Blob;
 use crate::validate::Validator;
 use crate::world::{Operation, World};
@@ -88,11 +89,18 @@ fn record_id(world: &mut World) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Whether the Direct PUT quota is enforced: not with `--throttle unthrottled` (every rate limit
+/// off).
+fn quota_applies(world: &World) -> bool {
+    world.settings().default_throttle != ThrottleMode::Unthrottled
+}
+
 /// Admits a call to `name`: the stream must be ACTIVE, take direct puts, and have request rate
 /// left. Returns whether its records are encrypted.
 fn admit_call(world: &mut World, name: &str, records: u64) -> Result<bool, FirehoseError> {
     let account = world.account_id().to_owned();
     let now = world.now_ms();
+    let limited = quota_applies(world);
     let stream = world.delivery_stream_named_mut(name)?;
     if stream.status != DeliveryStreamStatus::Active {
         return Err(messages::not_found(name, &account));
@@ -101,7 +109,7 @@ fn admit_call(world: &mut World, name: &str, records: u64) -> Result<bool, Fireh
         return Err(messages::not_direct_put("KinesisStreamAsSource"));
     }
     stream.counters.put_requests += 1;
-    if !stream.quota.admit_request(now) {
+    if limited && !stream.quota.admit_request(now) {
         stream.counters.throttled += records;
         let throttled = FirehoseMetric::ThrottledRecords;
         stream.metrics.record(throttled, now, records as f64);
@@ -113,10 +121,11 @@ fn admit_call(world: &mut World, name: &str, records: u64) -> Result<bool, Fireh
 /// Puts one record into the buffer of `name` if the quota has room.
 fn accept(world: &mut World, name: &str, data: Blob) -> bool {
     let now = world.now_ms();
+    let limited = quota_applies(world);
     let Some(stream) = world.firehose.delivery_streams.get_mut(name) else {
         return false;
     };
-    if !stream.quota.admit_record(data.0.len() as u64, now) {
+    if limited && !stream.quota.admit_record(data.0.len() as u64, now) {
         stream.counters.throttled += 1;
         stream
             .metrics

@@ -84,6 +84,7 @@ impl Operation for UpdateDestinationInput {
         let checked = check_destination(&update, Some(&stream.destination))?;
         stream.destination = checked.destination;
         stream.pipeline = checked.pipeline;
+        stream.partitioned = checked.partitioned;
         stream.prefix = checked.prefix;
         stream.error_prefix = checked.error_prefix;
         stream.version += 1;

@@ -256,6 +256,7 @@ impl World {
                 last_modified_ms: now,
                 records: object.records,
                 etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
+                error_output: object.error_output,
             };
             let stored = self
                 .firehose

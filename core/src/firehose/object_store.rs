@@ -21,6 +21,8 @@ pub struct ObjectMeta {
     pub records: u64,
     /// The MD5 of its body in hex, as S3's ETag (unknown for a file written before this run).
     pub etag: Option<String>,
+    /// Error records under the error output prefix, not delivered data.
+    pub error_output: bool,
 }
 
 /// One stored object.
@@ -128,6 +130,7 @@ impl ObjectStore {
                                 last_modified_ms: modified,
                                 records: 0,
                                 etag: None,
+                                error_output: false,
                             },
                         );
                     }
@@ -256,6 +259,7 @@ mod tests {
             last_modified_ms: 0,
             records: 1,
             etag: None,
+            error_output: false,
         }
     }
 

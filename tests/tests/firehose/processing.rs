@@ -128,6 +128,9 @@ fn lambda_results_are_ok_dropped_or_processing_failed_after_its_own_buffer() {
     assert_eq!(record["rawData"], "cGxhaW4gdGV4dA==");
     assert!(record.get("lambdaArn").is_none(), "the key is lambdaARN");
     let key = &world.objects().list(BUCKET, "errors/")[0].key;
+    assert!(world.objects().meta(BUCKET, key).unwrap().error_output);
+    let data_key = &world.objects().list(BUCKET, "2026/")[0].key;
+    assert!(!world.objects().meta(BUCKET, data_key).unwrap().error_output);
     assert!(
         key.starts_with("errors/processing-failed/2026/01/01/00/orders-to-s3-1-"),
         "{key}"

@@ -311,9 +311,10 @@ fn objects(ui: &mut egui::Ui, app: &mut Inspector, f: &FirehoseView) {
             .column(Column::auto())
             .column(Column::auto())
             .column(Column::auto())
+            .column(Column::auto())
             .column(Column::remainder())
             .header(20.0, |mut header| {
-                for title in ["delivered", "size", "records", "key"] {
+                for title in ["delivered", "kind", "size", "records", "key"] {
                     header.col(|ui| {
                         table::heading(ui, title);
                     });
@@ -325,6 +326,15 @@ fn objects(ui: &mut egui::Ui, app: &mut Inspector, f: &FirehoseView) {
                     let selected = app.firehose_object.as_deref() == Some(object.key.as_str());
                     row.col(|ui| {
                         table::mono(ui, crate::gui::top_bar::clock_text(object.at_ms));
+                    });
+                    row.col(|ui| {
+                        // The error output is the red-edged bucket: named, not only coloured.
+                        if object.error_output {
+                            ui.colored_label(ui.visuals().error_fg_color, "error output")
+                                .on_hover_text("Error records (under ErrorOutputPrefix): JSON documents with errorCode, errorMessage and the record's rawData");
+                        } else {
+                            table::cell(ui, "data");
+                        }
                     });
                     row.col(|ui| {
                         table::cell(ui, bytes_text(object.size));

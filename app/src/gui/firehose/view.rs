@@ -59,6 +59,8 @@ pub struct ObjectRow {
     pub records: u64,
     pub encoding: Option<&'static str>,
     pub at_ms: i64,
+    /// Error records (under the error output prefix) rather than data.
+    pub error_output: bool,
 }
 
 fn status_text(status: DeliveryStreamStatus) -> String {
@@ -143,6 +145,7 @@ pub fn objects(world: &World, bucket: &str) -> Vec<ObjectRow> {
             size: o.meta.size,
             records: o.meta.records,
             encoding: o.meta.content_encoding,
+            error_output: o.meta.error_output,
             at_ms: o.meta.last_modified_ms,
         })
         .collect();

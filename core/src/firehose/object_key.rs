@@ -15,12 +15,40 @@ const DEFAULT_TIMESTAMP: &str = "yyyy/MM/dd/HH/";
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Literal(String),
-    /// A chrono format string translated from a Java DateTimeFormatter pattern.
-    Timestamp(String),
+    /// A Java DateTimeFormatter pattern, translated.
+    Timestamp(Vec<TimePart>),
     RandomString,
     ErrorOutputType,
     PartitionKeyFromQuery(String),
     PartitionKeyFromLambda(String),
+}
+
+/// A piece of a translated timestamp pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TimePart {
+    /// A chrono format string (checked to be valid).
+    Chrono(String),
+    /// Fraction of a second to this many digits (`S`, `SS`, `SSS`, …).
+    Fraction(usize),
+}
+
+fn format_time(parts: &[TimePart], at: &DateTime<Utc>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            TimePart::Chrono(format) => {
+                use std::fmt::Write;
+                // Checked at parse time; a failure writes nothing rather than panicking.
+                let _ = write!(out, "{}", at.format(format));
+            }
+            TimePart::Fraction(digits) => {
+                let millis = format!("{:03}", at.timestamp_subsec_millis());
+                let padded = format!("{millis:0<width$}", width = (*digits).max(3));
+                out.push_str(&padded[..*digits]);
+            }
+        }
+    }
+    out
 }
 
 /// Which prefix is being parsed: the rules differ (B.4).
@@ -175,7 +203,7 @@ impl Prefix {
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(text) => out.push_str(text),
-                Piece::Timestamp(format) => out.push_str(&at.format(format).to_string()),
+                Piece::Timestamp(parts) => out.push_str(&format_time(parts, &at)),
                 Piece::RandomString => out.push_str(&random(RANDOM_STRING_LEN)),
                 Piece::ErrorOutputType => out.push_str(
                     context
@@ -233,7 +261,8 @@ fn expression(body: &str, kind: PrefixKind) -> Result<Piece, String> {
 
 /// Translates a Java DateTimeFormatter pattern (the letters Firehose prefixes use) into a chrono
 /// format string: letters are fields, `'…'` is literal text, anything else stands for itself.
-fn java_to_chrono(pattern: &str) -> Result<String, String> {
+fn java_to_chrono(pattern: &str) -> Result<Vec<TimePart>, String> {
+    let mut parts = Vec::new();
     let mut out = String::new();
     let chars: Vec<char> = pattern.chars().collect();
     let mut i = 0;
@@ -281,9 +310,14 @@ fn java_to_chrono(pattern: &str) -> Result<String, String> {
             ('m', _) => "%M",
             ('s', 1) => "%-S",
             ('s', _) => "%S",
-            ('S', 1) => "%1f",
-            ('S', 2) => "%2f",
-            ('S', _) => "%3f",
+            ('S', digits) => {
+                if !out.is_empty() {
+                    parts.push(TimePart::Chrono(std::mem::take(&mut out)));
+                }
+                parts.push(TimePart::Fraction(digits.min(9)));
+                i += run;
+                continue;
+            }
             ('E', 1..=3) => "%a",
             ('E', _) => "%A",
             ('a', _) => "%p",
@@ -297,7 +331,18 @@ fn java_to_chrono(pattern: &str) -> Result<String, String> {
         out.push_str(field);
         i += run;
     }
-    Ok(out)
+    if !out.is_empty() {
+        parts.push(TimePart::Chrono(out));
+    }
+    let invalid = parts.iter().any(|part| match part {
+        TimePart::Chrono(format) => chrono::format::StrftimeItems::new(format)
+            .any(|item| matches!(item, chrono::format::Item::Error)),
+        TimePart::Fraction(_) => false,
+    });
+    if invalid {
+        return Err(format!("The timestamp format '{pattern}' is not valid."));
+    }
+    Ok(parts)
 }
 
 fn push_literal(out: &mut String, c: char) {

@@ -45,6 +45,14 @@ fn timestamp_expressions_take_java_patterns_and_replace_the_default() {
         eval("!{timestamp:D EEE}", PrefixKind::Data).unwrap(),
         "194 Mon"
     );
+    assert_eq!(
+        eval("!{timestamp:ss.S|ss.SS|ss.SSS|SSSSS}", PrefixKind::Data).unwrap(),
+        "09.1|09.12|09.123|12300"
+    );
+    assert_eq!(
+        eval("!{timestamp:'100%'yyyy}", PrefixKind::Data).unwrap(),
+        "100%2026"
+    );
     assert!(eval("!{timestamp:yyyy QQ}", PrefixKind::Data).is_err());
 }
 

@@ -343,6 +343,50 @@ mod tests {
     }
 
     #[test]
+    fn a_function_that_is_down_or_answers_badly_fails_the_invocation() {
+        // Nothing listens on port 1; a server that answers HTTP 500 or a body that is not JSON.
+        let answering = |status: &'static str, body: &'static str| {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                if let Ok((mut stream, _)) = listener.accept() {
+                    let mut request = [0u8; 65_536];
+                    let _ = stream.read(&mut request);
+                    let answer = format!(
+                        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(answer.as_bytes());
+                }
+            });
+            format!("http://127.0.0.1:{port}/")
+        };
+        let map = BTreeMap::from([
+            ("down".to_owned(), "http://127.0.0.1:1/".to_owned()),
+            (
+                "crashing".to_owned(),
+                answering("500 Internal Server Error", "boom"),
+            ),
+            ("garbage".to_owned(), answering("200 OK", "not json")),
+        ]);
+        let functions = Functions::from_map(&map).unwrap();
+        let event = event(&["x"]);
+        assert_eq!(
+            functions.invoke("down", &event).unwrap_err().code,
+            "Lambda.InvokeFailed"
+        );
+        assert_eq!(
+            functions.invoke("crashing", &event).unwrap_err().code,
+            "Lambda.FunctionError"
+        );
+        assert_eq!(
+            functions.invoke("garbage", &event).unwrap_err().code,
+            "Lambda.JsonProcessingException"
+        );
+    }
+
+    #[test]
     fn bad_mappings_are_refused_with_a_reason() {
         for url in ["ftp://x", "builtin:nope", "builtin:project", "https://x/y"] {
             let map = BTreeMap::from([("f".to_owned(), url.to_owned())]);

@@ -276,6 +276,9 @@ impl World {
                         object.body.len(),
                         object.key
                     );
+                    stream
+                        .metrics
+                        .record(FirehoseMetric::DeliveryToS3Success, now, 1.0);
                     let counters = &mut stream.counters;
                     if object.error_output {
                         counters.error_objects += 1;
@@ -303,6 +306,9 @@ impl World {
                 }
                 Err(error) => {
                     stream.counters.delivery_failures += 1;
+                    stream
+                        .metrics
+                        .record(FirehoseMetric::DeliveryToS3Success, now, 0.0);
                     let backoff = (FIRST_RETRY_MS << object.attempts.min(16).saturating_sub(1))
                         .min(MAX_RETRY_MS);
                     let lost = now - object.first_attempt_ms >= GIVE_UP_AFTER_MS;

@@ -22,11 +22,21 @@ pub enum FirehoseMetric {
     ProcessingDroppedRecords,
     /// Records processing failed (the function said so, or could not be called).
     ProcessingFailedRecords,
+    /// PutRecord and PutRecordBatch calls taken.
+    IncomingPutRequests,
+    /// 1 for each object stored, 0 for each failed attempt (its average is the success rate).
+    DeliveryToS3Success,
+    /// 1 for each Lambda invocation that answered well, 0 for each that failed.
+    ExecuteProcessingSuccess,
+    /// Records read from the source stream.
+    DataReadFromKinesisStreamRecords,
+    /// Bytes read from the source stream.
+    DataReadFromKinesisStreamBytes,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 10] = [
+    pub const ALL: [FirehoseMetric; 15] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -37,6 +47,11 @@ impl FirehoseMetric {
         Self::SucceedProcessingRecords,
         Self::ProcessingDroppedRecords,
         Self::ProcessingFailedRecords,
+        Self::IncomingPutRequests,
+        Self::DeliveryToS3Success,
+        Self::ExecuteProcessingSuccess,
+        Self::DataReadFromKinesisStreamRecords,
+        Self::DataReadFromKinesisStreamBytes,
     ];
 
     /// The CloudWatch name.
@@ -52,6 +67,11 @@ impl FirehoseMetric {
             Self::SucceedProcessingRecords => "SucceedProcessing.Records",
             Self::ProcessingDroppedRecords => "Processing.Dropped",
             Self::ProcessingFailedRecords => "Processing.ProcessingFailed",
+            Self::IncomingPutRequests => "IncomingPutRequests",
+            Self::DeliveryToS3Success => "DeliveryToS3.Success",
+            Self::ExecuteProcessingSuccess => "ExecuteProcessing.Success",
+            Self::DataReadFromKinesisStreamRecords => "DataReadFromKinesisStream.Records",
+            Self::DataReadFromKinesisStreamBytes => "DataReadFromKinesisStream.Bytes",
         }
     }
 }
@@ -59,7 +79,7 @@ impl FirehoseMetric {
 /// One delivery stream's series.
 #[derive(Debug, Clone, Default)]
 pub struct FirehoseMetrics {
-    series: [Series; 10],
+    series: [Series; 15],
 }
 
 impl PartialEq for FirehoseMetrics {

@@ -8,6 +8,7 @@ use super::error::FirehoseResult;
 use super::functions::Functions;
 use super::kinesis_source::KinesisSource;
 use super::messages;
+use super::metrics::FirehoseMetric;
 use super::object_store::ObjectStore;
 use super::shapes::{DeliveryStreamStatus, EncryptionStatus};
 use crate::events::EventKind;
@@ -178,6 +179,14 @@ impl World {
             };
             let records = source.poll(self, now);
             self.firehose.sources.insert(name.clone(), source);
+            if let Some(stream) = self.firehose.delivery_streams.get_mut(&name) {
+                let bytes: usize = records.iter().map(|r| r.len()).sum();
+                let metrics = &mut stream.metrics;
+                let read = FirehoseMetric::DataReadFromKinesisStreamRecords;
+                metrics.record(read, now, records.len() as f64);
+                let read = FirehoseMetric::DataReadFromKinesisStreamBytes;
+                metrics.record(read, now, bytes as f64);
+            }
             for data in records {
                 self.ingest(&name, data, now);
             }

@@ -131,6 +131,11 @@ impl World {
             }
         };
         let now = self.now_ms();
+        if let Some(stream) = self.firehose.delivery_streams.get_mut(name) {
+            let success = if outcome.is_ok() { 1.0 } else { 0.0 };
+            let metric = FirehoseMetric::ExecuteProcessingSuccess;
+            stream.metrics.record(metric, now, success);
+        }
         let arn = Some(lambda.arn.clone());
         let mut failures = Vec::new();
         let oldest = batch.first().map_or(now, |r| r.arrival_ms);

@@ -227,5 +227,12 @@ fn a_store_that_fails_keeps_the_object_and_retries_it() {
     let stream = world.delivery_stream(HOSE).unwrap();
     assert_eq!(stream.counters.objects_delivered, 1);
     assert!(stream.undelivered.is_empty());
+    // DeliveryToS3.Success: 0 for each failed attempt, 1 for the one that stored it.
+    let success = stream.metrics.series(FirehoseMetric::DeliveryToS3Success);
+    let (sum, count) = success
+        .per_second()
+        .fold((0.0, 0), |(s, c), (_, b)| (s + b.sum, c + b.count));
+    assert_eq!(sum, 1.0);
+    assert!(count >= 2, "{count}");
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -149,8 +149,22 @@ fn a_function_that_cannot_be_called_is_retried_then_its_batch_fails() {
     );
     world.apply(batch(3, 10)).unwrap();
     world.step(60_000);
-    let c = &world.delivery_stream(HOSE).unwrap().counters;
+    let stream = world.delivery_stream(HOSE).unwrap();
+    let c = &stream.counters;
     assert_eq!((c.transform_ok, c.transform_processing_failed), (0, 3));
+    let executed = kinescope_core::firehose::metrics::FirehoseMetric::ExecuteProcessingSuccess;
+    let bucket = stream
+        .metrics
+        .series(executed)
+        .per_second()
+        .last()
+        .unwrap()
+        .1;
+    assert_eq!(
+        (bucket.sum, bucket.count),
+        (0.0, 1),
+        "one invocation, failed"
+    );
     let errors = objects_under(&world, "errors/processing-failed/");
     let lines: Vec<serde_json::Value> = errors[0]
         .lines()

@@ -77,6 +77,9 @@ fn a_stream_source_is_read_from_latest_and_shows_as_a_reader() {
     parts.sort();
     got = parts.concat();
     assert_eq!(got, "[a][b][c][d]");
+    let metrics = &world.delivery_stream(HOSE).unwrap().metrics;
+    let read = kinescope_core::firehose::metrics::FirehoseMetric::DataReadFromKinesisStreamRecords;
+    assert_eq!(metrics.series(read).total(), 4.0);
     let labels: Vec<String> = world
         .readers()
         .iter()

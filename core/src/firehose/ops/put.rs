@@ -109,6 +109,9 @@ fn admit_call(world: &mut World, name: &str, records: u64) -> Result<bool, Fireh
         return Err(messages::not_direct_put("KinesisStreamAsSource"));
     }
     stream.counters.put_requests += 1;
+    stream
+        .metrics
+        .record(FirehoseMetric::IncomingPutRequests, now, 1.0);
     if limited && !stream.quota.admit_request(now) {
         stream.counters.throttled += records;
         let throttled = FirehoseMetric::ThrottledRecords;

@@ -85,6 +85,9 @@ pub enum FlushReason {
     Shutdown,
     /// `--firehose-buffering immediate`: every put delivered on its own.
     Immediate,
+    /// UpdateDestination changed the prefix or the partitioning: what waited is delivered under
+    /// the configuration it arrived with.
+    Reconfigured,
 }
 
 impl FlushReason {
@@ -96,6 +99,7 @@ impl FlushReason {
             Self::FlushNow => "flush-now",
             Self::Shutdown => "shutdown",
             Self::Immediate => "immediate",
+            Self::Reconfigured => "reconfigured",
         }
     }
 }

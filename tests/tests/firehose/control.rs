@@ -332,3 +332,40 @@ fn encryption_settles_on_the_clock_and_puts_report_it() {
     });
     assert_eq!(over.unwrap_err().code(), "LimitExceededException");
 }
+
+#[test]
+fn an_update_delivers_what_waits_under_the_configuration_it_arrived_with() {
+    let mut world = world();
+    active_hose(
+        &mut world,
+        S3DestinationInput {
+            prefix: Some("old/".into()),
+            ..s3(5, 300)
+        },
+    );
+    world.apply(put(b"before")).unwrap();
+    world
+        .apply(UpdateDestinationInput {
+            delivery_stream_name: Some(HOSE.into()),
+            current_delivery_stream_version_id: Some("1".into()),
+            destination_id: Some("destinationId-000000000001".into()),
+            extended_s3_destination_update: Some(S3DestinationInput {
+                prefix: Some("new/".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+    let stream = world.delivery_stream(HOSE).unwrap();
+    assert_eq!(stream.flushes.len(), 1);
+    assert_eq!(stream.flushes[0].reason.text(), "reconfigured");
+    assert!(
+        stream.flushes[0].key.starts_with("old/"),
+        "{}",
+        stream.flushes[0].key
+    );
+    world.apply(put(b"after")).unwrap();
+    world.step(300_000);
+    let key = &world.delivery_stream(HOSE).unwrap().flushes[1].key;
+    assert!(key.starts_with("new/") && key.contains("-2-"), "{key}");
+}

@@ -241,7 +241,14 @@ fn timeline(ui: &mut egui::Ui, flushes: &[FlushView], now_ms: i64) {
         .include_x(now - TIMELINE_SECONDS)
         .include_x(now + TIMELINE_SECONDS / 30.0)
         .show(ui, |plot| {
-            for reason in ["size", "interval", "flush-now", "shutdown", "immediate"] {
+            for reason in [
+                "size",
+                "interval",
+                "flush-now",
+                "shutdown",
+                "immediate",
+                "reconfigured",
+            ] {
                 let points: Vec<[f64; 2]> = flushes
                     .iter()
                     .filter(|f| f.reason == reason)

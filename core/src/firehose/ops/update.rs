@@ -3,6 +3,7 @@
 
 use super::destination_check::{check_destination, validate_members};
 use super::lifecycle::validate_name;
+use crate::firehose::buffer::FlushReason;
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
@@ -82,6 +83,18 @@ impl Operation for UpdateDestinationInput {
             .or(self.s3_destination_update)
             .unwrap_or_default();
         let checked = check_destination(&update, Some(&stream.destination))?;
+        // What waits under the old processing or partitioning is finished with it first, so
+        // nothing is stranded in a buffer the new configuration no longer has.
+        let lambda_removed = stream.pipeline.lambda.is_some() && checked.pipeline.lambda.is_none();
+        let partitioning_changed =
+            stream.partitioned != checked.partitioned || stream.prefix != checked.prefix;
+        if lambda_removed {
+            world.flush_processing(&name);
+        }
+        if partitioning_changed {
+            world.flush_delivery_stream(&name, FlushReason::Reconfigured);
+        }
+        let stream = world.delivery_stream_named_mut(&name)?;
         stream.destination = checked.destination;
         stream.pipeline = checked.pipeline;
         stream.partitioned = checked.partitioned;

@@ -332,14 +332,14 @@ impl Inspector {
                 view.firehose_objects = firehose::view::objects(world, &bucket);
                 view.firehose_series = firehose::view::series(world, name);
                 if let Some(key) = wanted {
-                    let text = firehose::preview::preview(world, &bucket, &key);
-                    preview = Some((key, text));
+                    let fetched = firehose::preview::fetch(world, &bucket, &key);
+                    preview = Some((key, fetched));
                 }
             }
             view
         });
-        if preview.is_some() {
-            self.firehose_preview = preview;
+        if let Some((key, fetched)) = preview {
+            self.firehose_preview = Some((key, firehose::preview::preview(fetched)));
         }
         self.lag.sample(&self.view);
     }

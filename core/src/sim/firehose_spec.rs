@@ -8,21 +8,6 @@ use crate::settings::Settings;
 use crate::streams::ops::lifecycle::CreateStreamInput;
 use crate::world::World;
 
-/// Members of CreateDeliveryStream's input a scenario may carry besides those Kinescope reads
-/// (they are refused by the engine with a reason when used).
-const KNOWN_OTHER_MEMBERS: [&str; 10] = [
-    "RedshiftDestinationConfiguration",
-    "ElasticsearchDestinationConfiguration",
-    "AmazonopensearchserviceDestinationConfiguration",
-    "SplunkDestinationConfiguration",
-    "HttpEndpointDestinationConfiguration",
-    "AmazonOpenSearchServerlessDestinationConfiguration",
-    "SnowflakeDestinationConfiguration",
-    "IcebergDestinationConfiguration",
-    "DatabaseSourceConfiguration",
-    "MSKSourceConfiguration",
-];
-
 /// Checks every firehose of `scenario`; returns their names.
 pub fn validate(scenario: &Scenario) -> Result<Vec<&str>, String> {
     let mut world = World::new(scenario.settings.apply_to(Settings::default()), 0);
@@ -36,11 +21,7 @@ pub fn validate(scenario: &Scenario) -> Result<Vec<&str>, String> {
             Some(name) => format!("firehoses[{name:?}]"),
             None => format!("firehoses[{i}]"),
         };
-        if let Some(unknown) = spec
-            .other
-            .keys()
-            .find(|k| !KNOWN_OTHER_MEMBERS.contains(&k.as_str()))
-        {
+        if let Some(unknown) = spec.unknown_member() {
             return Err(format!("{label}: unknown field {unknown:?}"));
         }
         let input = spec.clone().with_source_arn_in(&world);

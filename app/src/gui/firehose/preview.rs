@@ -10,17 +10,34 @@ const PREVIEW_CHARS: usize = 64 * 1024;
 /// Bytes a hex dump shows.
 const HEX_BYTES: usize = 512;
 
-/// The preview of `bucket`/`key`, or why there is none.
-pub fn preview(world: &World, bucket: &str, key: &str) -> String {
+/// An object's bytes as stored, and how they are encoded.
+pub struct Fetched {
+    body: bytes::Bytes,
+    encoding: Option<&'static str>,
+}
+
+/// Takes `bucket`/`key` out of the store (while the world is locked: only the bytes, shared),
+/// or says why it cannot.
+pub fn fetch(world: &World, bucket: &str, key: &str) -> Result<Fetched, String> {
     let body = match world.objects().body(bucket, key) {
         Ok(Some(body)) => body,
-        Ok(None) => return format!("s3://{bucket}/{key} is gone."),
-        Err(e) => return format!("Cannot read s3://{bucket}/{key}: {e}"),
+        Ok(None) => return Err(format!("s3://{bucket}/{key} is gone.")),
+        Err(e) => return Err(format!("Cannot read s3://{bucket}/{key}: {e}")),
     };
     let encoding = world
         .objects()
         .meta(bucket, key)
         .and_then(|m| m.content_encoding);
+    Ok(Fetched { body, encoding })
+}
+
+/// The preview of a fetched object (decompressed after the world's lock is released), or why
+/// there is none.
+pub fn preview(fetched: Result<Fetched, String>) -> String {
+    let Fetched { body, encoding } = match fetched {
+        Ok(fetched) => fetched,
+        Err(reason) => return reason,
+    };
     let format = CompressionFormat::of_content_encoding(encoding).unwrap_or_default();
     let data = match format.decompress(&body) {
         Ok(data) => data,

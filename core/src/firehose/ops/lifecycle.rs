@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Destination configurations Kinescope does not emulate yet, by their member names.
-const OTHER_DESTINATIONS: [&str; 9] = [
+const UNEMULATED_DESTINATIONS: [&str; 8] = [
     "RedshiftDestinationConfiguration",
     "ElasticsearchDestinationConfiguration",
     "AmazonopensearchserviceDestinationConfiguration",
@@ -28,8 +28,9 @@ const OTHER_DESTINATIONS: [&str; 9] = [
     "AmazonOpenSearchServerlessDestinationConfiguration",
     "SnowflakeDestinationConfiguration",
     "IcebergDestinationConfiguration",
-    "DatabaseSourceConfiguration",
 ];
+/// Source configurations Kinescope does not emulate, by their member names.
+const UNEMULATED_SOURCES: [&str; 2] = ["DatabaseSourceConfiguration", "MSKSourceConfiguration"];
 
 /// Validates a delivery stream name (1–64, `[a-zA-Z0-9._-]+`).
 pub(crate) fn validate_name(v: &mut Validator, name: &Option<String>) {
@@ -81,6 +82,15 @@ impl CreateDeliveryStreamInput {
         }
     }
 
+    /// A member that is no part of CreateDeliveryStream's input (a misspelt one), if any: the
+    /// API ignores unknown members, a scenario file refuses them.
+    pub fn unknown_member(&self) -> Option<&str> {
+        self.other
+            .keys()
+            .map(String::as_str)
+            .find(|k| !UNEMULATED_DESTINATIONS.contains(k) && !UNEMULATED_SOURCES.contains(k))
+    }
+
     fn validate(&self) -> Result<DeliveryStreamType, FirehoseError> {
         let mut v = Validator::new();
         validate_name(&mut v, &self.delivery_stream_name);
@@ -124,16 +134,16 @@ impl Operation for CreateDeliveryStreamInput {
         .into_iter()
         .filter(|&d| d)
         .count()
-            + OTHER_DESTINATIONS
+            + UNEMULATED_DESTINATIONS
                 .iter()
-                .filter(|d| self.other.contains_key(**d) && !d.ends_with("SourceConfiguration"))
+                .filter(|d| self.other.contains_key(**d))
                 .count();
         if destinations != 1 {
             return Err(messages::exactly_one_destination());
         }
-        if let Some(other) = OTHER_DESTINATIONS
+        if let Some(other) = UNEMULATED_DESTINATIONS
             .iter()
-            .chain(&["MSKSourceConfiguration"])
+            .chain(&UNEMULATED_SOURCES)
             .find(|d| self.other.contains_key(**d))
         {
             return Err(messages::invalid(format!(

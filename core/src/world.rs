@@ -5,6 +5,7 @@ use crate::clock::VirtualClock;
 use crate::events::{EngineEvent, EventKind, EventLog};
 use crate::firehose::functions::Functions;
 use crate::firehose::service::Firehose;
+use crate::glue::catalog::Catalog;
 use crate::settings::Settings;
 use crate::streams::record_page::RecordPage;
 use crate::streams::service::DataStreams;
@@ -39,6 +40,8 @@ pub struct World {
     pub(crate) kinesis: DataStreams,
     /// Amazon Data Firehose: delivery streams and what they delivered.
     pub(crate) firehose: Firehose,
+    /// The Glue Data Catalog that format conversion reads its schemas from.
+    pub(crate) glue: Catalog,
     events: EventLog,
     /// Calls made through the HTTP API.
     pub(crate) traffic: TrafficLog,
@@ -63,6 +66,7 @@ impl World {
             sealer: TokenSealer::new(secret),
             kinesis: DataStreams::default(),
             firehose,
+            glue: Catalog::default(),
             events: EventLog::default(),
             traffic: TrafficLog::default(),
             epoch: 0,

@@ -451,3 +451,33 @@ fn firehose_buffering_delivers_by_size_or_by_interval_whichever_comes_first() {
             .starts_with("2026/01/01/00/interval-first-1-")
     );
 }
+
+#[test]
+fn firehose_transform_parquet_drops_fails_converts_and_sorts_out_the_rest() {
+    let report = run("firehose-transform-parquet.json");
+    let firehose = &report.firehoses[0];
+    // 48 records a second for 300 s; Lambda's buffer holds up to 60 s, so 240 s went through it.
+    assert_eq!(firehose.records_in, 48 * 300);
+    let transform = &firehose.transform;
+    assert_eq!(
+        transform.ok + transform.dropped + transform.processing_failed,
+        48 * 240
+    );
+    // The 4 log lines a second are not JSON: the function cannot read them.
+    assert_eq!(transform.processing_failed, 4 * 240);
+    // About a quarter of the clicks are page views, dropped.
+    assert!(
+        (1_900..2_900).contains(&transform.dropped),
+        "{}",
+        transform.dropped
+    );
+    // The telemetry passes the function and is refused by conversion (text in an int column).
+    assert_eq!(firehose.conversion_failed, 4 * 240);
+    assert!(firehose.error_objects >= 2);
+    assert_eq!(firehose.objects_delivered, 2);
+    assert!(firehose.flushes.iter().all(|f| f.key.starts_with("clicks/")
+        && f.key.ends_with(".parquet")
+        && f.reason.text() == "interval"));
+    let converted: u64 = firehose.flushes.iter().map(|f| f.records).sum();
+    assert_eq!(converted, transform.ok - firehose.conversion_failed);
+}

@@ -147,7 +147,7 @@ pub struct Inspector {
     /// The delivered object selected in the Firehose tab.
     pub firehose_object: Option<String>,
     /// Its contents as text, read when it was selected: (key, text).
-    pub firehose_preview: Option<(String, String)>,
+    pub firehose_preview: Option<(String, firehose::preview::Preview)>,
     /// The command line's account settings (`--region`, `--shard-limit`, `--throttle`), kept over
     /// those of every scenario opened.
     pub account: kinescope_core::settings::AccountOverrides,
@@ -340,6 +340,16 @@ impl Inspector {
         });
         if let Some((key, fetched)) = preview {
             self.firehose_preview = Some((key, firehose::preview::preview(fetched)));
+        }
+        // Until someone picks an object, the first data object delivered is previewed.
+        if firehose.is_some() && self.firehose_object.is_none() {
+            self.firehose_object = self
+                .view
+                .firehose_objects
+                .iter()
+                .rev()
+                .find(|o| !o.error_output)
+                .map(|o| o.key.clone());
         }
         self.lag.sample(&self.view);
     }

@@ -2,6 +2,7 @@
 //! only the wire layer raises (serialization, unknown operation, authentication).
 
 use crate::firehose::error::FirehoseError;
+use crate::glue::error::GlueError;
 use crate::streams::error::KinesisError;
 
 /// How an error's body carries its message (kinesis-wire.md §1).
@@ -85,6 +86,12 @@ impl WireError {
 impl From<KinesisError> for WireError {
     fn from(error: KinesisError) -> Self {
         Self::new(error.http_status(), error.code(), error.message())
+    }
+}
+
+impl From<GlueError> for WireError {
+    fn from(error: GlueError) -> Self {
+        Self::new(400, error.code(), error.message())
     }
 }
 

@@ -9,9 +9,8 @@ use super::ops::lifecycle::*;
 use super::ops::put::*;
 use super::ops::tags::*;
 use super::ops::update::*;
+use crate::service_command::service_commands;
 use crate::streams::shapes::Empty;
-use crate::world::{Operation, World};
-use serde::{Deserialize, Deserializer, Serialize};
 
 /// The operations of `Firehose_20150804` (reference B.1).
 pub const FIREHOSE_OPERATIONS: &[&str] = &[
@@ -29,54 +28,8 @@ pub const FIREHOSE_OPERATIONS: &[&str] = &[
     "UpdateDestination",
 ];
 
-macro_rules! firehose_commands {
-    ($($op:ident($input:ty) -> $output:ty;)*) => {
-        /// Every Firehose command.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(tag = "Operation", content = "Input")]
-        pub enum FirehoseCommand {
-            $($op($input),)*
-        }
-
-        /// The typed result of a [`FirehoseCommand`].
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(untagged)]
-        pub enum FirehoseOutput {
-            $($op($output),)*
-        }
-
-        impl FirehoseCommand {
-            /// The operation's name.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $(FirehoseCommand::$op(_) => stringify!($op),)*
-                }
-            }
-
-            /// Decodes the input of operation `name`; `None` if there is no such operation.
-            pub fn decode<'de, D: Deserializer<'de>>(name: &str, input: D) -> Option<Result<FirehoseCommand, D::Error>> {
-                match name {
-                    $(stringify!($op) => Some(<$input>::deserialize(input).map(FirehoseCommand::$op)),)*
-                    _ => None,
-                }
-            }
-        }
-
-        impl Operation for FirehoseCommand {
-            type Output = FirehoseOutput;
-            type Error = FirehoseError;
-            const SPARES_SUBSCRIPTIONS: bool = true;
-
-            fn execute(self, world: &mut World) -> Result<FirehoseOutput, FirehoseError> {
-                match self {
-                    $(FirehoseCommand::$op(input) => input.execute(world).map(FirehoseOutput::$op),)*
-                }
-            }
-        }
-    };
-}
-
-firehose_commands! {
+service_commands! {
+    FirehoseCommand, FirehoseOutput, FirehoseError;
     CreateDeliveryStream(CreateDeliveryStreamInput) -> CreateDeliveryStreamOutput;
     DeleteDeliveryStream(DeleteDeliveryStreamInput) -> Empty;
     DescribeDeliveryStream(DescribeDeliveryStreamInput) -> DescribeDeliveryStreamOutput;

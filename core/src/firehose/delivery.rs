@@ -3,15 +3,18 @@
 //! cannot be stored is retried on the clock.
 
 use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason, PartitionKeys};
+use super::conversion::{ConversionErrorRecord, INVALID_SCHEMA};
 use super::delivery_stream::Undelivered;
 use super::metrics::FirehoseMetric;
 use super::object_key::{ErrorOutputType, KeyContext, file_name};
 use super::object_store::ObjectMeta;
-use super::transform::ErrorRecord;
 use crate::events::EventKind;
 use crate::world::World;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use md5::Digest;
 use rand::Rng;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Wait before retrying a failed store, doubled per attempt up to [`MAX_RETRY_MS`].
@@ -122,11 +125,86 @@ impl World {
         if records.is_empty() {
             return;
         }
-        let oldest = records[0].arrival_ms;
-        let raw: Vec<u8> = records
-            .iter()
-            .flat_map(|r| r.data.iter().copied())
-            .collect();
+        let (records, body, conversion_failures) = match &stream.conversion {
+            None => {
+                let raw: Vec<u8> = records
+                    .iter()
+                    .flat_map(|r| r.data.iter().copied())
+                    .collect();
+                let body = stream
+                    .destination
+                    .compression_format
+                    .compress(&raw, &random_uuid(rng))
+                    .unwrap_or(raw);
+                (records, Some(body), Vec::new())
+            }
+            Some(conversion) => {
+                let schema = &conversion.schema;
+                let table = self.glue.table(
+                    schema.database_name.as_deref().unwrap_or_default(),
+                    schema.table_name.as_deref().unwrap_or_default(),
+                );
+                let settings = &self.settings;
+                let catalog_table =
+                    conversion.catalog_table(&settings.account_id, &settings.region);
+                let data: Vec<&[u8]> = records.iter().map(|r| r.data.as_ref()).collect();
+                let (converted, failed) = match conversion.convert(table, &data) {
+                    Ok(c) => (
+                        (c.converted, c.body),
+                        c.failed
+                            .into_iter()
+                            .map(|(i, f)| (i, f.code(), f.message().to_owned()))
+                            .collect(),
+                    ),
+                    Err(message) => (
+                        (Vec::new(), None),
+                        (0..records.len())
+                            .map(|i| (i, INVALID_SCHEMA, message.clone()))
+                            .collect::<Vec<_>>(),
+                    ),
+                };
+                let failures: Vec<(BufferedRecord, ConversionErrorRecord)> = failed
+                    .into_iter()
+                    .map(|(i, code, message)| {
+                        let record = records[i].clone();
+                        let document = ConversionErrorRecord {
+                            attempts_made: 1,
+                            arrival_timestamp: record.arrival_ms,
+                            error_code: code.into(),
+                            error_message: message,
+                            attempt_ending_timestamp: now,
+                            raw_data: BASE64.encode(&record.data),
+                            sequence_number: None,
+                            sub_sequence_number: None,
+                            data_catalog_table: catalog_table.clone(),
+                        };
+                        (record, document)
+                    })
+                    .collect();
+                let (indexes, body) = converted;
+                let kept = indexes.into_iter().map(|i| records[i].clone()).collect();
+                (kept, body, failures)
+            }
+        };
+        self.note_conversion(name, &records, &conversion_failures, now);
+        if !conversion_failures.is_empty() {
+            let oldest = conversion_failures[0].0.arrival_ms;
+            let documents = conversion_failures.into_iter().map(|(_, d)| d).collect();
+            self.write_error_object(
+                name,
+                ErrorOutputType::FormatConversionFailed,
+                documents,
+                oldest,
+            );
+        }
+        let (Some(body), Some(first)) = (body, records.first()) else {
+            return;
+        };
+        let oldest = first.arrival_ms;
+        let rng = &mut self.rng;
+        let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+            return;
+        };
         let keys = partition.unwrap_or_default();
         let context = KeyContext {
             oldest_arrival_ms: oldest,
@@ -139,24 +217,21 @@ impl World {
             .evaluate(&context, |len| random_string(rng, len))
             .unwrap_or_default();
         let destination = &stream.destination;
-        let format = destination.compression_format;
-        let extension = match destination.file_extension.as_deref() {
-            Some(ext) if !ext.is_empty() => ext.to_owned(),
-            _ => format.extension().to_owned(),
+        let extension = match (destination.file_extension.as_deref(), &stream.conversion) {
+            (Some(ext), _) if !ext.is_empty() => ext.to_owned(),
+            (_, Some(conversion)) => conversion.output.extension().to_owned(),
+            _ => destination.compression_format.extension().to_owned(),
         };
         let key = format!(
             "{prefix}{}{extension}",
             file_name(&stream.name, stream.version, oldest, &random_uuid(rng))
         );
-        let body = match format.compress(&raw, &random_uuid(rng)) {
-            Ok(body) => body,
-            Err(_) => raw.clone(),
-        };
+        let raw_bytes: usize = records.iter().map(|r| r.data.len()).sum();
         let flush = Flush {
             at_ms: now,
             reason,
             records: records.len() as u64,
-            bytes: raw.len() as u64,
+            bytes: raw_bytes as u64,
             key: key.clone(),
             object_bytes: body.len() as u64,
         };
@@ -169,19 +244,54 @@ impl World {
             first_attempt_ms: now,
             next_attempt_ms: now,
             attempts: 0,
-            error_output: false,
+            error_output: None,
         };
         stream.undelivered.push_back(undelivered);
         self.retry_undelivered(name, now);
     }
 
+    /// Counts what format conversion did with one buffer (nothing without conversion).
+    fn note_conversion(
+        &mut self,
+        name: &str,
+        converted: &[BufferedRecord],
+        failures: &[(BufferedRecord, ConversionErrorRecord)],
+        now: i64,
+    ) {
+        let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
+            return;
+        };
+        if stream.conversion.is_none() {
+            return;
+        }
+        let bytes = |records: &mut dyn Iterator<Item = &BufferedRecord>| {
+            records.map(|r| r.data.len() as f64).sum::<f64>()
+        };
+        let metrics = &mut stream.metrics;
+        let ok_bytes = bytes(&mut converted.iter());
+        let failed_bytes = bytes(&mut failures.iter().map(|(r, _)| r));
+        metrics.record(
+            FirehoseMetric::SucceedConversionRecords,
+            now,
+            converted.len() as f64,
+        );
+        metrics.record(FirehoseMetric::SucceedConversionBytes, now, ok_bytes);
+        metrics.record(
+            FirehoseMetric::FailedConversionRecords,
+            now,
+            failures.len() as f64,
+        );
+        metrics.record(FirehoseMetric::FailedConversionBytes, now, failed_bytes);
+        stream.counters.conversion_failed += failures.len() as u64;
+    }
+
     /// Writes error records of `kind` as one object under the error output prefix of `name`
     /// (JSON documents, one a line, uncompressed).
-    pub(crate) fn write_error_object(
+    pub(crate) fn write_error_object<R: Serialize>(
         &mut self,
         name: &str,
         kind: ErrorOutputType,
-        records: Vec<ErrorRecord>,
+        records: Vec<R>,
         oldest_arrival_ms: i64,
     ) {
         if records.is_empty() {
@@ -226,7 +336,7 @@ impl World {
             first_attempt_ms: now,
             next_attempt_ms: now,
             attempts: 0,
-            error_output: true,
+            error_output: Some(kind),
         });
         self.retry_undelivered(name, now);
     }
@@ -245,7 +355,7 @@ impl World {
             }
             object.attempts += 1;
             let bucket = stream.destination.bucket().to_owned();
-            let encoding = if object.error_output {
+            let encoding = if object.error_output.is_some() {
                 None
             } else {
                 stream.destination.compression_format.content_encoding()
@@ -256,7 +366,7 @@ impl World {
                 last_modified_ms: now,
                 records: object.records,
                 etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
-                error_output: object.error_output,
+                error_output: object.error_output.is_some(),
             };
             let stored = self
                 .firehose
@@ -280,7 +390,7 @@ impl World {
                         .metrics
                         .record(FirehoseMetric::DeliveryToS3Success, now, 1.0);
                     let counters = &mut stream.counters;
-                    if object.error_output {
+                    if object.error_output.is_some() {
                         counters.error_objects += 1;
                     } else {
                         counters.objects_delivered += 1;
@@ -311,7 +421,10 @@ impl World {
                         .record(FirehoseMetric::DeliveryToS3Success, now, 0.0);
                     let backoff = (FIRST_RETRY_MS << object.attempts.min(16).saturating_sub(1))
                         .min(MAX_RETRY_MS);
-                    let lost = now - object.first_attempt_ms >= GIVE_UP_AFTER_MS;
+                    // Conversion's error documents are retried forever, holding delivery up (B.5).
+                    let forever =
+                        object.error_output == Some(ErrorOutputType::FormatConversionFailed);
+                    let lost = !forever && now - object.first_attempt_ms >= GIVE_UP_AFTER_MS;
                     let detail = if lost {
                         let records = object.records;
                         stream.undelivered.pop_front();

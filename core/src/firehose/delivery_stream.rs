@@ -2,8 +2,10 @@
 //! its put quota and what it has delivered.
 
 use super::buffer::{Buffer, Flush, PartitionKeys};
+use super::conversion::config::Conversion;
 use super::destination::{DestinationDescription, PlainS3Description, S3Destination};
 use super::metrics::FirehoseMetrics;
+use super::object_key::ErrorOutputType;
 use super::object_key::Prefix;
 use super::processors::Pipeline;
 use super::quota::PutQuota;
@@ -73,8 +75,8 @@ pub struct Undelivered {
     pub first_attempt_ms: i64,
     pub next_attempt_ms: i64,
     pub attempts: u32,
-    /// An object of error records (under the error output prefix), not of data.
-    pub error_output: bool,
+    /// For an object of error records (under the error output prefix), their kind.
+    pub error_output: Option<ErrorOutputType>,
 }
 
 /// One delivery stream.
@@ -103,6 +105,8 @@ pub struct DeliveryStreamState {
     pub partitioned: bool,
     /// The processors records go through on their way in.
     pub pipeline: Pipeline,
+    /// JSON to Parquet / ORC at delivery, when enabled.
+    pub conversion: Option<Conversion>,
     /// Lambda's own buffer, before the function is called (empty without a Lambda processor).
     pub processing: Buffer,
     pub quota: PutQuota,

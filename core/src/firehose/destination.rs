@@ -1,6 +1,7 @@
 //! Destination configurations as the API carries them (reference B.1, B.3, B.4, B.10), and the
 //! S3 destination as a delivery stream holds it once defaults are filled in.
 
+use super::conversion::config::DataFormatConversionConfiguration;
 use serde::{Deserialize, Serialize};
 
 /// BufferingHints.
@@ -172,7 +173,7 @@ pub struct S3DestinationInput {
     #[serde(skip_serializing_if = "Option::is_none", alias = "S3BackupUpdate")]
     pub s3_backup_configuration: Option<Box<S3DestinationInput>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_format_conversion_configuration: Option<serde_json::Value>,
+    pub data_format_conversion_configuration: Option<DataFormatConversionConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -201,7 +202,7 @@ pub struct S3Destination {
     #[serde(rename = "S3BackupMode")]
     pub s3_backup_mode: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_format_conversion_configuration: Option<serde_json::Value>,
+    pub data_format_conversion_configuration: Option<DataFormatConversionConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]

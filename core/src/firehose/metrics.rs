@@ -32,11 +32,17 @@ pub enum FirehoseMetric {
     DataReadFromKinesisStreamRecords,
     /// Bytes read from the source stream.
     DataReadFromKinesisStreamBytes,
+    /// Records format conversion wrote, and their bytes as they came in.
+    SucceedConversionRecords,
+    SucceedConversionBytes,
+    /// Records format conversion refused, and their bytes.
+    FailedConversionRecords,
+    FailedConversionBytes,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 15] = [
+    pub const ALL: [FirehoseMetric; 19] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -52,6 +58,10 @@ impl FirehoseMetric {
         Self::ExecuteProcessingSuccess,
         Self::DataReadFromKinesisStreamRecords,
         Self::DataReadFromKinesisStreamBytes,
+        Self::SucceedConversionRecords,
+        Self::SucceedConversionBytes,
+        Self::FailedConversionRecords,
+        Self::FailedConversionBytes,
     ];
 
     /// The CloudWatch name.
@@ -72,6 +82,10 @@ impl FirehoseMetric {
             Self::ExecuteProcessingSuccess => "ExecuteProcessing.Success",
             Self::DataReadFromKinesisStreamRecords => "DataReadFromKinesisStream.Records",
             Self::DataReadFromKinesisStreamBytes => "DataReadFromKinesisStream.Bytes",
+            Self::SucceedConversionRecords => "SucceedConversion.Records",
+            Self::SucceedConversionBytes => "SucceedConversion.Bytes",
+            Self::FailedConversionRecords => "FailedConversion.Records",
+            Self::FailedConversionBytes => "FailedConversion.Bytes",
         }
     }
 }
@@ -79,7 +93,7 @@ impl FirehoseMetric {
 /// One delivery stream's series.
 #[derive(Debug, Clone, Default)]
 pub struct FirehoseMetrics {
-    series: [Series; 15],
+    series: [Series; FirehoseMetric::ALL.len()],
 }
 
 impl PartialEq for FirehoseMetrics {

@@ -6,6 +6,7 @@
 pub mod buffer;
 pub mod command;
 pub mod compression;
+pub mod conversion;
 pub mod delivery;
 pub mod delivery_stream;
 pub mod destination;

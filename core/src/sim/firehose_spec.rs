@@ -15,6 +15,7 @@ pub fn validate(scenario: &Scenario) -> Result<Vec<&str>, String> {
         let _ = world.apply(CreateStreamInput::provisioned(&stream.name, 1));
     }
     world.step(world.settings().transition_delay_ms as u64);
+    scenario.glue.create_in(&mut world)?;
     let mut names = Vec::new();
     for (i, spec) in scenario.firehoses.iter().enumerate() {
         let label = match &spec.delivery_stream_name {

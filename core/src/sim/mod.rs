@@ -9,6 +9,7 @@ pub mod editing;
 pub mod fanout;
 pub mod firehose_report;
 pub mod firehose_spec;
+pub mod glue_spec;
 pub mod iterator;
 pub mod kcl;
 mod key_order;

@@ -173,6 +173,9 @@ pub struct Scenario {
     /// Firehose delivery streams, each as CreateDeliveryStream takes it (the API's field names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub firehoses: Vec<CreateDeliveryStreamInput>,
+    /// The Glue Data Catalog the scenario starts with (format conversion reads its tables).
+    #[serde(default, skip_serializing_if = "super::glue_spec::GlueSpec::is_empty")]
+    pub glue: super::glue_spec::GlueSpec,
     /// Lambda functions Firehose processors call, by name: `http://…` or `builtin:…` (the
     /// command line's `--lambda` takes precedence).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]

@@ -87,6 +87,8 @@ impl Simulation {
                 retention_period_hours: Some(i64::from(s.retention_hours)),
             });
         }
+        // Checked when the scenario loaded.
+        let _ = scenario.glue.create_in(&mut world);
         if !scenario.firehoses.is_empty() {
             for spec in &scenario.firehoses {
                 let _ = world.apply(spec.clone().with_source_arn_in(&world));

@@ -3,6 +3,7 @@
 
 mod buffering;
 mod control;
+mod conversion;
 mod partitioning;
 mod processing;
 mod puts;

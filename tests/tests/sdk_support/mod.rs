@@ -16,18 +16,25 @@ pub async fn server(speed: f64) -> Client {
     server_with(speed, AuthMode::AcceptAnySignature, "secret").await
 }
 
-/// Starts a server with `auth`; the client signs with secret `secret` for key AKIDEXAMPLE.
-pub async fn server_with(speed: f64, auth: AuthMode, secret: &str) -> Client {
+/// Starts a plain-HTTP server at `speed` with `auth` (it lives as long as the runtime); returns
+/// its port and its world.
+pub async fn serve_world(speed: f64, auth: AuthMode) -> (u16, std::sync::Arc<SharedWorld>) {
     let settings = Settings::starting_now();
     let world = SharedWorld::new(World::new(settings, 1), Speed::Factor(speed));
     let listener = api::bind("127.0.0.1", 0).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let state = ApiState {
-        world,
+        world: world.clone(),
         auth,
         log_requests: false,
     };
     tokio::spawn(api::serve(listener, None, state, std::future::pending()));
+    (port, world)
+}
+
+/// Starts a server with `auth`; the client signs with secret `secret` for key AKIDEXAMPLE.
+pub async fn server_with(speed: f64, auth: AuthMode, secret: &str) -> Client {
+    let (port, _) = serve_world(speed, auth).await;
     let config = Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))

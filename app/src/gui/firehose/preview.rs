@@ -1,14 +1,24 @@
-//! A delivered object's contents as text: decompressed by its Content-Encoding, then its first
-//! lines (records Firehose concatenated without a delimiter are shown one JSON object a line), or
-//! a hex dump when it is not text.
+//! A delivered object's contents: Parquet and ORC as a table of their first rows; anything else
+//! decompressed by its Content-Encoding, then its first lines as text (records Firehose
+//! concatenated without a delimiter are shown one JSON object a line), or a hex dump.
 
 use kinescope_core::World;
+use kinescope_core::firehose::conversion::preview::{RowsPreview, is_columnar, read_rows};
 use kinescope_core::firehose::destination::CompressionFormat;
 
 /// Characters of a preview at most.
 const PREVIEW_CHARS: usize = 64 * 1024;
 /// Bytes a hex dump shows.
 const HEX_BYTES: usize = 512;
+/// Rows of a Parquet or ORC object shown.
+const PREVIEW_ROWS: usize = 200;
+
+/// What the preview shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Preview {
+    Text(String),
+    Rows(RowsPreview),
+}
 
 /// An object's bytes as stored, and how they are encoded.
 pub struct Fetched {
@@ -33,13 +43,23 @@ pub fn fetch(world: &World, bucket: &str, key: &str) -> Result<Fetched, String> 
 
 /// The preview of a fetched object (decompressed after the world's lock is released), or why
 /// there is none.
-pub fn preview(fetched: Result<Fetched, String>) -> String {
+pub fn preview(fetched: Result<Fetched, String>) -> Preview {
     let Fetched { body, encoding } = match fetched {
         Ok(fetched) => fetched,
-        Err(reason) => return reason,
+        Err(reason) => return Preview::Text(reason),
     };
+    if is_columnar(&body) {
+        return match read_rows(&body, PREVIEW_ROWS) {
+            Ok(rows) => Preview::Rows(rows),
+            Err(e) => Preview::Text(format!("Cannot read the columnar object: {e}")),
+        };
+    }
+    Preview::Text(text_of(&body, encoding))
+}
+
+fn text_of(body: &[u8], encoding: Option<&'static str>) -> String {
     let format = CompressionFormat::of_content_encoding(encoding).unwrap_or_default();
-    let data = match format.decompress(&body) {
+    let data = match format.decompress(body) {
         Ok(data) => data,
         Err(e) => return format!("Cannot decompress ({encoding:?}): {e}"),
     };

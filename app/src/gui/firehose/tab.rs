@@ -2,12 +2,14 @@
 //! filling toward SizeInMBs beside a ring counting down IntervalInSeconds, "Flush now", its
 //! counters, every flush on a timeline with its reason, and the objects it delivered with a preview.
 
+use super::preview::Preview;
 use super::view::{FirehoseView, FlushView, SeriesView};
 use crate::gui::widgets::numbers::{axis_count, axis_time, bytes_text, grouped};
 use crate::gui::widgets::table;
 use crate::gui::{Action, Inspector};
 use egui::{Color32, Stroke, pos2, vec2};
 use egui_plot::{Legend, Line, Plot, Points};
+use kinescope_core::firehose::conversion::preview::RowsPreview;
 
 /// Virtual seconds the flush timeline shows at least.
 const TIMELINE_SECONDS: f64 = 300.0;
@@ -218,6 +220,9 @@ fn counters(ui: &mut egui::Ui, f: &FirehoseView) {
                 grouped(f.transform[1] as f64),
                 grouped(f.transform[2] as f64)
             ), "Lambda transform outcomes per record");
+        if let Some(failed) = f.conversion_failed {
+            row(ui, "FailedConversion.Records", grouped(failed as f64), "Records format conversion refused (not JSON, or not fitting the Glue table's columns): under the error prefix, format-conversion-failed");
+        }
         if f.waiting_objects > 0 {
             row(ui, "Retrying", format!("{} objects ({} failures)", f.waiting_objects, f.delivery_failures), "Objects that could not be stored yet; S3 delivery is retried for up to 24 hours");
         }
@@ -357,17 +362,64 @@ fn objects(ui: &mut egui::Ui, app: &mut Inspector, f: &FirehoseView) {
                 });
             });
     });
-    if let Some((key, text)) = &app.firehose_preview {
+    if let Some((key, preview)) = &app.firehose_preview {
         ui.separator();
         ui.label(format!("s3://{}/{key}", f.bucket));
-        egui::ScrollArea::vertical()
-            .id_salt("firehose-preview")
-            .max_height(240.0)
-            .show(ui, |ui| {
-                ui.add(
-                    egui::Label::new(egui::RichText::new(text).monospace())
-                        .wrap_mode(egui::TextWrapMode::Extend),
-                );
-            });
+        match preview {
+            Preview::Text(text) => {
+                egui::ScrollArea::vertical()
+                    .id_salt("firehose-preview")
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(text).monospace())
+                                .wrap_mode(egui::TextWrapMode::Extend),
+                        );
+                    });
+            }
+            Preview::Rows(rows) => columnar_rows(ui, rows),
+        }
     }
+}
+
+/// A Parquet or ORC object's first rows, one column per table column.
+fn columnar_rows(ui: &mut egui::Ui, preview: &RowsPreview) {
+    use egui_extras::{Column, TableBuilder};
+    ui.label(format!(
+        "{} rows, {} columns{}",
+        grouped(preview.total_rows as f64),
+        preview.columns.len(),
+        if preview.rows.len() < preview.total_rows {
+            format!(" (first {} shown)", preview.rows.len())
+        } else {
+            String::new()
+        }
+    ));
+    egui::ScrollArea::horizontal()
+        .id_salt("firehose-rows-scroll")
+        .show(ui, |ui| {
+            table::unwrapped(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt("firehose-rows")
+                    .striped(true)
+                    .max_scroll_height(240.0)
+                    .columns(Column::auto().at_least(60.0), preview.columns.len())
+                    .header(20.0, |mut header| {
+                        for title in &preview.columns {
+                            header.col(|ui| {
+                                table::heading(ui, title);
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(20.0, preview.rows.len(), |mut row| {
+                            for value in &preview.rows[row.index()] {
+                                row.col(|ui| {
+                                    table::mono(ui, value.clone());
+                                });
+                            }
+                        });
+                    });
+            });
+        });
 }

@@ -1,6 +1,7 @@
 //! The Firehose tab driven as a person would: the buffer, "Flush now", the delivered objects and
 //! a preview of one.
 
+use super::preview::Preview;
 use crate::gui::Tab;
 use crate::gui::tests::{harness_of, step_seconds};
 use egui_kittest::kittest::Queryable;
@@ -42,8 +43,11 @@ fn flush_now_delivers_the_buffer_and_the_object_can_be_previewed() {
     harness.get_by_label(&key).click();
     harness.run();
     harness.run();
-    let (previewed, text) = harness.state().firehose_preview.clone().unwrap();
+    let (previewed, preview) = harness.state().firehose_preview.clone().unwrap();
     assert_eq!(previewed, key);
+    let Preview::Text(text) = preview else {
+        panic!("text expected: {preview:?}");
+    };
     assert!(
         text.starts_with('{') && text.contains("\n{"),
         "one record a line: {text}"
@@ -62,4 +66,47 @@ fn the_resource_tree_lists_delivery_streams_and_opens_the_tab() {
         harness.state().selection.delivery_stream.as_deref(),
         Some("size-first")
     );
+}
+
+#[test]
+fn a_parquet_object_previews_as_rows_of_the_tables_columns() {
+    const PARQUET: &str =
+        include_str!("../../../../assets/scenarios/firehose-transform-parquet.json");
+    let mut harness = harness_of(PARQUET);
+    harness.get_by_label("Firehose").click();
+    harness.state_mut().selection.delivery_stream = Some("clicks-to-parquet".into());
+    step_seconds(&mut harness, 125);
+    let parquet = harness
+        .state()
+        .view
+        .firehose_objects
+        .iter()
+        .find(|o| o.key.ends_with(".parquet"))
+        .map(|o| o.key.clone())
+        .expect("a Parquet object after two minutes");
+    harness.get_by_label(&parquet).click();
+    harness.run();
+    harness.run();
+    let (_, preview) = harness.state().firehose_preview.clone().unwrap();
+    let Preview::Rows(rows) = preview else {
+        panic!("rows expected: {preview:?}");
+    };
+    assert_eq!(
+        rows.columns,
+        [
+            "event_id",
+            "user_id",
+            "page",
+            "action",
+            "device",
+            "ts",
+            "reading_id"
+        ]
+    );
+    assert!(rows.total_rows > 1_000, "{}", rows.total_rows);
+    assert!(
+        rows.rows.iter().all(|r| r[3] != "view"),
+        "views were dropped"
+    );
+    harness.get_by_label("event_id");
 }

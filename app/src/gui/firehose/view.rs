@@ -48,6 +48,8 @@ pub struct FirehoseView {
     pub waiting_objects: usize,
     pub max_freshness_ms: i64,
     pub transform: [u64; 3],
+    /// Records format conversion refused, when it is on.
+    pub conversion_failed: Option<u64>,
     pub flushes: Vec<FlushView>,
 }
 
@@ -85,10 +87,13 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
         },
         bucket: destination.bucket().to_owned(),
         prefix: destination.prefix.clone(),
-        compression: serde_json::to_value(destination.compression_format)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        compression: match &stream.conversion {
+            Some(conversion) => format!("JSON to {}", conversion.output.label()),
+            None => serde_json::to_value(destination.compression_format)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        },
         size_hint_bytes: destination.buffering_hints.size_bytes(),
         interval_ms: destination.buffering_hints.interval_in_seconds * 1_000,
         buffered_bytes: stream.buffered().1,
@@ -110,6 +115,7 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
             c.transform_dropped,
             c.transform_processing_failed,
         ],
+        conversion_failed: stream.conversion.is_some().then_some(c.conversion_failed),
         flushes: stream
             .flushes
             .iter()

@@ -4,6 +4,7 @@
 
 use super::protocol::{self, Format, WireError};
 use crate::firehose::command::FIREHOSE_OPERATIONS;
+use crate::glue::command::GLUE_OPERATIONS;
 use crate::streams::command::AWS_OPERATIONS;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
@@ -15,6 +16,8 @@ pub enum Service {
     Kinesis,
     /// `Firehose_20150804`: Amazon Data Firehose.
     Firehose,
+    /// `AWSGlue`: the Glue Data Catalog subset format conversion reads.
+    Glue,
 }
 
 impl Service {
@@ -23,6 +26,7 @@ impl Service {
         match prefix {
             "Kinesis_20131202" => Some(Service::Kinesis),
             "Firehose_20150804" => Some(Service::Firehose),
+            "AWSGlue" => Some(Service::Glue),
             _ => None,
         }
     }
@@ -32,6 +36,7 @@ impl Service {
         match self {
             Service::Kinesis => &AWS_OPERATIONS,
             Service::Firehose => FIREHOSE_OPERATIONS,
+            Service::Glue => GLUE_OPERATIONS,
         }
     }
 }

@@ -2,9 +2,12 @@
 //! then the named service's authentication, type check and operation), encode the answer, and log
 //! the call as traffic.
 
+use super::catalog_services;
 use super::front_door::{self, Service};
 use super::protocol::{self, ErrorStyle, Format, WireError};
 use crate::api::server::ApiState;
+use crate::firehose::command::FirehoseCommand;
+use crate::glue::command::GlueCommand;
 use crate::traffic::{TrafficEntry, client_kind};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
@@ -156,7 +159,12 @@ async fn answer(
     };
     let (result, resource) = match service {
         Service::Kinesis => super::kinesis::answer(state, parts, operation, format, body).await,
-        Service::Firehose => super::firehose::answer(state, parts, operation, format, body),
+        Service::Firehose => {
+            catalog_services::answer::<FirehoseCommand>(state, parts, operation, format, body)
+        }
+        Service::Glue => {
+            catalog_services::answer::<GlueCommand>(state, parts, operation, format, body)
+        }
     };
     (result, format, resource)
 }

@@ -3,9 +3,9 @@
 //! order, the handler decodes it into the named service's command, applies it to the shared world
 //! and encodes the answer. No service logic lives here.
 
+pub mod catalog_services;
 pub mod eventstream;
 pub mod fast_json;
-pub mod firehose;
 pub mod front_door;
 pub mod handler;
 pub mod input_model;

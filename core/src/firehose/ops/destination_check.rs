@@ -1,6 +1,7 @@
 //! Checking an S3 destination configuration (reference B.1, B.3, B.4): the model's constraints
 //! (ValidationException), then AWS's rules (InvalidArgumentException), then the defaults.
 
+use crate::firehose::conversion::config::{self as conversion, Conversion};
 use crate::firehose::destination::*;
 use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
@@ -107,6 +108,9 @@ pub(crate) fn validate_members(v: &mut Validator, member: &str, d: &S3Destinatio
         d.compression_format.as_deref(),
         CompressionFormat::ALLOWED,
     );
+    if let Some(conversion) = &d.data_format_conversion_configuration {
+        conversion::validate(v, &at("dataFormatConversionConfiguration"), conversion);
+    }
     if let Some(mode) = &d.s3_backup_mode
         && !BACKUP_MODES.contains(&mode.as_str())
     {
@@ -180,6 +184,7 @@ pub(crate) struct CheckedDestination {
     pub destination: S3Destination,
     pub partitioned: bool,
     pub pipeline: Pipeline,
+    pub conversion: Option<Conversion>,
     pub prefix: Prefix,
     pub error_prefix: Prefix,
 }
@@ -190,7 +195,7 @@ pub(crate) fn check_destination(
     input: &S3DestinationInput,
     existing: Option<&S3Destination>,
 ) -> Result<CheckedDestination, FirehoseError> {
-    let hints = match (input.buffering_hints, existing) {
+    let mut hints = match (input.buffering_hints, existing) {
         (None, Some(old)) => old.buffering_hints,
         (None, None) => DEFAULT_HINTS,
         (Some(h), _) => match (h.size_in_mbs, h.interval_in_seconds) {
@@ -239,17 +244,26 @@ pub(crate) fn check_destination(
         .or(existing.and_then(|d| d.processing_configuration.clone()));
     let pipeline = Pipeline::parse(processing.as_ref()).map_err(messages::invalid)?;
     check_partitioning(partitioned, &prefix, &pipeline, error_text.is_some(), hints)?;
-    let conversion = input
+    let conversion_config = input
         .data_format_conversion_configuration
         .clone()
         .or(existing.and_then(|d| d.data_format_conversion_configuration.clone()));
-    if conversion
-        .as_ref()
-        .is_some_and(|c| c.get("Enabled").and_then(|e| e.as_bool()) != Some(false))
-    {
-        return Err(messages::invalid(
-            "Kinescope does not emulate data format conversion yet.",
-        ));
+    let conversion = conversion::check(conversion_config.as_ref())?;
+    if conversion.is_some() {
+        if input.buffering_hints.is_none() && existing.is_none() {
+            hints.size_in_mbs = conversion::DEFAULT_SIZE_IN_MBS;
+        }
+        if compression_format != CompressionFormat::Uncompressed {
+            return Err(messages::invalid(
+                "CompressionFormat must be UNCOMPRESSED when data format conversion is enabled: the serializer compresses.",
+            ));
+        }
+        if hints.size_in_mbs < conversion::MIN_SIZE_IN_MBS {
+            return Err(messages::invalid(format!(
+                "BufferingHints.SizeInMBs must be at least {} when data format conversion is enabled.",
+                conversion::MIN_SIZE_IN_MBS
+            )));
+        }
     }
     let time_zone = pick(
         &input.custom_time_zone,
@@ -301,7 +315,7 @@ pub(crate) fn check_destination(
             .unwrap_or_default(),
         processing_configuration: processing,
         s3_backup_mode: backup_mode,
-        data_format_conversion_configuration: conversion,
+        data_format_conversion_configuration: conversion_config,
         dynamic_partitioning_configuration: dynamic.cloned(),
         file_extension: pick(
             &input.file_extension,
@@ -314,6 +328,7 @@ pub(crate) fn check_destination(
         destination,
         partitioned,
         pipeline,
+        conversion,
         prefix,
         error_prefix,
     })

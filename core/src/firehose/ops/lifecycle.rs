@@ -231,6 +231,7 @@ impl Operation for CreateDeliveryStreamInput {
             partitions: Default::default(),
             partitioned: checked.partitioned,
             pipeline: checked.pipeline,
+            conversion: checked.conversion,
             processing: Buffer::default(),
             quota: PutQuota::new(PutLimits::for_region(&world.settings().region)),
             flushes: VecDeque::new(),

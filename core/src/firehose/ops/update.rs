@@ -97,6 +97,7 @@ impl Operation for UpdateDestinationInput {
         let stream = world.delivery_stream_named_mut(&name)?;
         stream.destination = checked.destination;
         stream.pipeline = checked.pipeline;
+        stream.conversion = checked.conversion;
         stream.partitioned = checked.partitioned;
         stream.prefix = checked.prefix;
         stream.error_prefix = checked.error_prefix;

@@ -13,6 +13,7 @@ pub mod firehose;
 pub mod glue;
 pub mod live;
 pub mod metrics;
+pub mod outbound;
 mod prefault;
 mod service_command;
 pub mod settings;

@@ -8,6 +8,7 @@
 //! subscription has something new, not by every change in the world.
 
 use crate::clock::{Driver, Speed};
+use crate::outbound::CallRunner;
 use crate::sim::simulation::Simulation;
 use crate::traffic::{RecordTrafficInput, TrafficEntry};
 use crate::world::{Operation, World};
@@ -16,6 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
+
+/// How long stopping waits for HTTP calls under way (a Lambda call times out after 30 s).
+const SHUTDOWN_CALLS_WAIT: Duration = Duration::from_secs(35);
 
 /// How often a [`Clock`] brings the world up to now.
 pub const CLOCK_TICK: Duration = Duration::from_millis(20);
@@ -57,6 +61,8 @@ struct Live {
     subscribers: HashMap<u64, Arc<Notify>>,
     /// A [`Clock`] moves time: readers see the world as it is rather than stepping it.
     clocked: bool,
+    /// The world's HTTP calls (Lambda functions), made off the lock.
+    calls: CallRunner,
 }
 
 impl Live {
@@ -85,16 +91,27 @@ impl SharedWorld {
     }
 
     fn running(running: Running, speed: Speed) -> Arc<Self> {
+        let mut live = Live {
+            running,
+            driver: Driver::new(speed),
+            last_wall: Instant::now(),
+            owed_ms: 0,
+            subscribers: HashMap::new(),
+            clocked: false,
+            calls: CallRunner::default(),
+        };
+        live.world().defer_outbound_calls();
         Arc::new(Self {
-            live: Mutex::new(Live {
-                running,
-                driver: Driver::new(speed),
-                last_wall: Instant::now(),
-                owed_ms: 0,
-                subscribers: HashMap::new(),
-                clocked: false,
-            }),
+            live: Mutex::new(live),
         })
+    }
+
+    /// Applies the answers of calls that came back, and starts the calls queued since.
+    fn run_calls(live: &mut Live) {
+        let mut calls = std::mem::take(&mut live.calls);
+        calls.collect(live.world());
+        calls.dispatch(live.world());
+        live.calls = calls;
     }
 
     fn lock(&self) -> MutexGuard<'_, Live> {
@@ -109,6 +126,7 @@ impl SharedWorld {
     /// second's worth stays owed: the clock runs slower than asked rather than falling ever
     /// further behind.
     fn catch_up(live: &mut Live) {
+        Self::run_calls(live);
         let started = Instant::now();
         let due = live.driver.virtual_ms_for(started - live.last_wall);
         live.last_wall = started;
@@ -124,6 +142,7 @@ impl SharedWorld {
                 break;
             }
         }
+        Self::run_calls(live);
         Self::wake_subscribers(live);
     }
 
@@ -143,6 +162,7 @@ impl SharedWorld {
         let mut live = self.lock();
         Self::catch_up(&mut live);
         let result = live.world().apply(command);
+        Self::run_calls(&mut live);
         live.world().push_subscriptions();
         Self::wake_subscribers(&mut live);
         result
@@ -173,6 +193,12 @@ impl SharedWorld {
     pub fn shut_down(&self) {
         let mut live = self.lock();
         Self::catch_up(&mut live);
+        live.world()
+            .flush_all_delivery_streams(crate::firehose::buffer::FlushReason::Shutdown);
+        // Records in calls under way (and in the buffers their answers fill) are delivered too.
+        let mut calls = std::mem::take(&mut live.calls);
+        calls.finish(live.world(), SHUTDOWN_CALLS_WAIT);
+        live.calls = calls;
         live.world()
             .flush_all_delivery_streams(crate::firehose::buffer::FlushReason::Shutdown);
     }
@@ -220,6 +246,8 @@ impl SharedWorld {
     pub fn load(&self, simulation: Simulation) {
         let mut live = self.lock();
         live.running = Running::Simulation(Box::new(simulation));
+        live.world().defer_outbound_calls();
+        live.calls.forget_world();
         live.last_wall = Instant::now();
         live.owed_ms = 0;
         // The old world's subscriptions are gone: their subscribers find out when they look.

@@ -6,6 +6,7 @@ use crate::events::{EngineEvent, EventKind, EventLog};
 use crate::firehose::functions::Functions;
 use crate::firehose::service::Firehose;
 use crate::glue::catalog::Catalog;
+use crate::outbound::Outbound;
 use crate::settings::Settings;
 use crate::streams::record_page::RecordPage;
 use crate::streams::service::DataStreams;
@@ -42,6 +43,8 @@ pub struct World {
     pub(crate) firehose: Firehose,
     /// The Glue Data Catalog that format conversion reads its schemas from.
     pub(crate) glue: Catalog,
+    /// HTTP calls to the outside (Lambda functions' URLs), made inline or deferred.
+    pub(crate) outbound: Outbound,
     events: EventLog,
     /// Calls made through the HTTP API.
     pub(crate) traffic: TrafficLog,
@@ -67,6 +70,7 @@ impl World {
             kinesis: DataStreams::default(),
             firehose,
             glue: Catalog::default(),
+            outbound: Outbound::default(),
             events: EventLog::default(),
             traffic: TrafficLog::default(),
             epoch: 0,

@@ -16,7 +16,7 @@ import pytest
 import snappy
 from botocore.exceptions import ClientError
 
-from conftest import start_server
+from conftest import start_server, until
 
 ROLE = "arn:aws:iam::000000000000:role/firehose"
 
@@ -320,10 +320,13 @@ def test_a_lambda_transform_over_http_with_the_users_own_code(tmp_path):
 
         create(client, "shouting", "shouting-bucket", ProcessingConfiguration=with_lambda("upper"))
         client.put_record(DeliveryStreamName="shouting", Record={"Data": b"quiet please"})
+        # The function is called off the world's lock: its answer lands on a later clock tick.
+        until(lambda: objects(tmp_path, "shouting-bucket"))
         assert open(only_object(tmp_path, "shouting-bucket"), "rb").read() == b"QUIET PLEASE"
         create(client, "failing", "failing-bucket", ProcessingConfiguration=with_lambda("broken"),
                ErrorOutputPrefix="errors/!{firehose:error-output-type}/")
         client.put_record(DeliveryStreamName="failing", Record={"Data": b"lost?"})
+        until(lambda: [f for f in objects(tmp_path, "failing-bucket") if os.path.isfile(f)])
         error_file = only_object(tmp_path, "failing-bucket")
         assert "/errors/processing-failed/" in error_file
         record = json.loads(open(error_file).read())

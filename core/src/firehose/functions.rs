@@ -4,6 +4,7 @@
 //! answering AWS's response JSON, or `builtin:NAME?PARAMETERS`, one of the functions that ship
 //! with Kinescope. Built-ins take the same event and give the same response JSON as any function.
 
+use crate::outbound::{self, CallResult, HttpCall};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
@@ -74,19 +75,76 @@ impl Functions {
         self.by_name.contains_key(function)
     }
 
-    /// Calls `function` with `event`; its response JSON, or why the call failed.
+    /// Calls `function` with `event` and waits for its response JSON, or why the call failed.
     pub fn invoke(&self, function: &str, event: &Value) -> Result<Value, InvocationError> {
+        match self.prepare(function, event) {
+            Prepared::Answered(response) => response,
+            Prepared::Http(call) => self.read_answer(function, outbound::make(&call)),
+        }
+    }
+
+    /// How calling `function` with `event` goes: answered at once (a built-in, or no such
+    /// function), or an HTTP call to make.
+    pub fn prepare(&self, function: &str, event: &Value) -> Prepared {
         match self.by_name.get(function) {
-            None => Err(InvocationError::new(
+            None => Prepared::Answered(Err(InvocationError::new(
                 "Lambda.FunctionNotFound",
                 format!(
                     "No function {function} is mapped: give --lambda {function}=http://… or builtin:… (or a scenario's lambdas)"
                 ),
-            )),
-            Some(Target::Http(url)) => call_http(url, event),
-            Some(Target::Builtin { name, parameters }) => run_builtin(name, parameters, event),
+            ))),
+            Some(Target::Http(url)) => Prepared::Http(HttpCall {
+                url: url.clone(),
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: event.to_string().into_bytes(),
+                timeout: HTTP_TIMEOUT,
+            }),
+            Some(Target::Builtin { name, parameters }) => {
+                Prepared::Answered(run_builtin(name, parameters, event))
+            }
         }
     }
+
+    /// The response JSON in what `function`'s URL answered, or why it is not one.
+    pub fn read_answer(
+        &self,
+        function: &str,
+        answer: CallResult,
+    ) -> Result<Value, InvocationError> {
+        let answer = answer.map_err(|e| InvocationError::new("Lambda.InvokeFailed", e))?;
+        if answer.status != 200 {
+            let url = match self.by_name.get(function) {
+                Some(Target::Http(url)) => url.as_str(),
+                _ => function,
+            };
+            return Err(InvocationError::new(
+                "Lambda.FunctionError",
+                format!(
+                    "{url} answered HTTP {}: {}",
+                    answer.status,
+                    String::from_utf8_lossy(&answer.body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                ),
+            ));
+        }
+        serde_json::from_slice(&answer.body).map_err(|e| {
+            InvocationError::new(
+                "Lambda.JsonProcessingException",
+                format!("The response is not JSON: {e}"),
+            )
+        })
+    }
+}
+
+/// How a call to a function goes.
+#[derive(Debug)]
+pub enum Prepared {
+    /// Answered already: a built-in's response, or why there is none.
+    Answered(Result<Value, InvocationError>),
+    /// To be made over HTTP.
+    Http(HttpCall),
 }
 
 fn parse_target(url: &str) -> Result<Target, String> {
@@ -129,39 +187,6 @@ fn parse_target(url: &str) -> Result<Target, String> {
     Ok(Target::Builtin {
         name: name.to_owned(),
         parameters,
-    })
-}
-
-fn call_http(url: &str, event: &Value) -> Result<Value, InvocationError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(HTTP_TIMEOUT))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent
-        .post(url)
-        .header("Content-Type", "application/json")
-        .send(event.to_string())
-        .map_err(|e| InvocationError::new("Lambda.InvokeFailed", format!("{url}: {e}")))?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| InvocationError::new("Lambda.InvokeFailed", format!("{url}: {e}")))?;
-    if status != 200 {
-        return Err(InvocationError::new(
-            "Lambda.FunctionError",
-            format!(
-                "{url} answered HTTP {status}: {}",
-                body.chars().take(200).collect::<String>()
-            ),
-        ));
-    }
-    serde_json::from_str(&body).map_err(|e| {
-        InvocationError::new(
-            "Lambda.JsonProcessingException",
-            format!("The response is not JSON: {e}"),
-        )
     })
 }
 

@@ -9,6 +9,8 @@ use super::functions::InvocationError;
 use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
 use super::processors::LambdaProcessor;
+use crate::firehose::functions::Prepared;
+use crate::outbound::{CallResult, Continuation};
 use crate::world::World;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -36,6 +38,16 @@ pub struct ErrorRecord {
     pub attempt_ending_timestamp: i64,
     #[serde(rename = "lambdaARN", skip_serializing_if = "Option::is_none")]
     pub lambda_arn: Option<String>,
+}
+
+/// One Lambda invocation under way: the batch, its event, and the attempts made so far.
+#[derive(Debug, Clone)]
+pub(crate) struct LambdaInvocation {
+    name: String,
+    lambda: LambdaProcessor,
+    batch: Vec<BufferedRecord>,
+    event: Value,
+    attempts: u32,
 }
 
 /// What the function said of one record.
@@ -115,21 +127,55 @@ impl World {
 
     fn invoke_batch(&mut self, name: &str, lambda: &LambdaProcessor, batch: Vec<BufferedRecord>) {
         let event = self.event(name, &batch);
-        let ids: Vec<String> = (0..batch.len()).map(|i| i.to_string()).collect();
-        let mut attempts = 0;
-        let outcome = loop {
-            attempts += 1;
-            let answered = self
-                .firehose
-                .functions
-                .invoke(&lambda.function, &event)
-                .and_then(|response| judge(&response, &ids));
-            match answered {
-                Ok(outcomes) => break Ok(outcomes),
-                Err(error) if attempts > lambda.retries => break Err(error),
-                Err(_) => {}
-            }
-        };
+        self.invoke(LambdaInvocation {
+            name: name.to_owned(),
+            lambda: lambda.clone(),
+            batch,
+            event,
+            attempts: 1,
+        });
+    }
+
+    /// Calls the function: a built-in answers at once, a URL through [`World::call_out`].
+    fn invoke(&mut self, invocation: LambdaInvocation) {
+        let function = &invocation.lambda.function;
+        match self.firehose.functions.prepare(function, &invocation.event) {
+            Prepared::Answered(response) => self.lambda_judged(invocation, response),
+            Prepared::Http(call) => self.call_out(call, Continuation::Lambda(invocation)),
+        }
+    }
+
+    /// What a function's URL answered to `invocation`.
+    pub(crate) fn lambda_answered(&mut self, invocation: LambdaInvocation, answer: CallResult) {
+        let response = self
+            .firehose
+            .functions
+            .read_answer(&invocation.lambda.function, answer);
+        self.lambda_judged(invocation, response);
+    }
+
+    /// Judges a response record by record; an invocation that failed is made again until its
+    /// retries are spent.
+    fn lambda_judged(
+        &mut self,
+        mut invocation: LambdaInvocation,
+        response: Result<Value, InvocationError>,
+    ) {
+        let ids: Vec<String> = (0..invocation.batch.len()).map(|i| i.to_string()).collect();
+        let outcome = response.and_then(|response| judge(&response, &ids));
+        if outcome.is_err() && invocation.attempts <= invocation.lambda.retries {
+            invocation.attempts += 1;
+            self.invoke(invocation);
+            return;
+        }
+        let LambdaInvocation {
+            name,
+            lambda,
+            batch,
+            attempts,
+            ..
+        } = invocation;
+        let name = name.as_str();
         let now = self.now_ms();
         if let Some(stream) = self.firehose.delivery_streams.get_mut(name) {
             let success = if outcome.is_ok() { 1.0 } else { 0.0 };

@@ -224,3 +224,72 @@ fn processors_are_checked_when_the_stream_is_created() {
     assert_eq!(error.code(), "InvalidArgumentException");
     assert!(error.to_string().contains("LambdaArn"), "{error}");
 }
+
+/// A function at a URL, its answer given by the test: what a live world does with a call made
+/// off its lock (the app, `serve`).
+#[test]
+fn a_deferred_call_is_answered_later_and_retried_on_failure() {
+    use kinescope_core::outbound::HttpAnswer;
+    let mut world = world_with(&[("filter", "http://127.0.0.1:9/never-called")]);
+    world.defer_outbound_calls();
+    active_hose(
+        &mut world,
+        processed(vec![processor(
+            "Lambda",
+            &[("LambdaArn", LAMBDA_ARN), ("NumberOfRetries", "1")],
+        )]),
+    );
+    world.apply(batch(2, 10)).unwrap();
+    world.step(60_000);
+    let calls = world.take_outbound_calls();
+    assert_eq!(calls.len(), 1, "the call waits for its answer");
+    let (id, call) = &calls[0];
+    let event: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+    assert_eq!(event["records"].as_array().unwrap().len(), 2);
+    // The first attempt fails: the batch is invoked again.
+    world.complete_call(*id, Err("connection refused".into()));
+    let retried = world.take_outbound_calls();
+    assert_eq!(retried.len(), 1);
+    let answer = serde_json::json!({"records": [
+        {"recordId": "0", "result": "Ok", "data": "b2s="},
+        {"recordId": "1", "result": "Dropped", "data": ""},
+    ]});
+    world.complete_call(
+        retried[0].0,
+        Ok(HttpAnswer {
+            status: 200,
+            headers: vec![],
+            body: answer.to_string().into_bytes(),
+        }),
+    );
+    let c = &world.delivery_stream(HOSE).unwrap().counters;
+    assert_eq!((c.transform_ok, c.transform_dropped), (1, 1));
+    world.step(60_000);
+    assert_eq!(objects_under(&world, "2026/"), ["ok"]);
+}
+
+/// A function that never answers does not hold up a live world: the call stays under way
+/// while commands keep being answered.
+#[test]
+fn a_hung_function_does_not_block_a_live_world() {
+    use kinescope_core::Speed;
+    use kinescope_core::firehose::ops::flush::FlushDeliveryStreamInput;
+    use kinescope_core::live::SharedWorld;
+    // Accepts connections (the kernel's backlog) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", silent.local_addr().unwrap());
+    let mut world = world_with(&[("filter", &url)]);
+    active_hose(
+        &mut world,
+        processed(vec![processor("Lambda", &[("LambdaArn", LAMBDA_ARN)])]),
+    );
+    let live = SharedWorld::new(world, Speed::Paused);
+    live.apply(put(b"{}")).unwrap();
+    live.apply(FlushDeliveryStreamInput::named(HOSE)).unwrap();
+    assert_eq!(live.read(|w| w.outbound_in_flight()), 1);
+    live.apply(put(b"{}")).unwrap();
+    assert_eq!(
+        live.read(|w| w.delivery_stream(HOSE).unwrap().counters.records_in),
+        2
+    );
+}

@@ -1,0 +1,209 @@
+//! Calls the engine makes to the outside world over HTTP: a Lambda function's URL (and the HTTP
+//! endpoint destinations that follow). A world on its own makes each call inline, so headless runs
+//! and tests stay deterministic. A live world (the app, `serve`) defers them: a call is queued,
+//! made on a thread of its own, and its answer applied when it comes back (the next clock tick),
+//! so a slow or hung function never holds up the world, the API or the window.
+
+use crate::firehose::transform::LambdaInvocation;
+use crate::world::World;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// One HTTP POST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpCall {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub timeout: Duration,
+}
+
+/// What a server answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The answer, or why there was none (connection refused, timed out, ...).
+pub type CallResult = Result<HttpAnswer, String>;
+
+/// Makes `call`, blocking until it is answered or times out.
+pub fn make(call: &HttpCall) -> CallResult {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(call.timeout))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut request = agent.post(&call.url);
+    for (name, value) in &call.headers {
+        request = request.header(name, value);
+    }
+    let mut response = request
+        .send(&call.body[..])
+        .map_err(|e| format!("{}: {e}", call.url))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|e| format!("{}: {e}", call.url))?;
+    Ok(HttpAnswer {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// What the engine does with a call's answer.
+#[derive(Debug, Clone)]
+pub(crate) enum Continuation {
+    /// A Lambda invocation of a delivery stream's processor.
+    Lambda(LambdaInvocation),
+}
+
+/// Calls waiting to be made, and those made whose answers have not come back.
+#[derive(Debug, Default)]
+pub struct Outbound {
+    deferred: bool,
+    next_id: u64,
+    queued: Vec<(u64, HttpCall)>,
+    waiting: HashMap<u64, Continuation>,
+}
+
+impl Outbound {
+    /// Calls under way (queued or made, not answered).
+    pub fn in_flight(&self) -> usize {
+        self.waiting.len()
+    }
+}
+
+impl World {
+    /// From now on, calls are queued for [`World::take_outbound_calls`] instead of made inline.
+    pub fn defer_outbound_calls(&mut self) {
+        self.outbound.deferred = true;
+    }
+
+    /// HTTP calls under way (queued or made, not answered yet).
+    pub fn outbound_in_flight(&self) -> usize {
+        self.outbound.in_flight()
+    }
+
+    /// Makes `call` (inline), or queues it (deferred); `then` gets its answer.
+    pub(crate) fn call_out(&mut self, call: HttpCall, then: Continuation) {
+        if !self.outbound.deferred {
+            let result = make(&call);
+            self.resume(then, result);
+            return;
+        }
+        let id = self.outbound.next_id;
+        self.outbound.next_id += 1;
+        self.outbound.queued.push((id, call));
+        self.outbound.waiting.insert(id, then);
+    }
+
+    /// The calls queued since last asked, each to be made and answered through
+    /// [`World::complete_call`].
+    pub fn take_outbound_calls(&mut self) -> Vec<(u64, HttpCall)> {
+        std::mem::take(&mut self.outbound.queued)
+    }
+
+    /// Applies the answer of call `id`.
+    pub fn complete_call(&mut self, id: u64, result: CallResult) {
+        if let Some(then) = self.outbound.waiting.remove(&id) {
+            self.resume(then, result);
+        }
+    }
+
+    fn resume(&mut self, then: Continuation, result: CallResult) {
+        match then {
+            Continuation::Lambda(invocation) => self.lambda_answered(invocation, result),
+        }
+    }
+}
+
+/// An answer coming back from a call thread: the world's generation, the call, its result.
+type Returned = (u64, u64, CallResult);
+
+/// Makes a live world's deferred calls, each on a thread of its own, and brings their answers
+/// back to it.
+#[derive(Debug)]
+pub struct CallRunner {
+    sender: std::sync::mpsc::Sender<Returned>,
+    answers: std::sync::mpsc::Receiver<Returned>,
+    /// Bumped when another world replaces the one the calls were made for: their answers are
+    /// then dropped.
+    generation: u64,
+}
+
+impl Default for CallRunner {
+    fn default() -> Self {
+        let (sender, answers) = std::sync::mpsc::channel();
+        Self {
+            sender,
+            answers,
+            generation: 0,
+        }
+    }
+}
+
+impl CallRunner {
+    /// Calls of the world that was replaced will not be answered to the new one.
+    pub fn forget_world(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Starts every call `world` queued.
+    pub fn dispatch(&mut self, world: &mut World) {
+        for (id, call) in world.take_outbound_calls() {
+            let (sender, generation) = (self.sender.clone(), self.generation);
+            let spawned = std::thread::Builder::new()
+                .name("kinescope-call".into())
+                .spawn(move || {
+                    let _ = sender.send((generation, id, make(&call)));
+                });
+            if let Err(e) = spawned {
+                world.complete_call(id, Err(format!("no thread for the call: {e}")));
+            }
+        }
+    }
+
+    /// Applies the answers that came back.
+    pub fn collect(&mut self, world: &mut World) {
+        while let Ok((generation, id, result)) = self.answers.try_recv() {
+            if generation == self.generation {
+                world.complete_call(id, result);
+            }
+        }
+    }
+
+    /// Waits up to `limit` for the calls under way (stopping: their records must not be lost),
+    /// applying each answer and starting the calls those answers lead to.
+    pub fn finish(&mut self, world: &mut World, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        self.dispatch(world);
+        while world.outbound.in_flight() > 0 {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.answers.recv_timeout(left) {
+                Ok((generation, id, result)) if generation == self.generation => {
+                    world.complete_call(id, result);
+                    self.dispatch(world);
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+    }
+}

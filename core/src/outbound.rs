@@ -4,6 +4,7 @@
 //! made on a thread of its own, and its answer applied when it comes back (the next clock tick),
 //! so a slow or hung function never holds up the world, the API or the window.
 
+use crate::firehose::http_delivery::HttpDelivery;
 use crate::firehose::transform::LambdaInvocation;
 use crate::world::World;
 use std::collections::HashMap;
@@ -72,6 +73,8 @@ pub fn make(call: &HttpCall) -> CallResult {
 pub(crate) enum Continuation {
     /// A Lambda invocation of a delivery stream's processor.
     Lambda(LambdaInvocation),
+    /// A request of records to a delivery stream's HTTP endpoint.
+    HttpDelivery(String, HttpDelivery),
 }
 
 /// Calls waiting to be made, and those made whose answers have not come back.
@@ -130,6 +133,9 @@ impl World {
     fn resume(&mut self, then: Continuation, result: CallResult) {
         match then {
             Continuation::Lambda(invocation) => self.lambda_answered(invocation, result),
+            Continuation::HttpDelivery(name, delivery) => {
+                self.http_answered(&name, delivery, result)
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ impl World {
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
             return;
         };
-        let size = stream.destination.buffering_hints.size_bytes();
+        let size = stream.hints().size_bytes();
         let buffer = match &partition {
             Some(keys) => stream.partitions.entry(keys.clone()).or_default(),
             None => &mut stream.buffer,
@@ -90,7 +90,7 @@ impl World {
         let Some(stream) = self.firehose.delivery_streams.get(name) else {
             return;
         };
-        let interval = stream.destination.buffering_hints.interval_in_seconds * 1_000;
+        let interval = stream.hints().interval_in_seconds * 1_000;
         let due = |b: &super::buffer::Buffer| b.opened_ms().is_some_and(|t| t + interval <= now);
         let main = due(&stream.buffer);
         let partitions: Vec<PartitionKeys> = stream
@@ -123,6 +123,10 @@ impl World {
             None => stream.buffer.take(),
         };
         if records.is_empty() {
+            return;
+        }
+        if stream.http.is_some() {
+            self.deliver_http(name, records, reason);
             return;
         }
         let (records, body, conversion_failures) = match &stream.conversion {
@@ -197,15 +201,54 @@ impl World {
                 oldest,
             );
         }
-        let (Some(body), Some(first)) = (body, records.first()) else {
+        if let Some(body) = body {
+            self.store_object(name, &records, body, partition.unwrap_or_default(), reason);
+        }
+    }
+
+    /// Stores `records` of `name` as one object (compressed by the destination's format) under
+    /// its prefix: an HTTP endpoint's backup of what it delivered (S3BackupMode AllData).
+    pub(crate) fn store_records(
+        &mut self,
+        name: &str,
+        records: &[BufferedRecord],
+        reason: FlushReason,
+    ) {
+        let Some(stream) = self.firehose.delivery_streams.get(name) else {
             return;
         };
+        let raw: Vec<u8> = records
+            .iter()
+            .flat_map(|r| r.data.iter().copied())
+            .collect();
+        let uuid = random_uuid(&mut self.rng);
+        let body = stream
+            .destination
+            .compression_format
+            .compress(&raw, &uuid)
+            .unwrap_or(raw);
+        self.store_object(name, records, body, PartitionKeys::default(), reason);
+    }
+
+    /// Names the object `body` holding `records` by the prefix (evaluated for `keys`) and the
+    /// default file name, remembers the flush, and stores it.
+    fn store_object(
+        &mut self,
+        name: &str,
+        records: &[BufferedRecord],
+        body: Vec<u8>,
+        keys: PartitionKeys,
+        reason: FlushReason,
+    ) {
+        let Some(first) = records.first() else {
+            return;
+        };
+        let now = self.now_ms();
         let oldest = first.arrival_ms;
         let rng = &mut self.rng;
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
             return;
         };
-        let keys = partition.unwrap_or_default();
         let context = KeyContext {
             oldest_arrival_ms: oldest,
             error_output_type: None,
@@ -227,16 +270,17 @@ impl World {
             file_name(&stream.name, stream.version, oldest, &random_uuid(rng))
         );
         let raw_bytes: usize = records.iter().map(|r| r.data.len()).sum();
-        let flush = Flush {
-            at_ms: now,
-            reason,
-            records: records.len() as u64,
-            bytes: raw_bytes as u64,
-            key: key.clone(),
-            object_bytes: body.len() as u64,
-        };
-        stream.remember(flush);
-        let undelivered = Undelivered {
+        if stream.http.is_none() {
+            stream.remember(Flush {
+                at_ms: now,
+                reason,
+                records: records.len() as u64,
+                bytes: raw_bytes as u64,
+                key: key.clone(),
+                object_bytes: body.len() as u64,
+            });
+        }
+        stream.undelivered.push_back(Undelivered {
             key,
             body,
             records: records.len() as u64,
@@ -245,8 +289,7 @@ impl World {
             next_attempt_ms: now,
             attempts: 0,
             error_output: None,
-        };
-        stream.undelivered.push_back(undelivered);
+        });
         self.retry_undelivered(name, now);
     }
 

@@ -3,7 +3,11 @@
 
 use super::buffer::{Buffer, Flush, PartitionKeys};
 use super::conversion::config::Conversion;
-use super::destination::{DestinationDescription, PlainS3Description, S3Destination};
+use super::destination::{
+    BufferingHints, DestinationDescription, PlainS3Description, S3Destination,
+};
+use super::http_delivery::HttpDelivery;
+use super::http_endpoint::HttpEndpoint;
 use super::metrics::FirehoseMetrics;
 use super::object_key::ErrorOutputType;
 use super::object_key::Prefix;
@@ -107,6 +111,11 @@ pub struct DeliveryStreamState {
     pub pipeline: Pipeline,
     /// JSON to Parquet / ORC at delivery, when enabled.
     pub conversion: Option<Conversion>,
+    /// The HTTP endpoint records are delivered to (`destination` is then its S3 configuration,
+    /// for failed records and backups).
+    pub http: Option<HttpEndpoint>,
+    /// Requests to the HTTP endpoint waiting out their backoff.
+    pub http_retrying: Vec<HttpDelivery>,
     /// Lambda's own buffer, before the function is called (empty without a Lambda processor).
     pub processing: Buffer,
     pub quota: PutQuota,
@@ -120,7 +129,7 @@ pub struct DeliveryStreamState {
 impl DeliveryStreamState {
     /// When the first buffer is due by its interval, if anything waits.
     pub fn interval_due_ms(&self) -> Option<i64> {
-        let interval = self.destination.buffering_hints.interval_in_seconds * 1_000;
+        let interval = self.hints().interval_in_seconds * 1_000;
         std::iter::once(&self.buffer)
             .chain(self.partitions.values())
             .filter_map(|b| b.opened_ms())
@@ -146,8 +155,17 @@ impl DeliveryStreamState {
     }
 
     /// The earliest moment something falls due: a transition, a buffer, a retry, encryption.
+    /// The buffering hints records are delivered by: the HTTP endpoint's, or the S3 destination's.
+    pub fn hints(&self) -> BufferingHints {
+        match &self.http {
+            Some(http) => http.buffering_hints,
+            None => self.destination.buffering_hints,
+        }
+    }
+
     pub fn next_deadline(&self) -> Option<i64> {
         [
+            self.http_retrying.iter().map(|d| d.next_attempt_ms).min(),
             self.transition_at_ms,
             self.interval_due_ms(),
             self.processing_due_ms(),
@@ -205,10 +223,19 @@ impl DeliveryStreamState {
             create_timestamp: Timestamp(self.created_ms),
             last_update_timestamp: self.updated_ms.map(Timestamp),
             source,
-            destinations: vec![DestinationDescription {
-                destination_id: self.destination_id.clone(),
-                s3: PlainS3Description::from(&self.destination),
-                extended_s3: self.destination.clone(),
+            destinations: vec![match &self.http {
+                Some(http) => DestinationDescription {
+                    destination_id: self.destination_id.clone(),
+                    s3: None,
+                    extended_s3: None,
+                    http_endpoint: Some(http.describe(PlainS3Description::from(&self.destination))),
+                },
+                None => DestinationDescription {
+                    destination_id: self.destination_id.clone(),
+                    s3: Some(PlainS3Description::from(&self.destination)),
+                    extended_s3: Some(self.destination.clone()),
+                    http_endpoint: None,
+                },
             }],
             has_more_destinations: false,
         }

@@ -263,8 +263,19 @@ impl From<&S3Destination> for PlainS3Description {
 #[serde(rename_all = "PascalCase")]
 pub struct DestinationDescription {
     pub destination_id: String,
-    #[serde(rename = "S3DestinationDescription")]
-    pub s3: PlainS3Description,
-    #[serde(rename = "ExtendedS3DestinationDescription")]
-    pub extended_s3: S3Destination,
+    #[serde(
+        rename = "S3DestinationDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub s3: Option<PlainS3Description>,
+    #[serde(
+        rename = "ExtendedS3DestinationDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub extended_s3: Option<S3Destination>,
+    #[serde(
+        rename = "HttpEndpointDestinationDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_endpoint: Option<super::http_endpoint::HttpEndpointDescription>,
 }

@@ -38,11 +38,16 @@ pub enum FirehoseMetric {
     /// Records format conversion refused, and their bytes.
     FailedConversionRecords,
     FailedConversionBytes,
+    /// Records and bytes an HTTP endpoint took.
+    DeliveryToHttpEndpointRecords,
+    DeliveryToHttpEndpointBytes,
+    /// 1 for each request an HTTP endpoint took, 0 for each failed attempt.
+    DeliveryToHttpEndpointSuccess,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 19] = [
+    pub const ALL: [FirehoseMetric; 22] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -62,6 +67,9 @@ impl FirehoseMetric {
         Self::SucceedConversionBytes,
         Self::FailedConversionRecords,
         Self::FailedConversionBytes,
+        Self::DeliveryToHttpEndpointRecords,
+        Self::DeliveryToHttpEndpointBytes,
+        Self::DeliveryToHttpEndpointSuccess,
     ];
 
     /// The CloudWatch name.
@@ -86,6 +94,9 @@ impl FirehoseMetric {
             Self::SucceedConversionBytes => "SucceedConversion.Bytes",
             Self::FailedConversionRecords => "FailedConversion.Records",
             Self::FailedConversionBytes => "FailedConversion.Bytes",
+            Self::DeliveryToHttpEndpointRecords => "DeliveryToHttpEndpoint.Records",
+            Self::DeliveryToHttpEndpointBytes => "DeliveryToHttpEndpoint.Bytes",
+            Self::DeliveryToHttpEndpointSuccess => "DeliveryToHttpEndpoint.Success",
         }
     }
 }

@@ -154,6 +154,7 @@ impl World {
                 self.flush_due_buffers(&name, now);
             }
             self.retry_undelivered(&name, now);
+            self.retry_http_deliveries(&name, now);
         }
     }
 

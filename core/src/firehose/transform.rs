@@ -459,7 +459,7 @@ fn judge(response: &Value, ids: &[String]) -> Result<Vec<Outcome>, InvocationErr
         .collect())
 }
 
-fn error_record(
+pub(crate) fn error_record(
     data: &[u8],
     code: &str,
     message: &str,

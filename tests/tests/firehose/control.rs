@@ -55,7 +55,7 @@ fn a_delivery_stream_is_creating_then_active_with_aws_defaults() {
     );
     let destination = &d.destinations[0];
     assert_eq!(destination.destination_id, "destinationId-000000000001");
-    let s3 = &destination.extended_s3;
+    let s3 = destination.extended_s3.as_ref().unwrap();
     assert_eq!(
         (
             s3.buffering_hints.size_in_mbs,
@@ -232,7 +232,7 @@ fn update_destination_needs_the_current_version_and_raises_it() {
     let d = describe(&mut world);
     assert_eq!(d.version_id, "2");
     assert!(d.last_update_timestamp.is_some());
-    let s3 = &d.destinations[0].extended_s3;
+    let s3 = d.destinations[0].extended_s3.as_ref().unwrap();
     assert_eq!(s3.compression_format, CompressionFormat::Gzip);
     assert_eq!(
         s3.bucket_arn,

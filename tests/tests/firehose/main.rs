@@ -4,6 +4,7 @@
 mod buffering;
 mod control;
 mod conversion;
+mod http_endpoint;
 mod partitioning;
 mod processing;
 mod puts;

@@ -66,11 +66,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         ui.horizontal(|ui| {
             ui.heading(&firehose.name);
             ui.label(format!(
-                "{} · from {} into s3://{}/{} · {}{}",
+                "{} · from {} into {} · {}{}",
                 firehose.status,
                 firehose.source,
-                firehose.bucket,
-                firehose.prefix,
+                firehose.target,
                 firehose.compression,
                 firehose
                     .partitions

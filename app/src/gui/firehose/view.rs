@@ -32,6 +32,8 @@ pub struct FirehoseView {
     pub source: String,
     pub bucket: String,
     pub prefix: String,
+    /// Where records go: `s3://BUCKET/PREFIX`, or the endpoint's URL.
+    pub target: String,
     pub compression: String,
     pub size_hint_bytes: u64,
     pub interval_ms: i64,
@@ -94,14 +96,22 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),
         },
-        size_hint_bytes: destination.buffering_hints.size_bytes(),
-        interval_ms: destination.buffering_hints.interval_in_seconds * 1_000,
+        target: match &stream.http {
+            Some(http) => format!(
+                "POST {} (failed records to s3://{}/)",
+                http.url,
+                destination.bucket()
+            ),
+            None => format!("s3://{}/{}", destination.bucket(), destination.prefix),
+        },
+        size_hint_bytes: stream.hints().size_bytes(),
+        interval_ms: stream.hints().interval_in_seconds * 1_000,
         buffered_bytes: stream.buffered().1,
         buffered_records: stream.buffered().0,
         // The interval counts from the first record into the buffer that is due first.
         oldest_arrival_ms: stream
             .interval_due_ms()
-            .map(|due| due - destination.buffering_hints.interval_in_seconds * 1_000),
+            .map(|due| due - stream.hints().interval_in_seconds * 1_000),
         partitions: stream.partitioned.then_some(stream.partitions.len()),
         records_in: c.records_in,
         bytes_in: c.bytes_in,

@@ -5,27 +5,17 @@ use super::deserializer::Deserializer;
 use super::timestamps::TimestampFormat;
 use crate::firehose::error::FirehoseError;
 use crate::firehose::messages;
+use crate::firehose::optional_shape::optional_shape;
 use crate::validate::Validator;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-macro_rules! shape {
-    ($name:ident { $($(#[$meta:meta])* $field:ident: $ty:ty),* $(,)? }) => {
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(rename_all = "PascalCase", default)]
-        pub struct $name {
-            $($(#[$meta])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
-        }
-    };
-}
-
-shape!(DataFormatConversionConfiguration {
+optional_shape!(DataFormatConversionConfiguration {
     schema_configuration: SchemaConfiguration,
     input_format_configuration: InputFormatConfiguration,
     output_format_configuration: OutputFormatConfiguration,
     enabled: bool,
 });
-shape!(SchemaConfiguration {
+optional_shape!(SchemaConfiguration {
     #[serde(rename = "RoleARN")]
     role_arn: String,
     catalog_id: String,
@@ -34,27 +24,27 @@ shape!(SchemaConfiguration {
     region: String,
     version_id: String,
 });
-shape!(InputFormatConfiguration {
+optional_shape!(InputFormatConfiguration {
     deserializer: DeserializerConfig,
 });
-shape!(DeserializerConfig {
+optional_shape!(DeserializerConfig {
     open_x_json_ser_de: OpenXJsonSerDe,
     hive_json_ser_de: HiveJsonSerDe,
 });
-shape!(OpenXJsonSerDe {
+optional_shape!(OpenXJsonSerDe {
     convert_dots_in_json_keys_to_underscores: bool,
     case_insensitive: bool,
     column_to_json_key_mappings: BTreeMap<String, String>,
 });
-shape!(HiveJsonSerDe { timestamp_formats: Vec<String>, });
-shape!(OutputFormatConfiguration {
+optional_shape!(HiveJsonSerDe { timestamp_formats: Vec<String>, });
+optional_shape!(OutputFormatConfiguration {
     serializer: SerializerConfig,
 });
-shape!(SerializerConfig {
+optional_shape!(SerializerConfig {
     parquet_ser_de: ParquetSerDe,
     orc_ser_de: OrcSerDe,
 });
-shape!(ParquetSerDe {
+optional_shape!(ParquetSerDe {
     block_size_bytes: i64,
     page_size_bytes: i64,
     compression: String,
@@ -62,7 +52,7 @@ shape!(ParquetSerDe {
     max_padding_bytes: i64,
     writer_version: String,
 });
-shape!(OrcSerDe {
+optional_shape!(OrcSerDe {
     stripe_size_bytes: i64,
     block_size_bytes: i64,
     row_index_stride: i64,

@@ -8,6 +8,7 @@ use crate::firehose::buffer::Buffer;
 use crate::firehose::delivery_stream::{Counters, DeliveryStreamState, Encryption, Source};
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
+use crate::firehose::http_endpoint::{self, HttpEndpointDestinationConfiguration};
 use crate::firehose::kinesis_source::KinesisSource;
 use crate::firehose::messages;
 use crate::firehose::quota::{PutLimits, PutQuota};
@@ -19,12 +20,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Destination configurations Kinescope does not emulate yet, by their member names.
-const UNEMULATED_DESTINATIONS: [&str; 8] = [
+const UNEMULATED_DESTINATIONS: [&str; 7] = [
     "RedshiftDestinationConfiguration",
     "ElasticsearchDestinationConfiguration",
     "AmazonopensearchserviceDestinationConfiguration",
     "SplunkDestinationConfiguration",
-    "HttpEndpointDestinationConfiguration",
     "AmazonOpenSearchServerlessDestinationConfiguration",
     "SnowflakeDestinationConfiguration",
     "IcebergDestinationConfiguration",
@@ -53,6 +53,8 @@ pub struct CreateDeliveryStreamInput {
     pub s3_destination_configuration: Option<S3DestinationInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_s3_destination_configuration: Option<S3DestinationInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_endpoint_destination_configuration: Option<HttpEndpointDestinationConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members naming destinations or sources not emulated, kept to refuse them clearly.
@@ -113,6 +115,13 @@ impl CreateDeliveryStreamInput {
         if let Some(s3) = &self.extended_s3_destination_configuration {
             validate_destination(&mut v, "extendedS3DestinationConfiguration", s3);
         }
+        if let Some(http) = &self.http_endpoint_destination_configuration {
+            let member = "httpEndpointDestinationConfiguration";
+            http_endpoint::validate(&mut v, member, http);
+            if let Some(s3) = &http.s3_configuration {
+                validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
+            }
+        }
         v.finish_as(FirehoseError::ValidationException)?;
         Ok(kind)
     }
@@ -130,6 +139,7 @@ impl Operation for CreateDeliveryStreamInput {
         let destinations = [
             self.s3_destination_configuration.is_some(),
             self.extended_s3_destination_configuration.is_some(),
+            self.http_endpoint_destination_configuration.is_some(),
         ]
         .into_iter()
         .filter(|&d| d)
@@ -150,11 +160,28 @@ impl Operation for CreateDeliveryStreamInput {
                 "Kinescope does not emulate {other} yet: use ExtendedS3DestinationConfiguration (S3 delivery to a folder per bucket)."
             )));
         }
-        let input = self
-            .extended_s3_destination_configuration
-            .or(self.s3_destination_configuration)
-            .unwrap_or_default();
-        let checked = check_destination(&input, None)?;
+        let (checked, http) = match &self.http_endpoint_destination_configuration {
+            Some(http) => {
+                // The S3 configuration is for failed records and backups; processing is the
+                // endpoint's.
+                let s3 = S3DestinationInput {
+                    processing_configuration: http.processing_configuration.clone(),
+                    ..http.s3_configuration.clone().unwrap_or_default()
+                };
+                (
+                    check_destination(&s3, None)?,
+                    Some(http_endpoint::check(http, None)?),
+                )
+            }
+            None => {
+                let input = self
+                    .extended_s3_destination_configuration
+                    .clone()
+                    .or(self.s3_destination_configuration.clone())
+                    .unwrap_or_default();
+                (check_destination(&input, None)?, None)
+            }
+        };
         let source = match kind {
             DeliveryStreamType::DirectPut => Source::DirectPut {
                 throughput_hint_in_mbs: self
@@ -232,6 +259,8 @@ impl Operation for CreateDeliveryStreamInput {
             partitioned: checked.partitioned,
             pipeline: checked.pipeline,
             conversion: checked.conversion,
+            http,
+            http_retrying: Vec::new(),
             processing: Buffer::default(),
             quota: PutQuota::new(PutLimits::for_region(&world.settings().region)),
             flushes: VecDeque::new(),

@@ -146,7 +146,7 @@ fn after_call(world: &mut World, name: &str) {
         world.flush_delivery_stream(name, FlushReason::Immediate);
     } else if world
         .delivery_stream(name)
-        .is_some_and(|s| s.destination.buffering_hints.interval_in_seconds == 0)
+        .is_some_and(|s| s.hints().interval_in_seconds == 0)
     {
         world.flush_delivery_stream(name, FlushReason::Interval);
     }

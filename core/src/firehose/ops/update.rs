@@ -6,6 +6,7 @@ use super::lifecycle::validate_name;
 use crate::firehose::buffer::FlushReason;
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
+use crate::firehose::http_endpoint::{self, HttpEndpointDestinationConfiguration};
 use crate::firehose::messages;
 use crate::firehose::shapes::DeliveryStreamStatus;
 use crate::streams::shapes::Empty;
@@ -25,6 +26,8 @@ pub struct UpdateDestinationInput {
     pub s3_destination_update: Option<S3DestinationInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_s3_destination_update: Option<S3DestinationInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_endpoint_destination_update: Option<HttpEndpointDestinationConfiguration>,
     /// Updates of destination types not emulated, kept to refuse them clearly.
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -78,10 +81,29 @@ impl Operation for UpdateDestinationInput {
                 "Destination Id {destination_id} not found for delivery stream {name}."
             )));
         }
-        let update = self
-            .extended_s3_destination_update
-            .or(self.s3_destination_update)
-            .unwrap_or_default();
+        if stream.http.is_some() != self.http_endpoint_destination_update.is_some() {
+            return Err(messages::invalid(
+                "Kinescope does not change a delivery stream's destination type: update it with the update of its own destination type.",
+            ));
+        }
+        let (update, http) = match &self.http_endpoint_destination_update {
+            Some(http_update) => {
+                let s3 = S3DestinationInput {
+                    processing_configuration: http_update.processing_configuration.clone(),
+                    ..http_update.s3_configuration.clone().unwrap_or_default()
+                };
+                (
+                    s3,
+                    Some(http_endpoint::check(http_update, stream.http.as_ref())?),
+                )
+            }
+            None => (
+                self.extended_s3_destination_update
+                    .or(self.s3_destination_update)
+                    .unwrap_or_default(),
+                None,
+            ),
+        };
         let checked = check_destination(&update, Some(&stream.destination))?;
         // What waits under the old processing or partitioning is finished with it first, so
         // nothing is stranded in a buffer the new configuration no longer has.
@@ -98,6 +120,9 @@ impl Operation for UpdateDestinationInput {
         stream.destination = checked.destination;
         stream.pipeline = checked.pipeline;
         stream.conversion = checked.conversion;
+        if http.is_some() {
+            stream.http = http;
+        }
         stream.partitioned = checked.partitioned;
         stream.prefix = checked.prefix;
         stream.error_prefix = checked.error_prefix;

@@ -7,7 +7,7 @@ use super::destination::{
     BufferingHints, DestinationDescription, PlainS3Description, S3Destination,
 };
 use super::http_delivery::HttpDelivery;
-use super::http_endpoint::HttpEndpoint;
+use super::http_delivery::HttpTarget;
 use super::metrics::FirehoseMetrics;
 use super::object_key::ErrorOutputType;
 use super::object_key::Prefix;
@@ -113,7 +113,7 @@ pub struct DeliveryStreamState {
     pub conversion: Option<Conversion>,
     /// The HTTP endpoint records are delivered to (`destination` is then its S3 configuration,
     /// for failed records and backups).
-    pub http: Option<HttpEndpoint>,
+    pub http: Option<HttpTarget>,
     /// Requests to the HTTP endpoint waiting out their backoff.
     pub http_retrying: Vec<HttpDelivery>,
     /// Lambda's own buffer, before the function is called (empty without a Lambda processor).
@@ -158,7 +158,7 @@ impl DeliveryStreamState {
     /// The buffering hints records are delivered by: the HTTP endpoint's, or the S3 destination's.
     pub fn hints(&self) -> BufferingHints {
         match &self.http {
-            Some(http) => http.buffering_hints,
+            Some(http) => http.hints(),
             None => self.destination.buffering_hints,
         }
     }
@@ -183,6 +183,26 @@ impl DeliveryStreamState {
             self.flushes.pop_front();
         }
         self.flushes.push_back(flush);
+    }
+
+    fn describe_destination(&self) -> DestinationDescription {
+        let s3 = PlainS3Description::from(&self.destination);
+        let mut description = DestinationDescription {
+            destination_id: self.destination_id.clone(),
+            s3: None,
+            extended_s3: None,
+            http_endpoint: None,
+            opensearch: None,
+        };
+        match &self.http {
+            Some(HttpTarget::Endpoint(http)) => description.http_endpoint = Some(http.describe(s3)),
+            Some(HttpTarget::OpenSearch(o)) => description.opensearch = Some(o.describe(s3)),
+            None => {
+                description.s3 = Some(s3);
+                description.extended_s3 = Some(self.destination.clone());
+            }
+        }
+        description
     }
 
     /// DescribeDeliveryStream's description.
@@ -223,20 +243,7 @@ impl DeliveryStreamState {
             create_timestamp: Timestamp(self.created_ms),
             last_update_timestamp: self.updated_ms.map(Timestamp),
             source,
-            destinations: vec![match &self.http {
-                Some(http) => DestinationDescription {
-                    destination_id: self.destination_id.clone(),
-                    s3: None,
-                    extended_s3: None,
-                    http_endpoint: Some(http.describe(PlainS3Description::from(&self.destination))),
-                },
-                None => DestinationDescription {
-                    destination_id: self.destination_id.clone(),
-                    s3: Some(PlainS3Description::from(&self.destination)),
-                    extended_s3: Some(self.destination.clone()),
-                    http_endpoint: None,
-                },
-            }],
+            destinations: vec![self.describe_destination()],
             has_more_destinations: false,
         }
     }

@@ -23,6 +23,45 @@ pub struct BufferingHints {
     pub interval_in_seconds: i64,
 }
 
+impl BufferingHintsInput {
+    /// The model's constraints: SizeInMBs 1–`max_size_mb`, IntervalInSeconds 0–900.
+    pub(crate) fn validate(
+        &self,
+        v: &mut crate::validate::Validator,
+        member: &str,
+        max_size_mb: i64,
+    ) {
+        v.range(
+            &format!("{member}.sizeInMBs"),
+            self.size_in_mbs,
+            1,
+            max_size_mb,
+        );
+        let interval = format!("{member}.intervalInSeconds");
+        v.range(&interval, self.interval_in_seconds, 0, 900);
+    }
+
+    /// The hints given (both members, as AWS requires), else those `held`, else `default`.
+    pub(crate) fn resolve(
+        given: Option<BufferingHintsInput>,
+        held: Option<BufferingHints>,
+        default: BufferingHints,
+    ) -> Result<BufferingHints, super::error::FirehoseError> {
+        let Some(given) = given else {
+            return Ok(held.unwrap_or(default));
+        };
+        match (given.size_in_mbs, given.interval_in_seconds) {
+            (Some(size_in_mbs), Some(interval_in_seconds)) => Ok(BufferingHints {
+                size_in_mbs,
+                interval_in_seconds,
+            }),
+            _ => Err(super::messages::invalid(
+                "BufferingHints must specify both SizeInMBs and IntervalInSeconds.",
+            )),
+        }
+    }
+}
+
 impl BufferingHints {
     /// The size hint in bytes (SizeInMBs counts MiB).
     pub fn size_bytes(&self) -> u64 {
@@ -173,7 +212,7 @@ pub struct S3DestinationInput {
     #[serde(skip_serializing_if = "Option::is_none", alias = "S3BackupUpdate")]
     pub s3_backup_configuration: Option<Box<S3DestinationInput>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_format_conversion_configuration: Option<DataFormatConversionConfiguration>,
+    pub data_format_conversion_configuration: Option<Box<DataFormatConversionConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,7 +241,7 @@ pub struct S3Destination {
     #[serde(rename = "S3BackupMode")]
     pub s3_backup_mode: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_format_conversion_configuration: Option<DataFormatConversionConfiguration>,
+    pub data_format_conversion_configuration: Option<Box<DataFormatConversionConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -278,4 +317,9 @@ pub struct DestinationDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub http_endpoint: Option<super::http_endpoint::HttpEndpointDescription>,
+    #[serde(
+        rename = "AmazonopensearchserviceDestinationDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opensearch: Option<super::opensearch::OpenSearchDescription>,
 }

@@ -8,10 +8,21 @@ use super::destination::{
     ProcessingConfiguration, S3DestinationInput,
 };
 use super::error::FirehoseError;
-use super::messages;
+use super::http_delivery::{HttpDelivery, RequestFailure, failure};
 use super::optional_shape::optional_shape;
+use crate::outbound::{CallResult, HttpCall};
 use crate::validate::Validator;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::time::Duration;
+
+/// How long Firehose waits for an answer (B.5).
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(180);
+/// The largest answer Firehose reads (B.9).
+const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 optional_shape!(HttpEndpointDestinationConfiguration {
     endpoint_configuration: EndpointConfiguration,
@@ -98,13 +109,7 @@ pub(crate) fn validate(v: &mut Validator, member: &str, c: &HttpEndpointDestinat
         );
     }
     if let Some(hints) = &c.buffering_hints {
-        v.range(&at("bufferingHints.sizeInMBs"), hints.size_in_mbs, 1, 64);
-        v.range(
-            &at("bufferingHints.intervalInSeconds"),
-            hints.interval_in_seconds,
-            0,
-            900,
-        );
+        hints.validate(v, &at("bufferingHints"), 64);
     }
     if let Some(request) = &c.request_configuration {
         if let Some(encoding) = &request.content_encoding
@@ -164,21 +169,11 @@ pub(crate) fn check(
         .url
         .or(existing.map(|e| e.url.clone()))
         .unwrap_or_default();
-    let hints = match (c.buffering_hints, existing) {
-        (None, Some(old)) => old.buffering_hints,
-        (None, None) => DEFAULT_HINTS,
-        (Some(h), _) => match (h.size_in_mbs, h.interval_in_seconds) {
-            (Some(size_in_mbs), Some(interval_in_seconds)) => BufferingHints {
-                size_in_mbs,
-                interval_in_seconds,
-            },
-            _ => {
-                return Err(messages::invalid(
-                    "BufferingHints must specify both SizeInMBs and IntervalInSeconds.",
-                ));
-            }
-        },
-    };
+    let hints = BufferingHintsInput::resolve(
+        c.buffering_hints,
+        existing.map(|e| e.buffering_hints),
+        DEFAULT_HINTS,
+    )?;
     let request = c.request_configuration.clone();
     let backup_mode = c.s3_backup_mode.clone().unwrap_or_else(|| match existing {
         Some(e) if e.backup_all => "AllData".into(),
@@ -295,4 +290,131 @@ impl HttpEndpoint {
             s3,
         }
     }
+}
+
+impl HttpEndpoint {
+    /// The POST of `delivery` at `now` (B.9): AWS's request JSON and headers.
+    pub fn request(&self, source_arn: &str, delivery: &HttpDelivery, now: i64) -> HttpCall {
+        let records: Vec<Value> = delivery
+            .records
+            .iter()
+            .map(|r| json!({"data": STANDARD.encode(&r.data)}))
+            .collect();
+        let json = json!({"requestId": delivery.request_id, "timestamp": now, "records": records});
+        let mut body = json.to_string().into_bytes();
+        let mut headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("X-Amz-Firehose-Protocol-Version".into(), "1.0".into()),
+            (
+                "X-Amz-Firehose-Request-Id".into(),
+                delivery.request_id.clone(),
+            ),
+            ("X-Amz-Firehose-Source-Arn".into(), source_arn.to_owned()),
+        ];
+        if let Some(key) = &self.access_key {
+            headers.push(("X-Amz-Firehose-Access-Key".into(), key.clone()));
+        }
+        if !self.common_attributes.is_empty() {
+            let attributes: serde_json::Map<String, Value> = self
+                .common_attributes
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            headers.push((
+                "X-Amz-Firehose-Common-Attributes".into(),
+                json!({ "commonAttributes": attributes }).to_string(),
+            ));
+        }
+        if self.gzip {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            if encoder.write_all(&body).is_ok()
+                && let Ok(zipped) = encoder.finish()
+            {
+                body = zipped;
+                headers.push(("Content-Encoding".into(), "gzip".into()));
+            }
+        }
+        HttpCall {
+            url: self.url.clone(),
+            headers,
+            body,
+            timeout: RESPONSE_TIMEOUT,
+        }
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Judges an endpoint's answer to request `request_id` as Firehose does (B.9): 200, JSON, no
+/// Content-Encoding, at most 1 MiB, naming the request and a timestamp.
+pub fn judge_answer(request_id: &str, answer: CallResult) -> Result<(), RequestFailure> {
+    let answer = answer.map_err(|e| {
+        let code = if e.contains("timeout") || e.contains("timed out") {
+            "HttpEndpoint.RequestTimeout"
+        } else {
+            "HttpEndpoint.ConnectionFailed"
+        };
+        failure(code, e)
+    })?;
+    let text = || {
+        String::from_utf8_lossy(&answer.body)
+            .chars()
+            .take(200)
+            .collect::<String>()
+    };
+    if answer.status == 413 {
+        return Err(RequestFailure {
+            code: "HttpEndpoint.RequestEntityTooLarge".into(),
+            message: format!("The endpoint answered HTTP 413: {}", text()),
+            permanent: true,
+        });
+    }
+    if answer.status != 200 {
+        let said = serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .and_then(|v| v.get("errorMessage")?.as_str().map(str::to_owned))
+            .unwrap_or_else(text);
+        return Err(failure(
+            "HttpEndpoint.DestinationException",
+            format!("The endpoint answered HTTP {}: {said}", answer.status),
+        ));
+    }
+    let invalid = |why: &str| {
+        failure(
+            "HttpEndpoint.InvalidResponseFromDestination",
+            format!("The response from the endpoint is invalid: {why}"),
+        )
+    };
+    if answer.body.len() > MAX_RESPONSE_BYTES {
+        return Err(failure(
+            "HttpEndpoint.ResponseTooLarge",
+            format!("The response is {} bytes, over 1 MiB.", answer.body.len()),
+        ));
+    }
+    let content_type = header(&answer.headers, "content-type").unwrap_or_default();
+    if !content_type.starts_with("application/json") {
+        return Err(invalid(&format!(
+            "Content-Type is {content_type:?}, not application/json"
+        )));
+    }
+    if let Some(encoding) = header(&answer.headers, "content-encoding") {
+        return Err(invalid(&format!("it has Content-Encoding {encoding}")));
+    }
+    let body: Value =
+        serde_json::from_slice(&answer.body).map_err(|e| invalid(&format!("not JSON ({e})")))?;
+    match body.get("requestId").and_then(Value::as_str) {
+        Some(id) if id == request_id => {}
+        Some(id) => return Err(invalid(&format!("requestId {id} is not {request_id}"))),
+        None => return Err(invalid("requestId is missing")),
+    }
+    if !body.get("timestamp").is_some_and(Value::is_number) {
+        return Err(invalid("timestamp is missing"));
+    }
+    Ok(())
 }

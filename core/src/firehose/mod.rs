@@ -20,6 +20,7 @@ pub mod messages;
 pub mod metrics;
 pub mod object_key;
 pub mod object_store;
+pub mod opensearch;
 pub mod ops;
 mod optional_shape;
 pub mod processors;

@@ -101,7 +101,7 @@ fn converting(serializer: SerializerConfig) -> S3DestinationInput {
     S3DestinationInput {
         prefix: Some("orders/".into()),
         error_output_prefix: Some("errors/!{firehose:error-output-type}/".into()),
-        data_format_conversion_configuration: Some(conversion(openx(), serializer)),
+        data_format_conversion_configuration: Some(Box::new(conversion(openx(), serializer))),
         ..s3(64, 60)
     }
 }
@@ -281,7 +281,7 @@ fn hive_is_strict_with_aws_messages() {
         ..DeserializerConfig::default()
     };
     let destination = S3DestinationInput {
-        data_format_conversion_configuration: Some(conversion(hive, parquet())),
+        data_format_conversion_configuration: Some(Box::new(conversion(hive, parquet()))),
         ..converting(parquet())
     };
     active_hose(&mut world, destination);

@@ -2,10 +2,9 @@
 //! the exact requests: AWS's headers and body, the answer judged, retries with backoff for the
 //! retry duration, then the S3 error prefix; AllData backups; GZIP.
 
+use super::receiver::{Received, serve};
 use super::*;
 use kinescope_core::firehose::http_endpoint::*;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 /// How the receiver answers one request.
@@ -18,93 +17,29 @@ enum Reply {
     Garbage,
 }
 
-#[derive(Debug, Clone)]
-struct Received {
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        let body = if self.header("content-encoding") == Some("gzip") {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&self.body[..])
-                .read_to_end(&mut out)
-                .unwrap();
-            out
-        } else {
-            self.body.clone()
-        };
-        serde_json::from_slice(&body).unwrap()
-    }
-}
-
 /// A receiver answering with `script` in turn (its last entry from then on); gives its URL and
 /// what it received.
 fn receiver(script: Vec<Reply>) -> (String, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/ingest", listener.local_addr().unwrap());
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let log = received.clone();
-    std::thread::spawn(move || {
-        for (n, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let mut headers = Vec::new();
-            loop {
-                line.clear();
-                reader.read_line(&mut line).unwrap();
-                let trimmed = line.trim_end();
-                if trimmed.is_empty() {
-                    break;
-                }
-                let (k, v) = trimmed.split_once(':').unwrap();
-                headers.push((k.trim().to_owned(), v.trim().to_owned()));
-            }
-            let length: usize = headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                .map(|(_, v)| v.parse().unwrap())
-                .unwrap_or(0);
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let received = Received { headers, body };
-            let id = received
-                .header("x-amz-firehose-request-id")
-                .unwrap_or("")
-                .to_owned();
-            log.lock().unwrap().push(received);
-            let reply = script[n.min(script.len() - 1)];
-            let (status, content_type, text) = match reply {
-                Reply::Ok => (
-                    200,
-                    "application/json",
-                    format!(r#"{{"requestId":"{id}","timestamp":1}}"#),
-                ),
-                Reply::Status(code) => (
-                    code,
-                    "application/json",
-                    format!(r#"{{"requestId":"{id}","timestamp":1,"errorMessage":"not today"}}"#),
-                ),
-                Reply::Garbage => (200, "text/plain", "hello".to_owned()),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                text.len()
-            );
+    let (base, received) = serve(move |request, n| {
+        let id = request
+            .header("x-amz-firehose-request-id")
+            .unwrap_or("")
+            .to_owned();
+        match script[n.min(script.len() - 1)] {
+            Reply::Ok => (
+                200,
+                "application/json",
+                format!(r#"{{"requestId":"{id}","timestamp":1}}"#),
+            ),
+            Reply::Status(code) => (
+                code,
+                "application/json",
+                format!(r#"{{"requestId":"{id}","timestamp":1,"errorMessage":"not today"}}"#),
+            ),
+            Reply::Garbage => (200, "text/plain", "hello".to_owned()),
         }
     });
-    (url, received)
+    (format!("{base}/ingest"), received)
 }
 
 fn http_destination(url: &str) -> HttpEndpointDestinationConfiguration {
@@ -137,7 +72,7 @@ fn http_hose(world: &mut World, destination: HttpEndpointDestinationConfiguratio
     world
         .apply(CreateDeliveryStreamInput {
             delivery_stream_name: Some(HOSE.into()),
-            http_endpoint_destination_configuration: Some(destination),
+            http_endpoint_destination_configuration: Some(Box::new(destination)),
             ..CreateDeliveryStreamInput::default()
         })
         .unwrap();
@@ -299,7 +234,7 @@ fn the_configuration_is_checked() {
         world
             .apply(CreateDeliveryStreamInput {
                 delivery_stream_name: Some(HOSE.into()),
-                http_endpoint_destination_configuration: Some(destination),
+                http_endpoint_destination_configuration: Some(Box::new(destination)),
                 ..CreateDeliveryStreamInput::default()
             })
             .unwrap_err()

@@ -5,9 +5,11 @@ mod buffering;
 mod control;
 mod conversion;
 mod http_endpoint;
+mod opensearch;
 mod partitioning;
 mod processing;
 mod puts;
+mod receiver;
 mod source;
 
 use kinescope_core::World;

@@ -98,8 +98,8 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
         },
         target: match &stream.http {
             Some(http) => format!(
-                "POST {} (failed records to s3://{}/)",
-                http.url,
+                "{} (failed records to s3://{}/)",
+                http.label(),
                 destination.bucket()
             ),
             None => format!("s3://{}/{}", destination.bucket(), destination.prefix),

@@ -95,13 +95,7 @@ pub(crate) fn validate_members(v: &mut Validator, member: &str, d: &S3Destinatio
         None,
     );
     if let Some(hints) = &d.buffering_hints {
-        v.range(&at("bufferingHints.sizeInMBs"), hints.size_in_mbs, 1, 128);
-        v.range(
-            &at("bufferingHints.intervalInSeconds"),
-            hints.interval_in_seconds,
-            0,
-            900,
-        );
+        hints.validate(v, &at("bufferingHints"), 128);
     }
     let _: Option<CompressionFormat> = v.parse_enum(
         &at("compressionFormat"),
@@ -195,21 +189,11 @@ pub(crate) fn check_destination(
     input: &S3DestinationInput,
     existing: Option<&S3Destination>,
 ) -> Result<CheckedDestination, FirehoseError> {
-    let mut hints = match (input.buffering_hints, existing) {
-        (None, Some(old)) => old.buffering_hints,
-        (None, None) => DEFAULT_HINTS,
-        (Some(h), _) => match (h.size_in_mbs, h.interval_in_seconds) {
-            (Some(size_in_mbs), Some(interval_in_seconds)) => BufferingHints {
-                size_in_mbs,
-                interval_in_seconds,
-            },
-            _ => {
-                return Err(messages::invalid(
-                    "BufferingHints must specify both SizeInMBs and IntervalInSeconds.",
-                ));
-            }
-        },
-    };
+    let mut hints = BufferingHintsInput::resolve(
+        input.buffering_hints,
+        existing.map(|d| d.buffering_hints),
+        DEFAULT_HINTS,
+    )?;
     let compression_format = match input.compression_format.as_deref() {
         Some(text) => {
             serde_json::from_value(serde_json::Value::String(text.into())).unwrap_or_default()
@@ -248,7 +232,7 @@ pub(crate) fn check_destination(
         .data_format_conversion_configuration
         .clone()
         .or(existing.and_then(|d| d.data_format_conversion_configuration.clone()));
-    let conversion = conversion::check(conversion_config.as_ref())?;
+    let conversion = conversion::check(conversion_config.as_deref())?;
     if conversion.is_some() {
         if input.buffering_hints.is_none() && existing.is_none() {
             hints.size_in_mbs = conversion::DEFAULT_SIZE_IN_MBS;

@@ -8,9 +8,11 @@ use crate::firehose::buffer::Buffer;
 use crate::firehose::delivery_stream::{Counters, DeliveryStreamState, Encryption, Source};
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
+use crate::firehose::http_delivery::HttpTarget;
 use crate::firehose::http_endpoint::{self, HttpEndpointDestinationConfiguration};
 use crate::firehose::kinesis_source::KinesisSource;
 use crate::firehose::messages;
+use crate::firehose::opensearch::{self, OpenSearchDestinationConfiguration};
 use crate::firehose::quota::{PutLimits, PutQuota};
 use crate::firehose::shapes::*;
 use crate::streams::shapes::Empty;
@@ -20,10 +22,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Destination configurations Kinescope does not emulate yet, by their member names.
-const UNEMULATED_DESTINATIONS: [&str; 7] = [
+const UNEMULATED_DESTINATIONS: [&str; 6] = [
     "RedshiftDestinationConfiguration",
     "ElasticsearchDestinationConfiguration",
-    "AmazonopensearchserviceDestinationConfiguration",
     "SplunkDestinationConfiguration",
     "AmazonOpenSearchServerlessDestinationConfiguration",
     "SnowflakeDestinationConfiguration",
@@ -54,7 +55,10 @@ pub struct CreateDeliveryStreamInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_s3_destination_configuration: Option<S3DestinationInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_endpoint_destination_configuration: Option<HttpEndpointDestinationConfiguration>,
+    pub http_endpoint_destination_configuration: Option<Box<HttpEndpointDestinationConfiguration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amazonopensearchservice_destination_configuration:
+        Option<Box<OpenSearchDestinationConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members naming destinations or sources not emulated, kept to refuse them clearly.
@@ -122,6 +126,13 @@ impl CreateDeliveryStreamInput {
                 validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
             }
         }
+        if let Some(opensearch) = &self.amazonopensearchservice_destination_configuration {
+            let member = "amazonopensearchserviceDestinationConfiguration";
+            opensearch::validate(&mut v, member, opensearch);
+            if let Some(s3) = &opensearch.s3_configuration {
+                validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
+            }
+        }
         v.finish_as(FirehoseError::ValidationException)?;
         Ok(kind)
     }
@@ -140,6 +151,8 @@ impl Operation for CreateDeliveryStreamInput {
             self.s3_destination_configuration.is_some(),
             self.extended_s3_destination_configuration.is_some(),
             self.http_endpoint_destination_configuration.is_some(),
+            self.amazonopensearchservice_destination_configuration
+                .is_some(),
         ]
         .into_iter()
         .filter(|&d| d)
@@ -160,8 +173,19 @@ impl Operation for CreateDeliveryStreamInput {
                 "Kinescope does not emulate {other} yet: use ExtendedS3DestinationConfiguration (S3 delivery to a folder per bucket)."
             )));
         }
-        let (checked, http) = match &self.http_endpoint_destination_configuration {
-            Some(http) => {
+        let opensearch = &self.amazonopensearchservice_destination_configuration;
+        let (checked, http) = match (&self.http_endpoint_destination_configuration, opensearch) {
+            (_, Some(opensearch)) => {
+                // Failed documents and backups go to the S3 configuration; processing is the
+                // destination's.
+                let s3 = S3DestinationInput {
+                    processing_configuration: opensearch.processing_configuration.clone(),
+                    ..opensearch.s3_configuration.clone().unwrap_or_default()
+                };
+                let target = HttpTarget::OpenSearch(opensearch::check(opensearch)?);
+                (check_destination(&s3, None)?, Some(target))
+            }
+            (Some(http), None) => {
                 // The S3 configuration is for failed records and backups; processing is the
                 // endpoint's.
                 let s3 = S3DestinationInput {
@@ -170,10 +194,10 @@ impl Operation for CreateDeliveryStreamInput {
                 };
                 (
                     check_destination(&s3, None)?,
-                    Some(http_endpoint::check(http, None)?),
+                    Some(HttpTarget::Endpoint(http_endpoint::check(http, None)?)),
                 )
             }
-            None => {
+            (None, None) => {
                 let input = self
                     .extended_s3_destination_configuration
                     .clone()

@@ -6,6 +6,7 @@ use super::lifecycle::validate_name;
 use crate::firehose::buffer::FlushReason;
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
+use crate::firehose::http_delivery::HttpTarget;
 use crate::firehose::http_endpoint::{self, HttpEndpointDestinationConfiguration};
 use crate::firehose::messages;
 use crate::firehose::shapes::DeliveryStreamStatus;
@@ -27,7 +28,7 @@ pub struct UpdateDestinationInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_s3_destination_update: Option<S3DestinationInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_endpoint_destination_update: Option<HttpEndpointDestinationConfiguration>,
+    pub http_endpoint_destination_update: Option<Box<HttpEndpointDestinationConfiguration>>,
     /// Updates of destination types not emulated, kept to refuse them clearly.
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -86,16 +87,23 @@ impl Operation for UpdateDestinationInput {
                 "Kinescope does not change a delivery stream's destination type: update it with the update of its own destination type.",
             ));
         }
+        if matches!(stream.http, Some(HttpTarget::OpenSearch(_))) {
+            return Err(messages::invalid(
+                "Kinescope does not update OpenSearch destinations yet: delete the delivery stream and create it again.",
+            ));
+        }
         let (update, http) = match &self.http_endpoint_destination_update {
             Some(http_update) => {
                 let s3 = S3DestinationInput {
                     processing_configuration: http_update.processing_configuration.clone(),
                     ..http_update.s3_configuration.clone().unwrap_or_default()
                 };
-                (
-                    s3,
-                    Some(http_endpoint::check(http_update, stream.http.as_ref())?),
-                )
+                let held = match &stream.http {
+                    Some(HttpTarget::Endpoint(endpoint)) => Some(endpoint),
+                    _ => None,
+                };
+                let checked = http_endpoint::check(http_update, held)?;
+                (s3, Some(HttpTarget::Endpoint(checked)))
             }
             None => (
                 self.extended_s3_destination_update

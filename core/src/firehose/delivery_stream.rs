@@ -193,10 +193,12 @@ impl DeliveryStreamState {
             extended_s3: None,
             http_endpoint: None,
             opensearch: None,
+            splunk: None,
         };
         match &self.http {
             Some(HttpTarget::Endpoint(http)) => description.http_endpoint = Some(http.describe(s3)),
             Some(HttpTarget::OpenSearch(o)) => description.opensearch = Some(o.describe(s3)),
+            Some(HttpTarget::Splunk(splunk)) => description.splunk = Some(splunk.describe(s3)),
             None => {
                 description.s3 = Some(s3);
                 description.extended_s3 = Some(self.destination.clone());

@@ -322,4 +322,9 @@ pub struct DestinationDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub opensearch: Option<super::opensearch::OpenSearchDescription>,
+    #[serde(
+        rename = "SplunkDestinationDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub splunk: Option<super::splunk::SplunkDescription>,
 }

@@ -12,6 +12,7 @@ use super::http_endpoint::{HttpEndpoint, judge_answer};
 use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
 use super::opensearch::{OpenSearch, OpenSearchErrorRecord, judge_bulk};
+use super::splunk::{Splunk, judge_ack, judge_events};
 use super::transform::error_record;
 use crate::events::EventKind;
 use crate::outbound::{CallResult, Continuation, HttpCall};
@@ -27,12 +28,15 @@ const MAX_REQUEST_RECORDS: usize = 10_000;
 const BULK_TIMEOUT: Duration = Duration::from_secs(180);
 const FIRST_BACKOFF_MS: f64 = 1_000.0;
 const MAX_BACKOFF_MS: f64 = 120_000.0;
+/// How often Splunk's indexer acknowledgements are asked for.
+const ACK_POLL_MS: i64 = 1_000;
 
 /// Where a delivery stream sends records over HTTP.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpTarget {
     Endpoint(HttpEndpoint),
     OpenSearch(OpenSearch),
+    Splunk(Splunk),
 }
 
 impl HttpTarget {
@@ -40,6 +44,7 @@ impl HttpTarget {
         match self {
             HttpTarget::Endpoint(e) => e.buffering_hints,
             HttpTarget::OpenSearch(o) => o.buffering_hints,
+            HttpTarget::Splunk(s) => s.buffering_hints,
         }
     }
 
@@ -47,6 +52,7 @@ impl HttpTarget {
         match self {
             HttpTarget::Endpoint(e) => e.retry_duration_ms,
             HttpTarget::OpenSearch(o) => o.retry_duration_ms,
+            HttpTarget::Splunk(s) => s.retry_duration_ms,
         }
     }
 
@@ -54,6 +60,7 @@ impl HttpTarget {
         match self {
             HttpTarget::Endpoint(e) => e.backup_all,
             HttpTarget::OpenSearch(o) => o.backup_all,
+            HttpTarget::Splunk(s) => s.backup_all,
         }
     }
 
@@ -64,6 +71,29 @@ impl HttpTarget {
             HttpTarget::OpenSearch(o) => {
                 format!("{}/_bulk (index {})", o.cluster_endpoint, o.index_name)
             }
+            HttpTarget::Splunk(s) => format!("Splunk HEC {} ({})", s.endpoint, s.endpoint_type),
+        }
+    }
+
+    /// The metrics of this destination: records, bytes, success.
+    fn metrics(&self) -> [FirehoseMetric; 3] {
+        use FirehoseMetric::*;
+        match self {
+            HttpTarget::Endpoint(_) => [
+                DeliveryToHttpEndpointRecords,
+                DeliveryToHttpEndpointBytes,
+                DeliveryToHttpEndpointSuccess,
+            ],
+            HttpTarget::OpenSearch(_) => [
+                DeliveryToOpenSearchRecords,
+                DeliveryToOpenSearchBytes,
+                DeliveryToOpenSearchSuccess,
+            ],
+            HttpTarget::Splunk(_) => [
+                DeliveryToSplunkRecords,
+                DeliveryToSplunkBytes,
+                DeliveryToSplunkSuccess,
+            ],
         }
     }
 }
@@ -77,6 +107,8 @@ pub struct HttpDelivery {
     pub document_ids: Vec<Option<String>>,
     pub first_attempt_ms: i64,
     pub attempts: u32,
+    /// Splunk: the acknowledgement id HEC gave the events, and until when to wait for it.
+    pub ack: Option<(u64, i64)>,
     /// When the next attempt is due (a failed request waiting out its backoff).
     pub next_attempt_ms: i64,
 }
@@ -137,6 +169,7 @@ impl World {
                 document_ids,
                 first_attempt_ms: now,
                 attempts: 0,
+                ack: None,
                 next_attempt_ms: now,
             };
             self.attempt_http(name, delivery);
@@ -149,8 +182,14 @@ impl World {
         let Some(stream) = self.firehose.delivery_streams.get(name) else {
             return;
         };
-        delivery.attempts += 1;
+        if delivery.ack.is_none() {
+            delivery.attempts += 1;
+        }
         let call = match &stream.http {
+            Some(HttpTarget::Splunk(splunk)) => match delivery.ack {
+                Some((ack_id, _)) => splunk.ack_request(&delivery, ack_id),
+                None => splunk.request(&delivery),
+            },
             Some(HttpTarget::Endpoint(endpoint)) => endpoint.request(&stream.arn, &delivery, now),
             Some(HttpTarget::OpenSearch(opensearch)) => {
                 let documents: Vec<(String, Option<String>, &[u8])> = delivery
@@ -173,7 +212,12 @@ impl World {
 
     /// What the endpoint of `name` answered to `delivery`: per record, `None` when it was
     /// delivered, else why not; or why the request failed as a whole.
-    pub(crate) fn http_answered(&mut self, name: &str, delivery: HttpDelivery, answer: CallResult) {
+    pub(crate) fn http_answered(
+        &mut self,
+        name: &str,
+        mut delivery: HttpDelivery,
+        answer: CallResult,
+    ) {
         let Some(target) = self
             .firehose
             .delivery_streams
@@ -185,6 +229,42 @@ impl World {
         let judged = match &target {
             HttpTarget::Endpoint(_) => judge_answer(&delivery.request_id, answer)
                 .map(|()| vec![None; delivery.records.len()]),
+            HttpTarget::Splunk(splunk) => {
+                let now = self.now_ms();
+                let waited = match delivery.ack {
+                    Some((ack_id, deadline)) => match judge_ack(answer, ack_id) {
+                        Ok(true) => Ok(None),
+                        Ok(false) if now < deadline => Ok(Some((ack_id, deadline))),
+                        Ok(false) => Err(failure(
+                            "Splunk.AckTimeout",
+                            format!(
+                                "Events of channel {} were not acknowledged within {} s.",
+                                delivery.request_id,
+                                splunk.ack_timeout_ms / 1_000
+                            ),
+                        )),
+                        Err(failed) => Err(failed),
+                    },
+                    None => judge_events(answer)
+                        .map(|ack| ack.map(|id| (id, now + splunk.ack_timeout_ms))),
+                };
+                match waited {
+                    Ok(Some(ack)) => {
+                        // Indexed later: ask again for the acknowledgement.
+                        delivery.ack = Some(ack);
+                        delivery.next_attempt_ms = now + ACK_POLL_MS;
+                        if let Some(stream) = self.firehose.delivery_streams.get_mut(name) {
+                            stream.http_retrying.push(delivery);
+                        }
+                        return;
+                    }
+                    Ok(None) => Ok(vec![None; delivery.records.len()]),
+                    Err(failed) => {
+                        delivery.ack = None;
+                        Err(failed)
+                    }
+                }
+            }
             HttpTarget::OpenSearch(_) => judge_bulk(answer, delivery.records.len()).map(|items| {
                 items
                     .into_iter()
@@ -228,23 +308,16 @@ impl World {
             return;
         };
         let success = if delivered.is_empty() { 0.0 } else { 1.0 };
+        let [records_metric, bytes_metric, success_metric] = target.metrics();
         let metrics = &mut stream.metrics;
-        metrics.record(FirehoseMetric::DeliveryToHttpEndpointSuccess, now, success);
+        metrics.record(success_metric, now, success);
         if delivered.is_empty() {
             return;
         }
         let bytes: usize = delivered.iter().map(|r| r.data.len()).sum();
         let records = delivered.len();
-        metrics.record(
-            FirehoseMetric::DeliveryToHttpEndpointRecords,
-            now,
-            records as f64,
-        );
-        metrics.record(
-            FirehoseMetric::DeliveryToHttpEndpointBytes,
-            now,
-            bytes as f64,
-        );
+        metrics.record(records_metric, now, records as f64);
+        metrics.record(bytes_metric, now, bytes as f64);
         let counters = &mut stream.counters;
         counters.objects_delivered += 1;
         counters.records_delivered += records as u64;
@@ -318,7 +391,7 @@ impl World {
         let oldest = failed[0].0.arrival_ms;
         let attempts = delivery.attempts;
         match target {
-            HttpTarget::Endpoint(_) => {
+            HttpTarget::Endpoint(_) | HttpTarget::Splunk(_) => {
                 let documents: Vec<_> = failed
                     .iter()
                     .map(|(r, _, f)| {
@@ -333,7 +406,10 @@ impl World {
                         )
                     })
                     .collect();
-                let kind = ErrorOutputType::HttpEndpointFailed;
+                let kind = match target {
+                    HttpTarget::Splunk(_) => ErrorOutputType::SplunkFailed,
+                    _ => ErrorOutputType::HttpEndpointFailed,
+                };
                 self.write_error_object(name, kind, documents, oldest);
             }
             HttpTarget::OpenSearch(opensearch) => {

@@ -82,6 +82,27 @@ pub struct HttpEndpoint {
     pub processing_configuration: Option<ProcessingConfiguration>,
 }
 
+/// The model's constraints on RetryOptions (0–7200 s) and S3BackupMode (one of `modes`), shared
+/// by the destinations that retry and back up to S3.
+pub(crate) fn validate_retry_and_backup(
+    v: &mut Validator,
+    member: &str,
+    retry: &Option<RetryOptions>,
+    mode: &Option<String>,
+    modes: &[&str],
+) {
+    if let Some(retry) = retry {
+        let at = format!("{member}.retryOptions.durationInSeconds");
+        v.range(&at, retry.duration_in_seconds, 0, 7200);
+    }
+    if let Some(mode) = mode
+        && !modes.contains(&mode.as_str())
+    {
+        let at = format!("{member}.s3BackupMode");
+        v.enumeration(&at, mode, &format!("[{}]", modes.join(", ")));
+    }
+}
+
 /// The model's constraints on an HTTP endpoint configuration (ValidationException).
 pub(crate) fn validate(v: &mut Validator, member: &str, c: &HttpEndpointDestinationConfiguration) {
     let at = |m: &str| format!("{member}.{m}");
@@ -143,19 +164,8 @@ pub(crate) fn validate(v: &mut Validator, member: &str, c: &HttpEndpointDestinat
             }
         }
     }
-    if let Some(retry) = &c.retry_options {
-        v.range(
-            &at("retryOptions.durationInSeconds"),
-            retry.duration_in_seconds,
-            0,
-            7200,
-        );
-    }
-    if let Some(mode) = &c.s3_backup_mode
-        && !BACKUP_MODES.contains(&mode.as_str())
-    {
-        v.enumeration(&at("s3BackupMode"), mode, "[FailedDataOnly, AllData]");
-    }
+    let (retry, mode) = (&c.retry_options, &c.s3_backup_mode);
+    validate_retry_and_backup(v, member, retry, mode, &BACKUP_MODES);
     v.required(&at("s3Configuration"), &c.s3_configuration);
 }
 

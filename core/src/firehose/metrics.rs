@@ -43,11 +43,18 @@ pub enum FirehoseMetric {
     DeliveryToHttpEndpointBytes,
     /// 1 for each request an HTTP endpoint took, 0 for each failed attempt.
     DeliveryToHttpEndpointSuccess,
+    /// The same for OpenSearch (documents) and Splunk (events).
+    DeliveryToOpenSearchRecords,
+    DeliveryToOpenSearchBytes,
+    DeliveryToOpenSearchSuccess,
+    DeliveryToSplunkRecords,
+    DeliveryToSplunkBytes,
+    DeliveryToSplunkSuccess,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 22] = [
+    pub const ALL: [FirehoseMetric; 28] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -70,6 +77,12 @@ impl FirehoseMetric {
         Self::DeliveryToHttpEndpointRecords,
         Self::DeliveryToHttpEndpointBytes,
         Self::DeliveryToHttpEndpointSuccess,
+        Self::DeliveryToOpenSearchRecords,
+        Self::DeliveryToOpenSearchBytes,
+        Self::DeliveryToOpenSearchSuccess,
+        Self::DeliveryToSplunkRecords,
+        Self::DeliveryToSplunkBytes,
+        Self::DeliveryToSplunkSuccess,
     ];
 
     /// The CloudWatch name.
@@ -97,6 +110,12 @@ impl FirehoseMetric {
             Self::DeliveryToHttpEndpointRecords => "DeliveryToHttpEndpoint.Records",
             Self::DeliveryToHttpEndpointBytes => "DeliveryToHttpEndpoint.Bytes",
             Self::DeliveryToHttpEndpointSuccess => "DeliveryToHttpEndpoint.Success",
+            Self::DeliveryToOpenSearchRecords => "DeliveryToAmazonOpenSearchService.Records",
+            Self::DeliveryToOpenSearchBytes => "DeliveryToAmazonOpenSearchService.Bytes",
+            Self::DeliveryToOpenSearchSuccess => "DeliveryToAmazonOpenSearchService.Success",
+            Self::DeliveryToSplunkRecords => "DeliveryToSplunk.Records",
+            Self::DeliveryToSplunkBytes => "DeliveryToSplunk.Bytes",
+            Self::DeliveryToSplunkSuccess => "DeliveryToSplunk.Success",
         }
     }
 }

@@ -27,4 +27,5 @@ pub mod processors;
 pub mod quota;
 pub mod service;
 pub mod shapes;
+pub mod splunk;
 pub mod transform;

@@ -9,7 +9,7 @@ use super::destination::{
     ProcessingConfiguration, S3DestinationInput,
 };
 use super::error::FirehoseError;
-use super::http_endpoint::RetryOptions;
+use super::http_endpoint::{RetryOptions, validate_retry_and_backup};
 use super::messages;
 use super::optional_shape::optional_shape;
 use crate::outbound::CallResult;
@@ -95,16 +95,9 @@ pub(crate) fn validate(v: &mut Validator, member: &str, c: &OpenSearchDestinatio
     if let Some(hints) = &c.buffering_hints {
         hints.validate(v, &at("bufferingHints"), 100);
     }
-    if let Some(retry) = &c.retry_options {
-        let duration = retry.duration_in_seconds;
-        v.range(&at("retryOptions.durationInSeconds"), duration, 0, 7200);
-    }
-    if let Some(mode) = &c.s3_backup_mode
-        && !["FailedDocumentsOnly", "AllDocuments"].contains(&mode.as_str())
-    {
-        let allowed = "[FailedDocumentsOnly, AllDocuments]";
-        v.enumeration(&at("s3BackupMode"), mode, allowed);
-    }
+    let (retry, mode) = (&c.retry_options, &c.s3_backup_mode);
+    let modes = ["FailedDocumentsOnly", "AllDocuments"];
+    validate_retry_and_backup(v, member, retry, mode, &modes);
     v.required(&at("s3Configuration"), &c.s3_configuration);
 }
 

@@ -121,19 +121,7 @@ fn put_orders(world: &mut World) {
 }
 
 fn error_documents(world: &World) -> Vec<serde_json::Value> {
-    let errors = world
-        .objects()
-        .list(BUCKET, "errors/format-conversion-failed/");
-    errors
-        .iter()
-        .flat_map(|o| {
-            let body = world.objects().body(BUCKET, &o.key).unwrap().unwrap();
-            body.split(|b| *b == b'\n')
-                .filter(|l| !l.is_empty())
-                .map(|l| serde_json::from_slice(l).unwrap())
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    documents_under(world, "errors/format-conversion-failed/")
 }
 
 #[test]

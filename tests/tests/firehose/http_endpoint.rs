@@ -69,14 +69,11 @@ fn http_destination(url: &str) -> HttpEndpointDestinationConfiguration {
 }
 
 fn http_hose(world: &mut World, destination: HttpEndpointDestinationConfiguration) {
-    world
-        .apply(CreateDeliveryStreamInput {
-            delivery_stream_name: Some(HOSE.into()),
-            http_endpoint_destination_configuration: Some(Box::new(destination)),
-            ..CreateDeliveryStreamInput::default()
-        })
-        .unwrap();
-    world.step(500);
+    let input = CreateDeliveryStreamInput {
+        http_endpoint_destination_configuration: Some(Box::new(destination)),
+        ..CreateDeliveryStreamInput::default()
+    };
+    active_hose_from(world, input);
 }
 
 #[test]
@@ -181,15 +178,9 @@ fn after_the_retry_duration_records_go_to_the_s3_error_prefix() {
     world.step(60_000);
     // Attempts at 0, ~1, ~3 and ~7 s; the next (~15 s) would be past the 10 s retry duration.
     assert_eq!(received.lock().unwrap().len(), 4);
-    let errors = world.objects().list(BUCKET, "failed/");
-    assert_eq!(errors.len(), 1);
-    assert!(errors[0].key.starts_with("failed/"), "{}", errors[0].key);
-    let body = world
-        .objects()
-        .body(BUCKET, &errors[0].key)
-        .unwrap()
-        .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(body.trim_ascii_end()).unwrap();
+    let documents = documents_under(&world, "failed/");
+    assert_eq!(documents.len(), 1);
+    let document = &documents[0];
     assert_eq!(document["errorCode"], "HttpEndpoint.DestinationException");
     assert_eq!(
         document["errorMessage"],

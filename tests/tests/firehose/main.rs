@@ -11,6 +11,7 @@ mod processing;
 mod puts;
 mod receiver;
 mod source;
+mod splunk;
 
 use kinescope_core::World;
 use kinescope_core::firehose::destination::{BufferingHintsInput, S3DestinationInput};
@@ -65,4 +66,31 @@ pub fn batch(count: usize, size: usize) -> PutRecordBatchInput {
         delivery_stream_name: Some(HOSE.into()),
         records: Some((0..count).map(|_| Record::new(vec![b'x'; size])).collect()),
     }
+}
+
+/// Creates [`HOSE`] from `input` (named here) and waits until it is ACTIVE.
+pub fn active_hose_from(world: &mut World, input: CreateDeliveryStreamInput) {
+    world
+        .apply(CreateDeliveryStreamInput {
+            delivery_stream_name: Some(HOSE.into()),
+            ..input
+        })
+        .unwrap();
+    world.step(500);
+}
+
+/// The JSON documents of every object under `prefix` of [`BUCKET`], a line each.
+pub fn documents_under(world: &World, prefix: &str) -> Vec<serde_json::Value> {
+    world
+        .objects()
+        .list(BUCKET, prefix)
+        .iter()
+        .flat_map(|o| {
+            let body = world.objects().body(BUCKET, &o.key).unwrap().unwrap();
+            body.split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l).unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }

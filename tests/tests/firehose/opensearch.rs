@@ -51,14 +51,11 @@ fn opensearch(endpoint: &str) -> OpenSearchDestinationConfiguration {
 }
 
 fn create(world: &mut World, destination: OpenSearchDestinationConfiguration) {
-    world
-        .apply(CreateDeliveryStreamInput {
-            delivery_stream_name: Some(HOSE.into()),
-            amazonopensearchservice_destination_configuration: Some(Box::new(destination)),
-            ..CreateDeliveryStreamInput::default()
-        })
-        .unwrap();
-    world.step(500);
+    let input = CreateDeliveryStreamInput {
+        amazonopensearchservice_destination_configuration: Some(Box::new(destination)),
+        ..CreateDeliveryStreamInput::default()
+    };
+    active_hose_from(world, input);
 }
 
 #[test]
@@ -90,16 +87,9 @@ fn documents_are_indexed_and_refused_ones_land_in_the_error_prefix() {
     assert!(retried["index"]["_id"].as_str().unwrap().ends_with("-1"));
     let stream = world.delivery_stream(HOSE).unwrap();
     assert_eq!(stream.counters.records_delivered, 1);
-    let errors = world
-        .objects()
-        .list(BUCKET, "failed/AmazonOpenSearchService-failed/");
-    assert_eq!(errors.len(), 1);
-    let body = world
-        .objects()
-        .body(BUCKET, &errors[0].key)
-        .unwrap()
-        .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(body.trim_ascii_end()).unwrap();
+    let documents = documents_under(&world, "failed/AmazonOpenSearchService-failed/");
+    assert_eq!(documents.len(), 1);
+    let document = &documents[0];
     assert_eq!(document["errorCode"], "400");
     assert!(
         document["errorMessage"]
@@ -123,16 +113,9 @@ fn a_cluster_that_is_down_fails_every_document_after_the_retry_duration() {
     world.apply(put(br#"{"n":1}"#)).unwrap();
     world.step(60_000);
     world.step(10_000);
-    let errors = world
-        .objects()
-        .list(BUCKET, "failed/AmazonOpenSearchService-failed/");
-    assert_eq!(errors.len(), 1);
-    let body = world
-        .objects()
-        .body(BUCKET, &errors[0].key)
-        .unwrap()
-        .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(body.trim_ascii_end()).unwrap();
+    let documents = documents_under(&world, "failed/AmazonOpenSearchService-failed/");
+    assert_eq!(documents.len(), 1);
+    let document = &documents[0];
     assert_eq!(document["errorCode"], "OS.ConnectionFailed");
     assert_eq!(document["attemptsMade"], 3);
 }

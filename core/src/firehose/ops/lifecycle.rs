@@ -15,6 +15,7 @@ use crate::firehose::messages;
 use crate::firehose::opensearch::{self, OpenSearchDestinationConfiguration};
 use crate::firehose::quota::{PutLimits, PutQuota};
 use crate::firehose::shapes::*;
+use crate::firehose::splunk::{self, SplunkDestinationConfiguration};
 use crate::streams::shapes::Empty;
 use crate::validate::{Pattern, Validator};
 use crate::world::{Operation, World};
@@ -22,10 +23,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Destination configurations Kinescope does not emulate yet, by their member names.
-const UNEMULATED_DESTINATIONS: [&str; 6] = [
+const UNEMULATED_DESTINATIONS: [&str; 5] = [
     "RedshiftDestinationConfiguration",
     "ElasticsearchDestinationConfiguration",
-    "SplunkDestinationConfiguration",
     "AmazonOpenSearchServerlessDestinationConfiguration",
     "SnowflakeDestinationConfiguration",
     "IcebergDestinationConfiguration",
@@ -59,6 +59,8 @@ pub struct CreateDeliveryStreamInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amazonopensearchservice_destination_configuration:
         Option<Box<OpenSearchDestinationConfiguration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splunk_destination_configuration: Option<Box<SplunkDestinationConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members naming destinations or sources not emulated, kept to refuse them clearly.
@@ -133,6 +135,13 @@ impl CreateDeliveryStreamInput {
                 validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
             }
         }
+        if let Some(splunk) = &self.splunk_destination_configuration {
+            let member = "splunkDestinationConfiguration";
+            splunk::validate(&mut v, member, splunk);
+            if let Some(s3) = &splunk.s3_configuration {
+                validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
+            }
+        }
         v.finish_as(FirehoseError::ValidationException)?;
         Ok(kind)
     }
@@ -153,6 +162,7 @@ impl Operation for CreateDeliveryStreamInput {
             self.http_endpoint_destination_configuration.is_some(),
             self.amazonopensearchservice_destination_configuration
                 .is_some(),
+            self.splunk_destination_configuration.is_some(),
         ]
         .into_iter()
         .filter(|&d| d)
@@ -174,7 +184,17 @@ impl Operation for CreateDeliveryStreamInput {
             )));
         }
         let opensearch = &self.amazonopensearchservice_destination_configuration;
+        let splunk = &self.splunk_destination_configuration;
         let (checked, http) = match (&self.http_endpoint_destination_configuration, opensearch) {
+            _ if splunk.is_some() => {
+                let splunk = splunk.as_deref().cloned().unwrap_or_default();
+                let s3 = S3DestinationInput {
+                    processing_configuration: splunk.processing_configuration.clone(),
+                    ..splunk.s3_configuration.clone().unwrap_or_default()
+                };
+                let target = HttpTarget::Splunk(splunk::check(&splunk)?);
+                (check_destination(&s3, None)?, Some(target))
+            }
             (_, Some(opensearch)) => {
                 // Failed documents and backups go to the S3 configuration; processing is the
                 // destination's.

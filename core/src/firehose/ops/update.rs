@@ -87,9 +87,9 @@ impl Operation for UpdateDestinationInput {
                 "Kinescope does not change a delivery stream's destination type: update it with the update of its own destination type.",
             ));
         }
-        if matches!(stream.http, Some(HttpTarget::OpenSearch(_))) {
+        if !matches!(stream.http, None | Some(HttpTarget::Endpoint(_))) {
             return Err(messages::invalid(
-                "Kinescope does not update OpenSearch destinations yet: delete the delivery stream and create it again.",
+                "Kinescope does not update OpenSearch and Splunk destinations yet: delete the delivery stream and create it again.",
             ));
         }
         let (update, http) = match &self.http_endpoint_destination_update {

@@ -4,7 +4,7 @@
 
 use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason, PartitionKeys};
 use super::conversion::{ConversionErrorRecord, INVALID_SCHEMA};
-use super::delivery_stream::Undelivered;
+use super::delivery_stream::{Undelivered, UndeliveredKind};
 use super::metrics::FirehoseMetric;
 use super::object_key::{ErrorOutputType, KeyContext, file_name};
 use super::object_store::ObjectMeta;
@@ -39,7 +39,7 @@ pub(crate) fn random_uuid(rng: &mut impl Rng) -> String {
     )
 }
 
-fn random_string(rng: &mut impl Rng, len: usize) -> String {
+pub(crate) fn random_string(rng: &mut impl Rng, len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     (0..len)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
@@ -75,6 +75,7 @@ impl World {
 
     /// Delivers what every buffer of `name` holds, for `reason`.
     pub(crate) fn flush_delivery_stream(&mut self, name: &str, reason: FlushReason) {
+        self.flush_source_backup(name, reason);
         self.flush_buffer(name, None, reason);
         let partitions: Vec<PartitionKeys> = match self.firehose.delivery_streams.get(name) {
             Some(stream) => stream.partitions.keys().cloned().collect(),
@@ -288,7 +289,12 @@ impl World {
             first_attempt_ms: now,
             next_attempt_ms: now,
             attempts: 0,
-            error_output: None,
+            bucket: stream.destination.bucket().to_owned(),
+            content_encoding: match stream.conversion {
+                Some(_) => None,
+                None => stream.destination.compression_format.content_encoding(),
+            },
+            kind: UndeliveredKind::Data,
         });
         self.retry_undelivered(name, now);
     }
@@ -379,7 +385,9 @@ impl World {
             first_attempt_ms: now,
             next_attempt_ms: now,
             attempts: 0,
-            error_output: Some(kind),
+            bucket: stream.destination.bucket().to_owned(),
+            content_encoding: None,
+            kind: UndeliveredKind::Errors(kind),
         });
         self.retry_undelivered(name, now);
     }
@@ -397,19 +405,14 @@ impl World {
                 return;
             }
             object.attempts += 1;
-            let bucket = stream.destination.bucket().to_owned();
-            let encoding = if object.error_output.is_some() {
-                None
-            } else {
-                stream.destination.compression_format.content_encoding()
-            };
+            let bucket = object.bucket.clone();
             let meta = ObjectMeta {
                 size: object.body.len() as u64,
-                content_encoding: encoding,
+                content_encoding: object.content_encoding,
                 last_modified_ms: now,
                 records: object.records,
                 etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
-                error_output: object.error_output.is_some(),
+                error_output: matches!(object.kind, UndeliveredKind::Errors(_)),
             };
             let stored = self
                 .firehose
@@ -433,8 +436,15 @@ impl World {
                         .metrics
                         .record(FirehoseMetric::DeliveryToS3Success, now, 1.0);
                     let counters = &mut stream.counters;
-                    if object.error_output.is_some() {
+                    if let UndeliveredKind::Errors(_) = object.kind {
                         counters.error_objects += 1;
+                    } else if object.kind == UndeliveredKind::SourceBackup {
+                        counters.backup_objects += 1;
+                        let metrics = &mut stream.metrics;
+                        let records = object.records as f64;
+                        metrics.record(FirehoseMetric::BackupToS3Records, now, records);
+                        let bytes = object.body.len() as f64;
+                        metrics.record(FirehoseMetric::BackupToS3Bytes, now, bytes);
                     } else {
                         counters.objects_delivered += 1;
                         counters.records_delivered += object.records;
@@ -465,8 +475,8 @@ impl World {
                     let backoff = (FIRST_RETRY_MS << object.attempts.min(16).saturating_sub(1))
                         .min(MAX_RETRY_MS);
                     // Conversion's error documents are retried forever, holding delivery up (B.5).
-                    let forever =
-                        object.error_output == Some(ErrorOutputType::FormatConversionFailed);
+                    let forever = object.kind
+                        == UndeliveredKind::Errors(ErrorOutputType::FormatConversionFailed);
                     let lost = !forever && now - object.first_attempt_ms >= GIVE_UP_AFTER_MS;
                     let detail = if lost {
                         let records = object.records;

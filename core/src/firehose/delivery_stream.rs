@@ -14,6 +14,7 @@ use super::object_key::Prefix;
 use super::processors::Pipeline;
 use super::quota::PutQuota;
 use super::shapes::*;
+use super::source_backup::SourceBackup;
 use crate::time::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -65,6 +66,8 @@ pub struct Counters {
     pub conversion_failed: u64,
     /// Objects written under the error output prefix.
     pub error_objects: u64,
+    /// Objects of source records backed up (S3BackupMode Enabled).
+    pub backup_objects: u64,
     /// Records that could not be given their partition keys.
     pub partitioning_failed: u64,
 }
@@ -79,8 +82,21 @@ pub struct Undelivered {
     pub first_attempt_ms: i64,
     pub next_attempt_ms: i64,
     pub attempts: u32,
-    /// For an object of error records (under the error output prefix), their kind.
-    pub error_output: Option<ErrorOutputType>,
+    /// The bucket it goes to, and its Content-Encoding.
+    pub bucket: String,
+    pub content_encoding: Option<&'static str>,
+    pub kind: UndeliveredKind,
+}
+
+/// What an object waiting for delivery holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndeliveredKind {
+    /// Delivered records.
+    Data,
+    /// Error records (under the error output prefix), of this kind.
+    Errors(ErrorOutputType),
+    /// Source records as they arrived (S3BackupMode Enabled).
+    SourceBackup,
 }
 
 /// One delivery stream.
@@ -109,6 +125,8 @@ pub struct DeliveryStreamState {
     pub partitioned: bool,
     /// The processors records go through on their way in.
     pub pipeline: Pipeline,
+    /// Source record backup (S3BackupMode Enabled).
+    pub source_backup: Option<SourceBackup>,
     /// JSON to Parquet / ORC at delivery, when enabled.
     pub conversion: Option<Conversion>,
     /// The HTTP endpoint records are delivered to (`destination` is then its S3 configuration,
@@ -166,6 +184,7 @@ impl DeliveryStreamState {
     pub fn next_deadline(&self) -> Option<i64> {
         [
             self.http_retrying.iter().map(|d| d.next_attempt_ms).min(),
+            self.source_backup.as_ref().and_then(SourceBackup::due_ms),
             self.transition_at_ms,
             self.interval_due_ms(),
             self.processing_due_ms(),

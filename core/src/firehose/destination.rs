@@ -248,6 +248,12 @@ pub struct S3Destination {
     pub file_extension: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_time_zone: Option<String>,
+    /// Where source records are backed up (S3BackupMode Enabled).
+    #[serde(
+        rename = "S3BackupDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub s3_backup_description: Option<PlainS3Description>,
 }
 
 impl S3Destination {

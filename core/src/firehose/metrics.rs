@@ -50,11 +50,14 @@ pub enum FirehoseMetric {
     DeliveryToSplunkRecords,
     DeliveryToSplunkBytes,
     DeliveryToSplunkSuccess,
+    /// Source records backed up to S3 (S3BackupMode Enabled), and their bytes.
+    BackupToS3Records,
+    BackupToS3Bytes,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 28] = [
+    pub const ALL: [FirehoseMetric; 30] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -83,6 +86,8 @@ impl FirehoseMetric {
         Self::DeliveryToSplunkRecords,
         Self::DeliveryToSplunkBytes,
         Self::DeliveryToSplunkSuccess,
+        Self::BackupToS3Records,
+        Self::BackupToS3Bytes,
     ];
 
     /// The CloudWatch name.
@@ -116,6 +121,8 @@ impl FirehoseMetric {
             Self::DeliveryToSplunkRecords => "DeliveryToSplunk.Records",
             Self::DeliveryToSplunkBytes => "DeliveryToSplunk.Bytes",
             Self::DeliveryToSplunkSuccess => "DeliveryToSplunk.Success",
+            Self::BackupToS3Records => "BackupToS3.Records",
+            Self::BackupToS3Bytes => "BackupToS3.Bytes",
         }
     }
 }

@@ -27,5 +27,6 @@ pub mod processors;
 pub mod quota;
 pub mod service;
 pub mod shapes;
+pub mod source_backup;
 pub mod splunk;
 pub mod transform;

@@ -31,7 +31,7 @@ optional_shape!(OpenSearchDestinationConfiguration {
     retry_options: RetryOptions,
     #[serde(rename = "S3BackupMode")]
     s3_backup_mode: String,
-    #[serde(rename = "S3Configuration")]
+    #[serde(rename = "S3Configuration", alias = "S3Update")]
     s3_configuration: S3DestinationInput,
     processing_configuration: ProcessingConfiguration,
     cloud_watch_logging_options: CloudWatchLoggingOptions,
@@ -66,6 +66,8 @@ pub struct OpenSearch {
     pub document_ids: bool,
     pub processing_configuration: Option<ProcessingConfiguration>,
     pub cloud_watch_logging_options: CloudWatchLoggingOptions,
+    /// The configuration as given (its S3 part held apart), for UpdateDestination to merge into.
+    pub config: OpenSearchDestinationConfiguration,
 }
 
 /// The model's constraints (ValidationException).
@@ -143,6 +145,10 @@ pub(crate) fn check(c: &OpenSearchDestinationConfiguration) -> Result<OpenSearch
         document_ids: format != Some("NO_DOCUMENT_ID"),
         processing_configuration: c.processing_configuration.clone(),
         cloud_watch_logging_options: c.cloud_watch_logging_options.clone().unwrap_or_default(),
+        config: OpenSearchDestinationConfiguration {
+            s3_configuration: None,
+            ..c.clone()
+        },
     })
 }
 

@@ -153,6 +153,16 @@ impl World {
             if stream.interval_due_ms().is_some_and(|t| t <= now) {
                 self.flush_due_buffers(&name, now);
             }
+            let backup_due = self
+                .firehose
+                .delivery_streams
+                .get(&name)
+                .and_then(|s| s.source_backup.as_ref())
+                .and_then(|b| b.due_ms())
+                .is_some_and(|t| t <= now);
+            if backup_due {
+                self.flush_source_backup(&name, FlushReason::Interval);
+            }
             self.retry_undelivered(&name, now);
             self.retry_http_deliveries(&name, now);
         }

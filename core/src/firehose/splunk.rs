@@ -29,7 +29,7 @@ optional_shape!(SplunkDestinationConfiguration {
     retry_options: RetryOptions,
     #[serde(rename = "S3BackupMode")]
     s3_backup_mode: String,
-    #[serde(rename = "S3Configuration")]
+    #[serde(rename = "S3Configuration", alias = "S3Update")]
     s3_configuration: S3DestinationInput,
     processing_configuration: ProcessingConfiguration,
     cloud_watch_logging_options: CloudWatchLoggingOptions,
@@ -59,6 +59,8 @@ pub struct Splunk {
     pub buffering_hints: BufferingHints,
     pub processing_configuration: Option<ProcessingConfiguration>,
     pub cloud_watch_logging_options: CloudWatchLoggingOptions,
+    /// The configuration as given (its S3 part held apart), for UpdateDestination to merge into.
+    pub config: SplunkDestinationConfiguration,
 }
 
 /// The model's constraints (ValidationException).
@@ -111,6 +113,10 @@ pub(crate) fn check(c: &SplunkDestinationConfiguration) -> Result<Splunk, Fireho
         buffering_hints: BufferingHintsInput::resolve(c.buffering_hints, None, DEFAULT_HINTS)?,
         processing_configuration: c.processing_configuration.clone(),
         cloud_watch_logging_options: c.cloud_watch_logging_options.clone().unwrap_or_default(),
+        config: SplunkDestinationConfiguration {
+            s3_configuration: None,
+            ..c.clone()
+        },
     })
 }
 

@@ -142,3 +142,37 @@ fn a_domain_arn_alone_is_refused_with_a_way_out() {
         error.message()
     );
 }
+
+#[test]
+fn update_destination_changes_the_index_and_keeps_the_rest() {
+    use kinescope_core::firehose::ops::update::UpdateDestinationInput;
+    let (endpoint, received) = cluster();
+    let mut world = world();
+    create(&mut world, opensearch(&endpoint));
+    world
+        .apply(UpdateDestinationInput {
+            delivery_stream_name: Some(HOSE.into()),
+            current_delivery_stream_version_id: Some("1".into()),
+            destination_id: Some("destinationId-000000000001".into()),
+            amazonopensearchservice_destination_update: Some(Box::new(
+                OpenSearchDestinationConfiguration {
+                    index_name: Some("views".into()),
+                    index_rotation_period: Some("NoRotation".into()),
+                    ..OpenSearchDestinationConfiguration::default()
+                },
+            )),
+            ..UpdateDestinationInput::default()
+        })
+        .unwrap();
+    world.apply(put(br#"{"page":"/"}"#)).unwrap();
+    world.step(60_000);
+    let body = String::from_utf8(received.lock().unwrap()[0].body.clone()).unwrap();
+    let action: serde_json::Value = serde_json::from_str(body.lines().next().unwrap()).unwrap();
+    assert_eq!(action["index"]["_index"], "views");
+    let stream = world.delivery_stream(HOSE).unwrap();
+    assert_eq!(stream.version, 2);
+    let description = serde_json::to_value(&stream.describe().destinations[0]).unwrap();
+    let described = &description["AmazonopensearchserviceDestinationDescription"];
+    assert_eq!(described["ClusterEndpoint"], endpoint.as_str());
+    assert_eq!(described["RetryOptions"]["DurationInSeconds"], 5);
+}

@@ -293,3 +293,79 @@ fn a_hung_function_does_not_block_a_live_world() {
         2
     );
 }
+
+/// S3BackupMode Enabled: every record as it arrived also lands in the backup bucket, by the
+/// backup's own hints, prefix and compression — the dropped ones too.
+#[test]
+fn source_records_are_backed_up_before_processing() {
+    use kinescope_core::firehose::ops::update::UpdateDestinationInput;
+    let mut world = world_with(&[("filter", "builtin:drop-where?field=kind&equals=noise")]);
+    let backup = S3DestinationInput {
+        role_arn: Some("arn:aws:iam::000000000000:role/firehose".into()),
+        bucket_arn: Some("arn:aws:s3:::raw-bucket".into()),
+        prefix: Some("raw/".into()),
+        compression_format: Some("GZIP".into()),
+        ..S3DestinationInput::default()
+    };
+    let destination = S3DestinationInput {
+        s3_backup_mode: Some("Enabled".into()),
+        s3_backup_configuration: Some(Box::new(backup)),
+        ..processed(vec![processor("Lambda", &[("LambdaArn", LAMBDA_ARN)])])
+    };
+    active_hose(&mut world, destination);
+    world.apply(put(br#"{"kind":"signal"}"#)).unwrap();
+    world.apply(put(br#"{"kind":"noise"}"#)).unwrap();
+    // The backup's default hints: 5 MiB or 300 s.
+    world.step(301_000);
+    let backups = world.objects().list("raw-bucket", "raw/");
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].key.ends_with(".gz"), "{}", backups[0].key);
+    let body = world
+        .objects()
+        .body("raw-bucket", &backups[0].key)
+        .unwrap()
+        .unwrap();
+    let raw = kinescope_core::firehose::destination::CompressionFormat::Gzip
+        .decompress(&body)
+        .unwrap();
+    assert_eq!(raw, br#"{"kind":"signal"}{"kind":"noise"}"#);
+    assert_eq!(objects_under(&world, "2026/"), [r#"{"kind":"signal"}"#]);
+    let stream = world.delivery_stream(HOSE).unwrap();
+    assert_eq!(stream.counters.backup_objects, 1);
+    let description = stream.describe();
+    let held = description.destinations[0].extended_s3.as_ref().unwrap();
+    assert_eq!(held.s3_backup_mode, "Enabled");
+    assert_eq!(
+        held.s3_backup_description.as_ref().unwrap().bucket_arn,
+        "arn:aws:s3:::raw-bucket"
+    );
+    let disable = world
+        .apply(UpdateDestinationInput {
+            delivery_stream_name: Some(HOSE.into()),
+            current_delivery_stream_version_id: Some("1".into()),
+            destination_id: Some("destinationId-000000000001".into()),
+            extended_s3_destination_update: Some(S3DestinationInput {
+                s3_backup_mode: Some("Disabled".into()),
+                ..S3DestinationInput::default()
+            }),
+            ..UpdateDestinationInput::default()
+        })
+        .unwrap_err();
+    assert!(disable.message().contains("cannot be disabled"));
+    let missing = S3DestinationInput {
+        s3_backup_mode: Some("Enabled".into()),
+        ..s3(5, 60)
+    };
+    let error = super::world()
+        .apply(CreateDeliveryStreamInput {
+            delivery_stream_name: Some(HOSE.into()),
+            extended_s3_destination_configuration: Some(missing),
+            ..CreateDeliveryStreamInput::default()
+        })
+        .unwrap_err();
+    assert!(
+        error
+            .message()
+            .contains("S3BackupConfiguration is required")
+    );
+}

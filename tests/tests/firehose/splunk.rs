@@ -145,3 +145,35 @@ fn an_acknowledgement_that_never_comes_times_out() {
     let document = &documents[0];
     assert_eq!(document["errorCode"], "Splunk.AckTimeout");
 }
+
+#[test]
+fn update_destination_changes_the_token() {
+    use kinescope_core::firehose::ops::update::UpdateDestinationInput;
+    let (endpoint, received) = hec(true, 1);
+    let mut world = world();
+    let with_wrong_token = SplunkDestinationConfiguration {
+        hec_token: Some("wrong".into()),
+        ..splunk(&endpoint, "Raw")
+    };
+    create(&mut world, with_wrong_token);
+    world
+        .apply(UpdateDestinationInput {
+            delivery_stream_name: Some(HOSE.into()),
+            current_delivery_stream_version_id: Some("1".into()),
+            destination_id: Some("destinationId-000000000001".into()),
+            splunk_destination_update: Some(Box::new(SplunkDestinationConfiguration {
+                hec_token: Some("11111111-2222".into()),
+                ..SplunkDestinationConfiguration::default()
+            })),
+            ..UpdateDestinationInput::default()
+        })
+        .unwrap();
+    world.apply(put(b"line")).unwrap();
+    world.step(62_000);
+    assert_eq!(
+        received.lock().unwrap()[0].header("authorization"),
+        Some("Splunk 11111111-2222")
+    );
+    let stream = world.delivery_stream(HOSE).unwrap();
+    assert_eq!(stream.counters.records_delivered, 1);
+}

@@ -275,11 +275,6 @@ pub(crate) fn check_destination(
             "S3BackupMode cannot be disabled once it is enabled.",
         ));
     }
-    if backup_mode == "Enabled" {
-        return Err(messages::invalid(
-            "Kinescope does not emulate source record backup yet.",
-        ));
-    }
     let destination = S3Destination {
         role_arn: pick(&input.role_arn, existing.map(|d| &d.role_arn)).unwrap_or_default(),
         bucket_arn,
@@ -307,6 +302,7 @@ pub(crate) fn check_destination(
         )
         .filter(|e| !e.is_empty()),
         custom_time_zone: time_zone,
+        s3_backup_description: None,
     };
     Ok(CheckedDestination {
         destination,

@@ -15,6 +15,7 @@ use crate::firehose::messages;
 use crate::firehose::opensearch::{self, OpenSearchDestinationConfiguration};
 use crate::firehose::quota::{PutLimits, PutQuota};
 use crate::firehose::shapes::*;
+use crate::firehose::source_backup;
 use crate::firehose::splunk::{self, SplunkDestinationConfiguration};
 use crate::streams::shapes::Empty;
 use crate::validate::{Pattern, Validator};
@@ -226,6 +227,13 @@ impl Operation for CreateDeliveryStreamInput {
                 (check_destination(&input, None)?, None)
             }
         };
+        let mut checked = checked;
+        let backup_config = self
+            .extended_s3_destination_configuration
+            .as_ref()
+            .and_then(|d| d.s3_backup_configuration.as_deref());
+        let source_backup =
+            source_backup::of_destination(&mut checked.destination, backup_config, None)?;
         let source = match kind {
             DeliveryStreamType::DirectPut => Source::DirectPut {
                 throughput_hint_in_mbs: self
@@ -303,6 +311,7 @@ impl Operation for CreateDeliveryStreamInput {
             partitioned: checked.partitioned,
             pipeline: checked.pipeline,
             conversion: checked.conversion,
+            source_backup,
             http,
             http_retrying: Vec::new(),
             processing: Buffer::default(),

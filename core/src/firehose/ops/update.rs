@@ -4,12 +4,16 @@
 use super::destination_check::{check_destination, validate_members};
 use super::lifecycle::validate_name;
 use crate::firehose::buffer::FlushReason;
+use crate::firehose::destination::ProcessingConfiguration;
 use crate::firehose::destination::S3DestinationInput;
 use crate::firehose::error::FirehoseError;
 use crate::firehose::http_delivery::HttpTarget;
 use crate::firehose::http_endpoint::{self, HttpEndpointDestinationConfiguration};
 use crate::firehose::messages;
+use crate::firehose::opensearch::{self, OpenSearchDestinationConfiguration};
 use crate::firehose::shapes::DeliveryStreamStatus;
+use crate::firehose::source_backup;
+use crate::firehose::splunk::{self, SplunkDestinationConfiguration};
 use crate::streams::shapes::Empty;
 use crate::validate::Validator;
 use crate::world::{Operation, World};
@@ -29,6 +33,10 @@ pub struct UpdateDestinationInput {
     pub extended_s3_destination_update: Option<S3DestinationInput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_endpoint_destination_update: Option<Box<HttpEndpointDestinationConfiguration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amazonopensearchservice_destination_update: Option<Box<OpenSearchDestinationConfiguration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splunk_destination_update: Option<Box<SplunkDestinationConfiguration>>,
     /// Updates of destination types not emulated, kept to refuse them clearly.
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -82,37 +90,54 @@ impl Operation for UpdateDestinationInput {
                 "Destination Id {destination_id} not found for delivery stream {name}."
             )));
         }
-        if stream.http.is_some() != self.http_endpoint_destination_update.is_some() {
-            return Err(messages::invalid(
-                "Kinescope does not change a delivery stream's destination type: update it with the update of its own destination type.",
-            ));
-        }
-        if !matches!(stream.http, None | Some(HttpTarget::Endpoint(_))) {
-            return Err(messages::invalid(
-                "Kinescope does not update OpenSearch and Splunk destinations yet: delete the delivery stream and create it again.",
-            ));
-        }
-        let (update, http) = match &self.http_endpoint_destination_update {
-            Some(http_update) => {
-                let s3 = S3DestinationInput {
-                    processing_configuration: http_update.processing_configuration.clone(),
-                    ..http_update.s3_configuration.clone().unwrap_or_default()
-                };
-                let held = match &stream.http {
-                    Some(HttpTarget::Endpoint(endpoint)) => Some(endpoint),
-                    _ => None,
-                };
-                let checked = http_endpoint::check(http_update, held)?;
-                (s3, Some(HttpTarget::Endpoint(checked)))
+        let s3_part = |processing: &Option<ProcessingConfiguration>,
+                       s3: &Option<S3DestinationInput>| {
+            S3DestinationInput {
+                processing_configuration: processing.clone(),
+                ..s3.clone().unwrap_or_default()
             }
-            None => (
+        };
+        let (update, http) = match (
+            &stream.http,
+            &self.http_endpoint_destination_update,
+            &self.amazonopensearchservice_destination_update,
+            &self.splunk_destination_update,
+        ) {
+            (None, None, None, None) => (
                 self.extended_s3_destination_update
                     .or(self.s3_destination_update)
                     .unwrap_or_default(),
                 None,
             ),
+            (Some(HttpTarget::Endpoint(held)), Some(given), None, None) => {
+                let checked = http_endpoint::check(given, Some(held))?;
+                let s3 = s3_part(&given.processing_configuration, &given.s3_configuration);
+                (s3, Some(HttpTarget::Endpoint(checked)))
+            }
+            (Some(HttpTarget::OpenSearch(held)), None, Some(given), None) => {
+                let merged = overlay(&held.config, given)?;
+                let checked = opensearch::check(&merged)?;
+                let s3 = s3_part(&given.processing_configuration, &given.s3_configuration);
+                (s3, Some(HttpTarget::OpenSearch(checked)))
+            }
+            (Some(HttpTarget::Splunk(held)), None, None, Some(given)) => {
+                let merged = overlay(&held.config, given)?;
+                let checked = splunk::check(&merged)?;
+                let s3 = s3_part(&given.processing_configuration, &given.s3_configuration);
+                (s3, Some(HttpTarget::Splunk(checked)))
+            }
+            _ => {
+                return Err(messages::invalid(
+                    "Kinescope does not change a delivery stream's destination type: update it with the update of its own destination type.",
+                ));
+            }
         };
-        let checked = check_destination(&update, Some(&stream.destination))?;
+        let mut checked = check_destination(&update, Some(&stream.destination))?;
+        let source_backup = source_backup::of_destination(
+            &mut checked.destination,
+            update.s3_backup_configuration.as_deref(),
+            stream.source_backup.as_ref(),
+        )?;
         // What waits under the old processing or partitioning is finished with it first, so
         // nothing is stranded in a buffer the new configuration no longer has.
         let lambda_removed = stream.pipeline.lambda.is_some() && checked.pipeline.lambda.is_none();
@@ -128,6 +153,7 @@ impl Operation for UpdateDestinationInput {
         stream.destination = checked.destination;
         stream.pipeline = checked.pipeline;
         stream.conversion = checked.conversion;
+        stream.source_backup = source_backup;
         if http.is_some() {
             stream.http = http;
         }
@@ -138,4 +164,23 @@ impl Operation for UpdateDestinationInput {
         stream.updated_ms = Some(now);
         Ok(Empty {})
     }
+}
+
+/// `held` with the members `given` sets replaced (UpdateDestination's merge of a destination
+/// configuration; its S3 part is merged on its own).
+fn overlay<T: Serialize + serde::de::DeserializeOwned>(
+    held: &T,
+    given: &T,
+) -> Result<T, FirehoseError> {
+    let mut merged = serde_json::to_value(held).unwrap_or_default();
+    if let (Some(merged), Ok(serde_json::Value::Object(given))) =
+        (merged.as_object_mut(), serde_json::to_value(given))
+    {
+        for (member, value) in given {
+            if member != "S3Configuration" {
+                merged.insert(member, value);
+            }
+        }
+    }
+    serde_json::from_value(merged).map_err(|e| messages::invalid(e.to_string()))
 }

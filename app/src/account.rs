@@ -29,6 +29,11 @@ pub struct AccountArgs {
     /// (also identity, project?fields=…, drop-where?field=…&equals=…, fail-where?…). Repeatable.
     #[arg(long = "lambda", value_name = "NAME=URL", value_parser = parse_lambda)]
     lambdas: Vec<(String, String)>,
+    /// Deliver Firehose's S3 objects to this S3-compatible service (http://HOST:PORT or
+    /// https://HOST; path-style PUTs signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, `test`
+    /// when unset) instead of the data directory.
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    s3_endpoint: Option<String>,
 }
 
 impl AccountArgs {
@@ -42,6 +47,14 @@ impl AccountArgs {
             firehose_buffering: self.firehose_buffering,
             data_dir: None,
             lambdas: self.lambdas.iter().cloned().collect(),
+            s3_endpoint: self.s3_endpoint.as_ref().map(|endpoint| {
+                let credential = |name: &str| std::env::var(name).unwrap_or_else(|_| "test".into());
+                kinescope_core::firehose::s3_remote::RemoteS3 {
+                    endpoint: endpoint.trim_end_matches('/').to_owned(),
+                    access_key: credential("AWS_ACCESS_KEY_ID"),
+                    secret_key: credential("AWS_SECRET_ACCESS_KEY"),
+                }
+            }),
         }
     }
 }
@@ -62,6 +75,14 @@ fn parse_throttle(text: &str) -> Result<ThrottleMode, String> {
 
 fn parse_buffering(text: &str) -> Result<BufferingMode, String> {
     BufferingMode::parse(text).ok_or_else(|| format!("{text:?} is not faithful or immediate"))
+}
+
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("{text:?}: give http://HOST:PORT or https://HOST"))
+    }
 }
 
 fn parse_lambda(text: &str) -> Result<(String, String), String> {

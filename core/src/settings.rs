@@ -40,6 +40,10 @@ pub struct Settings {
     /// Lambda functions by name: `http://…` or `builtin:…` (`--lambda NAME=URL`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub lambdas: BTreeMap<String, String>,
+    /// `--s3-endpoint`: objects go to this S3-compatible service instead of the data directory.
+    /// Command line only.
+    #[serde(skip)]
+    pub s3_endpoint: Option<crate::firehose::s3_remote::RemoteS3>,
 }
 
 /// The region a world pretends to be in unless told otherwise.
@@ -114,6 +118,7 @@ impl Default for Settings {
             delivery_stream_limit: DEFAULT_DELIVERY_STREAM_LIMIT,
             data_dir: None,
             lambdas: BTreeMap::new(),
+            s3_endpoint: None,
         }
     }
 }
@@ -146,6 +151,9 @@ pub struct AccountOverrides {
     /// Lambda functions by name (`--lambda NAME=URL`), added to the scenario's `lambdas`.
     #[serde(skip)]
     pub lambdas: BTreeMap<String, String>,
+    /// `--s3-endpoint`: command line only.
+    #[serde(skip)]
+    pub s3_endpoint: Option<crate::firehose::s3_remote::RemoteS3>,
 }
 
 /// Largest shard or stream quota accepted (the model's DescribeLimits range).
@@ -198,6 +206,10 @@ impl AccountOverrides {
             throttle: later.throttle.or(self.throttle),
             firehose_buffering: later.firehose_buffering.or(self.firehose_buffering),
             data_dir: later.data_dir.clone().or_else(|| self.data_dir.clone()),
+            s3_endpoint: later
+                .s3_endpoint
+                .clone()
+                .or_else(|| self.s3_endpoint.clone()),
             lambdas: self
                 .lambdas
                 .iter()
@@ -227,6 +239,9 @@ impl AccountOverrides {
         }
         if let Some(dir) = &self.data_dir {
             settings.data_dir = Some(dir.clone());
+        }
+        if let Some(remote) = &self.s3_endpoint {
+            settings.s3_endpoint = Some(remote.clone());
         }
         settings
             .lambdas

@@ -7,21 +7,12 @@ use super::conversion::{ConversionErrorRecord, INVALID_SCHEMA};
 use super::delivery_stream::{Undelivered, UndeliveredKind};
 use super::metrics::FirehoseMetric;
 use super::object_key::{ErrorOutputType, KeyContext, file_name};
-use super::object_store::ObjectMeta;
-use crate::events::EventKind;
 use crate::world::World;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use md5::Digest;
 use rand::Rng;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// Wait before retrying a failed store, doubled per attempt up to [`MAX_RETRY_MS`].
-const FIRST_RETRY_MS: i64 = 1_000;
-const MAX_RETRY_MS: i64 = 60_000;
-/// How long S3 delivery is retried before the data is lost (B.5).
-const GIVE_UP_AFTER_MS: i64 = 24 * 3_600 * 1_000;
 
 /// 16 random bytes as a version-4 UUID.
 pub(crate) fn random_uuid(rng: &mut impl Rng) -> String {
@@ -295,6 +286,7 @@ impl World {
                 None => stream.destination.compression_format.content_encoding(),
             },
             kind: UndeliveredKind::Data,
+            in_flight: false,
         });
         self.retry_undelivered(name, now);
     }
@@ -388,114 +380,8 @@ impl World {
             bucket: stream.destination.bucket().to_owned(),
             content_encoding: None,
             kind: UndeliveredKind::Errors(kind),
+            in_flight: false,
         });
         self.retry_undelivered(name, now);
-    }
-
-    /// Stores the objects of `name` waiting for delivery, oldest first, until one fails.
-    pub(crate) fn retry_undelivered(&mut self, name: &str, now: i64) {
-        loop {
-            let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {
-                return;
-            };
-            let Some(object) = stream.undelivered.front_mut() else {
-                return;
-            };
-            if object.next_attempt_ms > now {
-                return;
-            }
-            object.attempts += 1;
-            let bucket = object.bucket.clone();
-            let meta = ObjectMeta {
-                size: object.body.len() as u64,
-                content_encoding: object.content_encoding,
-                last_modified_ms: now,
-                records: object.records,
-                etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
-                error_output: matches!(object.kind, UndeliveredKind::Errors(_)),
-            };
-            let stored = self
-                .firehose
-                .store
-                .put(&bucket, &object.key, object.body.clone(), meta);
-            let stream = self
-                .firehose
-                .delivery_streams
-                .get_mut(name)
-                .expect("looked up above");
-            let object = stream.undelivered.front_mut().expect("looked up above");
-            match stored {
-                Ok(()) => {
-                    let detail = format!(
-                        "{} records ({} bytes) to s3://{bucket}/{}",
-                        object.records,
-                        object.body.len(),
-                        object.key
-                    );
-                    stream
-                        .metrics
-                        .record(FirehoseMetric::DeliveryToS3Success, now, 1.0);
-                    let counters = &mut stream.counters;
-                    if let UndeliveredKind::Errors(_) = object.kind {
-                        counters.error_objects += 1;
-                    } else if object.kind == UndeliveredKind::SourceBackup {
-                        counters.backup_objects += 1;
-                        let metrics = &mut stream.metrics;
-                        let records = object.records as f64;
-                        metrics.record(FirehoseMetric::BackupToS3Records, now, records);
-                        let bytes = object.body.len() as f64;
-                        metrics.record(FirehoseMetric::BackupToS3Bytes, now, bytes);
-                    } else {
-                        counters.objects_delivered += 1;
-                        counters.records_delivered += object.records;
-                        counters.bytes_delivered += object.body.len() as u64;
-                        let freshness = now - object.oldest_arrival_ms;
-                        counters.max_data_freshness_ms =
-                            counters.max_data_freshness_ms.max(freshness);
-                        let metrics = &mut stream.metrics;
-                        metrics.record(
-                            FirehoseMetric::DeliveryToS3Records,
-                            now,
-                            object.records as f64,
-                        );
-                        let bytes = object.body.len() as f64;
-                        metrics.record(FirehoseMetric::DeliveryToS3Bytes, now, bytes);
-                        metrics.record(FirehoseMetric::DeliveryToS3ObjectCount, now, 1.0);
-                        let age = freshness as f64;
-                        metrics.record(FirehoseMetric::DeliveryToS3DataFreshness, now, age);
-                    }
-                    stream.undelivered.pop_front();
-                    self.log_event(EventKind::Delivered, Some(name), detail);
-                }
-                Err(error) => {
-                    stream.counters.delivery_failures += 1;
-                    stream
-                        .metrics
-                        .record(FirehoseMetric::DeliveryToS3Success, now, 0.0);
-                    let backoff = (FIRST_RETRY_MS << object.attempts.min(16).saturating_sub(1))
-                        .min(MAX_RETRY_MS);
-                    // Conversion's error documents are retried forever, holding delivery up (B.5).
-                    let forever = object.kind
-                        == UndeliveredKind::Errors(ErrorOutputType::FormatConversionFailed);
-                    let lost = !forever && now - object.first_attempt_ms >= GIVE_UP_AFTER_MS;
-                    let detail = if lost {
-                        let records = object.records;
-                        stream.undelivered.pop_front();
-                        format!("{records} records lost after 24 hours of failed delivery: {error}")
-                    } else {
-                        object.next_attempt_ms = now + backoff;
-                        format!(
-                            "delivery of s3://{bucket}/{} failed ({error}); retrying in {} s",
-                            object.key,
-                            backoff / 1_000
-                        )
-                    };
-                    self.log_event(EventKind::DeliveryFailed, Some(name), detail);
-                    if !lost {
-                        return;
-                    }
-                }
-            }
-        }
     }
 }

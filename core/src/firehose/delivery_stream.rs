@@ -86,6 +86,8 @@ pub struct Undelivered {
     pub bucket: String,
     pub content_encoding: Option<&'static str>,
     pub kind: UndeliveredKind,
+    /// A PUT to a remote S3 is under way.
+    pub in_flight: bool,
 }
 
 /// What an object waiting for delivery holds.

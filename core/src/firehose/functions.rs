@@ -94,6 +94,8 @@ impl Functions {
                 ),
             ))),
             Some(Target::Http(url)) => Prepared::Http(HttpCall {
+                method: "POST",
+                signing: None,
                 url: url.clone(),
                 headers: vec![("Content-Type".into(), "application/json".into())],
                 body: event.to_string().into_bytes(),

@@ -199,6 +199,8 @@ impl World {
                     .map(|(r, id)| (opensearch.index_for(r.arrival_ms), id.clone(), &r.data[..]))
                     .collect();
                 HttpCall {
+                    method: "POST",
+                    signing: None,
                     url: format!("{}/_bulk", opensearch.cluster_endpoint),
                     headers: vec![("Content-Type".into(), "application/x-ndjson".into())],
                     body: opensearch.bulk_body(&documents),

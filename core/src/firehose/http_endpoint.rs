@@ -346,6 +346,8 @@ impl HttpEndpoint {
             }
         }
         HttpCall {
+            method: "POST",
+            signing: None,
             url: self.url.clone(),
             headers,
             body,

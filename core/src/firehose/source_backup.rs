@@ -164,6 +164,7 @@ impl World {
             bucket: destination.bucket().to_owned(),
             content_encoding: format.content_encoding(),
             kind: UndeliveredKind::SourceBackup,
+            in_flight: false,
         };
         stream.undelivered.push_back(undelivered);
         self.retry_undelivered(name, now);

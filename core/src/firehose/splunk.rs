@@ -144,6 +144,8 @@ impl Splunk {
             }
         }
         HttpCall {
+            method: "POST",
+            signing: None,
             url: format!(
                 "{}/services/collector/{path}?channel={}",
                 self.endpoint, delivery.request_id
@@ -157,6 +159,8 @@ impl Splunk {
     /// The acknowledgement poll for `ack_id` of `delivery`'s channel.
     pub fn ack_request(&self, delivery: &HttpDelivery, ack_id: u64) -> HttpCall {
         HttpCall {
+            method: "POST",
+            signing: None,
             url: format!(
                 "{}/services/collector/ack?channel={}",
                 self.endpoint, delivery.request_id

@@ -75,6 +75,15 @@ impl HttpTarget {
         }
     }
 
+    /// The first part of this destination's CloudWatch metric names.
+    pub fn metric_prefix(&self) -> &'static str {
+        match self {
+            HttpTarget::Endpoint(_) => "DeliveryToHttpEndpoint",
+            HttpTarget::OpenSearch(_) => "DeliveryToAmazonOpenSearchService",
+            HttpTarget::Splunk(_) => "DeliveryToSplunk",
+        }
+    }
+
     /// The metrics of this destination: records, bytes, success.
     fn metrics(&self) -> [FirehoseMetric; 3] {
         use FirehoseMetric::*;

@@ -211,8 +211,12 @@ fn counters(ui: &mut egui::Ui, f: &FirehoseView) {
         row(ui, "IncomingRecords", grouped(f.records_in as f64), "Records taken in (PutRecord, PutRecordBatch, or read from the source stream)");
         row(ui, "IncomingBytes", bytes_text(f.bytes_in), "Bytes taken in");
         row(ui, "ThrottledRecords", grouped(f.throttled as f64), "Records refused over the Direct PUT quota (ServiceUnavailableException \"Slow down.\")");
-        row(ui, "DeliveryToS3.ObjectCount", grouped(f.objects_delivered as f64), "Objects delivered");
-        row(ui, "DeliveryToS3.DataFreshness", format!("{:.1} s max", f.max_freshness_ms as f64 / 1_000.0), "Age of the oldest record when its object was delivered");
+        if f.delivery_metric == "DeliveryToS3" {
+            row(ui, "DeliveryToS3.ObjectCount", grouped(f.objects_delivered as f64), "Objects delivered");
+        } else {
+            row(ui, &format!("{}.Requests", f.delivery_metric), grouped(f.objects_delivered as f64), "Requests the destination took");
+        }
+        row(ui, &format!("{}.DataFreshness", f.delivery_metric), format!("{:.1} s max", f.max_freshness_ms as f64 / 1_000.0), "Age of the oldest record when it was delivered");
         row(ui, "Transform Ok / Dropped / Failed", format!(
                 "{} / {} / {}",
                 grouped(f.transform[0] as f64),

@@ -3,6 +3,7 @@
 
 use kinescope_core::World;
 use kinescope_core::firehose::delivery_stream::{DeliveryStreamState, Source};
+use kinescope_core::firehose::http_delivery::HttpTarget;
 use kinescope_core::firehose::metrics::FirehoseMetric;
 use kinescope_core::firehose::shapes::DeliveryStreamStatus;
 use kinescope_core::metrics::Bucket;
@@ -35,6 +36,8 @@ pub struct FirehoseView {
     /// Where records go: `s3://BUCKET/PREFIX`, or the endpoint's URL.
     pub target: String,
     pub compression: String,
+    /// `DeliveryToS3`, or the HTTP destination's metric names (`DeliveryToSplunk`, ...).
+    pub delivery_metric: &'static str,
     pub size_hint_bytes: u64,
     pub interval_ms: i64,
     pub buffered_bytes: u64,
@@ -89,9 +92,21 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
         },
         bucket: destination.bucket().to_owned(),
         prefix: destination.prefix.clone(),
-        compression: match &stream.conversion {
-            Some(conversion) => format!("JSON to {}", conversion.output.label()),
-            None => serde_json::to_value(destination.compression_format)
+        delivery_metric: stream
+            .http
+            .as_ref()
+            .map_or("DeliveryToS3", |http| http.metric_prefix()),
+        compression: match (&stream.conversion, &stream.http) {
+            (Some(conversion), _) => format!("JSON to {}", conversion.output.label()),
+            (None, Some(HttpTarget::Endpoint(e))) => if e.gzip {
+                "GZIP requests"
+            } else {
+                "uncompressed requests"
+            }
+            .to_owned(),
+            (None, Some(HttpTarget::OpenSearch(_))) => "NDJSON _bulk requests".to_owned(),
+            (None, Some(HttpTarget::Splunk(s))) => format!("{} events", s.endpoint_type),
+            (None, None) => serde_json::to_value(destination.compression_format)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),

@@ -6,7 +6,7 @@ use super::buffer::{BufferedRecord, BufferingMode, Flush, FlushReason, Partition
 use super::conversion::{ConversionErrorRecord, INVALID_SCHEMA};
 use super::delivery_stream::{Undelivered, UndeliveredKind};
 use super::metrics::FirehoseMetric;
-use super::object_key::{ErrorOutputType, KeyContext, file_name};
+use super::object_key::{ErrorOutputType, KeyContext, Prefix, file_name};
 use crate::world::World;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -28,6 +28,24 @@ pub(crate) fn random_uuid(rng: &mut impl Rng) -> String {
         &hex[16..20],
         &hex[20..]
     )
+}
+
+/// An object's key: `prefix` evaluated for `context`, then the default file name of delivery
+/// stream `stream` (version `version`) for the oldest record in the object, then `extension`.
+pub(crate) fn object_key(
+    rng: &mut impl Rng,
+    prefix: &Prefix,
+    context: &KeyContext,
+    stream: &str,
+    version: u64,
+    extension: &str,
+) -> String {
+    let prefix = prefix
+        .evaluate(context, |len| random_string(rng, len))
+        .unwrap_or_default();
+    let uuid = random_uuid(rng);
+    let name = file_name(stream, version, context.oldest_arrival_ms, &uuid);
+    format!("{prefix}{name}{extension}")
 }
 
 pub(crate) fn random_string(rng: &mut impl Rng, len: usize) -> String {
@@ -247,20 +265,14 @@ impl World {
             keys_from_query: &keys.from_query,
             keys_from_lambda: &keys.from_lambda,
         };
-        let prefix = stream
-            .prefix
-            .evaluate(&context, |len| random_string(rng, len))
-            .unwrap_or_default();
         let destination = &stream.destination;
         let extension = match (destination.file_extension.as_deref(), &stream.conversion) {
             (Some(ext), _) if !ext.is_empty() => ext.to_owned(),
             (_, Some(conversion)) => conversion.output.extension().to_owned(),
             _ => destination.compression_format.extension().to_owned(),
         };
-        let key = format!(
-            "{prefix}{}{extension}",
-            file_name(&stream.name, stream.version, oldest, &random_uuid(rng))
-        );
+        let (name_of, version) = (stream.name.as_str(), stream.version);
+        let key = object_key(rng, &stream.prefix, &context, name_of, version, &extension);
         let raw_bytes: usize = records.iter().map(|r| r.data.len()).sum();
         if stream.http.is_none() {
             stream.remember(Flush {
@@ -277,16 +289,13 @@ impl World {
             body,
             records: records.len() as u64,
             oldest_arrival_ms: oldest,
-            first_attempt_ms: now,
-            next_attempt_ms: now,
-            attempts: 0,
             bucket: stream.destination.bucket().to_owned(),
             content_encoding: match stream.conversion {
                 Some(_) => None,
                 None => stream.destination.compression_format.content_encoding(),
             },
             kind: UndeliveredKind::Data,
-            in_flight: false,
+            ..Undelivered::due_at(now)
         });
         self.retry_undelivered(name, now);
     }
@@ -350,19 +359,8 @@ impl World {
             keys_from_query: &none,
             keys_from_lambda: &none,
         };
-        let prefix = stream
-            .error_prefix
-            .evaluate(&context, |len| random_string(rng, len))
-            .unwrap_or_default();
-        let key = format!(
-            "{prefix}{}",
-            file_name(
-                &stream.name,
-                stream.version,
-                oldest_arrival_ms,
-                &random_uuid(rng)
-            )
-        );
+        let (name_of, version) = (stream.name.as_str(), stream.version);
+        let key = object_key(rng, &stream.error_prefix, &context, name_of, version, "");
         let mut body = Vec::new();
         for record in &records {
             if serde_json::to_writer(&mut body, record).is_ok() {
@@ -374,13 +372,10 @@ impl World {
             body,
             records: records.len() as u64,
             oldest_arrival_ms,
-            first_attempt_ms: now,
-            next_attempt_ms: now,
-            attempts: 0,
             bucket: stream.destination.bucket().to_owned(),
             content_encoding: None,
             kind: UndeliveredKind::Errors(kind),
-            in_flight: false,
+            ..Undelivered::due_at(now)
         });
         self.retry_undelivered(name, now);
     }

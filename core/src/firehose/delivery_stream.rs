@@ -73,7 +73,7 @@ pub struct Counters {
 }
 
 /// An object that could not be stored yet, retried on the clock (S3 retries up to 24 h, B.5).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Undelivered {
     pub key: String,
     pub body: Vec<u8>,
@@ -90,10 +90,22 @@ pub struct Undelivered {
     pub in_flight: bool,
 }
 
+impl Undelivered {
+    /// An object with nothing in it yet, first tried at `now`.
+    pub fn due_at(now: i64) -> Self {
+        Self {
+            first_attempt_ms: now,
+            next_attempt_ms: now,
+            ..Self::default()
+        }
+    }
+}
+
 /// What an object waiting for delivery holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UndeliveredKind {
     /// Delivered records.
+    #[default]
     Data,
     /// Error records (under the error output prefix), of this kind.
     Errors(ErrorOutputType),

@@ -3,12 +3,12 @@
 //! configuration's own buffering hints, prefix and compression. Once enabled it cannot be disabled.
 
 use super::buffer::{Buffer, BufferedRecord, FlushReason};
-use super::delivery::random_uuid;
+use super::delivery::{object_key, random_uuid};
 use super::delivery_stream::{Undelivered, UndeliveredKind};
 use super::destination::{S3Destination, S3DestinationInput};
 use super::error::FirehoseError;
 use super::messages;
-use super::object_key::{KeyContext, Prefix, file_name};
+use super::object_key::{KeyContext, Prefix};
 use super::ops::destination_check::check_destination;
 use crate::world::World;
 use bytes::Bytes;
@@ -50,10 +50,15 @@ pub(crate) fn check(
     config: Option<&S3DestinationInput>,
     held: Option<&SourceBackup>,
 ) -> Result<SourceBackup, FirehoseError> {
-    let Some(config) = config.or(held.map(|_| &NO_CHANGE)) else {
-        return Err(messages::invalid(
-            "S3BackupConfiguration is required when S3BackupMode is Enabled.",
-        ));
+    // An update that leaves the backup configuration out keeps the one held.
+    let config = match (config, held) {
+        (Some(config), _) => config.clone(),
+        (None, Some(_)) => S3DestinationInput::default(),
+        (None, None) => {
+            return Err(messages::invalid(
+                "S3BackupConfiguration is required when S3BackupMode is Enabled.",
+            ));
+        }
     };
     // The backup takes records as they arrived: no processing, partitioning or conversion.
     let plain = S3DestinationInput {
@@ -62,7 +67,7 @@ pub(crate) fn check(
         data_format_conversion_configuration: None,
         s3_backup_mode: None,
         s3_backup_configuration: None,
-        ..config.clone()
+        ..config
     };
     let checked = check_destination(&plain, held.map(|b| &b.destination))?;
     Ok(SourceBackup {
@@ -71,24 +76,6 @@ pub(crate) fn check(
         buffer: held.map(|b| b.buffer.clone()).unwrap_or_default(),
     })
 }
-
-static NO_CHANGE: S3DestinationInput = S3DestinationInput {
-    role_arn: None,
-    bucket_arn: None,
-    prefix: None,
-    error_output_prefix: None,
-    buffering_hints: None,
-    compression_format: None,
-    encryption_configuration: None,
-    cloud_watch_logging_options: None,
-    processing_configuration: None,
-    s3_backup_mode: None,
-    s3_backup_configuration: None,
-    data_format_conversion_configuration: None,
-    dynamic_partitioning_configuration: None,
-    file_extension: None,
-    custom_time_zone: None,
-};
 
 impl World {
     /// Keeps a record of `name` as it arrived for the backup, if source backup is on.
@@ -134,20 +121,14 @@ impl World {
             keys_from_query: &none,
             keys_from_lambda: &none,
         };
-        let prefix = backup
-            .prefix
-            .evaluate(&context, |len| super::delivery::random_string(rng, len))
-            .unwrap_or_default();
         let destination = &backup.destination;
         let format = destination.compression_format;
         let extension = match destination.file_extension.as_deref() {
             Some(ext) if !ext.is_empty() => ext.to_owned(),
             _ => format.extension().to_owned(),
         };
-        let key = format!(
-            "{prefix}{}{extension}",
-            file_name(&stream.name, stream.version, oldest, &random_uuid(rng))
-        );
+        let (name_of, version) = (stream.name.as_str(), stream.version);
+        let key = object_key(rng, &backup.prefix, &context, name_of, version, &extension);
         let raw: Vec<u8> = records
             .iter()
             .flat_map(|r| r.data.iter().copied())
@@ -158,13 +139,10 @@ impl World {
             body,
             records: records.len() as u64,
             oldest_arrival_ms: oldest,
-            first_attempt_ms: now,
-            next_attempt_ms: now,
-            attempts: 0,
             bucket: destination.bucket().to_owned(),
             content_encoding: format.content_encoding(),
             kind: UndeliveredKind::SourceBackup,
-            in_flight: false,
+            ..Undelivered::due_at(now)
         };
         stream.undelivered.push_back(undelivered);
         self.retry_undelivered(name, now);

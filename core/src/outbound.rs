@@ -1,10 +1,12 @@
-//! Calls the engine makes to the outside world over HTTP: a Lambda function's URL (and the HTTP
-//! endpoint destinations that follow). A world on its own makes each call inline, so headless runs
-//! and tests stay deterministic. A live world (the app, `serve`) defers them: a call is queued,
+//! Calls the engine makes to the outside world: HTTP requests (a Lambda function's URL, HTTP
+//! endpoint, OpenSearch and Splunk destinations, a remote S3) and Redshift COPYs over a database
+//! connection. A world on its own makes each call inline, so headless runs and tests stay
+//! deterministic. A live world (the app, `serve`) defers them: a call is queued,
 //! made on a thread of its own, and its answer applied when it comes back (the next clock tick),
 //! so a slow or hung function never holds up the world, the API or the window.
 
 use crate::firehose::http_delivery::HttpDelivery;
+use crate::firehose::redshift::loader::{self, CopyCall, CopyResult};
 use crate::firehose::transform::LambdaInvocation;
 use crate::world::World;
 use std::collections::HashMap;
@@ -132,6 +134,44 @@ pub fn make(call: &HttpCall) -> CallResult {
     })
 }
 
+/// A call of either kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Http(HttpCall),
+    Copy(Box<CopyCall>),
+}
+
+impl Call {
+    /// The HTTP request, if this call is one.
+    pub fn http(&self) -> Option<&HttpCall> {
+        match self {
+            Call::Http(call) => Some(call),
+            Call::Copy(_) => None,
+        }
+    }
+}
+
+/// What came back from a call, of the call's kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Http(CallResult),
+    Copy(CopyResult),
+}
+
+impl From<CallResult> for Answer {
+    fn from(result: CallResult) -> Self {
+        Answer::Http(result)
+    }
+}
+
+/// Makes `call`, blocking until it is answered.
+pub fn run(call: &Call) -> Answer {
+    match call {
+        Call::Http(call) => Answer::Http(make(call)),
+        Call::Copy(call) => Answer::Copy(loader::run(call)),
+    }
+}
+
 /// What the engine does with a call's answer.
 #[derive(Debug, Clone)]
 pub(crate) enum Continuation {
@@ -141,6 +181,8 @@ pub(crate) enum Continuation {
     HttpDelivery(String, HttpDelivery),
     /// The PUT of the first object waiting in a delivery stream (`--s3-endpoint`).
     S3Put(String),
+    /// The COPY of a delivery stream's batch of staged objects into Redshift.
+    RedshiftCopy(String),
 }
 
 /// Calls waiting to be made, and those made whose answers have not come back.
@@ -148,7 +190,7 @@ pub(crate) enum Continuation {
 pub struct Outbound {
     deferred: bool,
     next_id: u64,
-    queued: Vec<(u64, HttpCall)>,
+    queued: Vec<(u64, Call)>,
     waiting: HashMap<u64, Continuation>,
 }
 
@@ -172,9 +214,19 @@ impl World {
 
     /// Makes `call` (inline), or queues it (deferred); `then` gets its answer.
     pub(crate) fn call_out(&mut self, call: HttpCall, then: Continuation) {
+        self.queue_call(Call::Http(call), then);
+    }
+
+    /// Makes `call` (inline), or queues it (deferred); the COPY's batch of `name` gets its answer.
+    pub(crate) fn copy_out(&mut self, call: CopyCall, name: &str) {
+        let then = Continuation::RedshiftCopy(name.to_owned());
+        self.queue_call(Call::Copy(Box::new(call)), then);
+    }
+
+    fn queue_call(&mut self, call: Call, then: Continuation) {
         if !self.outbound.deferred {
-            let result = make(&call);
-            self.resume(then, result);
+            let answer = run(&call);
+            self.resume(then, answer);
             return;
         }
         let id = self.outbound.next_id;
@@ -185,19 +237,36 @@ impl World {
 
     /// The calls queued since last asked, each to be made and answered through
     /// [`World::complete_call`].
-    pub fn take_outbound_calls(&mut self) -> Vec<(u64, HttpCall)> {
+    pub fn take_outbound_calls(&mut self) -> Vec<(u64, Call)> {
         std::mem::take(&mut self.outbound.queued)
     }
 
     /// Applies the answer of call `id`.
-    pub fn complete_call(&mut self, id: u64, result: CallResult) {
+    pub fn complete_call(&mut self, id: u64, answer: Answer) {
         if let Some(then) = self.outbound.waiting.remove(&id) {
-            self.resume(then, result);
+            self.resume(then, answer);
         }
     }
 
-    fn resume(&mut self, then: Continuation, result: CallResult) {
+    fn resume(&mut self, then: Continuation, answer: Answer) {
+        // Every call is answered in its own kind (`run`); a mismatch would be a failed call.
+        let result = match (&then, answer) {
+            (Continuation::RedshiftCopy(name), answer) => {
+                let result = match answer {
+                    Answer::Copy(result) => result,
+                    Answer::Http(_) => Err(loader::CopyFailure {
+                        code: "InternalError".into(),
+                        message: "an HTTP answer came back for a COPY".into(),
+                    }),
+                };
+                self.copy_answered(&name.clone(), result);
+                return;
+            }
+            (_, Answer::Http(result)) => result,
+            (_, Answer::Copy(_)) => Err("a COPY's answer came back for an HTTP call".into()),
+        };
         match then {
+            Continuation::RedshiftCopy(_) => {}
             Continuation::Lambda(invocation) => self.lambda_answered(invocation, result),
             Continuation::S3Put(name) => self.s3_put_answered(&name, result),
             Continuation::HttpDelivery(name, delivery) => {
@@ -207,8 +276,8 @@ impl World {
     }
 }
 
-/// An answer coming back from a call thread: the world's generation, the call, its result.
-type Returned = (u64, u64, CallResult);
+/// An answer coming back from a call thread: the world's generation, the call, its answer.
+type Returned = (u64, u64, Answer);
 
 /// Makes a live world's deferred calls, each on a thread of its own, and brings their answers
 /// back to it.
@@ -245,10 +314,11 @@ impl CallRunner {
             let spawned = std::thread::Builder::new()
                 .name("kinescope-call".into())
                 .spawn(move || {
-                    let _ = sender.send((generation, id, make(&call)));
+                    let _ = sender.send((generation, id, run(&call)));
                 });
             if let Err(e) = spawned {
-                world.complete_call(id, Err(format!("no thread for the call: {e}")));
+                let failed: CallResult = Err(format!("no thread for the call: {e}"));
+                world.complete_call(id, failed.into());
             }
         }
     }

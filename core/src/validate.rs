@@ -164,6 +164,28 @@ impl Validator {
         }
     }
 
+    /// A sensitive member's length (a password): the failure names the member, not the value.
+    pub fn sensitive_length(
+        &mut self,
+        member: &str,
+        value: &Option<String>,
+        min: usize,
+        max: usize,
+    ) {
+        let Some(value) = value else { return };
+        let chars = value.chars().count();
+        let bound = match chars {
+            n if n < min => format!("greater than or equal to {min}"),
+            n if n > max => format!("less than or equal to {max}"),
+            _ => return,
+        };
+        self.fail(
+            "'*** Sensitive Data Redacted ***'",
+            member,
+            format!("Member must have length {bound}"),
+        );
+    }
+
     /// A string must match one of the model's patterns.
     pub fn pattern(&mut self, member: &str, value: &str, pattern: Pattern) -> bool {
         let ok = pattern.matches(value);

@@ -13,6 +13,7 @@ use super::object_key::ErrorOutputType;
 use super::object_key::Prefix;
 use super::processors::Pipeline;
 use super::quota::PutQuota;
+use super::redshift::config::Redshift;
 use super::shapes::*;
 use super::source_backup::SourceBackup;
 use crate::time::Timestamp;
@@ -111,6 +112,8 @@ pub enum UndeliveredKind {
     Errors(ErrorOutputType),
     /// Source records as they arrived (S3BackupMode Enabled).
     SourceBackup,
+    /// A Redshift COPY's manifest (under `manifests/`, or `errors/manifests/` when skipped).
+    Manifest,
 }
 
 /// One delivery stream.
@@ -148,6 +151,9 @@ pub struct DeliveryStreamState {
     pub http: Option<HttpTarget>,
     /// Requests to the HTTP endpoint waiting out their backoff.
     pub http_retrying: Vec<HttpDelivery>,
+    /// The Redshift cluster staged objects are copied into (`destination` is then the staging
+    /// bucket).
+    pub redshift: Option<Box<Redshift>>,
     /// Lambda's own buffer, before the function is called (empty without a Lambda processor).
     pub processing: Buffer,
     pub quota: PutQuota,
@@ -199,6 +205,7 @@ impl DeliveryStreamState {
         [
             self.http_retrying.iter().map(|d| d.next_attempt_ms).min(),
             self.source_backup.as_ref().and_then(SourceBackup::due_ms),
+            self.redshift.as_ref().and_then(|r| r.queue.due_ms()),
             self.transition_at_ms,
             self.interval_due_ms(),
             self.processing_due_ms(),
@@ -227,7 +234,12 @@ impl DeliveryStreamState {
             http_endpoint: None,
             opensearch: None,
             splunk: None,
+            redshift: None,
         };
+        if let Some(redshift) = &self.redshift {
+            description.redshift = Some(redshift.describe(&self.destination));
+            return description;
+        }
         match &self.http {
             Some(HttpTarget::Endpoint(http)) => description.http_endpoint = Some(http.describe(s3)),
             Some(HttpTarget::OpenSearch(o)) => description.opensearch = Some(o.describe(s3)),

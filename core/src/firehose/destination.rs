@@ -333,4 +333,9 @@ pub struct DestinationDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub splunk: Option<super::splunk::SplunkDescription>,
+    #[serde(
+        rename = "RedshiftDestinationDescription",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub redshift: Option<super::redshift::config::RedshiftDescription>,
 }

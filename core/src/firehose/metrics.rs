@@ -53,11 +53,16 @@ pub enum FirehoseMetric {
     /// Source records backed up to S3 (S3BackupMode Enabled), and their bytes.
     BackupToS3Records,
     BackupToS3Bytes,
+    /// Records and bytes a COPY loaded into Redshift; 1 for each COPY that succeeded, 0 for
+    /// each failed attempt.
+    DeliveryToRedshiftRecords,
+    DeliveryToRedshiftBytes,
+    DeliveryToRedshiftSuccess,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 30] = [
+    pub const ALL: [FirehoseMetric; 33] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -88,6 +93,9 @@ impl FirehoseMetric {
         Self::DeliveryToSplunkSuccess,
         Self::BackupToS3Records,
         Self::BackupToS3Bytes,
+        Self::DeliveryToRedshiftRecords,
+        Self::DeliveryToRedshiftBytes,
+        Self::DeliveryToRedshiftSuccess,
     ];
 
     /// The CloudWatch name.
@@ -123,14 +131,25 @@ impl FirehoseMetric {
             Self::DeliveryToSplunkSuccess => "DeliveryToSplunk.Success",
             Self::BackupToS3Records => "BackupToS3.Records",
             Self::BackupToS3Bytes => "BackupToS3.Bytes",
+            Self::DeliveryToRedshiftRecords => "DeliveryToRedshift.Records",
+            Self::DeliveryToRedshiftBytes => "DeliveryToRedshift.Bytes",
+            Self::DeliveryToRedshiftSuccess => "DeliveryToRedshift.Success",
         }
     }
 }
 
 /// One delivery stream's series.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct FirehoseMetrics {
     series: [Series; FirehoseMetric::ALL.len()],
+}
+
+impl Default for FirehoseMetrics {
+    fn default() -> Self {
+        Self {
+            series: std::array::from_fn(|_| Series::default()),
+        }
+    }
 }
 
 impl PartialEq for FirehoseMetrics {

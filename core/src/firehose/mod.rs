@@ -26,6 +26,7 @@ pub mod ops;
 mod optional_shape;
 pub mod processors;
 pub mod quota;
+pub mod redshift;
 pub mod s3_remote;
 pub mod service;
 pub mod shapes;

@@ -7,6 +7,7 @@ use super::delivery_stream::UndeliveredKind;
 use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
 use super::object_store::ObjectMeta;
+use super::redshift::copy_queue::StagedObject;
 use super::s3_remote::judge_put;
 use crate::events::EventKind;
 use crate::outbound::{CallResult, Continuation};
@@ -112,6 +113,7 @@ impl World {
                 let (records, bytes) = (object.records as f64, object.body.len() as f64);
                 match object.kind {
                     UndeliveredKind::Errors(_) => counters.error_objects += 1,
+                    UndeliveredKind::Manifest => {}
                     UndeliveredKind::SourceBackup => {
                         counters.backup_objects += 1;
                         metrics.record(FirehoseMetric::BackupToS3Records, now, records);
@@ -131,8 +133,21 @@ impl World {
                         metrics.record(FirehoseMetric::DeliveryToS3DataFreshness, now, age);
                     }
                 }
-                stream.undelivered.pop_front();
+                let stored = stream.undelivered.pop_front();
+                let copied = stream.redshift.is_some();
                 self.log_event(EventKind::Delivered, Some(name), detail);
+                if let Some(object) = stored.filter(|o| copied && o.kind == UndeliveredKind::Data) {
+                    self.stage_for_copy(
+                        name,
+                        StagedObject {
+                            bucket: object.bucket,
+                            key: object.key,
+                            body: object.body,
+                            records: object.records,
+                            oldest_arrival_ms: object.oldest_arrival_ms,
+                        },
+                    );
+                }
                 true
             }
             Err(error) => {

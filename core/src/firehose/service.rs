@@ -165,6 +165,7 @@ impl World {
             }
             self.retry_undelivered(&name, now);
             self.retry_http_deliveries(&name, now);
+            self.retry_copies(&name, now);
         }
     }
 

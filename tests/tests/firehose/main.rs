@@ -7,9 +7,11 @@ mod conversion;
 mod http_endpoint;
 mod opensearch;
 mod partitioning;
+mod postgres;
 mod processing;
 mod puts;
 mod receiver;
+mod redshift;
 mod source;
 mod splunk;
 

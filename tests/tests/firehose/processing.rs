@@ -229,7 +229,7 @@ fn processors_are_checked_when_the_stream_is_created() {
 /// off its lock (the app, `serve`).
 #[test]
 fn a_deferred_call_is_answered_later_and_retried_on_failure() {
-    use kinescope_core::outbound::HttpAnswer;
+    use kinescope_core::outbound::{Answer, HttpAnswer};
     let mut world = world_with(&[("filter", "http://127.0.0.1:9/never-called")]);
     world.defer_outbound_calls();
     active_hose(
@@ -244,10 +244,10 @@ fn a_deferred_call_is_answered_later_and_retried_on_failure() {
     let calls = world.take_outbound_calls();
     assert_eq!(calls.len(), 1, "the call waits for its answer");
     let (id, call) = &calls[0];
-    let event: serde_json::Value = serde_json::from_slice(&call.body).unwrap();
+    let event: serde_json::Value = serde_json::from_slice(&call.http().unwrap().body).unwrap();
     assert_eq!(event["records"].as_array().unwrap().len(), 2);
     // The first attempt fails: the batch is invoked again.
-    world.complete_call(*id, Err("connection refused".into()));
+    world.complete_call(*id, Answer::Http(Err("connection refused".into())));
     let retried = world.take_outbound_calls();
     assert_eq!(retried.len(), 1);
     let answer = serde_json::json!({"records": [
@@ -256,11 +256,11 @@ fn a_deferred_call_is_answered_later_and_retried_on_failure() {
     ]});
     world.complete_call(
         retried[0].0,
-        Ok(HttpAnswer {
+        Answer::Http(Ok(HttpAnswer {
             status: 200,
             headers: vec![],
             body: answer.to_string().into_bytes(),
-        }),
+        })),
     );
     let c = &world.delivery_stream(HOSE).unwrap().counters;
     assert_eq!((c.transform_ok, c.transform_dropped), (1, 1));

@@ -211,12 +211,22 @@ fn counters(ui: &mut egui::Ui, f: &FirehoseView) {
         row(ui, "IncomingRecords", grouped(f.records_in as f64), "Records taken in (PutRecord, PutRecordBatch, or read from the source stream)");
         row(ui, "IncomingBytes", bytes_text(f.bytes_in), "Bytes taken in");
         row(ui, "ThrottledRecords", grouped(f.throttled as f64), "Records refused over the Direct PUT quota (ServiceUnavailableException \"Slow down.\")");
-        if f.delivery_metric == "DeliveryToS3" {
+        if let Some(copy) = &f.copy {
+            row(ui, "DeliveryToS3.ObjectCount", grouped(f.objects_delivered as f64), "Objects staged in the S3 configuration's bucket for COPY");
+            row(ui, "COPY commands", grouped(copy.copies as f64), "COPYs that loaded (each takes every staged object, listed in a manifest under manifests/)");
+            row(ui, "Rows loaded", grouped(copy.rows_loaded as f64), "Rows the COPYs put into the table");
+            row(ui, "Records waiting for COPY", grouped(copy.records_waiting as f64), "Staged records not in the table yet: waiting, or in a COPY under way or being retried");
+            if copy.skipped_batches > 0 {
+                row(ui, "Skipped after retries", format!("{} batches ({} records)", copy.skipped_batches, grouped(copy.skipped_records as f64)), "Batches whose COPY failed for the whole retry duration: their manifests are under errors/manifests/ for a manual backfill");
+            }
+        } else if f.delivery_metric == "DeliveryToS3" {
             row(ui, "DeliveryToS3.ObjectCount", grouped(f.objects_delivered as f64), "Objects delivered");
         } else {
             row(ui, &format!("{}.Requests", f.delivery_metric), grouped(f.objects_delivered as f64), "Requests the destination took");
         }
-        row(ui, &format!("{}.DataFreshness", f.delivery_metric), format!("{:.1} s max", f.max_freshness_ms as f64 / 1_000.0), "Age of the oldest record when it was delivered");
+        // Redshift's freshness is the staging bucket's: CloudWatch has no DeliveryToRedshift.DataFreshness.
+        let freshness = if f.copy.is_some() { "DeliveryToS3" } else { f.delivery_metric };
+        row(ui, &format!("{freshness}.DataFreshness"), format!("{:.1} s max", f.max_freshness_ms as f64 / 1_000.0), "Age of the oldest record when it was delivered");
         row(ui, "Transform Ok / Dropped / Failed", format!(
                 "{} / {} / {}",
                 grouped(f.transform[0] as f64),
@@ -230,6 +240,12 @@ fn counters(ui: &mut egui::Ui, f: &FirehoseView) {
             row(ui, "Retrying", format!("{} objects ({} failures)", f.waiting_objects, f.delivery_failures), "Objects that could not be stored yet; S3 delivery is retried for up to 24 hours");
         }
     });
+    if let Some(failure) = f.copy.as_ref().and_then(|c| c.last_failure.as_ref()) {
+        ui.label("Last COPY failure").on_hover_text(
+            "What the cluster said to the last COPY that failed (Firehose's error code first)",
+        );
+        ui.add(egui::Label::new(egui::RichText::new(failure).monospace().small()).wrap());
+    }
 }
 
 /// Every flush on the virtual clock: size of the object, coloured and named by its reason.

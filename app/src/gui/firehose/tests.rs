@@ -110,3 +110,53 @@ fn a_parquet_object_previews_as_rows_of_the_tables_columns() {
     );
     harness.get_by_label("event_id");
 }
+
+/// A Redshift destination whose cluster does not answer: the tab names the COPY and its target,
+/// the staged records wait, and the last failure says why.
+#[test]
+fn a_redshift_destination_shows_its_copies_and_why_they_fail() {
+    const SCENARIO: &str = r#"{
+      "name": "redshift-down", "description": "A cluster that does not answer.", "seed": 1, "duration_seconds": 120, "streams": [],
+      "firehoses": [{
+        "DeliveryStreamName": "to-redshift",
+        "RedshiftDestinationConfiguration": {
+          "RoleARN": "arn:aws:iam::000000000000:role/firehose",
+          "ClusterJDBCURL": "jdbc:redshift://127.0.0.1:1/dev",
+          "CopyCommand": {"DataTableName": "clicks", "CopyOptions": "JSON 'auto'"},
+          "Username": "loader", "Password": "secret-1",
+          "S3Configuration": {
+            "RoleARN": "arn:aws:iam::000000000000:role/firehose",
+            "BucketARN": "arn:aws:s3:::staging",
+            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 10}
+          }
+        }
+      }],
+      "producers": [{
+        "name": "clicks", "firehose": "to-redshift",
+        "rate": {"kind": "constant", "per_second": 5},
+        "size": {"kind": "fixed", "bytes": 100},
+        "payload": "clickstream", "keys": {"kind": "uniform", "keys": 10},
+        "api": {"kind": "put_record"}
+      }]
+    }"#;
+    let mut harness = harness_of(SCENARIO);
+    harness.get_by_label("Firehose").click();
+    harness.state_mut().selection.delivery_stream = Some("to-redshift".into());
+    step_seconds(&mut harness, 15);
+    let view = harness.state().view.firehoses[0].clone();
+    assert_eq!(view.delivery_metric, "DeliveryToRedshift");
+    assert_eq!(
+        view.target,
+        "COPY into clicks at jdbc:redshift://127.0.0.1:1/dev (staged in s3://staging/)"
+    );
+    let copy = view.copy.unwrap();
+    assert_eq!(copy.copies, 0);
+    assert!(copy.records_waiting > 0);
+    let failure = copy.last_failure.unwrap();
+    assert!(
+        failure.starts_with("Redshift.ConnectionFailed: "),
+        "{failure}"
+    );
+    harness.get_by_label("Last COPY failure");
+    harness.get_by_label("Records waiting for COPY");
+}

@@ -24,6 +24,19 @@ pub struct FlushView {
     pub key: String,
 }
 
+/// What a Redshift destination's COPYs did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CopyView {
+    pub copies: u64,
+    pub rows_loaded: u64,
+    /// Records staged and not loaded yet (waiting, or in the COPY under way or retrying).
+    pub records_waiting: u64,
+    pub skipped_batches: u64,
+    pub skipped_records: u64,
+    /// The last failure, `code: message`.
+    pub last_failure: Option<String>,
+}
+
 /// One delivery stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FirehoseView {
@@ -55,6 +68,8 @@ pub struct FirehoseView {
     pub transform: [u64; 3],
     /// Records format conversion refused, when it is on.
     pub conversion_failed: Option<u64>,
+    /// The COPYs of a Redshift destination.
+    pub copy: Option<CopyView>,
     pub flushes: Vec<FlushView>,
 }
 
@@ -92,10 +107,11 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
         },
         bucket: destination.bucket().to_owned(),
         prefix: destination.prefix.clone(),
-        delivery_metric: stream
-            .http
-            .as_ref()
-            .map_or("DeliveryToS3", |http| http.metric_prefix()),
+        delivery_metric: match (&stream.http, &stream.redshift) {
+            (Some(http), _) => http.metric_prefix(),
+            (None, Some(_)) => "DeliveryToRedshift",
+            (None, None) => "DeliveryToS3",
+        },
         compression: match (&stream.conversion, &stream.http) {
             (Some(conversion), _) => format!("JSON to {}", conversion.output.label()),
             (None, Some(HttpTarget::Endpoint(e))) => if e.gzip {
@@ -117,7 +133,15 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
                 http.label(),
                 destination.bucket()
             ),
-            None => format!("s3://{}/{}", destination.bucket(), destination.prefix),
+            None => match &stream.redshift {
+                Some(redshift) => format!(
+                    "{} (staged in s3://{}/{})",
+                    redshift.label(),
+                    destination.bucket(),
+                    destination.prefix
+                ),
+                None => format!("s3://{}/{}", destination.bucket(), destination.prefix),
+            },
         },
         size_hint_bytes: stream.hints().size_bytes(),
         interval_ms: stream.hints().interval_in_seconds * 1_000,
@@ -141,6 +165,21 @@ fn firehose_view(stream: &DeliveryStreamState) -> FirehoseView {
             c.transform_processing_failed,
         ],
         conversion_failed: stream.conversion.is_some().then_some(c.conversion_failed),
+        copy: stream.redshift.as_ref().map(|r| {
+            let q = &r.queue;
+            CopyView {
+                copies: q.copies,
+                rows_loaded: q.rows_loaded,
+                records_waiting: q.staged.iter().map(|o| o.records).sum::<u64>()
+                    + q.batch.as_ref().map_or(0, |b| b.records()),
+                skipped_batches: q.skipped_batches,
+                skipped_records: q.skipped_records,
+                last_failure: q
+                    .last_failure
+                    .as_ref()
+                    .map(|f| format!("{}: {}", f.code, f.message)),
+            }
+        }),
         flushes: stream
             .flushes
             .iter()

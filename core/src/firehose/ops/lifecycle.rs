@@ -14,6 +14,7 @@ use crate::firehose::kinesis_source::KinesisSource;
 use crate::firehose::messages;
 use crate::firehose::opensearch::{self, OpenSearchDestinationConfiguration};
 use crate::firehose::quota::{PutLimits, PutQuota};
+use crate::firehose::redshift::config::{self as redshift, RedshiftDestinationConfiguration};
 use crate::firehose::shapes::*;
 use crate::firehose::source_backup;
 use crate::firehose::splunk::{self, SplunkDestinationConfiguration};
@@ -24,8 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Destination configurations Kinescope does not emulate yet, by their member names.
-const UNEMULATED_DESTINATIONS: [&str; 5] = [
-    "RedshiftDestinationConfiguration",
+const UNEMULATED_DESTINATIONS: [&str; 4] = [
     "ElasticsearchDestinationConfiguration",
     "AmazonOpenSearchServerlessDestinationConfiguration",
     "SnowflakeDestinationConfiguration",
@@ -62,6 +62,8 @@ pub struct CreateDeliveryStreamInput {
         Option<Box<OpenSearchDestinationConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub splunk_destination_configuration: Option<Box<SplunkDestinationConfiguration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redshift_destination_configuration: Option<Box<RedshiftDestinationConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Members naming destinations or sources not emulated, kept to refuse them clearly.
@@ -143,6 +145,16 @@ impl CreateDeliveryStreamInput {
                 validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
             }
         }
+        if let Some(config) = &self.redshift_destination_configuration {
+            let member = "redshiftDestinationConfiguration";
+            redshift::validate(&mut v, member, config);
+            if let Some(s3) = &config.s3_configuration {
+                validate_destination(&mut v, &format!("{member}.s3Configuration"), s3);
+            }
+            if let Some(s3) = &config.s3_backup_configuration {
+                validate_destination(&mut v, &format!("{member}.s3BackupConfiguration"), s3);
+            }
+        }
         v.finish_as(FirehoseError::ValidationException)?;
         Ok(kind)
     }
@@ -164,6 +176,7 @@ impl Operation for CreateDeliveryStreamInput {
             self.amazonopensearchservice_destination_configuration
                 .is_some(),
             self.splunk_destination_configuration.is_some(),
+            self.redshift_destination_configuration.is_some(),
         ]
         .into_iter()
         .filter(|&d| d)
@@ -186,7 +199,20 @@ impl Operation for CreateDeliveryStreamInput {
         }
         let opensearch = &self.amazonopensearchservice_destination_configuration;
         let splunk = &self.splunk_destination_configuration;
+        let mut redshift_target = None;
         let (checked, http) = match (&self.http_endpoint_destination_configuration, opensearch) {
+            _ if let Some(config) = &self.redshift_destination_configuration => {
+                // The S3 configuration is the staging bucket COPY reads from.
+                let s3 = S3DestinationInput {
+                    processing_configuration: config.processing_configuration.clone(),
+                    s3_backup_mode: config.s3_backup_mode.clone(),
+                    ..config.s3_configuration.clone().unwrap_or_default()
+                };
+                redshift_target = Some(Box::new(redshift::check(config)?));
+                let checked = check_destination(&s3, None)?;
+                redshift::check_staging(&checked.destination)?;
+                (checked, None)
+            }
             _ if splunk.is_some() => {
                 let splunk = splunk.as_deref().cloned().unwrap_or_default();
                 let s3 = S3DestinationInput {
@@ -231,7 +257,11 @@ impl Operation for CreateDeliveryStreamInput {
         let backup_config = self
             .extended_s3_destination_configuration
             .as_ref()
-            .and_then(|d| d.s3_backup_configuration.as_deref());
+            .and_then(|d| d.s3_backup_configuration.as_deref())
+            .or(self
+                .redshift_destination_configuration
+                .as_ref()
+                .and_then(|r| r.s3_backup_configuration.as_ref()));
         let source_backup =
             source_backup::of_destination(&mut checked.destination, backup_config, None)?;
         let source = match kind {
@@ -314,6 +344,7 @@ impl Operation for CreateDeliveryStreamInput {
             source_backup,
             http,
             http_retrying: Vec::new(),
+            redshift: redshift_target,
             processing: Buffer::default(),
             quota: PutQuota::new(PutLimits::for_region(&world.settings().region)),
             flushes: VecDeque::new(),

@@ -11,6 +11,7 @@ use crate::firehose::http_delivery::HttpTarget;
 use crate::firehose::http_endpoint::{self, HttpEndpointDestinationConfiguration};
 use crate::firehose::messages;
 use crate::firehose::opensearch::{self, OpenSearchDestinationConfiguration};
+use crate::firehose::redshift::config::{self as redshift, RedshiftDestinationConfiguration};
 use crate::firehose::shapes::DeliveryStreamStatus;
 use crate::firehose::source_backup;
 use crate::firehose::splunk::{self, SplunkDestinationConfiguration};
@@ -37,6 +38,8 @@ pub struct UpdateDestinationInput {
     pub amazonopensearchservice_destination_update: Option<Box<OpenSearchDestinationConfiguration>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub splunk_destination_update: Option<Box<SplunkDestinationConfiguration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redshift_destination_update: Option<Box<RedshiftDestinationConfiguration>>,
     /// Updates of destination types not emulated, kept to refuse them clearly.
     #[serde(flatten, skip_serializing_if = "BTreeMap::is_empty")]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -62,6 +65,9 @@ impl Operation for UpdateDestinationInput {
         }
         if let Some(update) = &self.extended_s3_destination_update {
             validate_members(&mut v, "extendedS3DestinationUpdate", update);
+        }
+        if let Some(update) = &self.redshift_destination_update {
+            redshift::validate_update(&mut v, "redshiftDestinationUpdate", update);
         }
         v.finish_as(FirehoseError::ValidationException)?;
         if let Some(other) = self.other.keys().find(|k| k.ends_with("DestinationUpdate")) {
@@ -97,13 +103,31 @@ impl Operation for UpdateDestinationInput {
                 ..s3.clone().unwrap_or_default()
             }
         };
+        let mut redshift_target = None;
         let (update, http) = match (
             &stream.http,
             &self.http_endpoint_destination_update,
             &self.amazonopensearchservice_destination_update,
             &self.splunk_destination_update,
         ) {
-            (None, None, None, None) => (
+            (None, None, None, None) if stream.redshift.is_some() => {
+                let (Some(held), Some(given)) =
+                    (&stream.redshift, &self.redshift_destination_update)
+                else {
+                    return Err(messages::invalid(
+                        "Kinescope does not change a delivery stream's destination type: update a Redshift destination with RedshiftDestinationUpdate.",
+                    ));
+                };
+                let merged = overlay(&held.config, given)?;
+                redshift_target = Some(Box::new(redshift::check(&merged)?.keeping_queue_of(held)));
+                let s3 = S3DestinationInput {
+                    s3_backup_mode: given.s3_backup_mode.clone(),
+                    s3_backup_configuration: given.s3_backup_configuration.clone().map(Box::new),
+                    ..s3_part(&given.processing_configuration, &given.s3_configuration)
+                };
+                (s3, None)
+            }
+            (None, None, None, None) if self.redshift_destination_update.is_none() => (
                 self.extended_s3_destination_update
                     .or(self.s3_destination_update)
                     .unwrap_or_default(),
@@ -133,6 +157,9 @@ impl Operation for UpdateDestinationInput {
             }
         };
         let mut checked = check_destination(&update, Some(&stream.destination))?;
+        if redshift_target.is_some() {
+            redshift::check_staging(&checked.destination)?;
+        }
         let source_backup = source_backup::of_destination(
             &mut checked.destination,
             update.s3_backup_configuration.as_deref(),
@@ -156,6 +183,9 @@ impl Operation for UpdateDestinationInput {
         stream.source_backup = source_backup;
         if http.is_some() {
             stream.http = http;
+        }
+        if redshift_target.is_some() {
+            stream.redshift = redshift_target;
         }
         stream.partitioned = checked.partitioned;
         stream.prefix = checked.prefix;

@@ -348,7 +348,7 @@ impl Inspector {
                 .firehose_objects
                 .iter()
                 .rev()
-                .find(|o| !o.error_output)
+                .find(|o| o.role == kinescope_core::firehose::object_store::ObjectRole::Data)
                 .map(|o| o.key.clone());
         }
         self.lag.sample(&self.view);

@@ -6,7 +6,7 @@
 use super::delivery_stream::UndeliveredKind;
 use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
-use super::object_store::ObjectMeta;
+use super::object_store::{ObjectMeta, ObjectRole};
 use super::redshift::copy_queue::StagedObject;
 use super::s3_remote::judge_put;
 use crate::events::EventKind;
@@ -55,7 +55,11 @@ impl World {
                 last_modified_ms: now,
                 records: object.records,
                 etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
-                error_output: matches!(object.kind, UndeliveredKind::Errors(_)),
+                role: match object.kind {
+                    UndeliveredKind::Errors(_) => ObjectRole::ErrorOutput,
+                    UndeliveredKind::Manifest => ObjectRole::Manifest,
+                    UndeliveredKind::Data | UndeliveredKind::SourceBackup => ObjectRole::Data,
+                },
             };
             let (bucket, key, body) = (
                 object.bucket.clone(),

@@ -21,8 +21,20 @@ pub struct ObjectMeta {
     pub records: u64,
     /// The MD5 of its body in hex, as S3's ETag (unknown for a file written before this run).
     pub etag: Option<String>,
-    /// Error records under the error output prefix, not delivered data.
-    pub error_output: bool,
+    /// What it holds.
+    pub role: ObjectRole,
+}
+
+/// What a stored object holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ObjectRole {
+    /// Delivered (or backed up) records.
+    #[default]
+    Data,
+    /// Error records under the error output prefix.
+    ErrorOutput,
+    /// A Redshift COPY's manifest: the objects it loads, or skipped.
+    Manifest,
 }
 
 /// One stored object.
@@ -130,7 +142,7 @@ impl ObjectStore {
                                 last_modified_ms: modified,
                                 records: 0,
                                 etag: None,
-                                error_output: false,
+                                role: ObjectRole::Data,
                             },
                         );
                     }
@@ -259,7 +271,7 @@ mod tests {
             last_modified_ms: 0,
             records: 1,
             etag: None,
-            error_output: false,
+            role: ObjectRole::Data,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use kinescope_core::firehose::destination::{ProcessingConfiguration, Processor};
+use kinescope_core::firehose::object_store::ObjectRole;
 use std::collections::BTreeMap;
 
 const LAMBDA_ARN: &str = "arn:aws:lambda:us-east-1:000000000000:function:filter";
@@ -128,9 +129,10 @@ fn lambda_results_are_ok_dropped_or_processing_failed_after_its_own_buffer() {
     assert_eq!(record["rawData"], "cGxhaW4gdGV4dA==");
     assert!(record.get("lambdaArn").is_none(), "the key is lambdaARN");
     let key = &world.objects().list(BUCKET, "errors/")[0].key;
-    assert!(world.objects().meta(BUCKET, key).unwrap().error_output);
+    let role = |key: &str| world.objects().meta(BUCKET, key).unwrap().role;
+    assert_eq!(role(key), ObjectRole::ErrorOutput);
     let data_key = &world.objects().list(BUCKET, "2026/")[0].key;
-    assert!(!world.objects().meta(BUCKET, data_key).unwrap().error_output);
+    assert_eq!(role(data_key), ObjectRole::Data);
     assert!(
         key.starts_with("errors/processing-failed/2026/01/01/00/orders-to-s3-1-"),
         "{key}"

@@ -7,6 +7,7 @@ use super::postgres::{PASSWORD, Postgres, USER};
 use super::*;
 use kinescope_core::firehose::http_endpoint::RetryOptions;
 use kinescope_core::firehose::metrics::FirehoseMetric;
+use kinescope_core::firehose::object_store::ObjectRole;
 use kinescope_core::firehose::ops::update::UpdateDestinationInput;
 use kinescope_core::firehose::redshift::config::{CopyCommand, RedshiftDestinationConfiguration};
 use kinescope_core::outbound::{self, Call};
@@ -106,6 +107,8 @@ fn records_are_staged_then_copied_into_the_table() {
     let manifests = keys_under(&world, "staging/manifests/2026/01/01/00/");
     assert_eq!(manifests.len(), 1);
     assert!(manifests[0].contains(&format!("/{HOSE}-2026-01-01-00-01-")));
+    let role = world.objects().meta(BUCKET, &manifests[0]).unwrap().role;
+    assert_eq!(role, ObjectRole::Manifest);
     let url = format!("s3://{BUCKET}/{}", staged[0]);
     assert_eq!(manifest_urls(&world, &manifests[0]), [url]);
     assert_eq!(
@@ -378,5 +381,37 @@ fn an_update_changes_the_copy_command_and_keeps_the_rest() {
     assert!(
         error.to_string().contains("RedshiftDestinationUpdate"),
         "{error}"
+    );
+}
+
+#[test]
+fn source_records_are_backed_up_when_s3_backup_mode_is_enabled() {
+    let pg = Postgres::start();
+    pg.connect(super::postgres::DATABASE)
+        .batch_execute("CREATE TABLE b (id int)")
+        .unwrap();
+    let mut world = world();
+    let mut destination = redshift(&pg, "b", "JSON 'auto' GZIP", 60);
+    destination.s3_backup_mode = Some("Enabled".into());
+    destination.s3_backup_configuration = Some(S3DestinationInput {
+        bucket_arn: Some("arn:aws:s3:::backup-bucket".into()),
+        prefix: Some("source/".into()),
+        ..s3(1, 60)
+    });
+    create(&mut world, destination);
+    world.apply(put(br#"{"id":3}"#)).unwrap();
+    world.step(60_000);
+    assert_eq!(rows(&pg, "SELECT id::text FROM b"), [vec![s("3")]]);
+    let backed_up = world.objects().list("backup-bucket", "source/");
+    assert_eq!(backed_up.len(), 1);
+    let body = world.objects().body("backup-bucket", &backed_up[0].key);
+    assert_eq!(&body.unwrap().unwrap()[..], br#"{"id":3}"#);
+    let stream = world.delivery_stream(HOSE).unwrap();
+    let description = serde_json::to_value(&stream.describe().destinations[0]).unwrap();
+    let described = &description["RedshiftDestinationDescription"];
+    assert_eq!(described["S3BackupMode"], "Enabled");
+    assert_eq!(
+        described["S3BackupDescription"]["BucketARN"],
+        "arn:aws:s3:::backup-bucket"
     );
 }

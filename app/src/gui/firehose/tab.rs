@@ -10,6 +10,7 @@ use crate::gui::{Action, Inspector};
 use egui::{Color32, Stroke, pos2, vec2};
 use egui_plot::{Legend, Line, Plot, Points};
 use kinescope_core::firehose::conversion::preview::RowsPreview;
+use kinescope_core::firehose::object_store::ObjectRole;
 
 /// Virtual seconds the flush timeline shows at least.
 const TIMELINE_SECONDS: f64 = 300.0;
@@ -360,11 +361,17 @@ fn objects(ui: &mut egui::Ui, app: &mut Inspector, f: &FirehoseView) {
                     });
                     row.col(|ui| {
                         // The error output is the red-edged bucket: named, not only coloured.
-                        if object.error_output {
-                            ui.colored_label(ui.visuals().error_fg_color, "error output")
-                                .on_hover_text("Error records (under ErrorOutputPrefix): JSON documents with errorCode, errorMessage and the record's rawData");
-                        } else {
-                            table::cell(ui, "data");
+                        match object.role {
+                            ObjectRole::ErrorOutput => {
+                                ui.colored_label(ui.visuals().error_fg_color, "error output")
+                                    .on_hover_text("Error records (under ErrorOutputPrefix): JSON documents with errorCode, errorMessage and the record's rawData");
+                            }
+                            ObjectRole::Manifest => {
+                                table::cell(ui, "manifest").on_hover_text("The objects one Redshift COPY loads (under errors/manifests/ when the COPY was skipped after its retries)");
+                            }
+                            ObjectRole::Data => {
+                                table::cell(ui, "data");
+                            }
                         }
                     });
                     row.col(|ui| {

@@ -5,6 +5,7 @@ use kinescope_core::World;
 use kinescope_core::firehose::delivery_stream::{DeliveryStreamState, Source};
 use kinescope_core::firehose::http_delivery::HttpTarget;
 use kinescope_core::firehose::metrics::FirehoseMetric;
+use kinescope_core::firehose::object_store::ObjectRole;
 use kinescope_core::firehose::shapes::DeliveryStreamStatus;
 use kinescope_core::metrics::Bucket;
 
@@ -81,8 +82,8 @@ pub struct ObjectRow {
     pub records: u64,
     pub encoding: Option<&'static str>,
     pub at_ms: i64,
-    /// Error records (under the error output prefix) rather than data.
-    pub error_output: bool,
+    /// Data, error records (under the error output prefix) or a COPY manifest.
+    pub role: ObjectRole,
 }
 
 fn status_text(status: DeliveryStreamStatus) -> String {
@@ -215,7 +216,7 @@ pub fn objects(world: &World, bucket: &str) -> Vec<ObjectRow> {
             size: o.meta.size,
             records: o.meta.records,
             encoding: o.meta.content_encoding,
-            error_output: o.meta.error_output,
+            role: o.meta.role,
             at_ms: o.meta.last_modified_ms,
         })
         .collect();

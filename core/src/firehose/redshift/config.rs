@@ -200,8 +200,17 @@ pub(crate) fn check(c: &RedshiftDestinationConfiguration) -> Result<Redshift, Fi
 
 /// The rules on the staging bucket's configuration (B.4): COPY reads what is staged, so the
 /// prefix is plain text, errors have no prefix of their own, and the compression is one COPY
-/// reads.
+/// reads; a plain S3 configuration has no conversion or partitioning.
 pub(crate) fn check_staging(s3: &S3Destination) -> Result<(), FirehoseError> {
+    let partitioned = s3
+        .dynamic_partitioning_configuration
+        .as_ref()
+        .is_some_and(|d| d.enabled == Some(true));
+    if s3.data_format_conversion_configuration.is_some() || partitioned {
+        return Err(messages::invalid(
+            "The S3Configuration of a Redshift destination has no DataFormatConversionConfiguration or DynamicPartitioningConfiguration: those are ExtendedS3DestinationConfiguration's.",
+        ));
+    }
     if Prefix::has_expressions(&s3.prefix) {
         return Err(messages::invalid(
             "The S3Configuration of a Redshift destination cannot use expressions in its Prefix.",

@@ -105,6 +105,15 @@ impl HttpTarget {
             ],
         }
     }
+
+    /// This destination's DataFreshness: the oldest record's age when a request was taken.
+    pub fn freshness_metric(&self) -> FirehoseMetric {
+        match self {
+            HttpTarget::Endpoint(_) => FirehoseMetric::DeliveryToHttpEndpointDataFreshness,
+            HttpTarget::OpenSearch(_) => FirehoseMetric::DeliveryToOpenSearchDataFreshness,
+            HttpTarget::Splunk(_) => FirehoseMetric::DeliveryToSplunkDataFreshness,
+        }
+    }
 }
 
 /// One request of records, kept across its attempts (same request id).
@@ -335,6 +344,7 @@ impl World {
         counters.bytes_delivered += bytes as u64;
         let oldest = delivered[0].arrival_ms;
         counters.max_data_freshness_ms = counters.max_data_freshness_ms.max(now - oldest);
+        metrics.record(target.freshness_metric(), now, (now - oldest) as f64);
         let detail = format!("{records} records ({bytes} bytes) to {}", target.label());
         self.log_event(EventKind::Delivered, Some(name), detail);
         if target.backup_all() {

@@ -58,11 +58,15 @@ pub enum FirehoseMetric {
     DeliveryToRedshiftRecords,
     DeliveryToRedshiftBytes,
     DeliveryToRedshiftSuccess,
+    /// Age of the oldest record of a request when an HTTP destination took it, milliseconds.
+    DeliveryToHttpEndpointDataFreshness,
+    DeliveryToOpenSearchDataFreshness,
+    DeliveryToSplunkDataFreshness,
 }
 
 impl FirehoseMetric {
     /// Every metric, in the order the app lists them.
-    pub const ALL: [FirehoseMetric; 33] = [
+    pub const ALL: [FirehoseMetric; 36] = [
         Self::IncomingRecords,
         Self::IncomingBytes,
         Self::ThrottledRecords,
@@ -96,6 +100,9 @@ impl FirehoseMetric {
         Self::DeliveryToRedshiftRecords,
         Self::DeliveryToRedshiftBytes,
         Self::DeliveryToRedshiftSuccess,
+        Self::DeliveryToHttpEndpointDataFreshness,
+        Self::DeliveryToOpenSearchDataFreshness,
+        Self::DeliveryToSplunkDataFreshness,
     ];
 
     /// The CloudWatch name.
@@ -134,6 +141,11 @@ impl FirehoseMetric {
             Self::DeliveryToRedshiftRecords => "DeliveryToRedshift.Records",
             Self::DeliveryToRedshiftBytes => "DeliveryToRedshift.Bytes",
             Self::DeliveryToRedshiftSuccess => "DeliveryToRedshift.Success",
+            Self::DeliveryToHttpEndpointDataFreshness => "DeliveryToHttpEndpoint.DataFreshness",
+            Self::DeliveryToOpenSearchDataFreshness => {
+                "DeliveryToAmazonOpenSearchService.DataFreshness"
+            }
+            Self::DeliveryToSplunkDataFreshness => "DeliveryToSplunk.DataFreshness",
         }
     }
 }

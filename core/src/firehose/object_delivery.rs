@@ -3,7 +3,7 @@
 //! PUT made off the engine's lock; a failed store is retried, doubling the wait up to a minute,
 //! for 24 hours (conversion's error documents forever), then its records are lost.
 
-use super::delivery_stream::UndeliveredKind;
+use super::delivery_stream::{Undelivered, UndeliveredKind};
 use super::metrics::FirehoseMetric;
 use super::object_key::ErrorOutputType;
 use super::object_store::{ObjectMeta, ObjectRole};
@@ -19,6 +19,22 @@ const FIRST_RETRY_MS: i64 = 1_000;
 const MAX_RETRY_MS: i64 = 60_000;
 /// How long S3 delivery is retried before the data is lost (B.5).
 const GIVE_UP_AFTER_MS: i64 = 24 * 3_600 * 1_000;
+
+/// What the store keeps about `object` stored at `now`.
+fn meta_of(object: &Undelivered, now: i64) -> ObjectMeta {
+    ObjectMeta {
+        size: object.body.len() as u64,
+        content_encoding: object.content_encoding,
+        last_modified_ms: now,
+        records: object.records,
+        etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
+        role: match object.kind {
+            UndeliveredKind::Errors(_) => ObjectRole::ErrorOutput,
+            UndeliveredKind::Manifest => ObjectRole::Manifest,
+            UndeliveredKind::Data | UndeliveredKind::SourceBackup => ObjectRole::Data,
+        },
+    }
+}
 
 impl World {
     /// Stores the objects of `name` waiting for delivery, oldest first, until one fails or is
@@ -49,18 +65,7 @@ impl World {
                 self.call_out(call, Continuation::S3Put(name.to_owned()));
                 return;
             }
-            let meta = ObjectMeta {
-                size: object.body.len() as u64,
-                content_encoding: object.content_encoding,
-                last_modified_ms: now,
-                records: object.records,
-                etag: Some(format!("{:x}", md5::Md5::digest(&object.body))),
-                role: match object.kind {
-                    UndeliveredKind::Errors(_) => ObjectRole::ErrorOutput,
-                    UndeliveredKind::Manifest => ObjectRole::Manifest,
-                    UndeliveredKind::Data | UndeliveredKind::SourceBackup => ObjectRole::Data,
-                },
-            };
+            let meta = meta_of(object, now);
             let (bucket, key, body) = (
                 object.bucket.clone(),
                 object.key.clone(),
@@ -89,7 +94,18 @@ impl World {
             return;
         };
         object.in_flight = false;
-        if self.object_stored(name, now, judge_put(answer)) {
+        let stored = judge_put(answer);
+        if stored.is_ok() {
+            // Listed and previewed here as delivered, though its bytes live in the remote S3.
+            let (bucket, key, body) = (
+                object.bucket.clone(),
+                object.key.clone(),
+                object.body.clone(),
+            );
+            let meta = meta_of(object, now);
+            self.firehose.store.remember(&bucket, &key, body, meta);
+        }
+        if self.object_stored(name, now, stored) {
             self.retry_undelivered(name, now);
         }
     }

@@ -98,6 +98,17 @@ impl ObjectStore {
         Ok(())
     }
 
+    /// Keeps an object stored elsewhere (a remote S3) in memory, so it can be listed and read
+    /// here as what was delivered.
+    pub fn remember(&mut self, bucket: &str, key: &str, body: Vec<u8>, meta: ObjectMeta) {
+        let stored = Stored {
+            meta,
+            body: Some(Bytes::from(body)),
+        };
+        self.objects
+            .insert((bucket.to_owned(), key.to_owned()), stored);
+    }
+
     /// An object's metadata, if it is known.
     pub fn meta(&self, bucket: &str, key: &str) -> Option<&ObjectMeta> {
         self.objects

@@ -236,3 +236,47 @@ fn a_store_that_fails_keeps_the_object_and_retries_it() {
     assert!(count >= 2, "{count}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// With `--s3-endpoint` the object goes to the remote S3, and is still listed and readable here
+/// (the app's object list and preview) once the PUT is answered.
+#[test]
+fn an_object_put_to_a_remote_s3_is_listed_here_once_stored() {
+    use kinescope_core::firehose::s3_remote::RemoteS3;
+    use kinescope_core::outbound::{Answer, HttpAnswer};
+    let settings = kinescope_core::settings::Settings {
+        s3_endpoint: Some(RemoteS3 {
+            endpoint: "http://127.0.0.1:9".into(),
+            access_key: "test".into(),
+            secret_key: "test".into(),
+        }),
+        ..kinescope_core::settings::Settings::default()
+    };
+    let mut world = World::new(settings, 7);
+    world.defer_outbound_calls();
+    active_hose(&mut world, s3(5, 1));
+    world.apply(put(b"remote")).unwrap();
+    world.step(1_000);
+    let calls = world.take_outbound_calls();
+    assert_eq!(calls.len(), 1);
+    let put_call = calls[0].1.http().unwrap();
+    assert_eq!(put_call.method, "PUT");
+    assert!(
+        world.objects().list(BUCKET, "").is_empty(),
+        "not stored yet"
+    );
+    let stored = HttpAnswer {
+        status: 200,
+        headers: vec![],
+        body: vec![],
+    };
+    world.complete_call(calls[0].0, Answer::Http(Ok(stored)));
+    let listed = world.objects().list(BUCKET, "");
+    assert_eq!(listed.len(), 1);
+    assert!(put_call.url.ends_with(&listed[0].key), "{}", put_call.url);
+    let body = world
+        .objects()
+        .body(BUCKET, &listed[0].key)
+        .unwrap()
+        .unwrap();
+    assert_eq!(&body[..], b"remote");
+}

@@ -119,6 +119,11 @@ fn records_are_posted_as_aws_sends_them() {
     );
     let stream = world.delivery_stream(HOSE).unwrap();
     assert_eq!(stream.counters.records_delivered, 2);
+    // The buffer's interval was 60 s: the oldest record was a minute old when it was taken.
+    let freshness = stream.metrics.series(
+        kinescope_core::firehose::metrics::FirehoseMetric::DeliveryToHttpEndpointDataFreshness,
+    );
+    assert_eq!(freshness.total(), 60_000.0);
     assert!(
         world.objects().list(BUCKET, "").is_empty(),
         "FailedDataOnly: nothing backed up"

@@ -308,7 +308,10 @@ fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64) {
                     plot.line(Line::new(*name, points.clone()));
                 }
             });
-        columns[1].label("DeliveryToS3.DataFreshness (seconds, oldest record at delivery)");
+        columns[1].label(format!(
+            "{} (seconds, oldest record at delivery)",
+            series.freshness_name
+        ));
         Plot::new("firehose-freshness")
             .height(160.0)
             .x_axis_formatter(|mark, _| axis_time(mark.value))
@@ -317,7 +320,7 @@ fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64) {
             .include_x(now)
             .show(&mut columns[1], |plot| {
                 plot.points(
-                    Points::new("DeliveryToS3.DataFreshness", series.freshness.clone()).radius(4.0),
+                    Points::new(series.freshness_name, series.freshness.clone()).radius(4.0),
                 );
             });
     });

@@ -233,8 +233,11 @@ const HISTORY_SECONDS: i64 = 300;
 pub struct SeriesView {
     /// (CloudWatch name, points of (epoch seconds, value)).
     pub records: Vec<(&'static str, Vec<[f64; 2]>)>,
-    /// DeliveryToS3.DataFreshness, the largest of each second, in seconds.
+    /// The destination's DataFreshness (DeliveryToS3's, or its HTTP destination's), the largest
+    /// of each second, in seconds.
     pub freshness: Vec<[f64; 2]>,
+    /// Its CloudWatch name.
+    pub freshness_name: &'static str,
 }
 
 /// The over-time series of delivery stream `name`.
@@ -264,11 +267,18 @@ pub fn series(world: &World, name: &str) -> SeriesView {
     .map(|m| (m.cloudwatch_name(), points(m, |b| Some(b.sum))))
     .filter(|(_, p)| !p.is_empty())
     .collect();
+    let freshness = stream
+        .http
+        .as_ref()
+        .map_or(FirehoseMetric::DeliveryToS3DataFreshness, |h| {
+            h.freshness_metric()
+        });
     SeriesView {
         records,
         // Only seconds with a delivery have a freshness.
-        freshness: points(FirehoseMetric::DeliveryToS3DataFreshness, |b| {
+        freshness: points(freshness, |b| {
             (b.count > 0).then(|| f64::from(b.max) / 1_000.0)
         }),
+        freshness_name: freshness.cloudwatch_name(),
     }
 }

@@ -22,6 +22,7 @@ pub mod streams;
 pub mod time;
 pub mod traffic;
 pub mod validate;
+pub mod video;
 pub mod world;
 
 pub use clock::{Driver, Speed, VirtualClock};

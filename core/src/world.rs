@@ -43,6 +43,8 @@ pub struct World {
     pub(crate) firehose: Firehose,
     /// The Glue Data Catalog that format conversion reads its schemas from.
     pub(crate) glue: Catalog,
+    /// Kinesis Video Streams: video streams.
+    pub(crate) video: crate::video::service::VideoStreams,
     /// HTTP calls to the outside (Lambda functions' URLs), made inline or deferred.
     pub(crate) outbound: Outbound,
     events: EventLog,
@@ -70,6 +72,7 @@ impl World {
             kinesis: DataStreams::default(),
             firehose,
             glue: Catalog::default(),
+            video: Default::default(),
             outbound: Outbound::default(),
             events: EventLog::default(),
             traffic: TrafficLog::default(),
@@ -117,6 +120,7 @@ impl World {
         self.deliver_subscriptions(now);
         self.kinesis.readers.forget_idle(now);
         self.run_firehose(now);
+        self.run_video(now);
     }
 
     /// Pushes what enhanced fan-out subscriptions can send right now, without moving time, so a
@@ -139,7 +143,7 @@ impl World {
             .values()
             .filter_map(crate::streams::stream::StreamState::next_deadline)
             .min();
-        [streams, self.firehose_deadline()]
+        [streams, self.firehose_deadline(), self.video_deadline()]
             .into_iter()
             .flatten()
             .min()

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod aws_json;
+pub mod rest_json;
 pub mod s3_view;
 pub mod server;
 pub mod sigv4;

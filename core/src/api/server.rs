@@ -134,8 +134,10 @@ pub async fn serve(
         }
     });
     let handle = axum_server::Handle::new();
-    let tls_server =
-        tls.map(|tls| tokio::spawn(serve_tls(tls, router(state.clone()), handle.clone())));
+    let tls_server = tls.map(|tls| {
+        let app = router(state.clone()).layer(axum::Extension(super::rest_json::OverTls));
+        tokio::spawn(serve_tls(tls, app, handle.clone()))
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

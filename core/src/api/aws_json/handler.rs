@@ -109,7 +109,18 @@ pub async fn handle(
         && crate::api::s3_view::is_s3_request(&parts)
     {
         let response = crate::api::s3_view::answer(&state, &parts);
-        log_s3_call(&state, &parts, client, &response, body.len(), started);
+        let (operation, bucket) = crate::api::s3_view::operation_of(&parts);
+        let call = (operation, bucket, body.len());
+        log_call(&state, &parts, client, &response, call, started);
+        return response;
+    }
+    if let Ok(body) = &body
+        && let Some(operation) = crate::api::rest_json::operation_of(&parts)
+    {
+        let answer = crate::api::rest_json::answer(&state, &parts, operation, body);
+        let response = crate::api::rest_json::respond(&answer, &id);
+        let call = (operation, answer.resource, body.len());
+        log_call(&state, &parts, client, &response, call, started);
         return response;
     }
     let (result, format, stream, request_bytes) = match body {
@@ -177,17 +188,17 @@ pub enum Answer {
     Streaming(Body),
 }
 
-/// Logs an S3 view call as traffic: the operation by its S3 name, the bucket as the resource.
-fn log_s3_call(
+/// Logs a call answered outside the JSON 1.1 path (the S3 view, REST-JSON services) as traffic:
+/// `(operation, resource, request bytes)`.
+fn log_call(
     state: &ApiState,
     parts: &Parts,
     client: SocketAddr,
     response: &Response,
-    request_bytes: usize,
+    (operation, resource, request_bytes): (&str, Option<String>, usize),
     started: Instant,
 ) {
     let user_agent = header(&parts.headers, "user-agent");
-    let (operation, bucket) = crate::api::s3_view::operation_of(parts);
     let status = response.status().as_u16();
     state.world.record_traffic(TrafficEntry {
         at_ms: 0,
@@ -195,7 +206,7 @@ fn log_s3_call(
         client_kind: client_kind(user_agent),
         http_version: format!("{:?}", parts.version),
         operation: operation.into(),
-        stream: bucket,
+        stream: resource,
         status,
         error: (status >= 400).then(|| format!("HTTP {status}")),
         latency_us: started.elapsed().as_micros() as u64,

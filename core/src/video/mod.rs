@@ -1,0 +1,9 @@
+//! Amazon Kinesis Video Streams (reference C): video streams with their retention, tags and data
+//! endpoints. Same inside as `streams/` and `firehose/`: state (`stream`, `service`), `ops/` (one
+//! file per group of operations), `error` (its AWS error codes), `command` (operations as data).
+
+pub mod command;
+pub mod error;
+pub mod ops;
+pub mod service;
+pub mod stream;

@@ -1,0 +1,6 @@
+//! The operations of the `kinesisvideo` control plane, one file per group.
+
+pub mod lifecycle;
+pub mod retention;
+pub mod tags;
+mod validation;

@@ -1,0 +1,81 @@
+//! Every video stream of a world, and what falls due on the clock: CREATING and UPDATING become
+//! ACTIVE, DELETING streams go.
+
+use super::error::{VideoError, not_found};
+use super::stream::{VideoStreamState, VideoStreamStatus};
+use crate::world::World;
+use rand::Rng;
+use std::collections::BTreeMap;
+
+/// Kinesis Video Streams' state in a world.
+#[derive(Debug, Default)]
+pub struct VideoStreams {
+    pub streams: BTreeMap<String, VideoStreamState>,
+}
+
+impl World {
+    /// Every video stream, by name.
+    pub fn video_streams(&self) -> &BTreeMap<String, VideoStreamState> {
+        &self.video.streams
+    }
+
+    /// A stream's new version: 20 random letters and digits.
+    pub(crate) fn new_video_version(&mut self) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..20)
+            .map(|_| ALPHABET[self.rng.random_range(0..ALPHABET.len())] as char)
+            .collect()
+    }
+
+    /// The stream a call names by name or ARN (one of them, as the API takes either).
+    pub(crate) fn video_stream_mut(
+        &mut self,
+        name: &Option<String>,
+        arn: &Option<String>,
+    ) -> Result<&mut VideoStreamState, VideoError> {
+        let found = match (name, arn) {
+            (Some(name), None) => self.video.streams.get_mut(name),
+            (None, Some(arn)) => self.video.streams.values_mut().find(|s| &s.arn == arn),
+            (Some(name), Some(arn)) => self.video.streams.get_mut(name).filter(|s| &s.arn == arn),
+            (None, None) => {
+                return Err(VideoError::InvalidArgumentException(
+                    "Either StreamName or StreamARN must be specified.".into(),
+                ));
+            }
+        };
+        found
+            .filter(|s| s.status != VideoStreamStatus::Deleting)
+            .ok_or_else(not_found)
+    }
+
+    /// Completes the transitions due at `now`.
+    pub(crate) fn run_video(&mut self, now: i64) {
+        let due: Vec<String> = self
+            .video
+            .streams
+            .values()
+            .filter(|s| s.transition_at_ms.is_some_and(|t| t <= now))
+            .map(|s| s.name.clone())
+            .collect();
+        for name in due {
+            let Some(stream) = self.video.streams.get_mut(&name) else {
+                continue;
+            };
+            stream.transition_at_ms = None;
+            if stream.status == VideoStreamStatus::Deleting {
+                self.video.streams.remove(&name);
+            } else {
+                stream.status = VideoStreamStatus::Active;
+            }
+        }
+    }
+
+    /// The earliest transition due.
+    pub(crate) fn video_deadline(&self) -> Option<i64> {
+        self.video
+            .streams
+            .values()
+            .filter_map(|s| s.transition_at_ms)
+            .min()
+    }
+}

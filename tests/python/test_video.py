@@ -1,0 +1,71 @@
+"""Kinesis Video Streams' control plane with boto3 and the AWS CLI against `kinescope serve`:
+streams created, described, listed, updated, tagged and deleted, the data endpoint, and AWS's
+errors (REST-JSON, `x-amzn-ErrorType`)."""
+
+import json
+import os
+import subprocess
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import start_server, until
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    process, address = start_server("--data-dir", str(tmp_path_factory.mktemp("video-data")))
+    yield address
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def video_client(address):
+    return boto3.client("kinesisvideo", endpoint_url=address, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_boto3_manages_video_streams(served):
+    kv = video_client(served)
+    arn = kv.create_stream(StreamName="porch", MediaType="video/h264", DataRetentionInHours=24,
+                           Tags={"team": "video"})["StreamARN"]
+    assert arn.startswith("arn:aws:kinesisvideo:us-east-1:000000000000:stream/porch/")
+    info = until(lambda: (lambda i: i if i["Status"] == "ACTIVE" else None)(
+        kv.describe_stream(StreamName="porch")["StreamInfo"]))
+    assert info["DataRetentionInHours"] == 24
+    assert info["MediaType"] == "video/h264"
+    assert [s["StreamName"] for s in kv.list_streams()["StreamInfoList"]] == ["porch"]
+    endpoint = kv.get_data_endpoint(StreamARN=arn, APIName="GET_HLS_STREAMING_SESSION_URL")["DataEndpoint"]
+    assert endpoint == served
+    kv.update_data_retention(StreamName="porch", CurrentVersion=info["Version"],
+                             Operation="INCREASE_DATA_RETENTION", DataRetentionChangeInHours=24)
+    assert kv.describe_stream(StreamARN=arn)["StreamInfo"]["DataRetentionInHours"] == 48
+    kv.tag_resource(ResourceARN=arn, Tags=[{"Key": "site", "Value": "porch"}])
+    assert kv.list_tags_for_stream(StreamName="porch")["Tags"] == {"team": "video", "site": "porch"}
+    with pytest.raises(ClientError) as stale:
+        kv.update_stream(StreamName="porch", CurrentVersion="stale", DeviceName="cam")
+    assert stale.value.response["Error"]["Code"] == "VersionMismatchException"
+    with pytest.raises(kv.exceptions.ResourceNotFoundException) as missing:
+        kv.describe_stream(StreamName="nowhere")
+    assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert missing.value.response["Error"]["Message"] == "The requested stream is not found or not active."
+    kv.delete_stream(StreamARN=arn)
+    until(lambda: kv.list_streams()["StreamInfoList"] == [])
+
+
+def test_the_cli_drives_the_control_plane(served):
+    env = dict(os.environ, AWS_ENDPOINT_URL=served, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+
+    def aws(*args, ok=True):
+        done = subprocess.run(["aws", "kinesisvideo", *args, "--output", "json"], env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert (done.returncode == 0) == ok, done.stderr
+        return json.loads(done.stdout) if ok and done.stdout.strip() else done.stderr
+
+    arn = aws("create-stream", "--stream-name", "cli-cam", "--data-retention-in-hours", "1")["StreamARN"]
+    until(lambda: aws("describe-stream", "--stream-name", "cli-cam")["StreamInfo"]["Status"] == "ACTIVE")
+    assert aws("get-data-endpoint", "--stream-arn", arn, "--api-name", "GET_MEDIA")["DataEndpoint"] == served
+    refused = aws("create-stream", "--stream-name", "cli-cam", ok=False)
+    assert "ResourceInUseException" in refused

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use kinescope::{demo, desktop, run, serve};
+use kinescope::{demo, desktop, run, serve, video_put};
 use std::process::ExitCode;
 
 /// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
@@ -25,10 +25,12 @@ struct Cli {
 enum Commands {
     /// Run a short engine demo and print shards, throughput and throttling.
     Demo(demo::DemoArgs),
-    /// Serve the Kinesis Data Streams and Firehose APIs headless until interrupted (Ctrl-C).
+    /// Serve the Kinesis Data Streams, Firehose and Video Streams APIs headless until interrupted (Ctrl-C).
     Serve(serve::ServeArgs),
     /// Run a scenario headless on the virtual clock and report what happened.
     Run(run::RunArgs),
+    /// Kinesis Video Streams clients: `video put` streams a file through PutMedia.
+    Video(video_put::VideoArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Commands::Run(args)) => run::run(args),
         Some(Commands::Serve(args)) => serve::run(args).map(|_| ExitCode::SUCCESS),
+        Some(Commands::Video(args)) => video_put::run(args),
         Some(Commands::Demo(args)) => {
             demo::run(&args.into(), &mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
         }

@@ -78,6 +78,14 @@ fn signature_headers(call: &HttpCall, signing: &Signing) -> Result<Vec<(String, 
         .collect())
 }
 
+/// The SigV4 headers `call` needs (its `signing`), at the wall clock's now; none if unsigned.
+pub fn signed_headers(call: &HttpCall) -> Result<Vec<(String, String)>, String> {
+    match &call.signing {
+        Some(signing) => signature_headers(call, signing),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// What a server answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpAnswer {

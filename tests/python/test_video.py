@@ -38,6 +38,12 @@ def test_boto3_manages_video_streams(served):
     assert [s["StreamName"] for s in kv.list_streams()["StreamInfoList"]] == ["porch"]
     endpoint = kv.get_data_endpoint(StreamARN=arn, APIName="GET_HLS_STREAMING_SESSION_URL")["DataEndpoint"]
     assert endpoint == served
+    archived = boto3.client("kinesis-video-archived-media", endpoint_url=endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+    listed = archived.list_fragments(StreamName="porch", FragmentSelector={
+        "FragmentSelectorType": "SERVER_TIMESTAMP",
+        "TimestampRange": {"StartTimestamp": 0, "EndTimestamp": 4102444800}})
+    assert listed["Fragments"] == []
     kv.update_data_retention(StreamName="porch", CurrentVersion=info["Version"],
                              Operation="INCREASE_DATA_RETENTION", DataRetentionChangeInHours=24)
     assert kv.describe_stream(StreamARN=arn)["StreamInfo"]["DataRetentionInHours"] == 48

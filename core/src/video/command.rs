@@ -2,6 +2,7 @@
 //! the REST path each is POSTed to (reference C.1).
 
 use super::error::VideoError;
+use super::ops::fragments::*;
 use super::ops::lifecycle::*;
 use super::ops::retention::*;
 use super::ops::tags::*;
@@ -22,6 +23,7 @@ pub const VIDEO_OPERATIONS: &[(&str, &str)] = &[
     ("/TagResource", "TagResource"),
     ("/UntagResource", "UntagResource"),
     ("/ListTagsForResource", "ListTagsForResource"),
+    ("/listFragments", "ListFragments"),
 ];
 
 /// The operation POSTed to `path`, if it is one of [`VIDEO_OPERATIONS`].
@@ -47,6 +49,7 @@ service_commands! {
     TagResource(TagResourceInput) -> Nothing;
     UntagResource(UntagResourceInput) -> Nothing;
     ListTagsForResource(ListTagsForResourceInput) -> TagsOutput;
+    ListFragments(ListFragmentsInput) -> ListFragmentsOutput;
 }
 
 impl VideoCommand {

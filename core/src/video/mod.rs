@@ -4,6 +4,9 @@
 
 pub mod command;
 pub mod error;
+pub mod fragment;
+pub mod mkv;
 pub mod ops;
+pub mod put_media;
 pub mod service;
 pub mod stream;

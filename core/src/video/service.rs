@@ -2,6 +2,7 @@
 //! ACTIVE, DELETING streams go.
 
 use super::error::{VideoError, not_found};
+use super::put_media::PutMediaSession;
 use super::stream::{VideoStreamState, VideoStreamStatus};
 use crate::world::World;
 use rand::Rng;
@@ -11,6 +12,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct VideoStreams {
     pub streams: BTreeMap<String, VideoStreamState>,
+    /// PutMedia requests under way, by session id.
+    pub sessions: BTreeMap<u64, PutMediaSession>,
+    pub next_session: u64,
+    /// Fragments taken so far (their numbers count them).
+    pub fragments_taken: u64,
 }
 
 impl World {
@@ -48,8 +54,11 @@ impl World {
             .ok_or_else(not_found)
     }
 
-    /// Completes the transitions due at `now`.
+    /// Completes the transitions due at `now` and drops the fragments retention no longer keeps.
     pub(crate) fn run_video(&mut self, now: i64) {
+        for stream in self.video.streams.values_mut() {
+            stream.archive.trim(now, stream.retention_hours);
+        }
         let due: Vec<String> = self
             .video
             .streams
@@ -70,12 +79,13 @@ impl World {
         }
     }
 
-    /// The earliest transition due.
+    /// The earliest transition or expiry due.
     pub(crate) fn video_deadline(&self) -> Option<i64> {
         self.video
             .streams
             .values()
-            .filter_map(|s| s.transition_at_ms)
+            .flat_map(|s| [s.transition_at_ms, s.archive.next_expiry(s.retention_hours)])
+            .flatten()
             .min()
     }
 }

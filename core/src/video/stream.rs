@@ -1,6 +1,7 @@
 //! A video stream's state (reference C.2): identity, device, media type, KMS key, version,
 //! status with its transitions on the virtual clock, retention and tags.
 
+use super::fragment::Archive;
 use crate::time::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,6 +35,8 @@ pub struct VideoStreamState {
     pub transition_at_ms: Option<i64>,
     pub retention_hours: i64,
     pub tags: BTreeMap<String, String>,
+    /// Its fragments, oldest first.
+    pub archive: Archive,
 }
 
 /// StreamInfo, as DescribeStream and ListStreams give it.

@@ -1,6 +1,7 @@
 //! Kinesis Video Streams on the virtual clock (reference C).
 
 mod control;
+mod ingest;
 
 use kinescope_core::video::ops::lifecycle::CreateStreamInput;
 use kinescope_core::{Settings, World};

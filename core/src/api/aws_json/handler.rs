@@ -96,6 +96,22 @@ pub async fn handle(
     if from_browser && parts.method == Method::OPTIONS {
         return front_door::preflight(&parts.headers, &id);
     }
+    if crate::api::rest_json::put_media::is_put_media(&parts) {
+        // Its body is read as it arrives, acknowledged fragment by fragment.
+        let logged = parts.clone();
+        let response =
+            crate::api::rest_json::put_media::serve(state.clone(), parts, body, &id).await;
+        let stream = header(&logged.headers, "x-amzn-stream-name").map(str::to_owned);
+        log_call(
+            &state,
+            &logged,
+            client,
+            &response,
+            ("PutMedia", stream, 0),
+            started,
+        );
+        return response;
+    }
     let operation_text = header(&parts.headers, "x-amz-target")
         .and_then(|t| t.split_once('.').map(|(_, op)| op))
         .unwrap_or("")

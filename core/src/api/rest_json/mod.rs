@@ -3,6 +3,8 @@
 //! command, is authenticated and applied; an error is its code in `x-amzn-ErrorType` and
 //! `{"Message": …}` with the model's status.
 
+pub mod put_media;
+
 use super::server::ApiState;
 use super::wire_error::WireError;
 use crate::video::command::{VideoCommand, operation_at};

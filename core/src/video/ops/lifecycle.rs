@@ -114,6 +114,7 @@ impl Operation for CreateStreamInput {
                 transition_at_ms: Some(now + delay),
                 retention_hours: retention,
                 tags: self.tags.unwrap_or_default(),
+                archive: Default::default(),
             },
         );
         Ok(CreateStreamOutput { stream_arn: arn })

@@ -1,0 +1,165 @@
+//! `kinescope video put` against `kinescope serve`, as a user runs them: a Matroska file streamed
+//! through PutMedia prints one JSON acknowledgement a line and exits 0 once every fragment is
+//! PERSISTED; a stream that keeps nothing, or a file that is not Matroska, exits 1 saying why.
+
+use bytes::Bytes;
+use kinescope_core::outbound::{self, HttpCall, Signing};
+use kinescope_core::video::mkv::reader::{Frame, Track, TrackHeader};
+use kinescope_core::video::mkv::writer::{cluster, document_header};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve() -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .args(["serve", "--port", "0", "--tls-port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut first_line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first_line).unwrap();
+    // The server goes on printing: keep reading, so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let address = first_line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect(&first_line)
+        .to_owned();
+    (Server(child), address)
+}
+
+/// A signed REST-JSON call of the video APIs.
+fn call(address: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let answer = outbound::make(&HttpCall {
+        method: "POST",
+        url: format!("{address}{path}"),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.to_string().into_bytes(),
+        timeout: Duration::from_secs(10),
+        signing: Some(Signing {
+            service: "kinesisvideo",
+            region: "us-east-1".into(),
+            access_key: "test".into(),
+            secret_key: "test".into(),
+        }),
+    })
+    .unwrap();
+    let json = serde_json::from_slice(&answer.body).unwrap_or_default();
+    (answer.status, json)
+}
+
+fn create_stream(address: &str, name: &str, retention_hours: i64) {
+    let body = serde_json::json!({"StreamName": name, "DataRetentionInHours": retention_hours});
+    assert_eq!(call(address, "/createStream", body).0, 200);
+    for _ in 0..50 {
+        let (_, info) = call(
+            address,
+            "/describeStream",
+            serde_json::json!({"StreamName": name}),
+        );
+        if info["StreamInfo"]["Status"] == "ACTIVE" {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{name} never became ACTIVE");
+}
+
+/// A Matroska file of three two-second fragments.
+fn sample_file() -> std::path::PathBuf {
+    let header = TrackHeader {
+        tracks: vec![Track {
+            number: 1,
+            uid: 1,
+            kind: 1,
+            codec_id: "V_MPEG4/ISO/AVC".into(),
+            ..Track::default()
+        }],
+        ..TrackHeader::default()
+    };
+    let mut bytes = document_header(&header);
+    for n in 0..3i64 {
+        let frames: Vec<Frame> = (0..60)
+            .map(|i| Frame {
+                track: 1,
+                timecode_ms: n * 2_000 + i * 33,
+                keyframe: i == 0,
+                data: Bytes::from(vec![1u8; 300]),
+            })
+            .collect();
+        bytes.extend(cluster(n * 2_000, &frames));
+    }
+    let path = std::env::temp_dir().join(format!("kinescope-sample-{}.mkv", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn put(address: &str, stream: &str, file: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .args(["video", "put", "--stream", stream, "--endpoint", address])
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn video_put_streams_a_file_and_exits_0_once_every_fragment_is_persisted() {
+    let (_server, address) = serve();
+    create_stream(&address, "porch", 24);
+    let file = sample_file();
+    let out = put(&address, "porch", &file);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let acks: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let events: Vec<&str> = acks
+        .iter()
+        .map(|a| a["EventType"].as_str().unwrap())
+        .collect();
+    assert_eq!(events.iter().filter(|e| **e == "PERSISTED").count(), 3);
+    assert_eq!(events[..3], ["BUFFERING", "RECEIVED", "PERSISTED"]);
+    assert!(acks[0]["FragmentNumber"].as_str().unwrap().len() == 47);
+    let (status, listed) = call(
+        &address,
+        "/listFragments",
+        serde_json::json!({"StreamName": "porch"}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(listed["Fragments"].as_array().unwrap().len(), 3);
+
+    create_stream(&address, "no-archive", 0);
+    let out = put(&address, "no-archive", &file);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("0 of 3 fragments were PERSISTED"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let missing = put(&address, "nowhere", &file);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("ResourceNotFoundException"));
+    let text = std::env::temp_dir().join(format!("kinescope-not-video-{}.txt", std::process::id()));
+    std::fs::write(&text, "hello").unwrap();
+    let refused = put(&address, "porch", &text);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a Matroska file"));
+    let _ = std::fs::remove_file(file);
+    let _ = std::fs::remove_file(text);
+}

@@ -43,11 +43,58 @@ pub struct PutArgs {
 pub fn run(args: VideoArgs) -> Result<ExitCode> {
     match args.command {
         VideoCommand::Put(put) => {
+            // An error answered before the body is read would race the upload: ask first.
+            check_stream(&put)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(put_file(put))
         }
+    }
+}
+
+fn signing() -> Signing {
+    Signing {
+        service: "kinesisvideo",
+        region: std::env::var("AWS_DEFAULT_REGION").unwrap_or_else(|_| "us-east-1".into()),
+        access_key: std::env::var("AWS_ACCESS_KEY_ID").unwrap_or_else(|_| "test".into()),
+        secret_key: std::env::var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|_| "test".into()),
+    }
+}
+
+/// DescribeStream: the stream exists and is ACTIVE, or the reason why not.
+fn check_stream(args: &PutArgs) -> Result<()> {
+    let endpoint = args.endpoint.trim_end_matches('/');
+    let body = serde_json::json!({ "StreamName": args.stream }).to_string();
+    let answer = kinescope_core::outbound::make(&HttpCall {
+        method: "POST",
+        url: format!("{endpoint}/describeStream"),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.into_bytes(),
+        timeout: std::time::Duration::from_secs(10),
+        signing: Some(signing()),
+    })
+    .map_err(|e| anyhow!("cannot reach {endpoint}: {e}"))?;
+    let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
+    if answer.status != 200 {
+        let code = answer
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-amzn-errortype"))
+            .map_or("error", |(_, v)| v.as_str());
+        bail!(
+            "stream {}: {code}: {}",
+            args.stream,
+            json["Message"].as_str().unwrap_or_default()
+        );
+    }
+    match json["StreamInfo"]["Status"].as_str() {
+        Some("ACTIVE") => Ok(()),
+        status => bail!(
+            "stream {} is {} (not ACTIVE)",
+            args.stream,
+            status.unwrap_or("?")
+        ),
     }
 }
 
@@ -109,12 +156,7 @@ async fn put_file(args: PutArgs) -> Result<ExitCode> {
         headers: headers.clone(),
         body: Vec::new(),
         timeout: std::time::Duration::from_secs(60),
-        signing: Some(Signing {
-            service: "kinesisvideo",
-            region: std::env::var("AWS_DEFAULT_REGION").unwrap_or_else(|_| "us-east-1".into()),
-            access_key: std::env::var("AWS_ACCESS_KEY_ID").unwrap_or_else(|_| "test".into()),
-            secret_key: std::env::var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|_| "test".into()),
-        }),
+        signing: Some(signing()),
     };
     headers.extend(signed_headers(&call).map_err(|e| anyhow!("cannot sign the request: {e}"))?);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(2);

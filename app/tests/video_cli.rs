@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use kinescope_core::outbound::{self, HttpCall, Signing};
-use kinescope_core::video::mkv::reader::{Frame, Track, TrackHeader};
+use kinescope_core::video::mkv::reader::{Frame, MkvReader, ReadEvent, Track, TrackHeader};
 use kinescope_core::video::mkv::writer::{cluster, document_header};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -78,6 +78,11 @@ fn create_stream(address: &str, name: &str, retention_hours: i64) {
 
 /// A Matroska file of three two-second fragments.
 fn sample_file() -> std::path::PathBuf {
+    fragments_file(&[0, 2_000, 4_000], "sample")
+}
+
+/// A Matroska file of two-second fragments starting at `starts` (milliseconds).
+fn fragments_file(starts: &[i64], name: &str) -> std::path::PathBuf {
     let header = TrackHeader {
         tracks: vec![Track {
             number: 1,
@@ -89,18 +94,18 @@ fn sample_file() -> std::path::PathBuf {
         ..TrackHeader::default()
     };
     let mut bytes = document_header(&header);
-    for n in 0..3i64 {
+    for &start in starts {
         let frames: Vec<Frame> = (0..60)
             .map(|i| Frame {
                 track: 1,
-                timecode_ms: n * 2_000 + i * 33,
+                timecode_ms: start + i * 33,
                 keyframe: i == 0,
                 data: Bytes::from(vec![1u8; 300]),
             })
             .collect();
-        bytes.extend(cluster(n * 2_000, &frames));
+        bytes.extend(cluster(start, &frames));
     }
-    let path = std::env::temp_dir().join(format!("kinescope-sample-{}.mkv", std::process::id()));
+    let path = std::env::temp_dir().join(format!("kinescope-{name}-{}.mkv", std::process::id()));
     std::fs::write(&path, bytes).unwrap();
     path
 }
@@ -143,6 +148,31 @@ fn video_put_streams_a_file_and_exits_0_once_every_fragment_is_persisted() {
     );
     assert_eq!(status, 200);
     assert_eq!(listed["Fragments"].as_array().unwrap().len(), 3);
+    // GetMedia from the earliest fragment: three complete documents, then the end (nobody writes).
+    let media = outbound::make(&HttpCall {
+        method: "POST",
+        url: format!("{address}/getMedia"),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: br#"{"StreamName":"porch","StartSelector":{"StartSelectorType":"EARLIEST"}}"#
+            .to_vec(),
+        timeout: Duration::from_secs(20),
+        signing: Some(Signing {
+            service: "kinesisvideo",
+            region: "us-east-1".into(),
+            access_key: "test".into(),
+            secret_key: "test".into(),
+        }),
+    })
+    .unwrap();
+    assert_eq!(media.status, 200);
+    let mut reader = MkvReader::new();
+    let mut events = reader.push(&media.body).unwrap();
+    events.extend(reader.finish().unwrap());
+    let clusters = events
+        .iter()
+        .filter(|e| matches!(e, ReadEvent::Cluster(_)))
+        .count();
+    assert_eq!(clusters, 3);
 
     create_stream(&address, "no-archive", 0);
     let out = put(&address, "no-archive", &file);
@@ -154,7 +184,23 @@ fn video_put_streams_a_file_and_exits_0_once_every_fragment_is_persisted() {
     );
     let missing = put(&address, "nowhere", &file);
     assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("ResourceNotFoundException"));
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert!(said.contains("ResourceNotFoundException"), "{said}");
+    // Timecodes going backwards: the server's ERROR acknowledgement is printed, exit 1.
+    let backwards = fragments_file(&[4_000, 0], "backwards");
+    let out = put(&address, "porch", &backwards);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.lines().last().unwrap().contains(r#""ErrorId":4004"#),
+        "{stdout}"
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS"),
+        "{said}"
+    );
+    let _ = std::fs::remove_file(backwards);
     let text = std::env::temp_dir().join(format!("kinescope-not-video-{}.txt", std::process::id()));
     std::fs::write(&text, "hello").unwrap();
     let refused = put(&address, "porch", &text);

@@ -5,6 +5,7 @@
 pub mod command;
 pub mod error;
 pub mod fragment;
+pub mod media;
 pub mod mkv;
 pub mod ops;
 pub mod put_media;

@@ -10,7 +10,7 @@ use kinescope_core::video::ops::fragments::*;
 use kinescope_core::video::put_media::*;
 
 /// 2026-01-01T00:00:00Z, where the world starts.
-const START_MS: i64 = 1_767_225_600_000;
+pub const START_MS: i64 = 1_767_225_600_000;
 
 fn header() -> TrackHeader {
     TrackHeader {
@@ -41,7 +41,7 @@ fn two_seconds(start_ms: i64) -> Vec<u8> {
 }
 
 /// A body of `fragments` two-second fragments, relative timecodes from 0.
-fn body(fragments: i64) -> Vec<u8> {
+pub fn body(fragments: i64) -> Vec<u8> {
     let mut body = document_header(&header());
     for n in 0..fragments {
         body.extend(two_seconds(n * 2_000));
@@ -61,7 +61,7 @@ fn start(world: &mut World) -> u64 {
 }
 
 /// Sends `bytes` in one piece and ends the body; every ACK.
-fn put(world: &mut World, bytes: Vec<u8>) -> Vec<Ack> {
+pub fn put(world: &mut World, bytes: Vec<u8>) -> Vec<Ack> {
     let session = start(world);
     let mut acks = world.apply(PutMediaData { session, bytes }).unwrap();
     acks.extend(world.apply(EndPutMedia { session }).unwrap());

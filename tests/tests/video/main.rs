@@ -2,6 +2,7 @@
 
 mod control;
 mod ingest;
+mod media;
 
 use kinescope_core::video::ops::lifecycle::CreateStreamInput;
 use kinescope_core::{Settings, World};

@@ -131,6 +131,21 @@ pub async fn handle(
         return response;
     }
     if let Ok(body) = &body
+        && let Some(operation) = crate::api::rest_json::media::operation_of(&parts)
+    {
+        let (response, stream) =
+            crate::api::rest_json::media::serve(&state, &parts, operation, body, &id);
+        log_call(
+            &state,
+            &parts,
+            client,
+            &response,
+            (operation, stream, body.len()),
+            started,
+        );
+        return response;
+    }
+    if let Ok(body) = &body
         && let Some(operation) = crate::api::rest_json::operation_of(&parts)
     {
         let answer = crate::api::rest_json::answer(&state, &parts, operation, body);

@@ -3,6 +3,7 @@
 //! command, is authenticated and applied; an error is its code in `x-amzn-ErrorType` and
 //! `{"Message": …}` with the model's status.
 
+pub mod media;
 pub mod put_media;
 
 use super::server::ApiState;

@@ -127,6 +127,9 @@ async fn read_body(
             }
         }
         if failed {
+            // Read the rest of the body away, so the client still reads the ERROR rather than
+            // a connection closed under its upload.
+            while let Ok(Some(Ok(_))) = tokio::time::timeout(QUIET_LIMIT, data.next()).await {}
             break;
         }
     }

@@ -6,10 +6,12 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # System packages the build and tests need (Debian names): a C compiler (mimalloc), Python for the
-# real-client tests, PostgreSQL (the tests start throwaway clusters standing for Redshift), and for
+# real-client tests, PostgreSQL (the tests start throwaway clusters standing for Redshift), FFmpeg's
+# libraries with clang for their bindings and the ffmpeg / ffprobe tools (Video Streams), and for
 # the desktop app X11, OpenGL (Mesa, software rendering included) and Xvfb, on which `make test`
 # takes a real screenshot.
 SYSTEM_PACKAGES := gcc pkg-config python3 python3-venv postgresql \
+	clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg \
 	libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0 \
 	libgl1 libegl1 libglx-mesa0 libegl-mesa0 libgl1-mesa-dri xvfb xauth
 # Python virtual environment for the real-client tests (boto3, AWS CLI).

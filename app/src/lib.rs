@@ -7,4 +7,4 @@ pub mod desktop;
 pub mod gui;
 pub mod run;
 pub mod serve;
-pub mod video_put;
+pub mod video;

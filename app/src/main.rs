@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use kinescope::{demo, desktop, run, serve, video_put};
+use kinescope::{demo, desktop, run, serve, video};
 use std::process::ExitCode;
 
 /// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
@@ -30,7 +30,7 @@ enum Commands {
     /// Run a scenario headless on the virtual clock and report what happened.
     Run(run::RunArgs),
     /// Kinesis Video Streams clients: `video put` streams a file through PutMedia.
-    Video(video_put::VideoArgs),
+    Video(video::VideoArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,7 +49,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Commands::Run(args)) => run::run(args),
         Some(Commands::Serve(args)) => serve::run(args).map(|_| ExitCode::SUCCESS),
-        Some(Commands::Video(args)) => video_put::run(args),
+        Some(Commands::Video(args)) => video::run(args),
         Some(Commands::Demo(args)) => {
             demo::run(&args.into(), &mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
         }

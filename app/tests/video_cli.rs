@@ -209,3 +209,35 @@ fn video_put_streams_a_file_and_exits_0_once_every_fragment_is_persisted() {
     let _ = std::fs::remove_file(file);
     let _ = std::fs::remove_file(text);
 }
+
+#[test]
+fn video_sample_records_the_camera_into_a_matroska_file() {
+    let out = std::env::temp_dir().join(format!("kinescope-camera-{}.mkv", std::process::id()));
+    let done = Command::new(env!("CARGO_BIN_EXE_kinescope"))
+        .args(["video", "sample", "--seconds", "4"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let mut reader = MkvReader::new();
+    let mut events = reader.push(&bytes).unwrap();
+    events.extend(reader.finish().unwrap());
+    let clusters: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            ReadEvent::Cluster(c) => Some(c.frames.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        clusters,
+        [30, 30],
+        "two fragments of two seconds at 15 frames a second"
+    );
+    let _ = std::fs::remove_file(out);
+}

@@ -1,5 +1,6 @@
 //! Kinesis Video Streams on the virtual clock (reference C).
 
+mod codec;
 mod control;
 mod ingest;
 mod media;

@@ -1,5 +1,6 @@
-//! `kinescope video put --stream NAME FILE [--endpoint URL]`: a PutMedia client, since no AWS SDK
-//! models PutMedia (reference C.1). The file (Matroska: .mkv or .webm) is read into its fragments
+//! `kinescope video …`: `put --stream NAME FILE [--endpoint URL]`, a PutMedia client, since no AWS
+//! SDK models PutMedia (reference C.1); `sample OUT` records the simulated camera into a file.
+//! `put`: The file (Matroska: .mkv or .webm) is read into its fragments
 //! and streamed to the server's `/putMedia` one fragment after another, in one signed request;
 //! every acknowledgement is printed as one JSON line as it comes. Exit 0 once every fragment is
 //! PERSISTED, 1 with the ERROR acknowledgement (or when fragments were not persisted).
@@ -9,6 +10,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use kinescope_core::outbound::{HttpCall, Signing, signed_headers};
+use kinescope_core::video::codec::recording::{CameraSettings, record};
 use kinescope_core::video::mkv::reader::{MkvReader, ReadEvent};
 use kinescope_core::video::mkv::writer::{cluster, document_header};
 use std::io::Write;
@@ -26,6 +28,24 @@ pub enum VideoCommand {
     /// Stream a Matroska file (.mkv, .webm) into a video stream through PutMedia, printing each
     /// acknowledgement as a JSON line; exit 0 once every fragment is PERSISTED.
     Put(PutArgs),
+    /// Record the simulated camera (colour bars, a moving square, the time burned in) into a
+    /// Matroska file of two-second fragments.
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SampleArgs {
+    /// Where to write the .mkv file.
+    pub out: PathBuf,
+    /// Seconds to record.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u32,
+    #[arg(long, default_value_t = 320)]
+    pub width: u32,
+    #[arg(long, default_value_t = 180)]
+    pub height: u32,
+    #[arg(long, default_value_t = 15)]
+    pub fps: u32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -49,6 +69,21 @@ pub fn run(args: VideoArgs) -> Result<ExitCode> {
                 .enable_all()
                 .build()?;
             runtime.block_on(put_file(put))
+        }
+        VideoCommand::Sample(sample) => {
+            let settings = CameraSettings {
+                width: sample.width,
+                height: sample.height,
+                fps: sample.fps,
+                ..CameraSettings::default()
+            };
+            // The burned-in clock starts at 2026-01-01T00:00:00Z, like a fresh world.
+            let start = kinescope_core::settings::Settings::default().start_epoch_ms;
+            let bytes = record(settings, start, i64::from(sample.seconds) * 1_000)?;
+            std::fs::write(&sample.out, &bytes)
+                .with_context(|| format!("cannot write {}", sample.out.display()))?;
+            println!("{} ({} bytes)", sample.out.display(), bytes.len());
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

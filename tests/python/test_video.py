@@ -2,6 +2,8 @@
 streams created, described, listed, updated, tagged and deleted, the data endpoint, and AWS's
 errors (REST-JSON, `x-amzn-ErrorType`)."""
 
+import base64
+import datetime
 import json
 import os
 import subprocess
@@ -75,3 +77,39 @@ def test_the_cli_drives_the_control_plane(served):
     assert aws("get-data-endpoint", "--stream-arn", arn, "--api-name", "GET_MEDIA")["DataEndpoint"] == served
     refused = aws("create-stream", "--stream-name", "cli-cam", ok=False)
     assert "ResourceInUseException" in refused
+
+
+def test_archived_media_of_the_sample_clip_with_boto3(served):
+    """The project's sample clip sent with `kinescope video put`, then read back with boto3:
+    ListFragments, GetImages (JPEG and PNG) and GetMedia."""
+    kv = video_client(served)
+    kv.create_stream(StreamName="sample", DataRetentionInHours=1)
+    until(lambda: kv.describe_stream(StreamName="sample")["StreamInfo"]["Status"] == "ACTIVE")
+    clip = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "assets", "video", "sample.mkv")
+    sent = subprocess.run([os.environ["KINESCOPE_BIN"], "video", "put", "--stream", "sample", clip,
+                           "--endpoint", served], capture_output=True, text=True, timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    acks = [json.loads(line) for line in sent.stdout.splitlines()]
+    assert [a["EventType"] for a in acks].count("PERSISTED") == 5
+    endpoint = kv.get_data_endpoint(StreamName="sample", APIName="GET_IMAGES")["DataEndpoint"]
+    archived = boto3.client("kinesis-video-archived-media", endpoint_url=endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+    fragments = archived.list_fragments(StreamName="sample")["Fragments"]
+    assert len(fragments) == 5
+    # A second in: clients may send whole seconds, and a time before the first fragment is NO_MEDIA.
+    start = min(f["ProducerTimestamp"] for f in fragments) + datetime.timedelta(seconds=1)
+    images = archived.get_images(StreamName="sample", ImageSelectorType="PRODUCER_TIMESTAMP",
+                                 StartTimestamp=start, EndTimestamp=start + datetime.timedelta(seconds=4),
+                                 SamplingInterval=2000, Format="JPEG", HeightPixels=180)["Images"]
+    assert len(images) == 3
+    jpeg = base64.b64decode(images[1]["ImageContent"])
+    assert jpeg[:2] == b"\xff\xd8"
+    png = archived.get_images(StreamName="sample", ImageSelectorType="PRODUCER_TIMESTAMP",
+                              StartTimestamp=start, EndTimestamp=start, Format="PNG")["Images"][0]
+    assert base64.b64decode(png["ImageContent"])[:8] == b"\x89PNG\r\n\x1a\n"
+    media_endpoint = kv.get_data_endpoint(StreamName="sample", APIName="GET_MEDIA")["DataEndpoint"]
+    media = boto3.client("kinesis-video-media", endpoint_url=media_endpoint, region_name="us-east-1",
+                         aws_access_key_id="test", aws_secret_access_key="test")
+    payload = media.get_media(StreamName="sample", StartSelector={"StartSelectorType": "EARLIEST"})["Payload"].read()
+    assert payload.startswith(b"\x1a\x45\xdf\xa3")
+    assert payload.count(b"AWS_KINESISVIDEO_CONTINUATION_TOKEN") == 5

@@ -3,6 +3,7 @@
 
 use super::error::VideoError;
 use super::ops::fragments::*;
+use super::ops::images::*;
 use super::ops::lifecycle::*;
 use super::ops::retention::*;
 use super::ops::tags::*;
@@ -24,6 +25,7 @@ pub const VIDEO_OPERATIONS: &[(&str, &str)] = &[
     ("/UntagResource", "UntagResource"),
     ("/ListTagsForResource", "ListTagsForResource"),
     ("/listFragments", "ListFragments"),
+    ("/getImages", "GetImages"),
 ];
 
 /// The operation POSTed to `path`, if it is one of [`VIDEO_OPERATIONS`].
@@ -50,6 +52,7 @@ service_commands! {
     UntagResource(UntagResourceInput) -> Nothing;
     ListTagsForResource(ListTagsForResourceInput) -> TagsOutput;
     ListFragments(ListFragmentsInput) -> ListFragmentsOutput;
+    GetImages(GetImagesInput) -> GetImagesOutput;
 }
 
 impl VideoCommand {

@@ -17,6 +17,8 @@ aws_error! {
         InvalidResourceFormatException,
         NotAuthorizedException,
         NoDataRetentionException,
+        /// Not in the model, but what GetImages answers to WidthPixels alone (C.5).
+        ValidationException,
     }
 }
 

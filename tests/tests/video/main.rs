@@ -2,6 +2,7 @@
 
 mod codec;
 mod control;
+mod images;
 mod ingest;
 mod media;
 

@@ -1,6 +1,7 @@
 //! The operations of the `kinesisvideo` control plane, one file per group.
 
 pub mod fragments;
+pub mod images;
 pub mod lifecycle;
 pub mod retention;
 pub mod tags;

@@ -107,6 +107,21 @@ def test_archived_media_of_the_sample_clip_with_boto3(served):
     png = archived.get_images(StreamName="sample", ImageSelectorType="PRODUCER_TIMESTAMP",
                               StartTimestamp=start, EndTimestamp=start, Format="PNG")["Images"][0]
     assert base64.b64decode(png["ImageContent"])[:8] == b"\x89PNG\r\n\x1a\n"
+    clip = archived.get_clip(StreamName="sample", ClipFragmentSelector={
+        "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+        "TimestampRange": {"StartTimestamp": start - datetime.timedelta(seconds=2),
+                           "EndTimestamp": start + datetime.timedelta(seconds=10)}})
+    assert clip["ContentType"] == "video/mp4"
+    mp4 = clip["Payload"].read()
+    assert mp4[4:8] == b"ftyp"
+    clip_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"kinescope-boto3-clip-{os.getpid()}.mp4")
+    with open(clip_file, "wb") as f:
+        f.write(mp4)
+    probed = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                             "stream=codec_name,nb_read_frames", "-of", "csv=p=0", clip_file],
+                            capture_output=True, text=True, timeout=60)
+    os.remove(clip_file)
+    assert probed.stdout.strip() == "h264,150"
     media_endpoint = kv.get_data_endpoint(StreamName="sample", APIName="GET_MEDIA")["DataEndpoint"]
     media = boto3.client("kinesis-video-media", endpoint_url=media_endpoint, region_name="us-east-1",
                          aws_access_key_id="test", aws_secret_access_key="test")

@@ -6,6 +6,7 @@ use super::{RestAnswer, respond};
 use crate::api::server::ApiState;
 use crate::video::error::VideoError;
 use crate::video::media::{FollowMedia, GetMediaForFragmentListInput, GetMediaInput, MediaBatch};
+use crate::video::ops::clip::GetClipInput;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
@@ -25,6 +26,7 @@ pub fn operation_of(parts: &Parts) -> Option<&'static str> {
     match parts.uri.path() {
         "/getMedia" => Some("GetMedia"),
         "/getMediaForFragmentList" => Some("GetMediaForFragmentList"),
+        "/getClip" => Some("GetClip"),
         _ => None,
     }
 }
@@ -46,6 +48,24 @@ pub fn serve(
             "The request body is not a valid {operation} input: {e}"
         )))
     };
+    if operation == "GetClip" {
+        let clip = match serde_json::from_slice::<GetClipInput>(body) {
+            Ok(input) => state.world.apply(input),
+            Err(e) => return refuse(invalid(e)),
+        };
+        return match clip {
+            Ok(clip) => {
+                let mut response = Response::new(Body::from(clip.mp4));
+                let headers = response.headers_mut();
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+                if let Ok(id) = HeaderValue::from_str(request_id) {
+                    headers.insert("x-amzn-requestid", id);
+                }
+                (response, Some(clip.stream))
+            }
+            Err(e) => refuse(e.into()),
+        };
+    }
     let batch = match operation {
         "GetMedia" => match serde_json::from_slice::<GetMediaInput>(body) {
             Ok(input) => state.world.apply(input),

@@ -3,6 +3,7 @@
 //! frames (`decoder`).
 
 pub mod camera;
+pub mod clip;
 pub mod decoder;
 pub mod h264;
 pub mod pattern;

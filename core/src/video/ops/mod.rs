@@ -1,5 +1,6 @@
 //! The operations of the `kinesisvideo` control plane, one file per group.
 
+pub mod clip;
 pub mod fragments;
 pub mod images;
 pub mod lifecycle;

@@ -1,0 +1,82 @@
+//! GetClip (C.5): the fragments starting within the range as one MP4, read back by ffprobe.
+
+use super::*;
+use kinescope_core::time::Timestamp;
+use kinescope_core::video::codec::recording::{CameraSettings, record};
+use kinescope_core::video::ops::clip::GetClipInput;
+use kinescope_core::video::ops::fragments::{FragmentSelector, TimestampRange};
+use kinescope_core::video::put_media::{EndPutMedia, PutMediaData, StartPutMedia};
+use std::process::Command;
+
+const START_MS: i64 = 1_767_225_600_000;
+
+fn recorded(world: &mut World) {
+    active_camera(world, 24);
+    let settings = CameraSettings {
+        width: 320,
+        height: 180,
+        ..CameraSettings::default()
+    };
+    let bytes = record(settings, START_MS, 6_000).unwrap();
+    let session = world
+        .apply(StartPutMedia {
+            stream_name: Some(CAMERA.into()),
+            fragment_timecode_type: Some("RELATIVE".into()),
+            producer_start_ms: Some(START_MS),
+            ..StartPutMedia::default()
+        })
+        .unwrap();
+    world.apply(PutMediaData { session, bytes }).unwrap();
+    world.apply(EndPutMedia { session }).unwrap();
+}
+
+fn clip(world: &mut World, from_ms: i64, to_ms: i64) -> Result<Vec<u8>, String> {
+    world
+        .apply(GetClipInput {
+            stream_name: Some(CAMERA.into()),
+            clip_fragment_selector: Some(FragmentSelector {
+                fragment_selector_type: Some("PRODUCER_TIMESTAMP".into()),
+                timestamp_range: Some(TimestampRange {
+                    start_timestamp: Some(Timestamp(START_MS + from_ms)),
+                    end_timestamp: Some(Timestamp(START_MS + to_ms)),
+                }),
+            }),
+            ..GetClipInput::default()
+        })
+        .map(|c| c.mp4)
+        .map_err(|e| format!("{}: {}", e.code(), e.message()))
+}
+
+/// ffprobe's `codec,width,height,frames` of the first video stream.
+fn probe(mp4: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("kinescope-clip-test-{}.mp4", std::process::id()));
+    std::fs::write(&path, mp4).unwrap();
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
+        .args([
+            "-show_entries",
+            "stream=codec_name,width,height,nb_read_frames",
+        ])
+        .args(["-of", "csv=p=0"])
+        .arg(&path)
+        .output()
+        .expect("ffprobe runs (make test installs ffmpeg)");
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn a_clip_is_an_mp4_of_the_fragments_starting_in_the_range() {
+    let mut world = world();
+    recorded(&mut world);
+    let whole = clip(&mut world, 0, 6_000).unwrap();
+    assert_eq!(&whole[4..8], b"ftyp");
+    assert_eq!(probe(&whole), "h264,320,180,90");
+    // The fragment starting before the range is left out.
+    let later = clip(&mut world, 1_000, 6_000).unwrap();
+    assert_eq!(probe(&later), "h264,320,180,60");
+    let empty = clip(&mut world, 10_000, 20_000).unwrap_err();
+    assert!(empty.starts_with("ResourceNotFoundException"), "{empty}");
+    let long = clip(&mut world, 0, 25 * 3_600_000).unwrap_err();
+    assert!(long.starts_with("InvalidArgumentException"), "{long}");
+}

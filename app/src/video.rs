@@ -11,6 +11,7 @@ use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use kinescope_core::outbound::{HttpCall, Signing, signed_headers};
 use kinescope_core::video::codec::recording::{CameraSettings, record};
+use kinescope_core::video::codec::remux::to_matroska;
 use kinescope_core::video::mkv::reader::{MkvReader, ReadEvent};
 use kinescope_core::video::mkv::writer::{cluster, document_header};
 use std::io::Write;
@@ -25,8 +26,9 @@ pub struct VideoArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum VideoCommand {
-    /// Stream a Matroska file (.mkv, .webm) into a video stream through PutMedia, printing each
-    /// acknowledgement as a JSON line; exit 0 once every fragment is PERSISTED.
+    /// Stream a video file into a video stream through PutMedia (Matroska as it is; MP4 and
+    /// other files remuxed, not re-encoded), printing each acknowledgement as a JSON line; exit 0
+    /// once every fragment is PERSISTED.
     Put(PutArgs),
     /// Record the simulated camera (colour bars, a moving square, the time burned in) into a
     /// Matroska file of two-second fragments.
@@ -53,7 +55,7 @@ pub struct PutArgs {
     /// The video stream's name.
     #[arg(long)]
     pub stream: String,
-    /// The Matroska file to send.
+    /// The video file to send (.mkv, .webm, .mp4, …).
     pub file: PathBuf,
     /// Where `kinescope serve` (or the app's API) answers.
     #[arg(long, default_value = "http://127.0.0.1:4567")]
@@ -136,6 +138,12 @@ fn check_stream(args: &PutArgs) -> Result<()> {
 /// The file as the pieces sent: the document header, then one Cluster per fragment.
 fn pieces(file: &PathBuf) -> Result<Vec<Bytes>> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // Matroska goes as it is; anything else FFmpeg reads (MP4, MPEG-TS, …) is remuxed first.
+    let bytes = if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        bytes
+    } else {
+        to_matroska(file).map_err(|e| anyhow!("{} cannot be read as video: {e}", file.display()))?
+    };
     let mut reader = MkvReader::new();
     let mut events = reader.push(&bytes).map_err(|e| {
         anyhow!(

@@ -205,7 +205,29 @@ fn video_put_streams_a_file_and_exits_0_once_every_fragment_is_persisted() {
     std::fs::write(&text, "hello").unwrap();
     let refused = put(&address, "porch", &text);
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a Matroska file"));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("cannot be read as video"), "{said}");
+    // An MP4 (the sample clip, copied into MP4 by the ffmpeg tool) is remuxed, not re-encoded.
+    let mp4 = std::env::temp_dir().join(format!("kinescope-sample-{}.mp4", std::process::id()));
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/video/sample.mkv");
+    let copied = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i", sample, "-c", "copy"])
+        .arg(&mp4)
+        .status()
+        .expect("ffmpeg runs (make test installs it)");
+    assert!(copied.success());
+    create_stream(&address, "from-mp4", 1);
+    let out = put(&address, "from-mp4", &mp4);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let persisted = String::from_utf8_lossy(&out.stdout)
+        .matches("PERSISTED")
+        .count();
+    assert_eq!(persisted, 5, "the sample's five two-second fragments");
+    let _ = std::fs::remove_file(mp4);
     let _ = std::fs::remove_file(file);
     let _ = std::fs::remove_file(text);
 }

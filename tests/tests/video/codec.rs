@@ -155,3 +155,61 @@ fn the_sample_clip_ingests_as_five_two_second_fragments() {
         (Some(640), Some(360))
     );
 }
+
+/// Files FFmpeg reads are remuxed into fragments without re-encoding: MPEG-TS H.264 (parameter
+/// sets in the stream) and WebM VP8.
+#[test]
+fn other_containers_are_remuxed_into_fragments() {
+    use kinescope_core::video::codec::remux::to_matroska;
+    use kinescope_core::video::mkv::reader::{MkvReader, ReadEvent};
+    let dir = std::env::temp_dir();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/video/sample.mkv");
+    let ts = dir.join(format!("kinescope-remux-{}.ts", std::process::id()));
+    let webm = dir.join(format!("kinescope-remux-{}.webm", std::process::id()));
+    let made = |args: &[&str], out: &std::path::Path| {
+        let done = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y"])
+            .args(args)
+            .arg(out)
+            .status()
+            .expect("ffmpeg runs (make test installs it)");
+        assert!(done.success());
+    };
+    made(&["-i", sample, "-c", "copy"], &ts);
+    made(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=4:size=160x120:rate=10",
+            "-c:v",
+            "libvpx",
+            "-g",
+            "10",
+        ],
+        &webm,
+    );
+    let read = |path: &std::path::Path| {
+        let bytes = to_matroska(path).unwrap();
+        let mut reader = MkvReader::new();
+        let mut events = reader.push(&bytes).unwrap();
+        events.extend(reader.finish().unwrap());
+        let codec = events.iter().find_map(|e| match e {
+            ReadEvent::Header(h) => Some(h.tracks[0].codec_id.clone()),
+            _ => None,
+        });
+        let clusters = events
+            .iter()
+            .filter(|e| matches!(e, ReadEvent::Cluster(_)))
+            .count();
+        (codec.unwrap(), clusters)
+    };
+    let (codec, clusters) = read(&ts);
+    assert_eq!(codec, "V_MPEG4/ISO/AVC");
+    assert_eq!(clusters, 5);
+    let (codec, clusters) = read(&webm);
+    assert_eq!(codec, "V_VP8");
+    assert_eq!(clusters, 4, "a key frame every second");
+    let _ = std::fs::remove_file(ts);
+    let _ = std::fs::remove_file(webm);
+}

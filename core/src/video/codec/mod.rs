@@ -8,3 +8,4 @@ pub mod decoder;
 pub mod h264;
 pub mod pattern;
 pub mod recording;
+pub mod remux;

@@ -140,6 +140,12 @@ pub struct RequestFailure {
     pub permanent: bool,
 }
 
+/// The wait before attempt `attempts + 1` (B.5): 1 s × 2^(attempts − 1), at most 2 minutes, then
+/// `jitter` (±15 %) applied, in milliseconds.
+pub(crate) fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
+    (FIRST_BACKOFF_MS * 2f64.powi(attempts.min(20) as i32 - 1)).min(MAX_BACKOFF_MS) * (1.0 + jitter)
+}
+
 pub(crate) fn failure(code: impl Into<String>, message: String) -> RequestFailure {
     RequestFailure {
         code: code.into(),
@@ -367,9 +373,7 @@ impl World {
             return;
         };
         stream.counters.delivery_failures += 1;
-        let backoff = (FIRST_BACKOFF_MS * 2f64.powi(delivery.attempts.min(20) as i32 - 1))
-            .min(MAX_BACKOFF_MS)
-            * (1.0 + jitter);
+        let backoff = backoff_ms(delivery.attempts, jitter);
         let next = now + backoff as i64;
         let first = &failed[0].2;
         let in_time = next - delivery.first_attempt_ms <= target.retry_duration_ms();

@@ -38,5 +38,19 @@ pub(crate) fn not_found() -> VideoError {
     VideoError::ResourceNotFoundException("The requested stream is not found or not active.".into())
 }
 
+/// The stream's version is not the one the caller read.
+pub(crate) fn version_mismatch() -> VideoError {
+    VideoError::VersionMismatchException(
+        "The stream version provided does not match the latest stream version.".into(),
+    )
+}
+
+/// The stream is not ACTIVE.
+pub(crate) fn not_active() -> VideoError {
+    VideoError::ResourceInUseException(
+        "The stream is currently not available for this operation.".into(),
+    )
+}
+
 /// Result of a Kinesis Video Streams command.
 pub type VideoResult<T> = Result<T, VideoError>;

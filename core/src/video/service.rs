@@ -1,7 +1,7 @@
 //! Every video stream of a world, and what falls due on the clock: CREATING and UPDATING become
 //! ACTIVE, DELETING streams go.
 
-use super::error::{VideoError, not_found};
+use super::error::{VideoError, not_active, not_found, version_mismatch};
 use super::put_media::PutMediaSession;
 use super::stream::{VideoStreamState, VideoStreamStatus};
 use crate::world::World;
@@ -52,6 +52,23 @@ impl World {
         found
             .filter(|s| s.status != VideoStreamStatus::Deleting)
             .ok_or_else(not_found)
+    }
+
+    /// The stream a call names, ACTIVE and still at `version` (the one the caller read).
+    pub(crate) fn active_video_stream_at(
+        &mut self,
+        name: &Option<String>,
+        arn: &Option<String>,
+        version: &Option<String>,
+    ) -> Result<&mut VideoStreamState, VideoError> {
+        let stream = self.video_stream_mut(name, arn)?;
+        if stream.status != VideoStreamStatus::Active {
+            return Err(not_active());
+        }
+        if version.as_deref() != Some(stream.version.as_str()) {
+            return Err(version_mismatch());
+        }
+        Ok(stream)
     }
 
     /// Completes the transitions due at `now` and drops the fragments retention no longer keeps.

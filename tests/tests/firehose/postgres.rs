@@ -154,6 +154,11 @@ impl Postgres {
         postgres::Client::connect(&url, postgres::NoTls).unwrap()
     }
 
+    /// Runs `sql` in [`DATABASE`].
+    pub fn execute(&self, sql: &str) {
+        self.connect(DATABASE).batch_execute(sql).unwrap();
+    }
+
     /// `jdbc:redshift://127.0.0.1:PORT/dev`.
     pub fn jdbc_url(&self) -> String {
         format!("jdbc:redshift://127.0.0.1:{}/{DATABASE}", self.port)

@@ -87,11 +87,7 @@ fn s(text: &str) -> Option<String> {
 #[test]
 fn records_are_staged_then_copied_into_the_table() {
     let pg = Postgres::start();
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute(
-            "CREATE TABLE events (id int, name varchar(20), at timestamp, loaded_at timestamp DEFAULT now())",
-        )
-        .unwrap();
+    pg.execute("CREATE TABLE events (id int, name varchar(20), at timestamp, loaded_at timestamp DEFAULT now())");
     let mut world = world();
     let options = "JSON 'auto' GZIP TIMEFORMAT 'epochmillisecs' COMPUPDATE OFF";
     create(&mut world, redshift(&pg, "events", options, 3_600));
@@ -147,9 +143,7 @@ fn records_are_staged_then_copied_into_the_table() {
 #[test]
 fn delimited_text_loads_the_columns_named_in_the_copy_command() {
     let pg = Postgres::start();
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute("CREATE TABLE clicks (page text, count int, note text DEFAULT 'none')")
-        .unwrap();
+    pg.execute("CREATE TABLE clicks (page text, count int, note text DEFAULT 'none')");
     let mut world = world();
     let mut destination = redshift(&pg, "clicks", "CSV IGNOREHEADER 1", 3_600);
     destination
@@ -195,9 +189,7 @@ fn a_failed_copy_is_retried_until_it_loads() {
         failure.message
     );
     assert!(queue(&world).batch.unwrap().attempts >= 1);
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute("CREATE TABLE late (id int)")
-        .unwrap();
+    pg.execute("CREATE TABLE late (id int)");
     world.step(130_000);
     assert_eq!(rows(&pg, "SELECT id::text FROM late"), [vec![s("7")]]);
     assert!(queue(&world).batch.is_none());
@@ -235,9 +227,7 @@ fn a_batch_failing_past_the_retry_duration_is_skipped_to_an_errors_manifest() {
     assert_eq!((queue.skipped_batches, queue.skipped_records), (1, 1));
     assert!(queue.batch.is_none());
     // The next batch is COPYed on its own once the table is there.
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute("CREATE TABLE missing (id int)")
-        .unwrap();
+    pg.execute("CREATE TABLE missing (id int)");
     world.apply(put(br#"{"id":2}"#)).unwrap();
     world.step(60_000);
     assert_eq!(rows(&pg, "SELECT id::text FROM missing"), [vec![s("2")]]);
@@ -246,9 +236,7 @@ fn a_batch_failing_past_the_retry_duration_is_skipped_to_an_errors_manifest() {
 #[test]
 fn a_wrong_password_and_bad_copy_options_fail_with_firehose_codes() {
     let pg = Postgres::start();
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute("CREATE TABLE t (id int)")
-        .unwrap();
+    pg.execute("CREATE TABLE t (id int)");
     let code = |destination: RedshiftDestinationConfiguration| {
         let mut world = world();
         create(&mut world, destination);
@@ -274,9 +262,7 @@ fn a_wrong_password_and_bad_copy_options_fail_with_firehose_codes() {
 #[test]
 fn a_deferred_copy_is_made_off_the_world_and_answered_later() {
     let pg = Postgres::start();
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute("CREATE TABLE d (id int)")
-        .unwrap();
+    pg.execute("CREATE TABLE d (id int)");
     let mut world = world();
     world.defer_outbound_calls();
     create(&mut world, redshift(&pg, "d", "JSON 'auto' GZIP", 60));
@@ -387,9 +373,7 @@ fn an_update_changes_the_copy_command_and_keeps_the_rest() {
 #[test]
 fn source_records_are_backed_up_when_s3_backup_mode_is_enabled() {
     let pg = Postgres::start();
-    pg.connect(super::postgres::DATABASE)
-        .batch_execute("CREATE TABLE b (id int)")
-        .unwrap();
+    pg.execute("CREATE TABLE b (id int)");
     let mut world = world();
     let mut destination = redshift(&pg, "b", "JSON 'auto' GZIP", 60);
     destination.s3_backup_mode = Some("Enabled".into());

@@ -2,33 +2,9 @@
 
 use super::*;
 use kinescope_core::time::Timestamp;
-use kinescope_core::video::codec::recording::{CameraSettings, record};
 use kinescope_core::video::ops::clip::GetClipInput;
 use kinescope_core::video::ops::fragments::{FragmentSelector, TimestampRange};
-use kinescope_core::video::put_media::{EndPutMedia, PutMediaData, StartPutMedia};
 use std::process::Command;
-
-const START_MS: i64 = 1_767_225_600_000;
-
-fn recorded(world: &mut World) {
-    active_camera(world, 24);
-    let settings = CameraSettings {
-        width: 320,
-        height: 180,
-        ..CameraSettings::default()
-    };
-    let bytes = record(settings, START_MS, 6_000).unwrap();
-    let session = world
-        .apply(StartPutMedia {
-            stream_name: Some(CAMERA.into()),
-            fragment_timecode_type: Some("RELATIVE".into()),
-            producer_start_ms: Some(START_MS),
-            ..StartPutMedia::default()
-        })
-        .unwrap();
-    world.apply(PutMediaData { session, bytes }).unwrap();
-    world.apply(EndPutMedia { session }).unwrap();
-}
 
 fn clip(world: &mut World, from_ms: i64, to_ms: i64) -> Result<Vec<u8>, String> {
     world
@@ -68,7 +44,7 @@ fn probe(mp4: &[u8]) -> String {
 #[test]
 fn a_clip_is_an_mp4_of_the_fragments_starting_in_the_range() {
     let mut world = world();
-    recorded(&mut world);
+    recorded_camera(&mut world, 24, 6);
     let whole = clip(&mut world, 0, 6_000).unwrap();
     assert_eq!(&whole[4..8], b"ftyp");
     assert_eq!(probe(&whole), "h264,320,180,90");

@@ -5,7 +5,7 @@ use kinescope_core::video::codec::camera::CameraEncoder;
 use kinescope_core::video::codec::decoder::FrameDecoder;
 use kinescope_core::video::codec::pattern::{BARS, draw};
 
-const START_MS: i64 = 1_767_225_600_000;
+use super::START_MS;
 
 fn close(a: [u8; 3], b: [u8; 3]) -> bool {
     a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 24)
@@ -67,32 +67,9 @@ fn difference(frame: &kinescope_core::video::codec::decoder::RgbaFrame, epoch_ms
 #[test]
 fn a_recording_ingests_as_two_second_fragments_and_plays_back_the_right_picture() {
     use super::CAMERA;
-    use kinescope_core::video::codec::recording::{CameraSettings, record};
     use kinescope_core::video::playback::frames_between;
-    use kinescope_core::video::put_media::{EndPutMedia, PutMediaData, StartPutMedia};
-    let settings = CameraSettings {
-        width: 320,
-        height: 180,
-        ..CameraSettings::default()
-    };
-    let body = record(settings, START_MS, 6_000).unwrap();
     let mut world = super::world();
-    super::active_camera(&mut world, 24);
-    let session = world
-        .apply(StartPutMedia {
-            stream_name: Some(CAMERA.into()),
-            fragment_timecode_type: Some("RELATIVE".into()),
-            producer_start_ms: Some(START_MS),
-            ..StartPutMedia::default()
-        })
-        .unwrap();
-    world
-        .apply(PutMediaData {
-            session,
-            bytes: body,
-        })
-        .unwrap();
-    world.apply(EndPutMedia { session }).unwrap();
+    super::recorded_camera(&mut world, 24, 6);
     let fragments: Vec<_> = world.video_streams()[CAMERA]
         .archive
         .fragments

@@ -5,32 +5,12 @@ use super::*;
 use base64::Engine;
 use kinescope_core::time::Timestamp;
 use kinescope_core::video::codec::pattern::BARS;
-use kinescope_core::video::codec::recording::{CameraSettings, record};
 use kinescope_core::video::ops::images::*;
-use kinescope_core::video::put_media::{EndPutMedia, PutMediaData, StartPutMedia};
-
-const START_MS: i64 = 1_767_225_600_000;
 
 /// A camera stream holding six seconds from START_MS.
 fn recorded(retention_hours: i64) -> World {
     let mut world = world();
-    active_camera(&mut world, retention_hours);
-    let settings = CameraSettings {
-        width: 320,
-        height: 180,
-        ..CameraSettings::default()
-    };
-    let bytes = record(settings, START_MS, 6_000).unwrap();
-    let session = world
-        .apply(StartPutMedia {
-            stream_name: Some(CAMERA.into()),
-            fragment_timecode_type: Some("RELATIVE".into()),
-            producer_start_ms: Some(START_MS),
-            ..StartPutMedia::default()
-        })
-        .unwrap();
-    world.apply(PutMediaData { session, bytes }).unwrap();
-    world.apply(EndPutMedia { session }).unwrap();
+    recorded_camera(&mut world, retention_hours, 6);
     world
 }
 

@@ -9,9 +9,6 @@ use kinescope_core::video::mkv::writer::{cluster, document_header};
 use kinescope_core::video::ops::fragments::*;
 use kinescope_core::video::put_media::*;
 
-/// 2026-01-01T00:00:00Z, where the world starts.
-pub const START_MS: i64 = 1_767_225_600_000;
-
 fn header() -> TrackHeader {
     TrackHeader {
         tracks: vec![Track {

@@ -2,7 +2,7 @@
 //! complete documents with AWS's tags in AWS's order, read back by the same reader players use,
 //! and GetMediaForFragmentList.
 
-use super::ingest::{START_MS, body, put};
+use super::ingest::{body, put};
 use super::*;
 use kinescope_core::video::media::*;
 use kinescope_core::video::mkv::reader::{MkvReader, ReadEvent};

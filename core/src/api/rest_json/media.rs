@@ -2,14 +2,14 @@
 //! complete Matroska document per fragment. GetMedia follows the stream while a PutMedia request
 //! feeds it, and ends once it has caught up with a stream nobody is writing to.
 
-use super::{RestAnswer, respond};
+use super::{RestAnswer, respond, success};
 use crate::api::server::ApiState;
 use crate::video::error::VideoError;
 use crate::video::media::{FollowMedia, GetMediaForFragmentListInput, GetMediaInput, MediaBatch};
 use crate::video::ops::clip::GetClipInput;
 use axum::body::Body;
+use axum::http::Method;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, header};
 use axum::response::Response;
 use std::time::Duration;
 
@@ -54,15 +54,10 @@ pub fn serve(
             Err(e) => return refuse(invalid(e)),
         };
         return match clip {
-            Ok(clip) => {
-                let mut response = Response::new(Body::from(clip.mp4));
-                let headers = response.headers_mut();
-                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
-                if let Ok(id) = HeaderValue::from_str(request_id) {
-                    headers.insert("x-amzn-requestid", id);
-                }
-                (response, Some(clip.stream))
-            }
+            Ok(clip) => (
+                success(Body::from(clip.mp4), "video/mp4", request_id),
+                Some(clip.stream),
+            ),
             Err(e) => refuse(e.into()),
         };
     }
@@ -90,12 +85,7 @@ pub fn serve(
             .await
             .map(|chunk| (Ok::<_, std::io::Error>(chunk), receiver))
     });
-    let mut response = Response::new(Body::from_stream(chunks));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/webm"));
-    if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", id);
-    }
+    let response = success(Body::from_stream(chunks), "video/webm", request_id);
     (response, stream)
 }
 

@@ -120,19 +120,24 @@ pub fn answer(state: &ApiState, parts: &Parts, operation: &str, body: &[u8]) -> 
     }
 }
 
-/// The HTTP response of `answer`.
-pub fn respond(answer: &RestAnswer, request_id: &str) -> Response {
-    let mut response = Response::new(Body::from(answer.body.clone()));
-    *response.status_mut() =
-        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+/// A 200 answer of `content_type` with the request's id.
+pub fn success(body: Body, content_type: &'static str, request_id: &str) -> Response {
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
+    response
+}
+
+/// The HTTP response of `answer`.
+pub fn respond(answer: &RestAnswer, request_id: &str) -> Response {
+    let body = Body::from(answer.body.clone());
+    let mut response = success(body, "application/json", request_id);
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
     if let Some(code) = answer
         .error_code
         .as_deref()

@@ -3,12 +3,11 @@
 //! the same connection as the body's fragments are read — IDLE every few seconds while nothing
 //! comes, the request closed after 30 quiet seconds, after an ERROR, or when the body ends.
 
-use super::{RestAnswer, respond};
+use super::{RestAnswer, respond, success};
 use crate::api::server::ApiState;
 use crate::video::put_media::{Ack, EndPutMedia, PutMediaData, StartPutMedia};
 use axum::body::Body;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -78,16 +77,7 @@ pub async fn serve(state: ApiState, parts: Parts, body: Body, request_id: &str) 
             .await
             .map(|line| (Ok::<_, std::io::Error>(line), receiver))
     });
-    let mut response = Response::new(Body::from_stream(stream));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", id);
-    }
-    response
+    success(Body::from_stream(stream), "application/json", request_id)
 }
 
 /// Feeds the body to the session and sends every ACK it earns.

@@ -9,6 +9,8 @@ use super::loader::{CopyCall, CopyFailure, CopyResult, StagedBody};
 use crate::events::EventKind;
 use crate::firehose::delivery::random_uuid;
 use crate::firehose::delivery_stream::{Undelivered, UndeliveredKind};
+use crate::firehose::destination::S3Destination;
+use crate::firehose::http_delivery::backoff_ms;
 use crate::firehose::metrics::FirehoseMetric;
 use crate::world::World;
 use chrono::{DateTime, Utc};
@@ -18,10 +20,6 @@ use std::collections::VecDeque;
 
 /// Objects one COPY takes at most.
 const MAX_BATCH_OBJECTS: usize = 100;
-/// Backoff between attempts: 1 s × 2^n, ±15 %, at most 2 minutes (AWS documents the cadence for
-/// HTTP endpoints only; Kinescope uses it for every destination).
-const FIRST_BACKOFF_MS: f64 = 1_000.0;
-const MAX_BACKOFF_MS: f64 = 120_000.0;
 
 /// An object stored in the staging bucket, waiting for its COPY.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,28 +118,16 @@ impl World {
         }
         let take = queue.staged.len().min(MAX_BATCH_OBJECTS);
         let objects: Vec<StagedObject> = queue.staged.drain(..take).collect();
-        let key = manifest_key(&stream.destination.prefix, "", name, now, &uuid);
-        let bucket = stream.destination.bucket().to_owned();
-        let body = manifest(&objects);
-        let oldest = objects[0].oldest_arrival_ms;
+        let object = manifest_object(&stream.destination, "", name, &objects, now, &uuid);
         queue.batch = Some(CopyBatch {
             objects,
-            manifest_key: key.clone(),
+            manifest_key: object.key.clone(),
             first_attempt_ms: now,
             attempts: 0,
             next_attempt_ms: now,
             in_flight: false,
         });
-        stream.undelivered.push_back(Undelivered {
-            key,
-            body,
-            records: 0,
-            oldest_arrival_ms: oldest,
-            bucket,
-            content_encoding: None,
-            kind: UndeliveredKind::Manifest,
-            ..Undelivered::due_at(now)
-        });
+        stream.undelivered.push_back(object);
         self.retry_undelivered(name, now);
         self.attempt_copy(name);
     }
@@ -232,9 +218,8 @@ impl World {
         metrics.record(FirehoseMetric::DeliveryToRedshiftSuccess, now, 0.0);
         stream.counters.delivery_failures += 1;
         queue.last_failure = Some(failure.clone());
-        let backoff = (FIRST_BACKOFF_MS * 2f64.powi(batch.attempts.min(20) as i32 - 1))
-            .min(MAX_BACKOFF_MS)
-            * (1.0 + jitter);
+        // AWS documents the cadence for HTTP endpoints only; Kinescope uses it here too.
+        let backoff = backoff_ms(batch.attempts, jitter);
         let next = now + backoff as i64;
         if retry_duration_ms > 0 && next - batch.first_attempt_ms <= retry_duration_ms {
             batch.next_attempt_ms = next;
@@ -253,22 +238,19 @@ impl World {
         let Some(batch) = batch else { return };
         queue.skipped_batches += 1;
         queue.skipped_records += records;
-        let key = manifest_key(&stream.destination.prefix, "errors/", name, now, &uuid);
-        let bucket = stream.destination.bucket().to_owned();
-        let detail = format!(
-            "{label} failed after {attempts} attempts ({}: {}); {records} records skipped, manifest at s3://{bucket}/{key}",
-            failure.code, failure.message
+        let object = manifest_object(
+            &stream.destination,
+            "errors/",
+            name,
+            &batch.objects,
+            now,
+            &uuid,
         );
-        stream.undelivered.push_back(Undelivered {
-            key,
-            body: manifest(&batch.objects),
-            records: 0,
-            oldest_arrival_ms: batch.objects[0].oldest_arrival_ms,
-            bucket,
-            content_encoding: None,
-            kind: UndeliveredKind::Manifest,
-            ..Undelivered::due_at(now)
-        });
+        let detail = format!(
+            "{label} failed after {attempts} attempts ({}: {}); {records} records skipped, manifest at s3://{}/{}",
+            failure.code, failure.message, object.bucket, object.key
+        );
+        stream.undelivered.push_back(object);
         self.log_event(EventKind::DeliveryFailed, Some(name), detail);
         self.retry_undelivered(name, now);
         self.start_copy(name);
@@ -286,6 +268,25 @@ impl World {
         if due {
             self.attempt_copy(name);
         }
+    }
+}
+
+/// The manifest of `objects`, to be stored in `destination`'s bucket under `folder`.
+fn manifest_object(
+    destination: &S3Destination,
+    folder: &str,
+    stream: &str,
+    objects: &[StagedObject],
+    now: i64,
+    uuid: &str,
+) -> Undelivered {
+    Undelivered {
+        key: manifest_key(&destination.prefix, folder, stream, now, uuid),
+        body: manifest(objects),
+        oldest_arrival_ms: objects.first().map_or(now, |o| o.oldest_arrival_ms),
+        bucket: destination.bucket().to_owned(),
+        kind: UndeliveredKind::Manifest,
+        ..Undelivered::due_at(now)
     }
 }
 

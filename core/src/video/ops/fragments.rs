@@ -6,8 +6,6 @@ use crate::time::Timestamp;
 use crate::validate::Validator;
 use crate::video::error::VideoError;
 use crate::world::{Operation, World};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 /// TimestampRange.
@@ -64,8 +62,7 @@ impl Operation for ListFragmentsInput {
 
     fn execute(self, world: &mut World) -> Result<ListFragmentsOutput, VideoError> {
         let mut v = Validator::new();
-        validation::stream_name(&mut v, &self.stream_name);
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         v.range("maxResults", self.max_results, 1, 1_000);
         v.string("nextToken", &self.next_token, 1, 4096, None);
         if let Some(selector) = &self.fragment_selector {
@@ -88,18 +85,7 @@ impl Operation for ListFragmentsInput {
             }
         }
         finish(v)?;
-        let after = match &self.next_token {
-            Some(token) => Some(
-                BASE64
-                    .decode(token)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        VideoError::InvalidArgumentException("NextToken is not valid.".into())
-                    })?,
-            ),
-            None => None,
-        };
+        let after = validation::token_text(&self.next_token)?;
         let (by_server, start, end) = match &self.fragment_selector {
             Some(selector) => {
                 let range = selector.timestamp_range.clone().unwrap_or_default();
@@ -147,7 +133,7 @@ impl Operation for ListFragmentsInput {
             })
             .collect();
         let next_token = match (matching.next(), fragments.last()) {
-            (Some(_), Some(last)) => Some(BASE64.encode(last.fragment_number.as_bytes())),
+            (Some(_), Some(last)) => Some(validation::next_token(&last.fragment_number)),
             _ => None,
         };
         Ok(ListFragmentsOutput {

@@ -3,7 +3,7 @@
 //! stretched; height alone: the width follows the aspect ratio; width alone: refused) and
 //! encoded as JPEG (JPEGQuality, default 80) or PNG, 25 a page.
 
-use super::validation::finish;
+use super::validation::{self, finish};
 use crate::time::Timestamp;
 use crate::validate::Validator;
 use crate::video::codec::decoder::RgbaFrame;
@@ -166,13 +166,10 @@ impl Operation for GetImagesInput {
                 "The time range between StartTimestamp and EndTimestamp is more than 300 seconds.",
             ));
         }
-        let first = match &self.next_token {
-            Some(token) => BASE64
-                .decode(token)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .and_then(|s| s.parse::<usize>().ok())
-                .ok_or_else(|| invalid("NextToken is not valid."))?,
+        let first = match validation::token_text(&self.next_token)? {
+            Some(text) => text
+                .parse::<usize>()
+                .map_err(|_| invalid("NextToken is not valid."))?,
             None => 0,
         };
         let stream = world.video_stream_mut(&self.stream_name, &self.stream_arn)?;
@@ -193,7 +190,7 @@ impl Operation for GetImagesInput {
         let page = (self.max_results.unwrap_or(PAGE as i64) as usize).min(PAGE);
         let slice: Vec<i64> = times.iter().skip(first).take(page).copied().collect();
         let next_token = (first + slice.len() < times.len())
-            .then(|| BASE64.encode((first + slice.len()).to_string()));
+            .then(|| validation::next_token(&(first + slice.len()).to_string()));
         let by_server = self.image_selector_type.as_deref() == Some("SERVER_TIMESTAMP");
         let fragments: Vec<&Fragment> = stream
             .archive

@@ -5,11 +5,9 @@
 use super::tags::validate_tag_map;
 use super::validation::{self, finish};
 use crate::validate::Validator;
-use crate::video::error::VideoError;
+use crate::video::error::{VideoError, version_mismatch};
 use crate::video::stream::{MAX_RETENTION_HOURS, StreamInfo, VideoStreamState, VideoStreamStatus};
 use crate::world::{Operation, World};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -19,20 +17,6 @@ pub const MAX_STREAMS: usize = 10_000;
 /// An empty answer (`{}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Nothing {}
-
-/// The stream's version is not the one the caller read.
-fn version_mismatch() -> VideoError {
-    VideoError::VersionMismatchException(
-        "The stream version provided does not match the latest stream version.".into(),
-    )
-}
-
-/// The stream is not ACTIVE.
-pub(crate) fn not_active() -> VideoError {
-    VideoError::ResourceInUseException(
-        "The stream is currently not available for this operation.".into(),
-    )
-}
 
 /// CreateStream.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -143,8 +127,7 @@ impl Operation for DescribeStreamInput {
 
     fn execute(self, world: &mut World) -> Result<DescribeStreamOutput, VideoError> {
         let mut v = Validator::new();
-        validation::stream_name(&mut v, &self.stream_name);
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         finish(v)?;
         let stream = world.video_stream_mut(&self.stream_name, &self.stream_arn)?;
         Ok(DescribeStreamOutput {
@@ -205,18 +188,7 @@ impl Operation for ListStreamsInput {
             );
         }
         finish(v)?;
-        let after = match &self.next_token {
-            Some(token) if !token.is_empty() => Some(
-                BASE64
-                    .decode(token)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        VideoError::InvalidArgumentException("NextToken is not valid.".into())
-                    })?,
-            ),
-            _ => None,
-        };
+        let after = validation::token_text(&self.next_token)?;
         let prefix = self
             .stream_name_condition
             .and_then(|c| c.comparison_value)
@@ -230,7 +202,7 @@ impl Operation for ListStreamsInput {
             .filter(|s| after.as_ref().is_none_or(|a| &s.name > a));
         let page: Vec<StreamInfo> = matching.by_ref().take(limit).map(|s| s.info()).collect();
         let next_token = match (matching.next(), page.last()) {
-            (Some(_), Some(last)) => Some(BASE64.encode(last.stream_name.as_bytes())),
+            (Some(_), Some(last)) => Some(validation::next_token(&last.stream_name)),
             _ => None,
         };
         Ok(ListStreamsOutput {
@@ -259,8 +231,7 @@ impl Operation for UpdateStreamInput {
 
     fn execute(self, world: &mut World) -> Result<Nothing, VideoError> {
         let mut v = Validator::new();
-        validation::stream_name(&mut v, &self.stream_name);
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         v.required("currentVersion", &self.current_version);
         validation::version(&mut v, "currentVersion", &self.current_version);
         validation::name(&mut v, "deviceName", &self.device_name, 128);
@@ -269,13 +240,8 @@ impl Operation for UpdateStreamInput {
         let version = world.new_video_version();
         let now = world.now_ms();
         let delay = world.settings().transition_delay_ms;
-        let stream = world.video_stream_mut(&self.stream_name, &self.stream_arn)?;
-        if stream.status != VideoStreamStatus::Active {
-            return Err(not_active());
-        }
-        if self.current_version.as_deref() != Some(stream.version.as_str()) {
-            return Err(version_mismatch());
-        }
+        let (name, arn) = (&self.stream_name, &self.stream_arn);
+        let stream = world.active_video_stream_at(name, arn, &self.current_version)?;
         if self.device_name.is_some() {
             stream.device_name = self.device_name;
         }

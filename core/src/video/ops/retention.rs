@@ -2,11 +2,11 @@
 //! hours within 0–87,600, and the endpoint the data plane is reached at — this server's own URL,
 //! which the wire layer gives the command.
 
-use super::lifecycle::{Nothing, not_active};
+use super::lifecycle::Nothing;
 use super::validation::{self, finish};
 use crate::validate::Validator;
 use crate::video::error::VideoError;
-use crate::video::stream::{MAX_RETENTION_HOURS, VideoStreamStatus};
+use crate::video::stream::MAX_RETENTION_HOURS;
 use crate::world::{Operation, World};
 use serde::{Deserialize, Serialize};
 
@@ -44,8 +44,7 @@ impl Operation for UpdateDataRetentionInput {
 
     fn execute(self, world: &mut World) -> Result<Nothing, VideoError> {
         let mut v = Validator::new();
-        validation::stream_name(&mut v, &self.stream_name);
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         v.required("currentVersion", &self.current_version);
         validation::version(&mut v, "currentVersion", &self.current_version);
         v.one_of(
@@ -61,15 +60,8 @@ impl Operation for UpdateDataRetentionInput {
         v.range("dataRetentionChangeInHours", change, 1, i64::MAX);
         finish(v)?;
         let version = world.new_video_version();
-        let stream = world.video_stream_mut(&self.stream_name, &self.stream_arn)?;
-        if stream.status != VideoStreamStatus::Active {
-            return Err(not_active());
-        }
-        if self.current_version.as_deref() != Some(stream.version.as_str()) {
-            return Err(VideoError::VersionMismatchException(
-                "The stream version provided does not match the latest stream version.".into(),
-            ));
-        }
+        let (name, arn) = (&self.stream_name, &self.stream_arn);
+        let stream = world.active_video_stream_at(name, arn, &self.current_version)?;
         let change = change.unwrap_or_default();
         let retention = match self.operation.as_deref() {
             Some("INCREASE_DATA_RETENTION") => stream.retention_hours.saturating_add(change),
@@ -113,8 +105,7 @@ impl Operation for GetDataEndpointInput {
 
     fn execute(self, world: &mut World) -> Result<GetDataEndpointOutput, VideoError> {
         let mut v = Validator::new();
-        validation::stream_name(&mut v, &self.stream_name);
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         v.one_of("aPIName", &self.api_name, &API_NAMES);
         finish(v)?;
         world.video_stream_mut(&self.stream_name, &self.stream_arn)?;

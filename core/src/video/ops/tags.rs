@@ -66,8 +66,7 @@ impl Operation for TagStreamInput {
 
     fn execute(self, world: &mut World) -> Result<Nothing, VideoError> {
         let mut v = Validator::new();
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
-        validation::stream_name(&mut v, &self.stream_name);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         if let Some(tags) = v.required("tags", &self.tags) {
             validate_tag_map(&mut v, "tags", tags);
         }
@@ -95,8 +94,7 @@ impl Operation for UntagStreamInput {
 
     fn execute(self, world: &mut World) -> Result<Nothing, VideoError> {
         let mut v = Validator::new();
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
-        validation::stream_name(&mut v, &self.stream_name);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         validate_keys(&mut v, &self.tag_key_list);
         finish(v)?;
         let stream = world.video_stream_mut(&self.stream_name, &self.stream_arn)?;
@@ -131,8 +129,7 @@ impl Operation for ListTagsForStreamInput {
 
     fn execute(self, world: &mut World) -> Result<TagsOutput, VideoError> {
         let mut v = Validator::new();
-        validation::arn(&mut v, "streamARN", &self.stream_arn);
-        validation::stream_name(&mut v, &self.stream_name);
+        validation::stream(&mut v, &self.stream_name, &self.stream_arn);
         v.string("nextToken", &self.next_token, 0, 1024, None);
         finish(v)?;
         let stream = world.video_stream_mut(&self.stream_name, &self.stream_arn)?;
@@ -177,15 +174,13 @@ impl Operation for TagResourceInput {
             }
         }
         finish(v)?;
-        let stream = world.video_stream_mut(&None, &self.resource_arn)?;
-        let tags = self
-            .tags
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| (t.key, t.value))
-            .collect();
-        add_tags(&mut stream.tags, tags)?;
-        Ok(Nothing {})
+        let tags = self.tags.unwrap_or_default();
+        TagStreamInput {
+            stream_arn: self.resource_arn,
+            stream_name: None,
+            tags: Some(tags.into_iter().map(|t| (t.key, t.value)).collect()),
+        }
+        .execute(world)
     }
 }
 
@@ -209,11 +204,12 @@ impl Operation for UntagResourceInput {
         validation::arn(&mut v, "resourceARN", &self.resource_arn);
         validate_keys(&mut v, &self.tag_key_list);
         finish(v)?;
-        let stream = world.video_stream_mut(&None, &self.resource_arn)?;
-        for key in self.tag_key_list.unwrap_or_default() {
-            stream.tags.remove(&key);
+        UntagStreamInput {
+            stream_arn: self.resource_arn,
+            stream_name: None,
+            tag_key_list: self.tag_key_list,
         }
-        Ok(Nothing {})
+        .execute(world)
     }
 }
 
@@ -237,9 +233,11 @@ impl Operation for ListTagsForResourceInput {
         validation::arn(&mut v, "resourceARN", &self.resource_arn);
         v.string("nextToken", &self.next_token, 0, 1024, None);
         finish(v)?;
-        let stream = world.video_stream_mut(&None, &self.resource_arn)?;
-        Ok(TagsOutput {
-            tags: stream.tags.clone(),
-        })
+        ListTagsForStreamInput {
+            next_token: self.next_token,
+            stream_arn: self.resource_arn,
+            stream_name: None,
+        }
+        .execute(world)
     }
 }

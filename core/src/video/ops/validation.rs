@@ -68,6 +68,12 @@ pub(crate) fn stream_name(v: &mut Validator, value: &Option<String>) {
     name(v, "streamName", value, 256);
 }
 
+/// The stream a call names: StreamName and StreamARN as the model checks them.
+pub(crate) fn stream(v: &mut Validator, name: &Option<String>, arn_value: &Option<String>) {
+    stream_name(v, name);
+    arn(v, "streamARN", arn_value);
+}
+
 pub(crate) fn arn(v: &mut Validator, member: &str, value: &Option<String>) {
     if let Some(value) = value
         && v.length(member, value, 1, 1024)
@@ -90,6 +96,27 @@ pub(crate) fn media_type(v: &mut Validator, value: &Option<String>) {
         && v.length("mediaType", value, 1, 128)
     {
         v.pattern_text("mediaType", value, MEDIA_TYPE_PATTERN, media_type_ok(value));
+    }
+}
+
+/// A NextToken: the text a page ended at, in base64.
+pub(crate) fn next_token(after: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(after)
+}
+
+/// The text a NextToken carries (none for an absent or empty token); InvalidArgumentException if
+/// it is not one this API gave.
+pub(crate) fn token_text(token: &Option<String>) -> Result<Option<String>, VideoError> {
+    use base64::Engine;
+    match token.as_deref() {
+        None | Some("") => Ok(None),
+        Some(token) => base64::engine::general_purpose::STANDARD
+            .decode(token)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(Some)
+            .ok_or_else(|| VideoError::InvalidArgumentException("NextToken is not valid.".into())),
     }
 }
 

@@ -7,6 +7,8 @@ import datetime
 import json
 import os
 import subprocess
+import time
+import urllib.request
 
 import boto3
 import pytest
@@ -128,3 +130,54 @@ def test_archived_media_of_the_sample_clip_with_boto3(served):
     payload = media.get_media(StreamName="sample", StartSelector={"StartSelectorType": "EARLIEST"})["Payload"].read()
     assert payload.startswith(b"\x1a\x45\xdf\xa3")
     assert payload.count(b"AWS_KINESISVIDEO_CONTINUATION_TOKEN") == 5
+
+
+def probe_url(url):
+    """What ffprobe (a standard player's demuxers) reads from a playback URL: codec and frames."""
+    probed = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                             "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", url],
+                            capture_output=True, text=True, timeout=60)
+    return probed.stdout.strip().splitlines()[0] if probed.stdout.strip() else probed.stderr
+
+
+def test_hls_and_dash_sessions_play_in_ffprobe(served):
+    """The sample clip through PutMedia, then a LIVE HLS session right away, and ON_DEMAND HLS
+    (fMP4 and MPEG-TS) and DASH sessions from the AWS CLI, each URL opened by ffprobe."""
+    kv = video_client(served)
+    kv.create_stream(StreamName="playback", DataRetentionInHours=24)
+    until(lambda: kv.describe_stream(StreamName="playback")["StreamInfo"]["Status"] == "ACTIVE")
+    clip = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "assets", "video", "sample.mkv")
+    sent = subprocess.run([os.environ["KINESCOPE_BIN"], "video", "put", "--stream", "playback", clip,
+                           "--endpoint", served], capture_output=True, text=True, timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    endpoint = kv.get_data_endpoint(StreamName="playback", APIName="GET_HLS_STREAMING_SESSION_URL")["DataEndpoint"]
+    archived = boto3.client("kinesis-video-archived-media", endpoint_url=endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+    live = archived.get_hls_streaming_session_url(StreamName="playback")["HLSStreamingSessionURL"]
+    assert live.startswith(endpoint + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken=")
+    master = urllib.request.urlopen(live, timeout=10).read().decode()
+    assert "CODECS=\"avc1." in master and "RESOLUTION=640x360" in master
+    media_url = live.rsplit("/", 1)[0] + "/" + master.strip().splitlines()[-1]
+    playlist = urllib.request.urlopen(media_url, timeout=10).read().decode()
+    assert playlist.count("#EXTINF:2.000,") == 5 and "#EXT-X-ENDLIST" not in playlist
+
+    # The range must end in the past by server time, in the whole seconds the CLI sends.
+    time.sleep(2)
+    now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+    window = f"FragmentSelectorType=SERVER_TIMESTAMP,TimestampRange={{StartTimestamp={now - 3600},EndTimestamp={now - 1}}}"
+    cli = ["aws", "--endpoint-url", endpoint, "--region", "us-east-1",
+           "kinesis-video-archived-media"]
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
+    for container in ["FRAGMENTED_MP4", "MPEG_TS"]:
+        url = subprocess.run(cli + ["get-hls-streaming-session-url", "--stream-name", "playback", "--playback-mode",
+                                    "ON_DEMAND", "--container-format", container, "--hls-fragment-selector", window,
+                                    "--query", "HLSStreamingSessionURL", "--output", "text"],
+                             capture_output=True, text=True, timeout=60, env=env)
+        assert url.returncode == 0, url.stderr
+        assert probe_url(url.stdout.strip()) == "h264,640,360,150", container
+    dash = subprocess.run(cli + ["get-dash-streaming-session-url", "--stream-name", "playback", "--playback-mode",
+                                 "ON_DEMAND", "--dash-fragment-selector", window,
+                                 "--query", "DASHStreamingSessionURL", "--output", "text"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert dash.returncode == 0, dash.stderr
+    assert probe_url(dash.stdout.strip()) == "h264,640,360,150"

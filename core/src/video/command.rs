@@ -7,6 +7,7 @@ use super::ops::images::*;
 use super::ops::lifecycle::*;
 use super::ops::retention::*;
 use super::ops::tags::*;
+use super::streaming::session_url::*;
 use crate::service_command::service_commands;
 
 /// The operations answered, by their REST paths.
@@ -26,6 +27,8 @@ pub const VIDEO_OPERATIONS: &[(&str, &str)] = &[
     ("/ListTagsForResource", "ListTagsForResource"),
     ("/listFragments", "ListFragments"),
     ("/getImages", "GetImages"),
+    ("/getHLSStreamingSessionURL", "GetHLSStreamingSessionURL"),
+    ("/getDASHStreamingSessionURL", "GetDASHStreamingSessionURL"),
 ];
 
 /// The operation POSTed to `path`, if it is one of [`VIDEO_OPERATIONS`].
@@ -53,6 +56,8 @@ service_commands! {
     ListTagsForResource(ListTagsForResourceInput) -> TagsOutput;
     ListFragments(ListFragmentsInput) -> ListFragmentsOutput;
     GetImages(GetImagesInput) -> GetImagesOutput;
+    GetHLSStreamingSessionURL(GetHLSStreamingSessionURLInput) -> GetHLSStreamingSessionURLOutput;
+    GetDASHStreamingSessionURL(GetDASHStreamingSessionURLInput) -> GetDASHStreamingSessionURLOutput;
 }
 
 impl VideoCommand {

@@ -17,6 +17,9 @@ aws_error! {
         InvalidResourceFormatException,
         NotAuthorizedException,
         NoDataRetentionException,
+        UnsupportedStreamMediaTypeException,
+        MissingCodecPrivateDataException,
+        InvalidCodecPrivateDataException,
         /// Not in the model, but what GetImages answers to WidthPixels alone (C.5).
         ValidationException,
     }

@@ -13,3 +13,4 @@ pub mod playback;
 pub mod put_media;
 pub mod service;
 pub mod stream;
+pub mod streaming;

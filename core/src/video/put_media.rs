@@ -325,13 +325,13 @@ impl World {
         {
             return Err(4011);
         }
+        // The span of the frames plus one mean frame interval, rounded: 30 frames at 15 fps
+        // stamped on whole milliseconds (0 … 1,933) last 2,000 ms.
         let video_frames = frames.len().max(1) as i64;
-        let interval = if video_frames > 1 {
-            (last - first) / (video_frames - 1)
-        } else {
-            0
+        let duration_ms = match video_frames {
+            1 => 0,
+            n => ((last - first) * n + (n - 1) / 2) / (n - 1),
         };
-        let duration_ms = last - first + interval;
         if duration_ms > MAX_FRAGMENT_MS {
             return Err(4002);
         }

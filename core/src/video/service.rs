@@ -4,6 +4,7 @@
 use super::error::{VideoError, not_active, not_found, version_mismatch};
 use super::put_media::PutMediaSession;
 use super::stream::{VideoStreamState, VideoStreamStatus};
+use super::streaming::session::PlaybackSession;
 use crate::world::World;
 use rand::Rng;
 use std::collections::BTreeMap;
@@ -17,6 +18,8 @@ pub struct VideoStreams {
     pub next_session: u64,
     /// Fragments taken so far (their numbers count them).
     pub fragments_taken: u64,
+    /// HLS and DASH sessions, by token.
+    pub playback: BTreeMap<String, PlaybackSession>,
 }
 
 impl World {

@@ -4,7 +4,6 @@ use super::*;
 use kinescope_core::time::Timestamp;
 use kinescope_core::video::ops::clip::GetClipInput;
 use kinescope_core::video::ops::fragments::{FragmentSelector, TimestampRange};
-use std::process::Command;
 
 fn clip(world: &mut World, from_ms: i64, to_ms: i64) -> Result<Vec<u8>, String> {
     world
@@ -23,34 +22,16 @@ fn clip(world: &mut World, from_ms: i64, to_ms: i64) -> Result<Vec<u8>, String> 
         .map_err(|e| format!("{}: {}", e.code(), e.message()))
 }
 
-/// ffprobe's `codec,width,height,frames` of the first video stream.
-fn probe(mp4: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("kinescope-clip-test-{}.mp4", std::process::id()));
-    std::fs::write(&path, mp4).unwrap();
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
-        .args([
-            "-show_entries",
-            "stream=codec_name,width,height,nb_read_frames",
-        ])
-        .args(["-of", "csv=p=0"])
-        .arg(&path)
-        .output()
-        .expect("ffprobe runs (make test installs ffmpeg)");
-    let _ = std::fs::remove_file(&path);
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 #[test]
 fn a_clip_is_an_mp4_of_the_fragments_starting_in_the_range() {
     let mut world = world();
     recorded_camera(&mut world, 24, 6);
     let whole = clip(&mut world, 0, 6_000).unwrap();
     assert_eq!(&whole[4..8], b"ftyp");
-    assert_eq!(probe(&whole), "h264,320,180,90");
+    assert_eq!(probe(&whole, "mp4"), "h264,320,180,90");
     // The fragment starting before the range is left out.
     let later = clip(&mut world, 1_000, 6_000).unwrap();
-    assert_eq!(probe(&later), "h264,320,180,60");
+    assert_eq!(probe(&later, "mp4"), "h264,320,180,60");
     let empty = clip(&mut world, 10_000, 20_000).unwrap_err();
     assert!(empty.starts_with("ResourceNotFoundException"), "{empty}");
     let long = clip(&mut world, 0, 25 * 3_600_000).unwrap_err();

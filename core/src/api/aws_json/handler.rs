@@ -112,6 +112,19 @@ pub async fn handle(
         );
         return response;
     }
+    if let Some(operation) = crate::api::rest_json::streaming::operation_of(&parts) {
+        let (response, stream) =
+            crate::api::rest_json::streaming::serve(&state, &parts, operation, &id);
+        log_call(
+            &state,
+            &parts,
+            client,
+            &response,
+            (operation, stream, 0),
+            started,
+        );
+        return response;
+    }
     let operation_text = header(&parts.headers, "x-amz-target")
         .and_then(|t| t.split_once('.').map(|(_, op)| op))
         .unwrap_or("")

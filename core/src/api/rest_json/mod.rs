@@ -5,6 +5,7 @@
 
 pub mod media;
 pub mod put_media;
+pub mod streaming;
 
 use super::server::ApiState;
 use super::wire_error::WireError;
@@ -102,6 +103,14 @@ pub fn answer(state: &ApiState, parts: &Parts, operation: &str, body: &[u8]) -> 
         VideoCommand::GetDataEndpoint(mut input) => {
             input.endpoint = Some(own_url(parts));
             VideoCommand::GetDataEndpoint(input)
+        }
+        VideoCommand::GetHLSStreamingSessionURL(mut input) => {
+            input.endpoint = Some(own_url(parts));
+            VideoCommand::GetHLSStreamingSessionURL(input)
+        }
+        VideoCommand::GetDASHStreamingSessionURL(mut input) => {
+            input.endpoint = Some(own_url(parts));
+            VideoCommand::GetDASHStreamingSessionURL(input)
         }
         other => other,
     };

@@ -328,6 +328,11 @@ fn demo_readers_keep_up_and_nothing_is_throttled_at_the_usual_rate() {
             .iter()
             .all(|f| f.key.starts_with("clicks/2026/") && f.key.ends_with(".gz"))
     );
+    // The porch camera sends a two-second fragment for every two seconds of the run.
+    let camera = &report.cameras[0];
+    assert_eq!(camera.fragments_sent, 90, "{camera:?}");
+    assert_eq!(camera.last_error, None);
+    assert_eq!(report.video_streams[0].fragments, 90);
 }
 
 #[test]
@@ -480,4 +485,21 @@ fn firehose_transform_parquet_drops_fails_converts_and_sorts_out_the_rest() {
         && f.reason.text() == "interval"));
     let converted: u64 = firehose.flushes.iter().map(|f| f.records).sum();
     assert_eq!(converted, transform.ok - firehose.conversion_failed);
+}
+
+#[test]
+fn video_retention_keeps_a_sliding_hour_of_the_camera_with_its_gap() {
+    let report = run("video-retention.json");
+    let camera = &report.cameras[0];
+    // Four-second fragments for 9,000 s, less the ten minutes offline.
+    assert_eq!(camera.fragments_sent, (9_000 - 600) / 4, "{camera:?}");
+    assert_eq!(camera.last_error, None);
+    let doorbell = &report.video_streams[0];
+    assert_eq!(doorbell.retention_hours, 1);
+    // Only the last hour is kept: its oldest fragment arrived at most an hour ago.
+    let oldest = doorbell.oldest_ms.unwrap();
+    assert!(oldest >= report.virtual_ms - 3_600_000, "{doorbell:?}");
+    assert!(oldest <= report.virtual_ms - 3_590_000, "{doorbell:?}");
+    assert_eq!(doorbell.gaps, 1, "the camera's ten minutes offline");
+    assert_eq!(doorbell.fragments, (3_600 - 600) / 4, "{doorbell:?}");
 }

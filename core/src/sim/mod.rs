@@ -3,6 +3,8 @@
 
 pub mod activity;
 mod ahead;
+pub mod camera;
+pub mod camera_spec;
 pub mod check;
 pub mod consumer_app;
 pub mod editing;
@@ -31,3 +33,4 @@ pub mod scenario;
 pub mod shard_reader;
 pub mod simulation;
 pub mod size;
+pub mod video_report;

@@ -93,6 +93,10 @@ pub struct Report {
     pub producers: Vec<ProducerReport>,
     pub consumers: Vec<ConsumerReport>,
     pub firehoses: Vec<FirehoseReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub video_streams: Vec<super::video_report::VideoStreamReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cameras: Vec<super::video_report::CameraReport>,
     pub invariants: Vec<InvariantReport>,
     pub timeline_errors: Vec<String>,
 }
@@ -194,6 +198,8 @@ impl Report {
             producers,
             consumers,
             firehoses: firehose_reports(world, world.now_ms() - simulation.elapsed_ms()),
+            video_streams: super::video_report::video_stream_reports(simulation),
+            cameras: super::video_report::camera_reports(simulation),
             invariants: simulation
                 .checks()
                 .into_iter()

@@ -180,6 +180,12 @@ pub struct Scenario {
     /// command line's `--lambda` takes precedence).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub lambdas: std::collections::BTreeMap<String, String>,
+    /// Kinesis video streams, each as CreateStream takes it (the API's field names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub video_streams: Vec<crate::video::ops::lifecycle::CreateStreamInput>,
+    /// Simulated cameras sending into them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cameras: Vec<super::camera_spec::CameraSpec>,
     /// Timeline events.
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
@@ -289,6 +295,8 @@ impl Scenario {
             }
             names.push(c.name());
         }
+        super::camera_spec::validate(self).map_err(ScenarioError::Invalid)?;
+        names.extend(self.cameras.iter().map(|c| c.name.as_str()));
         let mut sorted = names.clone();
         sorted.sort_unstable();
         if let Some(pair) = sorted.windows(2).find(|w| w[0] == w[1]) {

@@ -3,6 +3,7 @@
 //! commands.
 
 use super::activity::Activity;
+use super::camera::Camera;
 pub use super::consumer_app::ConsumerApp;
 use super::kcl::KclConsumer;
 use super::ledger::Check;
@@ -28,6 +29,7 @@ pub struct Simulation {
     pub(super) world: World,
     pub(super) producers: Vec<Producer>,
     pub(super) consumers: Vec<(String, &'static str, ConsumerApp)>,
+    pub(super) cameras: Vec<Camera>,
     started_ms: i64,
     pub(super) next_event: usize,
     rng: ChaCha8Rng,
@@ -95,7 +97,16 @@ impl Simulation {
             }
             world.step(world.settings().transition_delay_ms as u64);
         }
+        if !scenario.video_streams.is_empty() {
+            super::camera_spec::create_video_streams(&scenario, &mut world);
+            world.step(world.settings().transition_delay_ms as u64);
+        }
         let now = world.now_ms();
+        let cameras = scenario
+            .cameras
+            .iter()
+            .map(|c| Camera::new(c.clone(), now, now))
+            .collect();
         let producers = scenario
             .producers
             .iter()
@@ -118,6 +129,7 @@ impl Simulation {
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f04),
             consumer_order: (0..consumers.len()).collect(),
             consumers,
+            cameras,
             started_ms: now,
             next_event: 0,
             seed,
@@ -143,6 +155,14 @@ impl Simulation {
         Scenario {
             producers: self.producers.iter().map(|p| p.spec().clone()).collect(),
             consumers: self.consumers.iter().map(|(_, _, c)| c.spec()).collect(),
+            cameras: self
+                .cameras
+                .iter()
+                .map(|c| super::camera_spec::CameraSpec {
+                    stopped: c.paused,
+                    ..c.spec().clone()
+                })
+                .collect(),
             ..self.scenario.clone()
         }
     }
@@ -170,6 +190,11 @@ impl Simulation {
     /// Consumer applications: (name, kind, app).
     pub fn consumers(&self) -> &[(String, &'static str, ConsumerApp)] {
         &self.consumers
+    }
+
+    /// Simulated cameras and what they sent.
+    pub fn cameras(&self) -> &[Camera] {
+        &self.cameras
     }
 
     /// Every invariant check of every consumer application so far.
@@ -200,6 +225,9 @@ impl Simulation {
         self.fire_due_events();
         for producer in &mut self.producers {
             producer.tick(&mut self.world, TICK_MS);
+        }
+        for camera in &mut self.cameras {
+            camera.tick(&mut self.world);
         }
         // Applications race for a shard's shared reads; a fixed order would let the first one
         // win every time.
@@ -297,6 +325,10 @@ impl Simulation {
                     .iter_mut()
                     .filter(|(n, _, _)| n == name)
                     .for_each(|(_, _, c)| c.set_paused(paused));
+                self.cameras
+                    .iter_mut()
+                    .filter(|c| &c.spec().name == name)
+                    .for_each(|c| c.paused = paused);
                 Ok(())
             }
             TimelineAction::KillWorker { consumer, worker } => {

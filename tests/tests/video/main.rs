@@ -1,5 +1,6 @@
 //! Kinesis Video Streams on the virtual clock (reference C).
 
+mod camera;
 mod clip;
 mod codec;
 mod control;

@@ -51,6 +51,24 @@ impl Picture {
         }
     }
 
+    /// Adds grain of up to ±`amount` to every channel, different in every picture `seed` names:
+    /// detail a fixed bitrate cannot hold, as a busy scene gives a real camera.
+    pub fn add_grain(&mut self, amount: u8, seed: i64) {
+        if amount == 0 {
+            return;
+        }
+        let span = u64::from(amount) * 2 + 1;
+        let mut state = (seed as u64) ^ 0x9e37_79b9_7f4a_7c15;
+        for value in &mut self.rgb {
+            // xorshift64: cheap, and the same pictures every run.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let offset = (state % span) as i16 - i16::from(amount);
+            *value = (i16::from(*value) + offset).clamp(0, 255) as u8;
+        }
+    }
+
     /// The colour at `(x, y)`.
     pub fn at(&self, x: u32, y: u32) -> [u8; 3] {
         let at = ((y * self.width + x) * 3) as usize;

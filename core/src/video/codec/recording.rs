@@ -17,6 +17,8 @@ pub struct CameraSettings {
     /// A fragment (and a key frame) this often.
     pub fragment_ms: i64,
     pub bitrate: usize,
+    /// Grain added to every picture (0: the clean pattern), see `Picture::add_grain`.
+    pub grain: u8,
 }
 
 impl Default for CameraSettings {
@@ -27,6 +29,7 @@ impl Default for CameraSettings {
             fps: 15,
             fragment_ms: 2_000,
             bitrate: 600_000,
+            grain: 0,
         }
     }
 }
@@ -79,7 +82,8 @@ pub fn record(
     let mut encoded = Vec::new();
     for index in 0..count {
         let at = start_epoch_ms + settings.frame_ms(index);
-        let picture = draw(settings.width, settings.height, at);
+        let mut picture = draw(settings.width, settings.height, at);
+        picture.add_grain(settings.grain, at);
         encoded.extend(encoder.encode(&picture)?);
     }
     encoded.extend(encoder.flush()?);

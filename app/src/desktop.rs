@@ -72,7 +72,7 @@ fn data_dir(args: &DesktopArgs) -> Result<Option<PathBuf>> {
 
 fn parse_tab(text: &str) -> Result<Tab, String> {
     Tab::parse(text).ok_or_else(|| {
-        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, firehose, traffic or events")
+        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, firehose, video, traffic or events")
     })
 }
 

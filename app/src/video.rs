@@ -15,7 +15,7 @@ use kinescope_core::video::codec::remux::to_matroska;
 use kinescope_core::video::mkv::reader::{MkvReader, ReadEvent};
 use kinescope_core::video::mkv::writer::{cluster, document_header};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -136,7 +136,7 @@ fn check_stream(args: &PutArgs) -> Result<()> {
 }
 
 /// The file as the pieces sent: the document header, then one Cluster per fragment.
-fn pieces(file: &PathBuf) -> Result<Vec<Bytes>> {
+fn pieces(file: &Path) -> Result<Vec<Bytes>> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     // Matroska goes as it is; anything else FFmpeg reads (MP4, MPEG-TS, …) is remuxed first.
     let bytes = if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
@@ -172,6 +172,49 @@ fn pieces(file: &PathBuf) -> Result<Vec<Bytes>> {
         bail!("{} holds no fragment (no Cluster)", file.display());
     }
     Ok(pieces)
+}
+
+/// Sends `file` into `stream` through the engine's own PutMedia, all at once, producer times
+/// from the clock's now (the app's "Send file"); what happened, in words.
+pub fn ingest_file(
+    world: &kinescope_core::live::SharedWorld,
+    stream: &str,
+    file: &Path,
+) -> Result<String, String> {
+    use kinescope_core::video::put_media::{EndPutMedia, PutMediaData, StartPutMedia};
+    let pieces = pieces(file).map_err(|e| format!("{e:#}"))?;
+    let fragments = pieces.len() - 1;
+    let bytes: Vec<u8> = pieces.iter().flat_map(|p| p.iter().copied()).collect();
+    let refused = |e: kinescope_core::video::error::VideoError| {
+        format!("Cannot send to {stream}: {} ({})", e.message(), e.code())
+    };
+    let session = world
+        .apply(StartPutMedia {
+            stream_name: Some(stream.to_owned()),
+            fragment_timecode_type: Some("RELATIVE".into()),
+            producer_start_ms: Some(world.read(|w| w.now_ms())),
+            ..StartPutMedia::default()
+        })
+        .map_err(refused)?;
+    let mut acks = world
+        .apply(PutMediaData { session, bytes })
+        .map_err(refused)?;
+    acks.extend(world.apply(EndPutMedia { session }).map_err(refused)?);
+    let name = file.display();
+    if let Some(error) = acks.iter().find(|a| a.event_type == "ERROR") {
+        return Err(format!(
+            "PutMedia refused {name}: ERROR {} {}",
+            error.error_id.unwrap_or(0),
+            error.error_code.unwrap_or("")
+        ));
+    }
+    let persisted = acks.iter().filter(|a| a.event_type == "PERSISTED").count();
+    Ok(match persisted {
+        0 => format!(
+            "Sent {name} into {stream}: {fragments} fragments, in the host buffer only (no retention)"
+        ),
+        n => format!("Sent {name} into {stream}: {n} fragments persisted"),
+    })
 }
 
 async fn put_file(args: PutArgs) -> Result<ExitCode> {

@@ -69,6 +69,16 @@ pub enum Action {
     SaveScenario(std::path::PathBuf),
     /// Deliver what a Firehose delivery stream's buffer holds now.
     FlushDeliveryStream(String),
+    /// Send a video file into a video stream through PutMedia (off the UI thread: remuxing takes
+    /// a moment).
+    IngestVideo {
+        stream: String,
+        path: std::path::PathBuf,
+    },
+    /// Add a simulated camera sending into a video stream.
+    AddCamera { stream: String },
+    /// CreateStream (Kinesis Video Streams).
+    CreateVideoStream { name: String, retention_hours: i64 },
     /// PutRecord (one record) or PutRecords (several, 500 per call).
     Produce {
         stream: String,
@@ -201,6 +211,25 @@ impl Action {
                 super::files::open_scenario(world, path, account).map(Some)
             }
             Action::SaveScenario(path) => super::files::save_scenario(world, path).map(Some),
+            Action::IngestVideo { stream, path } => {
+                crate::video::ingest_file(world, stream, path).map(Some)
+            }
+            Action::AddCamera { stream } => world
+                .change_simulation(|sim| sim.add_camera(stream))
+                .unwrap_or(Err("cameras run inside a scenario: open one first".into()))
+                .map(|name| Some(format!("Camera {name} is sending into {stream}"))),
+            Action::CreateVideoStream {
+                name,
+                retention_hours,
+            } => world
+                .apply(kinescope_core::video::ops::lifecycle::CreateStreamInput {
+                    stream_name: Some(name.clone()),
+                    media_type: Some("video/h264".into()),
+                    data_retention_in_hours: Some(*retention_hours),
+                    ..Default::default()
+                })
+                .map(|_| Some(format!("Created video stream {name}")))
+                .map_err(|e| format!("Cannot create {name}: {} ({})", e.message(), e.code())),
         }
     }
 }

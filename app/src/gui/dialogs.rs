@@ -12,6 +12,7 @@ pub enum Purpose {
     SaveScenario,
     ExportCsv,
     ExportPng,
+    IngestVideo,
 }
 
 impl Purpose {
@@ -21,17 +22,19 @@ impl Purpose {
             Purpose::SaveScenario => "Save the scenario",
             Purpose::ExportCsv => "Export the stream's metrics as CSV",
             Purpose::ExportPng => "Save a picture of the window",
+            Purpose::IngestVideo => "Send a video file into the stream",
         }
     }
 
-    /// (filter name, extension, suggested file name)
-    fn file_type(self) -> (&'static str, &'static str, &'static str) {
+    /// (filter name, extensions, suggested file name)
+    fn file_type(self) -> (&'static str, &'static [&'static str], &'static str) {
         match self {
             Purpose::OpenScenario | Purpose::SaveScenario => {
-                ("Kinescope scenario", "json", "scenario.json")
+                ("Kinescope scenario", &["json"], "scenario.json")
             }
-            Purpose::ExportCsv => ("CSV", "csv", "metrics.csv"),
-            Purpose::ExportPng => ("PNG image", "png", "kinescope.png"),
+            Purpose::ExportCsv => ("CSV", &["csv"], "metrics.csv"),
+            Purpose::ExportPng => ("PNG image", &["png"], "kinescope.png"),
+            Purpose::IngestVideo => ("Video", &["mkv", "webm", "mp4", "mov", "m4v", "ts"], ""),
         }
     }
 }
@@ -131,15 +134,15 @@ fn desktop_has_a_chooser() -> bool {
 }
 
 fn native(purpose: Purpose) -> Option<PathBuf> {
-    let (filter, extension, file_name) = purpose.file_type();
+    let (filter, extensions, file_name) = purpose.file_type();
     let mut dialog = rfd::FileDialog::new()
         .set_title(purpose.title())
-        .add_filter(filter, &[extension]);
+        .add_filter(filter, extensions);
     if let Ok(dir) = std::env::current_dir() {
         dialog = dialog.set_directory(dir);
     }
     match purpose {
-        Purpose::OpenScenario => dialog.pick_file(),
+        Purpose::OpenScenario | Purpose::IngestVideo => dialog.pick_file(),
         _ => dialog.set_file_name(file_name).save_file(),
     }
 }

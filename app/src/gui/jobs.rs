@@ -9,6 +9,7 @@ use std::sync::mpsc;
 pub enum JobKind {
     OpenScenario,
     Export,
+    IngestVideo,
 }
 
 struct Job {

@@ -10,6 +10,7 @@ mod panels;
 pub mod screenshot;
 mod streams;
 mod top_bar;
+pub mod video;
 pub mod view;
 mod widgets;
 
@@ -48,10 +49,11 @@ pub enum Tab {
     ApiTraffic,
     Events,
     Firehose,
+    Video,
 }
 
 impl Tab {
-    const ALL: [Tab; 9] = [
+    const ALL: [Tab; 10] = [
         Tab::StreamMap,
         Tab::Throughput,
         Tab::ConsumersAndLag,
@@ -59,6 +61,7 @@ impl Tab {
         Tab::Produce,
         Tab::Simulators,
         Tab::Firehose,
+        Tab::Video,
         Tab::ApiTraffic,
         Tab::Events,
     ];
@@ -75,6 +78,7 @@ impl Tab {
             "traffic" => Tab::ApiTraffic,
             "events" => Tab::Events,
             "firehose" => Tab::Firehose,
+            "video" => Tab::Video,
             _ => return None,
         })
     }
@@ -90,6 +94,7 @@ impl Tab {
             Tab::ApiTraffic => "API traffic",
             Tab::Events => "Events",
             Tab::Firehose => "Firehose",
+            Tab::Video => "Video",
         }
     }
 }
@@ -101,6 +106,7 @@ pub struct Selection {
     pub shard: Option<kinescope_core::streams::shapes::ShardId>,
     pub consumer: Option<String>,
     pub delivery_stream: Option<String>,
+    pub video_stream: Option<String>,
 }
 
 /// The running inspector.
@@ -157,6 +163,8 @@ pub struct Inspector {
     pub dialogs: dialogs::Dialogs,
     /// Long work in progress (opening, exporting).
     pub jobs: jobs::Jobs,
+    /// The Video tab's player, timeline and forms.
+    pub video: video::VideoPanel,
 }
 
 impl Inspector {
@@ -190,6 +198,7 @@ impl Inspector {
             simulators: simulators::Panel::default(),
             dialogs: dialogs::Dialogs::default(),
             jobs: jobs::Jobs::default(),
+            video: video::VideoPanel::default(),
             account: Default::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
@@ -296,6 +305,12 @@ impl Inspector {
             dialogs::Purpose::SaveScenario => self.act(Action::SaveScenario(path)),
             dialogs::Purpose::ExportCsv => self.export_csv(path),
             dialogs::Purpose::ExportPng => self.export_png(ctx, path),
+            dialogs::Purpose::IngestVideo => {
+                self.video.ingest_path = path.display().to_string();
+                if let Some(stream) = self.selection.video_stream.clone() {
+                    self.act(Action::IngestVideo { stream, path });
+                }
+            }
         }
     }
 
@@ -322,8 +337,30 @@ impl Inspector {
             .clone()
             .filter(|key| self.firehose_preview.as_ref().is_none_or(|(k, _)| k != key));
         let mut preview = None;
+        let video = (self.tab == Tab::Video)
+            .then(|| self.selection.video_stream.clone())
+            .flatten();
+        let wanted_video = self.video.player.wanted().to_vec();
+        let mut to_decode = Vec::new();
         self.view = self.world.read_running(|world, simulation| {
             let mut view = View::build(world, simulation, speed, Some(previous));
+            view.video_streams = video::view::video_stream_views(world, simulation);
+            let video = video.or_else(|| {
+                (self.tab == Tab::Video)
+                    .then(|| view.video_streams.first().map(|s| s.name.clone()))
+                    .flatten()
+            });
+            if let Some(name) = video {
+                view.video_archive = video::view::archive(world, &name);
+                if let Some(stream) = world.video_streams().get(&name) {
+                    to_decode = wanted_video
+                        .iter()
+                        .filter_map(|(number, thumbnail)| {
+                            stream.archive.find(number).map(|f| (f.clone(), *thumbnail))
+                        })
+                        .collect();
+                }
+            }
             view.charts = charts.and_then(|s| throughput_data::build(world, s, shard));
             let bucket = firehose
                 .and_then(|name| world.delivery_stream(name))
@@ -338,6 +375,7 @@ impl Inspector {
             }
             view
         });
+        self.video.to_decode = to_decode;
         if let Some((key, fetched)) = preview {
             self.firehose_preview = Some((key, firehose::preview::preview(fetched)));
         }
@@ -381,6 +419,18 @@ impl eframe::App for Inspector {
                 );
                 continue;
             }
+            if let Action::IngestVideo { path, .. } = &action {
+                let world = self.world.clone();
+                let label = format!("Sending {}", path.display());
+                self.jobs
+                    .start(label, jobs::JobKind::IngestVideo, ctx, move || {
+                        let mut unused_speed = Speed::Paused;
+                        action
+                            .apply(&world, &mut unused_speed)
+                            .map(Option::unwrap_or_default)
+                    });
+                continue;
+            }
             let result = action.apply(&self.world, &mut self.resume_speed);
             if matches!(
                 action,
@@ -404,6 +454,10 @@ impl eframe::App for Inspector {
         self.browser
             .logic(&self.world, self.selection.stream.as_deref());
         self.refresh();
+        let to_decode = std::mem::take(&mut self.video.to_decode);
+        if !to_decode.is_empty() {
+            self.video.player.submit(ctx, to_decode);
+        }
         if self.selection.stream.is_none() {
             self.selection.stream = self.view.streams.first().map(|s| s.name.clone());
         }
@@ -438,6 +492,7 @@ impl eframe::App for Inspector {
                 Tab::ApiTraffic => panels::traffic(ui, self),
                 Tab::Events => panels::events(ui, self),
                 Tab::Firehose => firehose::tab::show(ui, self),
+                Tab::Video => video::tab::show(ui, self),
             }
         });
     }

@@ -110,6 +110,26 @@ pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
                         }
                     }
                 }
+                if !app.view.video_streams.is_empty() {
+                    ui.separator();
+                    ui.heading("Video streams");
+                    for video in app.view.video_streams.clone() {
+                        let selected = app.selection.video_stream.as_deref() == Some(&video.name);
+                        let cameras = match video.cameras.iter().filter(|c| c.running).count() {
+                            0 => String::new(),
+                            1 => " · camera on".to_owned(),
+                            n => format!(" · {n} cameras on"),
+                        };
+                        let label = format!(
+                            "{} · {} fragments · {}{cameras}",
+                            video.name, video.fragments, video.status
+                        );
+                        if ui.selectable_label(selected, label).clicked() {
+                            app.selection.video_stream = Some(video.name.clone());
+                            app.tab = Tab::Video;
+                        }
+                    }
+                }
                 ui.separator();
                 ui.heading("Consumers");
                 for consumer in app.view.consumers.clone() {

@@ -75,3 +75,21 @@ fn snapshot_of_a_firehose_buffer_filling() {
     );
     harness.snapshot_options("firehose_buffer", &options());
 }
+
+#[test]
+fn snapshot_of_the_demo_camera_on_the_video_tab() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/demo.json"),
+        Tab::Video,
+        7,
+        egui::Theme::Dark,
+    );
+    // The picture and thumbnails come from the decoder thread: wait for them, as a viewer would.
+    for _ in 0..3 {
+        harness.run();
+        let ctx = harness.ctx.clone();
+        harness.state_mut().video.player.wait_for_decoder(&ctx);
+    }
+    harness.run();
+    harness.snapshot_options("video_demo_camera", &options());
+}

@@ -194,6 +194,10 @@ pub struct View {
     pub firehose_objects: Vec<super::firehose::view::ObjectRow>,
     /// The selected delivery stream's metrics over time, while the Firehose tab is open.
     pub firehose_series: super::firehose::view::SeriesView,
+    /// Every Kinesis video stream.
+    pub video_streams: Vec<super::video::view::VideoStreamView>,
+    /// The selected video stream's fragments, while the Video tab is open.
+    pub video_archive: Vec<super::video::view::FragmentMark>,
 }
 
 impl View {
@@ -345,6 +349,8 @@ impl View {
             firehoses: super::firehose::view::firehose_views(world),
             firehose_objects: Vec::new(),
             firehose_series: Default::default(),
+            video_streams: Vec::new(),
+            video_archive: Vec::new(),
             readers,
             readers_generation,
             calls,

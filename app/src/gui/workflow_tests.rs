@@ -167,7 +167,7 @@ fn a_slow_application_s_records_behind_and_lag_are_plotted_over_time() {
     assert!(harness.state().lag_plot_records);
 }
 
-fn dialog_path(purpose: super::dialogs::Purpose) -> Option<std::path::PathBuf> {
+pub(crate) fn dialog_path(purpose: super::dialogs::Purpose) -> Option<std::path::PathBuf> {
     use super::dialogs::Purpose;
     let temp = std::env::temp_dir().join(format!("kinescope-dialog-{}", std::process::id()));
     Some(match purpose {
@@ -179,6 +179,9 @@ fn dialog_path(purpose: super::dialogs::Purpose) -> Option<std::path::PathBuf> {
         Purpose::SaveScenario => temp.with_extension("json"),
         Purpose::ExportCsv => return None,
         Purpose::ExportPng => temp.with_extension("png"),
+        Purpose::IngestVideo => {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/video/sample.mkv").into()
+        }
     })
 }
 

@@ -192,6 +192,29 @@ impl Simulation {
         &self.consumers
     }
 
+    /// Adds a simulated camera (the defaults) sending into video stream `stream`; its name.
+    pub fn add_camera(&mut self, stream: &str) -> Result<String, String> {
+        if !self.world.video_streams().contains_key(stream) {
+            return Err(format!("there is no video stream {stream:?}"));
+        }
+        let taken = |name: &str| {
+            self.cameras.iter().any(|c| c.spec().name == name)
+                || self.producers.iter().any(|p| p.spec().name == name)
+                || self.consumers.iter().any(|(n, _, _)| n == name)
+        };
+        let name = (1..)
+            .map(|n| match n {
+                1 => format!("{stream}-camera"),
+                n => format!("{stream}-camera-{n}"),
+            })
+            .find(|name| !taken(name))
+            .unwrap_or_default();
+        let now = self.world.now_ms();
+        let spec = super::camera_spec::CameraSpec::new(&name, stream);
+        self.cameras.push(Camera::new(spec, self.started_ms, now));
+        Ok(name)
+    }
+
     /// Simulated cameras and what they sent.
     pub fn cameras(&self) -> &[Camera] {
         &self.cameras

@@ -5,6 +5,10 @@ use super::codec::camera::CodecError;
 use super::codec::decoder::{FrameDecoder, RgbaFrame};
 use super::fragment::Fragment;
 
+/// How far (presentation time) a decoder may hold a picture back behind later ones: B-frame
+/// reordering spans a few frames.
+const REORDER_MS: i64 = 500;
+
 /// The pictures of `fragments` (oldest first) whose producer time is in `from_ms..=to_ms`.
 pub fn frames_between(
     fragments: &[&Fragment],
@@ -31,15 +35,19 @@ pub fn frames_between(
             if let Some((mut old, _)) = decoder.take() {
                 out.extend(old.flush()?);
             }
-            decoder = Some((
-                FrameDecoder::h264(&track.codec_private)?,
-                &track.codec_private,
-            ));
+            let mut fresh = FrameDecoder::h264(&track.codec_private)?;
+            fresh.convert_only(from_ms..=to_ms);
+            decoder = Some((fresh, &track.codec_private));
         }
         let Some((decoder, _)) = decoder.as_mut() else {
             continue;
         };
         for frame in fragment.frames.iter().filter(|f| f.track == track.number) {
+            // Frames are stored in decode order: past the range by more than any reordering
+            // reaches back, nothing more can land in it.
+            if frame.timecode_ms > to_ms.saturating_add(REORDER_MS) {
+                break;
+            }
             out.extend(decoder.decode(&frame.data, frame.keyframe, frame.timecode_ms)?);
         }
     }

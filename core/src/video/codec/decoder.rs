@@ -31,6 +31,8 @@ pub struct FrameDecoder {
     /// SPS and PPS in Annex B, sent ahead of key frames.
     parameter_sets: Vec<u8>,
     scaler: Option<(scaling::Context, Pixel, u32, u32)>,
+    /// Pictures outside this range are decoded (later ones may need them) but not converted.
+    convert: std::ops::RangeInclusive<i64>,
 }
 
 impl FrameDecoder {
@@ -43,14 +45,23 @@ impl FrameDecoder {
         }
         let codec = ffmpeg::decoder::find(ffmpeg::codec::Id::H264)
             .ok_or(CodecError::MissingCodec("H.264 decoder"))?;
-        let decoder = ffmpeg::codec::context::Context::new_with_codec(codec)
-            .decoder()
-            .video()?;
+        let mut context = ffmpeg::codec::context::Context::new_with_codec(codec);
+        // Both cores: slices and frames decode in parallel (FFmpeg picks what the stream allows).
+        context.set_threading(ffmpeg::threading::Config::kind(
+            ffmpeg::threading::Type::Frame,
+        ));
+        let decoder = context.decoder().video()?;
         Ok(Self {
             decoder,
             parameter_sets: h264::to_annex_b(sets),
             scaler: None,
+            convert: i64::MIN..=i64::MAX,
         })
+    }
+
+    /// Converts only pictures in `range` (a seek decodes from the key frame before it).
+    pub fn convert_only(&mut self, range: std::ops::RangeInclusive<i64>) {
+        self.convert = range;
     }
 
     /// Decodes one stored frame; the pictures that came out (decoders may hold some back).
@@ -85,6 +96,10 @@ impl FrameDecoder {
         let mut out = Vec::new();
         let mut frame = ffmpeg::frame::Video::empty();
         while self.decoder.receive_frame(&mut frame).is_ok() {
+            let timecode_ms = frame.timestamp().or(frame.pts()).unwrap_or(0);
+            if !self.convert.contains(&timecode_ms) {
+                continue;
+            }
             let (format, width, height) = (frame.format(), frame.width(), frame.height());
             let reuse = matches!(&self.scaler, Some((_, f, w, h)) if *f == format && *w == width && *h == height);
             if !reuse {
@@ -113,7 +128,7 @@ impl FrameDecoder {
             out.push(RgbaFrame {
                 width,
                 height,
-                timecode_ms: frame.timestamp().or(frame.pts()).unwrap_or(0),
+                timecode_ms,
                 rgba: pixels,
             });
         }

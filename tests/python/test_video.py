@@ -81,17 +81,24 @@ def test_the_cli_drives_the_control_plane(served):
     assert "ResourceInUseException" in refused
 
 
+def sample_in(served, stream, retention_hours):
+    """A new video stream with the project's sample clip sent into it by `kinescope video put`;
+    the acknowledgements."""
+    kv = video_client(served)
+    kv.create_stream(StreamName=stream, DataRetentionInHours=retention_hours)
+    until(lambda: kv.describe_stream(StreamName=stream)["StreamInfo"]["Status"] == "ACTIVE")
+    clip = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "assets", "video", "sample.mkv")
+    sent = subprocess.run([os.environ["KINESCOPE_BIN"], "video", "put", "--stream", stream, clip,
+                           "--endpoint", served], capture_output=True, text=True, timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    return [json.loads(line) for line in sent.stdout.splitlines()]
+
+
 def test_archived_media_of_the_sample_clip_with_boto3(served):
     """The project's sample clip sent with `kinescope video put`, then read back with boto3:
     ListFragments, GetImages (JPEG and PNG) and GetMedia."""
     kv = video_client(served)
-    kv.create_stream(StreamName="sample", DataRetentionInHours=1)
-    until(lambda: kv.describe_stream(StreamName="sample")["StreamInfo"]["Status"] == "ACTIVE")
-    clip = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "assets", "video", "sample.mkv")
-    sent = subprocess.run([os.environ["KINESCOPE_BIN"], "video", "put", "--stream", "sample", clip,
-                           "--endpoint", served], capture_output=True, text=True, timeout=60)
-    assert sent.returncode == 0, sent.stderr
-    acks = [json.loads(line) for line in sent.stdout.splitlines()]
+    acks = sample_in(served, "sample", 1)
     assert [a["EventType"] for a in acks].count("PERSISTED") == 5
     endpoint = kv.get_data_endpoint(StreamName="sample", APIName="GET_IMAGES")["DataEndpoint"]
     archived = boto3.client("kinesis-video-archived-media", endpoint_url=endpoint, region_name="us-east-1",
@@ -144,12 +151,7 @@ def test_hls_and_dash_sessions_play_in_ffprobe(served):
     """The sample clip through PutMedia, then a LIVE HLS session right away, and ON_DEMAND HLS
     (fMP4 and MPEG-TS) and DASH sessions from the AWS CLI, each URL opened by ffprobe."""
     kv = video_client(served)
-    kv.create_stream(StreamName="playback", DataRetentionInHours=24)
-    until(lambda: kv.describe_stream(StreamName="playback")["StreamInfo"]["Status"] == "ACTIVE")
-    clip = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "assets", "video", "sample.mkv")
-    sent = subprocess.run([os.environ["KINESCOPE_BIN"], "video", "put", "--stream", "playback", clip,
-                           "--endpoint", served], capture_output=True, text=True, timeout=60)
-    assert sent.returncode == 0, sent.stderr
+    sample_in(served, "playback", 24)
     endpoint = kv.get_data_endpoint(StreamName="playback", APIName="GET_HLS_STREAMING_SESSION_URL")["DataEndpoint"]
     archived = boto3.client("kinesis-video-archived-media", endpoint_url=endpoint, region_name="us-east-1",
                             aws_access_key_id="test", aws_secret_access_key="test")

@@ -8,21 +8,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let [split, body @ ..] = data else { return };
-    let whole = {
-        let mut reader = MkvReader::new();
-        reader
-            .push(body)
-            .and_then(|mut events| reader.finish().map(|more| { events.extend(more); events }))
-    };
     let at = (*split as usize * body.len()) / 256;
-    let pieces = {
-        let mut reader = MkvReader::new();
-        reader.push(&body[..at]).and_then(|mut events| {
-            events.extend(reader.push(&body[at..])?);
-            events.extend(reader.finish()?);
-            Ok(events)
-        })
-    };
+    let whole = MkvReader::read_pieces(&[body]);
+    let pieces = MkvReader::read_pieces(&[&body[..at], &body[at..]]);
     assert_eq!(whole.is_ok(), pieces.is_ok());
     if let (Ok(a), Ok(b)) = (whole, pieces) {
         assert_eq!(a, b);

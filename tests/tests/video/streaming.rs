@@ -61,6 +61,26 @@ fn listed(playlist: &str) -> Vec<String> {
         .collect()
 }
 
+/// The init segment and then `segments`, as a player appends them: one fMP4 file.
+fn played(
+    world: &mut World,
+    token: &str,
+    segments: impl Iterator<Item = PlaybackResource>,
+) -> Vec<u8> {
+    let init = PlaybackResource::InitFragment {
+        track: Some(1),
+        init: 0,
+    };
+    let mut mp4 = fetch(world, token, init).unwrap();
+    assert_eq!(&mp4[4..8], b"ftyp");
+    for segment in segments {
+        let segment = fetch(world, token, segment).unwrap();
+        assert_eq!(&segment[4..8], b"moof");
+        mp4.extend(segment);
+    }
+    mp4
+}
+
 fn on_demand(world: &mut World) -> String {
     hls(
         world,
@@ -113,29 +133,13 @@ fn an_on_demand_session_plays_its_range_as_fmp4_that_ffprobe_decodes() {
     assert!(!playlist.contains("#EXT-X-DISCONTINUITY"), "{playlist}");
     assert!(playlist.ends_with("#EXT-X-ENDLIST\n"), "{playlist}");
 
-    let mut mp4 = fetch(
-        &mut world,
-        &token,
-        PlaybackResource::InitFragment {
+    let segments = listed(&playlist)
+        .into_iter()
+        .map(|number| PlaybackResource::MediaFragment {
             track: Some(1),
-            init: 0,
-        },
-    )
-    .unwrap();
-    assert_eq!(&mp4[4..8], b"ftyp");
-    for number in listed(&playlist) {
-        let segment = fetch(
-            &mut world,
-            &token,
-            PlaybackResource::MediaFragment {
-                track: Some(1),
-                number,
-            },
-        )
-        .unwrap();
-        assert_eq!(&segment[4..8], b"moof");
-        mp4.extend(segment);
-    }
+            number,
+        });
+    let mp4 = played(&mut world, &token, segments);
     assert_eq!(probe(&mp4, "mp4"), "h264,320,180,90");
 }
 
@@ -294,22 +298,11 @@ fn a_dash_session_is_a_manifest_over_numbered_segments() {
     );
     assert_eq!(mpd.matches("<S t=").count(), 3);
     assert_eq!(mpd.matches(" kvs:fn=\"91343852333").count(), 3);
-    let mut mp4 = fetch(
-        &mut world,
-        &token,
-        PlaybackResource::InitFragment {
-            track: Some(1),
-            init: 0,
-        },
-    )
-    .unwrap();
-    for sequence in 0..3 {
-        let resource = PlaybackResource::DashSegment {
-            track: Some(1),
-            sequence,
-        };
-        mp4.extend(fetch(&mut world, &token, resource).unwrap());
-    }
+    let segments = (0..3).map(|sequence| PlaybackResource::DashSegment {
+        track: Some(1),
+        sequence,
+    });
+    let mp4 = played(&mut world, &token, segments);
     assert_eq!(probe(&mp4, "mp4"), "h264,320,180,90");
     // An HLS request with a DASH token is refused.
     let wrong = fetch(&mut world, &token, PlaybackResource::MasterPlaylist).unwrap_err();

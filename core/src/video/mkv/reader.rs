@@ -201,6 +201,17 @@ impl MkvReader {
         Ok(events)
     }
 
+    /// Reads `pieces` one after another, as a body arriving in them, to its end.
+    pub fn read_pieces(pieces: &[&[u8]]) -> Result<Vec<ReadEvent>, ReadError> {
+        let mut reader = MkvReader::new();
+        let mut events = Vec::new();
+        for piece in pieces {
+            events.extend(reader.push(piece)?);
+        }
+        events.extend(reader.finish()?);
+        Ok(events)
+    }
+
     /// The input ended: a Cluster of unknown size under way is complete; anything else left
     /// half-read is an error.
     pub fn finish(&mut self) -> Result<Vec<ReadEvent>, ReadError> {

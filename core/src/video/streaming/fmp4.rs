@@ -267,3 +267,58 @@ pub fn media_segment(
     encoded(&Mdat { data }, &mut out)?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn track(codec_id: &str, codec_private: &[u8]) -> Track {
+        Track {
+            number: 1,
+            uid: 1,
+            kind: 1,
+            codec_id: codec_id.into(),
+            codec_private: codec_private.to_vec(),
+            width: Some(64),
+            height: Some(48),
+        }
+    }
+
+    #[test]
+    fn tracks_hls_cannot_carry_get_the_archived_media_errors() {
+        assert!(matches!(
+            VideoConfig::of(&track("V_VP8", b"")),
+            Err(SegmentError::UnsupportedCodec(1, _))
+        ));
+        assert_eq!(
+            VideoConfig::of(&track("V_MPEG4/ISO/AVC", b"")),
+            Err(SegmentError::MissingCodecPrivateData(1))
+        );
+        // Garbage, short, and counts that promise more than is there: refused, never a panic.
+        for garbage in [
+            &b"\x01"[..],
+            b"\x01\x64\x00\x1f\xff\xe1\xff\xff",
+            b"hello world",
+        ] {
+            assert_eq!(
+                VideoConfig::of(&track("V_MPEG4/ISO/AVC", garbage)),
+                Err(SegmentError::InvalidCodecPrivateData(1, "AVC"))
+            );
+            assert!(VideoConfig::of(&track("V_MPEGH/ISO/HEVC", garbage)).is_err());
+        }
+    }
+
+    #[test]
+    fn avc_codecs_name_profile_compatibility_and_level() {
+        // An avcC of profile 100 (High), level 3.1 with one SPS and one PPS.
+        let avcc = [
+            0x01, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0x00, 0x04, 0x67, 0x64, 0x00, 0x1f, 0x01, 0x00,
+            0x02, 0x68, 0xee,
+        ];
+        let config = VideoConfig::of(&track("V_MPEG/ISO/AVC", &avcc)).unwrap();
+        assert_eq!(config.codecs(), "avc1.64001f");
+        let init = init_segment(&track("V_MPEG4/ISO/AVC", &avcc)).unwrap();
+        assert_eq!(&init[4..8], b"ftyp");
+        assert!(init.windows(4).any(|w| w == b"avcC"));
+    }
+}

@@ -16,6 +16,8 @@ fn harness_of(
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 720.0))
         .with_theme(theme)
+        // The video decoder thread asks for a repaint with each picture it delivers.
+        .with_max_steps(64)
         .wgpu()
         .build_eframe(move |_| {
             let mut inspector = inspector_of(&scenario);

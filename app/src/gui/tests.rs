@@ -34,6 +34,8 @@ pub(super) fn harness() -> Harness<'static, Inspector> {
 pub(crate) fn harness_of(scenario: &'static str) -> Harness<'static, Inspector> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
+        // The video decoder thread asks for a repaint with each picture it delivers.
+        .with_max_steps(64)
         .build_eframe(move |_| inspector_of(scenario));
     harness.run();
     harness

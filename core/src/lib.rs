@@ -4,6 +4,7 @@
 //! through [`World::step`].
 
 pub mod allocator;
+pub mod analytics;
 pub mod api;
 mod aws_error;
 pub mod clock;

@@ -1,0 +1,556 @@
+//! Application code compiled and running (reference D): in-application streams holding rows
+//! (each with its ROWTIME), and pumps moving rows between them — a row at a time for a plain
+//! SELECT, a window at a time for a GROUP BY over a tumbling window, which closes once ROWTIME
+//! passes its end. Rows enter through `SOURCE_SQL_STREAM_001`; everything runs on the clock the
+//! caller gives, so the same input gives the same output.
+
+use super::eval::{Env, eval, floor_to};
+use super::sql::SqlError;
+use super::sql::query::{AGGREGATES, Plan, arguments, expr_offset, function_name, plan};
+use super::sql::statements::{self, Statement};
+use super::value::{SqlType, Value};
+use sqlparser::ast::Expr;
+use std::collections::{BTreeMap, VecDeque};
+
+/// The input's in-application stream.
+pub const SOURCE_STREAM: &str = "SOURCE_SQL_STREAM_001";
+/// Rows each stream keeps for people to look at.
+const ROWS_KEPT: usize = 1_000;
+
+/// One row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub rowtime_ms: i64,
+    pub values: Vec<Value>,
+}
+
+/// An in-application stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InAppStream {
+    pub name: String,
+    pub columns: Vec<(String, SqlType)>,
+    /// The newest rows.
+    pub rows: VecDeque<Row>,
+    pub rows_total: u64,
+}
+
+/// A row as an expression sees it.
+struct RowEnv<'a> {
+    columns: &'a [(String, SqlType)],
+    row: &'a Row,
+}
+
+impl Env for RowEnv<'_> {
+    fn column(&self, name: &str) -> Result<Value, String> {
+        if name == "ROWTIME" {
+            return Ok(Value::Timestamp(self.row.rowtime_ms));
+        }
+        self.columns
+            .iter()
+            .position(|(c, _)| c == name)
+            .map(|i| self.row.values[i].clone())
+            .ok_or_else(|| format!("unknown column {name}"))
+    }
+}
+
+/// A running aggregate.
+#[derive(Debug, Clone, PartialEq)]
+enum Accumulator {
+    Count(i64),
+    Sum(Option<f64>, bool),
+    Avg(f64, i64),
+    Min(Option<Value>),
+    Max(Option<Value>),
+}
+
+impl Accumulator {
+    fn new(name: &str) -> Self {
+        match name {
+            "COUNT" => Self::Count(0),
+            "SUM" => Self::Sum(None, true),
+            "AVG" => Self::Avg(0.0, 0),
+            "MIN" => Self::Min(None),
+            _ => Self::Max(None),
+        }
+    }
+
+    fn add(&mut self, value: Value) {
+        if value.is_null() {
+            return;
+        }
+        match self {
+            Self::Count(n) => *n += 1,
+            Self::Sum(sum, integral) => {
+                *integral &= matches!(value, Value::Int(_));
+                *sum = Some(sum.unwrap_or(0.0) + value.as_f64().unwrap_or(0.0));
+            }
+            Self::Avg(sum, n) => {
+                *sum += value.as_f64().unwrap_or(0.0);
+                *n += 1;
+            }
+            Self::Min(min) => {
+                if min
+                    .as_ref()
+                    .is_none_or(|m| value.compare(m).is_some_and(|o| o.is_lt()))
+                {
+                    *min = Some(value);
+                }
+            }
+            Self::Max(max) => {
+                if max
+                    .as_ref()
+                    .is_none_or(|m| value.compare(m).is_some_and(|o| o.is_gt()))
+                {
+                    *max = Some(value);
+                }
+            }
+        }
+    }
+
+    fn result(&self) -> Value {
+        match self {
+            Self::Count(n) => Value::Int(*n),
+            Self::Sum(None, _) => Value::Null,
+            Self::Sum(Some(sum), true) => Value::Int(*sum as i64),
+            Self::Sum(Some(sum), false) => Value::Double(*sum),
+            Self::Avg(_, 0) => Value::Null,
+            Self::Avg(sum, n) => Value::Double(sum / *n as f64),
+            Self::Min(v) | Self::Max(v) => v.clone().unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// One group of an open window.
+#[derive(Debug, Clone, PartialEq)]
+struct Group {
+    keys: Vec<Value>,
+    accumulators: Vec<Accumulator>,
+    /// A row of the group, for projections of its plain columns.
+    first: Row,
+}
+
+/// A group's row as a projection sees it: keys and aggregates answered, the rest from a row.
+struct GroupEnv<'a> {
+    pump: &'a Pump,
+    group: &'a Group,
+    window_start: Value,
+    columns: &'a [(String, SqlType)],
+}
+
+impl Env for GroupEnv<'_> {
+    fn column(&self, name: &str) -> Result<Value, String> {
+        // A window's row enters the next stream when the window closes: at its end.
+        if let (true, Value::Timestamp(start), Some(window)) = (
+            name == "ROWTIME",
+            &self.window_start,
+            &self.pump.plan.window,
+        ) {
+            return Ok(Value::Timestamp(start + window.size_ms));
+        }
+        RowEnv {
+            columns: self.columns,
+            row: &self.group.first,
+        }
+        .column(name)
+    }
+
+    fn grouped(&self, expr: &Expr) -> Option<Value> {
+        if let Some(window) = &self.pump.plan.window
+            && *expr == window.group_expr
+        {
+            return Some(self.window_start.clone());
+        }
+        if let Some(i) = self.pump.plan.group_keys.iter().position(|k| k == expr) {
+            return Some(self.group.keys[i].clone());
+        }
+        let i = self
+            .pump
+            .aggregates
+            .iter()
+            .position(|(e, _, _)| e == expr)?;
+        Some(self.group.accumulators[i].result())
+    }
+}
+
+/// A pump and, for a windowed one, its open windows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pump {
+    pub name: String,
+    pub source: String,
+    pub target: String,
+    /// The target column each projection fills.
+    target_columns: Vec<usize>,
+    plan: Plan,
+    /// Every aggregate call: the call, its name, its argument (`None` for `COUNT(*)`).
+    aggregates: Vec<(Expr, String, Option<Expr>)>,
+    /// Open windows by start, each with its groups by key.
+    windows: BTreeMap<i64, BTreeMap<String, Group>>,
+    pub windows_closed: u64,
+    /// Rows that came for a window already closed.
+    pub late_rows: u64,
+    /// The latest window closed, by its start.
+    closed_until: i64,
+}
+
+/// Application code, compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    pub streams: Vec<InAppStream>,
+    pub pumps: Vec<Pump>,
+    /// Rows a pump could not compute (the `error_stream`), newest last.
+    pub errors: VecDeque<String>,
+    pub errors_total: u64,
+}
+
+fn aggregates_in(expr: &Expr, found: &mut Vec<(Expr, String, Option<Expr>)>) {
+    let _ = sqlparser::ast::visit_expressions(expr, |e| {
+        if let Expr::Function(f) = e {
+            let name = function_name(f);
+            if AGGREGATES.contains(&name.as_str()) && !found.iter().any(|(x, _, _)| x == e) {
+                let arg = arguments(f).first().copied().flatten().cloned();
+                found.push((e.clone(), name, arg));
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+}
+
+impl Program {
+    /// Compiles `code` for a source of `source_columns`.
+    pub fn compile(code: &str, source_columns: &[(String, SqlType)]) -> Result<Self, SqlError> {
+        let mut streams = vec![InAppStream {
+            name: SOURCE_STREAM.into(),
+            columns: source_columns.to_vec(),
+            rows: VecDeque::new(),
+            rows_total: 0,
+        }];
+        let mut pumps = Vec::new();
+        for statement in statements::parse(code)? {
+            match statement {
+                Statement::Stream(decl) => {
+                    streams.retain(|s| s.name != decl.name);
+                    streams.push(InAppStream {
+                        name: decl.name,
+                        columns: decl.columns,
+                        rows: VecDeque::new(),
+                        rows_total: 0,
+                    });
+                }
+                Statement::Pump(decl) => {
+                    let at = |offset: usize, message: String| {
+                        SqlError::at(code, decl.query_offset + offset, message)
+                    };
+                    let plan = plan(code, decl.query_offset, &decl.query)?;
+                    let source = streams
+                        .iter()
+                        .find(|s| s.name == plan.source)
+                        .ok_or_else(|| at(0, format!("no stream {:?} is declared", plan.source)))?;
+                    let target =
+                        streams
+                            .iter()
+                            .find(|s| s.name == decl.target)
+                            .ok_or_else(|| {
+                                SqlError::at(
+                                    code,
+                                    decl.query_offset,
+                                    format!(
+                                        "pump {}: no stream {:?} is declared",
+                                        decl.name, decl.target
+                                    ),
+                                )
+                            })?;
+                    let target_columns: Vec<usize> = match &decl.columns {
+                        Some(names) => names
+                            .iter()
+                            .map(|n| {
+                                target
+                                    .columns
+                                    .iter()
+                                    .position(|(c, _)| c == n)
+                                    .ok_or_else(|| {
+                                        at(0, format!("stream {} has no column {n}", target.name))
+                                    })
+                            })
+                            .collect::<Result<_, _>>()?,
+                        None => (0..target.columns.len()).collect(),
+                    };
+                    if target_columns.len() != plan.projections.len() {
+                        return Err(at(
+                            0,
+                            format!(
+                                "the SELECT gives {} columns for the {} of {}",
+                                plan.projections.len(),
+                                target_columns.len(),
+                                target.name
+                            ),
+                        ));
+                    }
+                    // Names the query uses must be the source's columns (or ROWTIME).
+                    let check = |expr: &Expr| -> Result<(), SqlError> {
+                        let mut unknown = None;
+                        let _ = sqlparser::ast::visit_expressions(expr, |e| {
+                            let ident = match e {
+                                Expr::Identifier(i) => Some(i),
+                                Expr::CompoundIdentifier(parts) => parts.last(),
+                                _ => None,
+                            };
+                            if let Some(ident) = ident {
+                                let name = super::eval::identifier(ident);
+                                let known = name == "ROWTIME"
+                                    || source.columns.iter().any(|(c, _)| *c == name);
+                                if !known && unknown.is_none() {
+                                    unknown = Some((expr_offset(&decl.query, e), name));
+                                }
+                            }
+                            std::ops::ControlFlow::<()>::Continue(())
+                        });
+                        match unknown {
+                            Some((offset, name)) => Err(at(
+                                offset,
+                                format!("stream {} has no column {name}", source.name),
+                            )),
+                            None => Ok(()),
+                        }
+                    };
+                    for (expr, _) in &plan.projections {
+                        check(expr)?;
+                    }
+                    if let Some(filter) = &plan.filter {
+                        check(filter)?;
+                    }
+                    for key in &plan.group_keys {
+                        check(key)?;
+                    }
+                    // Rows flow on as they are inserted: a loop of pumps would never end.
+                    let mut reached = vec![decl.target.clone()];
+                    while let Some(stream) = reached.pop() {
+                        if stream == plan.source {
+                            return Err(at(
+                                0,
+                                format!(
+                                    "pump {} would feed {} back into itself",
+                                    decl.name, plan.source
+                                ),
+                            ));
+                        }
+                        reached.extend(
+                            pumps
+                                .iter()
+                                .filter(|p: &&Pump| p.source == stream && p.name != decl.name)
+                                .map(|p| p.target.clone()),
+                        );
+                    }
+                    pumps.retain(|p: &Pump| p.name != decl.name);
+                    let mut aggregates = Vec::new();
+                    for (expr, _) in &plan.projections {
+                        aggregates_in(expr, &mut aggregates);
+                    }
+                    pumps.push(Pump {
+                        name: decl.name,
+                        source: plan.source.clone(),
+                        target: decl.target,
+                        target_columns,
+                        plan,
+                        aggregates,
+                        windows: BTreeMap::new(),
+                        windows_closed: 0,
+                        late_rows: 0,
+                        closed_until: i64::MIN,
+                    });
+                }
+            }
+        }
+        Ok(Self {
+            streams,
+            pumps,
+            errors: VecDeque::new(),
+            errors_total: 0,
+        })
+    }
+
+    /// The stream called `name`.
+    pub fn stream(&self, name: &str) -> Option<&InAppStream> {
+        self.streams.iter().find(|s| s.name == name)
+    }
+
+    fn error(&mut self, message: String) {
+        self.errors.push_back(message);
+        self.errors_total += 1;
+        if self.errors.len() > ROWS_KEPT {
+            self.errors.pop_front();
+        }
+    }
+
+    /// A row enters stream `name` (ROWTIME given), and flows on through the pumps reading it.
+    pub fn insert(&mut self, name: &str, row: Row) {
+        let Some(stream) = self.streams.iter_mut().find(|s| s.name == name) else {
+            return;
+        };
+        stream.rows_total += 1;
+        stream.rows.push_back(row.clone());
+        if stream.rows.len() > ROWS_KEPT {
+            stream.rows.pop_front();
+        }
+        let columns = stream.columns.clone();
+        for index in 0..self.pumps.len() {
+            if self.pumps[index].source != name {
+                continue;
+            }
+            let (out, errors) = self.pumps[index].take(&columns, &row);
+            for message in errors {
+                self.error(message);
+            }
+            self.deliver(index, out);
+        }
+    }
+
+    /// Closes every window that ROWTIME `now` has passed, sending its rows on.
+    pub fn advance(&mut self, now: i64) {
+        for index in 0..self.pumps.len() {
+            let columns = self
+                .stream(&self.pumps[index].source)
+                .map(|s| s.columns.clone())
+                .unwrap_or_default();
+            let (out, errors) = self.pumps[index].close_until(&columns, now);
+            for message in errors {
+                self.error(message);
+            }
+            self.deliver(index, out);
+        }
+    }
+
+    fn deliver(&mut self, pump: usize, rows: Vec<(i64, Vec<Value>)>) {
+        let target = self.pumps[pump].target.clone();
+        let Some(stream) = self.stream(&target) else {
+            return;
+        };
+        let kinds: Vec<SqlType> = stream.columns.iter().map(|(_, k)| *k).collect();
+        let slots = self.pumps[pump].target_columns.clone();
+        for (rowtime_ms, values) in rows {
+            let mut row = vec![Value::Null; kinds.len()];
+            for (value, &slot) in values.into_iter().zip(&slots) {
+                row[slot] = value.cast(kinds[slot]);
+            }
+            self.insert(
+                &target,
+                Row {
+                    rowtime_ms,
+                    values: row,
+                },
+            );
+        }
+    }
+}
+
+impl Pump {
+    /// The projections, evaluated in `env`.
+    fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
+        self.plan
+            .projections
+            .iter()
+            .map(|(e, _)| eval(e, env))
+            .collect()
+    }
+
+    /// Takes one row: projected at once, or added to its window's group.
+    fn take(
+        &mut self,
+        columns: &[(String, SqlType)],
+        row: &Row,
+    ) -> (Vec<(i64, Vec<Value>)>, Vec<String>) {
+        let env = RowEnv { columns, row };
+        let failed = |e: String| (Vec::new(), vec![format!("pump {}: {e}", self.name)]);
+        if let Some(filter) = &self.plan.filter {
+            match eval(filter, &env) {
+                Ok(Value::Bool(true)) => {}
+                Ok(_) => return (Vec::new(), Vec::new()),
+                Err(e) => return failed(e),
+            }
+        }
+        let Some(window) = &self.plan.window else {
+            return match self.project(&env) {
+                Ok(values) => (vec![(row.rowtime_ms, values)], Vec::new()),
+                Err(e) => failed(e),
+            };
+        };
+        let start = match eval(&window.expr, &env).map(|t| floor_to(&t, window.size_ms)) {
+            Ok(Value::Timestamp(t)) => t,
+            Ok(other) => return failed(format!("the window's time is {other:?}, not a timestamp")),
+            Err(e) => return failed(e),
+        };
+        if start <= self.closed_until {
+            self.late_rows += 1;
+            return (Vec::new(), Vec::new());
+        }
+        let keys: Result<Vec<Value>, String> =
+            self.plan.group_keys.iter().map(|k| eval(k, &env)).collect();
+        let keys = match keys {
+            Ok(keys) => keys,
+            Err(e) => return failed(e),
+        };
+        let mut arguments = Vec::new();
+        for (_, _, arg) in &self.aggregates {
+            match arg {
+                None => arguments.push(Value::Int(1)),
+                Some(arg) => match eval(arg, &env) {
+                    Ok(v) => arguments.push(v),
+                    Err(e) => return failed(e),
+                },
+            }
+        }
+        let key_text = format!("{keys:?}");
+        let groups = self.windows.entry(start).or_default();
+        let group = groups.entry(key_text).or_insert_with(|| Group {
+            keys,
+            accumulators: self
+                .aggregates
+                .iter()
+                .map(|(_, name, _)| Accumulator::new(name))
+                .collect(),
+            first: row.clone(),
+        });
+        for (accumulator, value) in group.accumulators.iter_mut().zip(arguments) {
+            accumulator.add(value);
+        }
+        (Vec::new(), Vec::new())
+    }
+
+    /// The rows of every window that ends at or before `now`.
+    fn close_until(
+        &mut self,
+        columns: &[(String, SqlType)],
+        now: i64,
+    ) -> (Vec<(i64, Vec<Value>)>, Vec<String>) {
+        let Some(size) = self.plan.window.as_ref().map(|w| w.size_ms) else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let due: Vec<i64> = self
+            .windows
+            .keys()
+            .copied()
+            .take_while(|start| start + size <= now)
+            .collect();
+        for start in due {
+            let Some(groups) = self.windows.remove(&start) else {
+                continue;
+            };
+            self.windows_closed += 1;
+            self.closed_until = self.closed_until.max(start);
+            for group in groups.values() {
+                let env = GroupEnv {
+                    pump: self,
+                    group,
+                    window_start: Value::Timestamp(start),
+                    columns,
+                };
+                match self.project(&env) {
+                    Ok(values) => out.push((start + size, values)),
+                    Err(e) => errors.push(format!("pump {}: {e}", self.name)),
+                }
+            }
+        }
+        (out, errors)
+    }
+}

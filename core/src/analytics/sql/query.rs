@@ -1,0 +1,322 @@
+//! A pump's SELECT as a plan: sqlparser reads it (after `STREAM` is taken out and
+//! `STEP(x BY INTERVAL …)` becomes `STEP(x, INTERVAL …)`, both keeping every position), then the
+//! plan names its source stream, filter, projections, the grouping keys and the tumbling window —
+//! `STEP(ts BY INTERVAL 'n' unit)` or `FLOOR(ts TO unit)` in the GROUP BY (reference D).
+
+use super::SqlError;
+use sqlparser::ast::{
+    self, CeilFloorKind, DateTimeField, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
+    GroupByExpr, ObjectNamePart, SelectItem, SetExpr, TableFactor,
+};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+
+/// The aggregates the dialect has.
+pub const AGGREGATES: [&str; 5] = ["COUNT", "SUM", "AVG", "MIN", "MAX"];
+
+/// A tumbling window: the expression giving each row's time, and the window's length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tumbling {
+    pub expr: Expr,
+    /// The GROUP BY expression itself (a projection may select it: the window's start).
+    pub group_expr: Expr,
+    pub size_ms: i64,
+}
+
+/// One SELECT.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub source: String,
+    pub filter: Option<Expr>,
+    /// Each selected expression and its name (the alias, or the column's own name).
+    pub projections: Vec<(Expr, Option<String>)>,
+    /// GROUP BY keys other than the window.
+    pub group_keys: Vec<Expr>,
+    pub window: Option<Tumbling>,
+    /// Whether rows are grouped (a GROUP BY, or aggregates in the projections).
+    pub grouped: bool,
+}
+
+/// The byte offset of sqlparser's 1-based `line` and `column` in `text`.
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0;
+    for (n, row) in text.split_inclusive('\n').enumerate() {
+        if n as u64 + 1 == line {
+            return offset
+                + row
+                    .char_indices()
+                    .nth(column.saturating_sub(1) as usize)
+                    .map_or(row.len(), |(i, _)| i);
+        }
+        offset += row.len();
+    }
+    offset
+}
+
+/// Where `expr` starts in the query, as an offset into it.
+pub fn expr_offset(query: &str, expr: &Expr) -> usize {
+    use sqlparser::ast::Spanned;
+    let start = expr.span().start;
+    offset_of(query, start.line, start.column)
+}
+
+/// `STEP(x BY INTERVAL …)` → `STEP(x, INTERVAL …)`, the same length.
+fn rewrite_step(query: &str) -> String {
+    let mut text = query.to_owned();
+    let upper = query.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(found) = upper[from..].find("STEP(") {
+        let open = from + found + 4;
+        let mut depth = 0;
+        for (i, c) in upper[open..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ if depth == 1 && upper[open + i..].starts_with(" BY ") => {
+                    text.replace_range(open + i..open + i + 4, ",   ");
+                    break;
+                }
+                _ => {}
+            }
+        }
+        from = open;
+    }
+    text
+}
+
+/// Milliseconds in a SECOND, MINUTE, HOUR or DAY.
+pub fn unit_ms(field: &DateTimeField) -> Option<i64> {
+    Some(match field {
+        DateTimeField::Second | DateTimeField::Seconds => 1_000,
+        DateTimeField::Minute | DateTimeField::Minutes => 60_000,
+        DateTimeField::Hour | DateTimeField::Hours => 3_600_000,
+        DateTimeField::Day | DateTimeField::Days => 86_400_000,
+        _ => return None,
+    })
+}
+
+/// A function call's name, upper-cased.
+pub fn function_name(function: &ast::Function) -> String {
+    function
+        .name
+        .0
+        .iter()
+        .map(|part| match part {
+            ObjectNamePart::Identifier(ident) => ident.value.to_ascii_uppercase(),
+            other => other.to_string().to_ascii_uppercase(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A call's plain arguments (`*` as `None`).
+pub fn arguments(function: &ast::Function) -> Vec<Option<&Expr>> {
+    match &function.args {
+        FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .map(|arg| match arg {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+                | FunctionArg::Named {
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                } => Some(e),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An interval literal's length: `INTERVAL '60' SECOND`.
+pub fn interval_of(expr: &Expr) -> Option<i64> {
+    let Expr::Interval(interval) = expr else {
+        return None;
+    };
+    let count: i64 = match interval.value.as_ref() {
+        Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) => s.trim().parse().ok()?,
+            ast::Value::Number(n, _) => n.parse().ok()?,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(count * unit_ms(interval.leading_field.as_ref()?)?)
+}
+
+/// The window a GROUP BY expression is, if it is one.
+fn window_of(expr: &Expr) -> Option<Result<Tumbling, &'static str>> {
+    match expr {
+        Expr::Function(f) if function_name(f) == "STEP" => {
+            let args = arguments(f);
+            let (Some(Some(time)), Some(Some(size))) = (args.first(), args.get(1)) else {
+                return Some(Err("STEP takes (time BY INTERVAL 'n' unit)"));
+            };
+            Some(
+                interval_of(size)
+                    .filter(|ms| *ms > 0)
+                    .map(|size_ms| Tumbling {
+                        expr: (*time).clone(),
+                        group_expr: expr.clone(),
+                        size_ms,
+                    })
+                    .ok_or(
+                        "STEP's interval must be INTERVAL 'n' SECOND, MINUTE, HOUR or DAY, n > 0",
+                    ),
+            )
+        }
+        Expr::Floor {
+            expr: time,
+            field: CeilFloorKind::DateTimeField(field),
+        } => Some(
+            unit_ms(field)
+                .map(|size_ms| Tumbling {
+                    expr: (**time).clone(),
+                    group_expr: expr.clone(),
+                    size_ms,
+                })
+                .ok_or("FLOOR(time TO unit) takes SECOND, MINUTE, HOUR or DAY"),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether `expr` calls an aggregate anywhere.
+pub fn has_aggregate(expr: &Expr) -> bool {
+    let mut found = false;
+    let _ = ast::visit_expressions(expr, |e| {
+        if let Expr::Function(f) = e
+            && AGGREGATES.contains(&function_name(f).as_str())
+        {
+            found = true;
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    found
+}
+
+/// The plan of the pump query `query`, which starts at `offset` in `code`.
+pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
+    let error = |at: usize, message: String| SqlError::at(code, offset + at, message);
+    let text = rewrite_step(query);
+    let mut statements = Parser::parse_sql(&GenericDialect {}, &text).map_err(|e| {
+        let message = e.to_string();
+        let at = message
+            .rsplit_once(" at Line: ")
+            .and_then(|(_, place)| {
+                let (line, column) = place.split_once(", Column: ")?;
+                Some(offset_of(
+                    &text,
+                    line.trim().parse().ok()?,
+                    column.trim().parse().ok()?,
+                ))
+            })
+            .unwrap_or(0);
+        let message = message
+            .trim_start_matches("sql parser error: ")
+            .split(" at Line: ")
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        error(at, message)
+    })?;
+    let Some(ast::Statement::Query(query_ast)) = statements.pop() else {
+        return Err(error(0, "expected one SELECT".into()));
+    };
+    let SetExpr::Select(select) = *query_ast.body else {
+        return Err(error(
+            0,
+            "expected a plain SELECT (no UNION or VALUES)".into(),
+        ));
+    };
+    let [from] = &select.from[..] else {
+        return Err(error(
+            0,
+            "a pump selects FROM exactly one stream (joins come later)".into(),
+        ));
+    };
+    if !from.joins.is_empty() {
+        return Err(error(0, "joins are not supported yet".into()));
+    }
+    let TableFactor::Table { name, .. } = &from.relation else {
+        return Err(error(0, "FROM names a stream".into()));
+    };
+    let source = match name.0.last() {
+        Some(ObjectNamePart::Identifier(ident)) => match ident.quote_style {
+            Some(_) => ident.value.clone(),
+            None => ident.value.to_ascii_uppercase(),
+        },
+        _ => return Err(error(0, "FROM names a stream".into())),
+    };
+    let mut projections = Vec::new();
+    for item in &select.projection {
+        match item {
+            SelectItem::UnnamedExpr(expr) => {
+                let name = match expr {
+                    Expr::Identifier(ident) => Some(ident.value.clone()),
+                    Expr::CompoundIdentifier(parts) => parts.last().map(|p| p.value.clone()),
+                    _ => None,
+                };
+                projections.push((expr.clone(), name));
+            }
+            SelectItem::ExprWithAlias { expr, alias } => {
+                projections.push((expr.clone(), Some(alias.value.clone())))
+            }
+            other => {
+                return Err(error(
+                    0,
+                    format!("{other} is not supported in a pump's SELECT"),
+                ));
+            }
+        }
+    }
+    let mut group_keys = Vec::new();
+    let mut window = None;
+    let grouping = match &select.group_by {
+        GroupByExpr::Expressions(exprs, _) => exprs.clone(),
+        GroupByExpr::All(_) => return Err(error(0, "GROUP BY ALL is not supported".into())),
+    };
+    for expr in &grouping {
+        match window_of(expr) {
+            Some(Ok(tumbling)) if window.is_none() => window = Some(tumbling),
+            Some(Ok(_)) => {
+                return Err(error(
+                    expr_offset(&text, expr),
+                    "a GROUP BY has at most one window".into(),
+                ));
+            }
+            Some(Err(message)) => return Err(error(expr_offset(&text, expr), message.into())),
+            None => group_keys.push(expr.clone()),
+        }
+    }
+    if select.having.is_some() {
+        return Err(error(0, "HAVING is not supported yet".into()));
+    }
+    if !select.named_window.is_empty() {
+        return Err(error(
+            0,
+            "WINDOW (sliding windows) is not supported yet".into(),
+        ));
+    }
+    let grouped = !grouping.is_empty() || projections.iter().any(|(e, _)| has_aggregate(e));
+    if grouped && window.is_none() {
+        return Err(error(
+            0,
+            "a streaming GROUP BY needs a window: STEP(ROWTIME BY INTERVAL 'n' SECOND) or FLOOR(ROWTIME TO MINUTE)"
+                .into(),
+        ));
+    }
+    Ok(Plan {
+        source,
+        filter: select.selection.clone(),
+        projections,
+        group_keys,
+        window,
+        grouped,
+    })
+}

@@ -1,0 +1,207 @@
+//! Kinesis Data Analytics SQL (reference D) on hand-computed input: pumps, filters, tumbling
+//! windows by STEP and by FLOOR, late rows, and errors that name their line and column.
+
+use kinescope_core::analytics::program::{Program, Row, SOURCE_STREAM};
+use kinescope_core::analytics::value::{SqlType, Value};
+
+const MINUTE: i64 = 60_000;
+
+fn tickers() -> Vec<(String, SqlType)> {
+    vec![
+        ("TICKER_SYMBOL".into(), SqlType::Varchar),
+        ("SECTOR".into(), SqlType::Varchar),
+        ("CHANGE".into(), SqlType::Double),
+        ("PRICE".into(), SqlType::Double),
+    ]
+}
+
+fn trade(at_ms: i64, ticker: &str, change: f64, price: f64) -> Row {
+    Row {
+        rowtime_ms: at_ms,
+        values: vec![
+            Value::Text(ticker.into()),
+            Value::Text("TECHNOLOGY".into()),
+            Value::Double(change),
+            Value::Double(price),
+        ],
+    }
+}
+
+fn rows(program: &Program, stream: &str) -> Vec<(i64, Vec<Value>)> {
+    program
+        .stream(stream)
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| (r.rowtime_ms, r.values.clone()))
+        .collect()
+}
+
+/// AWS's tumbling-window example: a count per ticker each minute.
+const TUMBLING: &str = include_str!("../../assets/analytics/tumbling-count.sql");
+
+#[test]
+fn a_tumbling_step_window_counts_each_ticker_once_a_minute() {
+    let mut program = Program::compile(TUMBLING, &tickers()).unwrap();
+    for (at, ticker) in [
+        (1_000, "AMZN"),
+        (20_000, "AMZN"),
+        (30_000, "QXZ"),
+        (59_999, "AMZN"),
+        (60_000, "QXZ"),
+        (61_000, "QXZ"),
+    ] {
+        program.insert(SOURCE_STREAM, trade(at, ticker, 0.0, 1.0));
+        program.advance(at);
+    }
+    // The first minute closed at 60 s; the second is open.
+    assert_eq!(
+        rows(&program, "DESTINATION_SQL_STREAM"),
+        vec![
+            (MINUTE, vec![Value::Text("AMZN".into()), Value::Int(3)]),
+            (MINUTE, vec![Value::Text("QXZ".into()), Value::Int(1)]),
+        ]
+    );
+    program.advance(2 * MINUTE);
+    let out = rows(&program, "DESTINATION_SQL_STREAM");
+    assert_eq!(out.len(), 3);
+    assert_eq!(
+        out[2],
+        (2 * MINUTE, vec![Value::Text("QXZ".into()), Value::Int(2)])
+    );
+    assert_eq!(program.pumps[0].windows_closed, 2);
+}
+
+#[test]
+fn floor_windows_aggregate_sum_avg_min_max_and_show_their_start() {
+    let code = r#"
+        CREATE STREAM "STATS" (sector VARCHAR(16), minute TIMESTAMP, n INTEGER, total DOUBLE,
+                               mean DOUBLE, low DOUBLE, high DOUBLE);
+        CREATE PUMP "P" AS INSERT INTO "STATS"
+          SELECT STREAM sector, FLOOR(ROWTIME TO MINUTE) AS minute, COUNT(price), SUM(price),
+                 AVG(price), MIN(price), MAX(price)
+          FROM SOURCE_SQL_STREAM_001
+          GROUP BY sector, FLOOR(ROWTIME TO MINUTE);
+    "#;
+    let mut program = Program::compile(code, &tickers()).unwrap();
+    for (at, price) in [(5_000, 10.0), (6_000, 30.0), (7_000, 20.0), (65_000, 5.0)] {
+        program.insert(SOURCE_STREAM, trade(at, "AMZN", 0.0, price));
+    }
+    program.advance(MINUTE);
+    assert_eq!(
+        rows(&program, "STATS"),
+        vec![(
+            MINUTE,
+            vec![
+                Value::Text("TECHNOLOGY".into()),
+                Value::Timestamp(0),
+                Value::Int(3),
+                Value::Double(60.0),
+                Value::Double(20.0),
+                Value::Double(10.0),
+                Value::Double(30.0),
+            ]
+        )]
+    );
+}
+
+#[test]
+fn plain_pumps_filter_compute_and_chain_keeping_rowtime() {
+    let code = r#"
+        -- Big moves only, then labelled.
+        CREATE OR REPLACE STREAM "BIG" (ticker VARCHAR(4), pct DOUBLE);
+        CREATE OR REPLACE STREAM "LABELLED" (ticker VARCHAR(4), label VARCHAR(8));
+        CREATE OR REPLACE PUMP "FILTER" AS INSERT INTO "BIG"
+          SELECT STREAM ticker_symbol, change / price * 100
+          FROM "SOURCE_SQL_STREAM_001"
+          WHERE ABS(change) > 1 AND ticker_symbol <> 'QXZ';
+        CREATE OR REPLACE PUMP "LABEL" AS INSERT INTO "LABELLED" (label, ticker)
+          SELECT STREAM CASE WHEN pct > 0 THEN 'UP' ELSE 'DOWN' END, LOWER(ticker) FROM "BIG";
+    "#;
+    let mut program = Program::compile(code, &tickers()).unwrap();
+    program.insert(SOURCE_STREAM, trade(1_000, "AMZN", 2.0, 50.0));
+    program.insert(SOURCE_STREAM, trade(2_000, "QXZ", 5.0, 50.0));
+    program.insert(SOURCE_STREAM, trade(3_000, "AMZN", 0.5, 50.0));
+    program.insert(SOURCE_STREAM, trade(4_000, "WAS", -3.0, 30.0));
+    assert_eq!(
+        rows(&program, "BIG"),
+        vec![
+            (1_000, vec![Value::Text("AMZN".into()), Value::Double(4.0)]),
+            (4_000, vec![Value::Text("WAS".into()), Value::Double(-10.0)]),
+        ]
+    );
+    assert_eq!(
+        rows(&program, "LABELLED"),
+        vec![
+            (
+                1_000,
+                vec![Value::Text("amzn".into()), Value::Text("UP".into())]
+            ),
+            (
+                4_000,
+                vec![Value::Text("was".into()), Value::Text("DOWN".into())]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn rows_for_a_closed_window_are_late_and_runtime_errors_go_to_the_error_stream() {
+    let code = r#"
+        CREATE STREAM "OUT" (n INTEGER, ratio DOUBLE);
+        CREATE PUMP "COUNTS" AS INSERT INTO "OUT"
+          SELECT STREAM COUNT(*), 0 FROM SOURCE_SQL_STREAM_001
+          GROUP BY STEP(CAST(price AS TIMESTAMP) BY INTERVAL '10' SECOND);
+        CREATE STREAM "RATIOS" (n INTEGER, ratio DOUBLE);
+        CREATE PUMP "RATIO" AS INSERT INTO "RATIOS"
+          SELECT STREAM 1, CAST(change AS INTEGER) / CAST(price AS INTEGER) FROM SOURCE_SQL_STREAM_001;
+    "#;
+    let mut program = Program::compile(code, &tickers()).unwrap();
+    // The window runs on the event time in PRICE (milliseconds): 25 s comes before 3 s.
+    program.insert(SOURCE_STREAM, trade(1_000, "A", 1.0, 25_000.0));
+    program.advance(40_000);
+    program.insert(SOURCE_STREAM, trade(41_000, "A", 1.0, 3_000.0));
+    program.insert(SOURCE_STREAM, trade(42_000, "A", 1.0, 0.0));
+    assert_eq!(program.pumps[0].late_rows, 2);
+    assert_eq!(rows(&program, "OUT").len(), 1);
+    // 1 / 0 in the RATIO pump: an error row, no panic, the other rows flow.
+    assert_eq!(program.errors_total, 1);
+    assert!(
+        program.errors[0].contains("division by zero"),
+        "{:?}",
+        program.errors
+    );
+    assert_eq!(rows(&program, "RATIOS").len(), 2);
+}
+
+fn refused(code: &str) -> String {
+    Program::compile(code, &tickers()).unwrap_err().to_string()
+}
+
+#[test]
+fn bad_sql_is_refused_with_its_line_and_column() {
+    let typo = "CREATE STREAM \"O\" (a INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\"\n  SELECT STREAM price FROMM SOURCE_SQL_STREAM_001;";
+    let message = refused(typo);
+    // `price FROMM` reads as `price AS FROMM`: what cannot follow is the stream's name.
+    assert_eq!(
+        message,
+        "line 3, column 29: Expected: end of statement, found: SOURCE_SQL_STREAM_001"
+    );
+    let unknown = "CREATE STREAM \"O\" (a DOUBLE);\nCREATE PUMP \"P\" AS INSERT INTO \"O\"\n  SELECT STREAM volume FROM SOURCE_SQL_STREAM_001;";
+    assert_eq!(
+        refused(unknown),
+        "line 3, column 17: stream SOURCE_SQL_STREAM_001 has no column VOLUME"
+    );
+    let no_window = "CREATE STREAM \"O\" (n INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM COUNT(*) FROM SOURCE_SQL_STREAM_001;";
+    assert!(refused(no_window).contains("needs a window"));
+    assert!(refused("DROP STREAM \"O\";").starts_with("line 1, column 1: expected CREATE"));
+    assert!(refused("CREATE STREAM \"O\" (a BLOB);").contains("unknown type \"BLOB\""));
+    let not_a_stream = "CREATE STREAM \"O\" (a INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT price FROM SOURCE_SQL_STREAM_001;";
+    assert!(refused(not_a_stream).contains("expected SELECT STREAM"));
+    let wrong_width = "CREATE STREAM \"O\" (a INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM price, change FROM SOURCE_SQL_STREAM_001;";
+    assert!(refused(wrong_width).contains("gives 2 columns for the 1 of O"));
+    let looped = "CREATE STREAM \"A\" (price DOUBLE);\nCREATE STREAM \"B\" (price DOUBLE);\nCREATE PUMP \"AB\" AS INSERT INTO \"B\" SELECT STREAM price FROM \"A\";\nCREATE PUMP \"BA\" AS INSERT INTO \"A\" SELECT STREAM price FROM \"B\";";
+    assert!(refused(looped).contains("pump BA would feed B back into itself"));
+    let unclosed = "CREATE STREAM \"O\" (a INTEGER); /* never closed";
+    assert!(refused(unclosed).contains("never closed"));
+}

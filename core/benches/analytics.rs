@@ -1,5 +1,6 @@
 //! Kinesis Data Analytics SQL throughput: rows through AWS's tumbling-window example (a count per
-//! ticker each minute, 100 tickers, one row a millisecond). Run with
+//! ticker each minute, 100 tickers, one row a millisecond), and through AWS's anomaly-detection
+//! example (RANDOM_CUT_FOREST, 100 trees). Run with
 //! `cargo bench -p kinescope-core --bench analytics`; the figure is input rows per second on one
 //! core.
 
@@ -10,6 +11,8 @@ use std::hint::black_box;
 
 const ROWS: usize = 200_000;
 const TUMBLING: &str = include_str!("../../assets/analytics/tumbling-count.sql");
+const ANOMALY: &str = include_str!("../../assets/analytics/anomaly-detection.sql");
+const SCORED_ROWS: usize = 20_000;
 
 fn bench(c: &mut Criterion) {
     let columns = vec![
@@ -39,6 +42,30 @@ fn bench(c: &mut Criterion) {
                 }
             }
             black_box(program.pumps[0].windows_closed)
+        })
+    });
+    // AWS's anomaly example: RANDOM_CUT_FOREST with its defaults (100 trees of 256 points).
+    let heart_rates = vec![
+        ("heartRate".to_owned(), SqlType::Integer),
+        ("rateType".to_owned(), SqlType::Varchar),
+    ];
+    let readings: Vec<Row> = (0..SCORED_ROWS)
+        .map(|i| Row {
+            rowtime_ms: i as i64,
+            values: vec![
+                Value::Int(60 + (i * 7919 % 20) as i64),
+                Value::Text("NORMAL".into()),
+            ],
+        })
+        .collect();
+    group.throughput(Throughput::Elements(SCORED_ROWS as u64));
+    group.bench_function("random-cut-forest-100-trees", |b| {
+        b.iter(|| {
+            let mut program = Program::compile(ANOMALY, &heart_rates).unwrap();
+            for row in &readings {
+                program.insert(SOURCE_STREAM, row.clone());
+            }
+            black_box(program.stream("DESTINATION_SQL_STREAM").unwrap().rows_total)
         })
     });
     group.finish();

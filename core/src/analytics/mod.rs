@@ -5,6 +5,8 @@
 //! sources and outputs come next.
 
 pub mod eval;
+pub mod function_stage;
 pub mod program;
+pub mod rcf;
 pub mod sql;
 pub mod value;

@@ -5,12 +5,14 @@
 //! caller gives, so the same input gives the same output.
 
 use super::eval::{Env, eval, floor_to};
+use super::function_stage::FunctionStage;
 use super::sql::SqlError;
 use super::sql::query::{AGGREGATES, Plan, arguments, expr_offset, function_name, plan};
 use super::sql::statements::{self, Statement};
 use super::value::{SqlType, Value};
-use sqlparser::ast::Expr;
+use sqlparser::ast::{Expr, Ident};
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 /// The input's in-application stream.
 pub const SOURCE_STREAM: &str = "SOURCE_SQL_STREAM_001";
@@ -173,7 +175,7 @@ impl Env for GroupEnv<'_> {
 }
 
 /// A pump and, for a windowed one, its open windows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Pump {
     pub name: String,
     pub source: String,
@@ -190,10 +192,14 @@ pub struct Pump {
     pub late_rows: u64,
     /// The latest window closed, by its start.
     closed_until: i64,
+    /// A table function (RANDOM_CUT_FOREST) between the source and the SELECT.
+    pub function: Option<FunctionStage>,
+    /// The columns the SELECT sees: the source's, or the function's.
+    input_columns: Arc<[(String, SqlType)]>,
 }
 
 /// Application code, compiled.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Program {
     pub streams: Vec<InAppStream>,
     pub pumps: Vec<Pump>,
@@ -213,6 +219,62 @@ fn aggregates_in(expr: &Expr, found: &mut Vec<(Expr, String, Option<Expr>)>) {
         }
         std::ops::ControlFlow::<()>::Continue(())
     });
+}
+
+/// `SELECT *` of `columns`, as projections.
+fn all_columns(columns: &[(String, SqlType)]) -> Vec<(Expr, Option<String>)> {
+    columns
+        .iter()
+        .map(|(name, _)| {
+            (
+                Expr::Identifier(Ident::with_quote('"', name)),
+                Some(name.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Checks that the names `expr` uses are `columns` of stream `stream` (or ROWTIME); the error's
+/// offset is within the query.
+fn check_names(
+    query: &str,
+    expr: &Expr,
+    columns: &[(String, SqlType)],
+    stream: &str,
+) -> Result<(), (usize, String)> {
+    let mut unknown = None;
+    let _ = sqlparser::ast::visit_expressions(expr, |e| {
+        let ident = match e {
+            Expr::Identifier(i) => Some(i),
+            Expr::CompoundIdentifier(parts) => parts.last(),
+            _ => None,
+        };
+        if let Some(ident) = ident {
+            let name = super::eval::identifier(ident);
+            let known = name == "ROWTIME" || columns.iter().any(|(c, _)| *c == name);
+            if !known && unknown.is_none() {
+                unknown = Some(e.clone());
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    match unknown {
+        Some(e) => {
+            let name = match &e {
+                Expr::Identifier(i) => super::eval::identifier(i),
+                Expr::CompoundIdentifier(parts) => parts
+                    .last()
+                    .map(super::eval::identifier)
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            Err((
+                expr_offset(query, &e),
+                format!("stream {stream} has no column {name}"),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 impl Program {
@@ -240,11 +302,15 @@ impl Program {
                     let at = |offset: usize, message: String| {
                         SqlError::at(code, decl.query_offset + offset, message)
                     };
-                    let plan = plan(code, decl.query_offset, &decl.query)?;
+                    let mut plan = plan(code, decl.query_offset, &decl.query)?;
+                    let source_name = match &plan.function {
+                        Some(function) => function.cursor.source.clone(),
+                        None => plan.source.clone(),
+                    };
                     let source = streams
                         .iter()
-                        .find(|s| s.name == plan.source)
-                        .ok_or_else(|| at(0, format!("no stream {:?} is declared", plan.source)))?;
+                        .find(|s| s.name == source_name)
+                        .ok_or_else(|| at(0, format!("no stream {source_name:?} is declared")))?;
                     let target =
                         streams
                             .iter()
@@ -259,6 +325,34 @@ impl Program {
                                     ),
                                 )
                             })?;
+                    let (function, input_columns) = match plan.function.as_mut() {
+                        Some(function) => {
+                            let cursor = &mut function.cursor;
+                            if cursor.wildcard {
+                                cursor.projections = all_columns(&source.columns);
+                            }
+                            let cursor_text = &decl.query[function.cursor_offset..];
+                            let exprs = cursor.projections.iter().map(|(e, _)| e);
+                            for expr in exprs.chain(&cursor.filter) {
+                                check_names(cursor_text, expr, &source.columns, &source.name)
+                                    .map_err(|(offset, m)| {
+                                        at(function.cursor_offset + offset, m)
+                                    })?;
+                            }
+                            let stage = FunctionStage::new(function, &source.columns)
+                                .map_err(|m| at(0, m))?;
+                            let columns = stage.output_columns.clone();
+                            (Some(stage), columns)
+                        }
+                        None => (None, source.columns.clone()),
+                    };
+                    if plan.wildcard {
+                        plan.projections = all_columns(&input_columns);
+                    }
+                    let input_name = match function {
+                        Some(_) => super::sql::query::FUNCTION_INPUT.to_owned(),
+                        None => source.name.clone(),
+                    };
                     let target_columns: Vec<usize> = match &decl.columns {
                         Some(names) => names
                             .iter()
@@ -285,42 +379,17 @@ impl Program {
                             ),
                         ));
                     }
-                    // Names the query uses must be the source's columns (or ROWTIME).
-                    let check = |expr: &Expr| -> Result<(), SqlError> {
-                        let mut unknown = None;
-                        let _ = sqlparser::ast::visit_expressions(expr, |e| {
-                            let ident = match e {
-                                Expr::Identifier(i) => Some(i),
-                                Expr::CompoundIdentifier(parts) => parts.last(),
-                                _ => None,
-                            };
-                            if let Some(ident) = ident {
-                                let name = super::eval::identifier(ident);
-                                let known = name == "ROWTIME"
-                                    || source.columns.iter().any(|(c, _)| *c == name);
-                                if !known && unknown.is_none() {
-                                    unknown = Some((expr_offset(&decl.query, e), name));
-                                }
-                            }
-                            std::ops::ControlFlow::<()>::Continue(())
-                        });
-                        match unknown {
-                            Some((offset, name)) => Err(at(
-                                offset,
-                                format!("stream {} has no column {name}", source.name),
-                            )),
-                            None => Ok(()),
-                        }
-                    };
-                    for (expr, _) in &plan.projections {
-                        check(expr)?;
+                    let exprs = plan
+                        .projections
+                        .iter()
+                        .map(|(e, _)| e)
+                        .chain(&plan.filter)
+                        .chain(&plan.group_keys);
+                    for expr in exprs {
+                        check_names(&decl.query, expr, &input_columns, &input_name)
+                            .map_err(|(offset, m)| at(offset, m))?;
                     }
-                    if let Some(filter) = &plan.filter {
-                        check(filter)?;
-                    }
-                    for key in &plan.group_keys {
-                        check(key)?;
-                    }
+                    plan.source = source_name;
                     // Rows flow on as they are inserted: a loop of pumps would never end.
                     let mut reached = vec![decl.target.clone()];
                     while let Some(stream) = reached.pop() {
@@ -356,6 +425,8 @@ impl Program {
                         windows_closed: 0,
                         late_rows: 0,
                         closed_until: i64::MIN,
+                        function,
+                        input_columns: input_columns.into(),
                     });
                 }
             }
@@ -407,11 +478,7 @@ impl Program {
     /// Closes every window that ROWTIME `now` has passed, sending its rows on.
     pub fn advance(&mut self, now: i64) {
         for index in 0..self.pumps.len() {
-            let columns = self
-                .stream(&self.pumps[index].source)
-                .map(|s| s.columns.clone())
-                .unwrap_or_default();
-            let (out, errors) = self.pumps[index].close_until(&columns, now);
+            let (out, errors) = self.pumps[index].close_until(now);
             for message in errors {
                 self.error(message);
             }
@@ -442,7 +509,29 @@ impl Program {
     }
 }
 
+/// What a pump gives: rows (ROWTIME, values) for its target, and errors.
+type Output = (Vec<(i64, Vec<Value>)>, Vec<String>);
+
 impl Pump {
+    /// Takes one row of its source: through the table function first, if it has one.
+    fn take(&mut self, source_columns: &[(String, SqlType)], row: &Row) -> Output {
+        let columns = self.input_columns.clone();
+        let Some(mut stage) = self.function.take() else {
+            return self.take_row(&columns, row);
+        };
+        let env = RowEnv {
+            columns: source_columns,
+            row,
+        };
+        let fed = stage.feed(&env, row.rowtime_ms);
+        self.function = Some(stage);
+        match fed {
+            Ok(Some(row)) => self.take_row(&columns, &row),
+            Ok(None) => (Vec::new(), Vec::new()),
+            Err(e) => (Vec::new(), vec![format!("pump {}: {e}", self.name)]),
+        }
+    }
+
     /// The projections, evaluated in `env`.
     fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
         self.plan
@@ -453,11 +542,7 @@ impl Pump {
     }
 
     /// Takes one row: projected at once, or added to its window's group.
-    fn take(
-        &mut self,
-        columns: &[(String, SqlType)],
-        row: &Row,
-    ) -> (Vec<(i64, Vec<Value>)>, Vec<String>) {
+    fn take_row(&mut self, columns: &[(String, SqlType)], row: &Row) -> Output {
         let env = RowEnv { columns, row };
         let failed = |e: String| (Vec::new(), vec![format!("pump {}: {e}", self.name)]);
         if let Some(filter) = &self.plan.filter {
@@ -516,11 +601,9 @@ impl Pump {
     }
 
     /// The rows of every window that ends at or before `now`.
-    fn close_until(
-        &mut self,
-        columns: &[(String, SqlType)],
-        now: i64,
-    ) -> (Vec<(i64, Vec<Value>)>, Vec<String>) {
+    fn close_until(&mut self, now: i64) -> Output {
+        let columns = self.input_columns.clone();
+        let columns = &columns[..];
         let Some(size) = self.plan.window.as_ref().map(|w| w.size_ms) else {
             return (Vec::new(), Vec::new());
         };

@@ -4,6 +4,7 @@
 //! `STEP(ts BY INTERVAL 'n' unit)` or `FLOOR(ts TO unit)` in the GROUP BY (reference D).
 
 use super::SqlError;
+use crate::analytics::eval::identifier;
 use sqlparser::ast::{
     self, CeilFloorKind, DateTimeField, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
     GroupByExpr, ObjectNamePart, SelectItem, SetExpr, TableFactor,
@@ -35,6 +36,117 @@ pub struct Plan {
     pub window: Option<Tumbling>,
     /// Whether rows are grouped (a GROUP BY, or aggregates in the projections).
     pub grouped: bool,
+    /// `SELECT *`: every column of the source, filled in when the source is known.
+    pub wildcard: bool,
+    /// A table function the query reads from instead of a stream.
+    pub function: Option<Box<TableFunction>>,
+}
+
+/// `TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM …), parameters…))` in a FROM.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableFunction {
+    /// RANDOM_CUT_FOREST or RANDOM_CUT_FOREST_WITH_EXPLANATION.
+    pub name: String,
+    /// The cursor's query.
+    pub cursor: Plan,
+    /// The parameters after the cursor, as written.
+    pub args: Vec<String>,
+    /// Where the cursor's query starts in the query around it.
+    pub cursor_offset: usize,
+}
+
+/// The name a table function's rows go by in the query around it.
+pub const FUNCTION_INPUT: &str = "FUNCTION_INPUT";
+
+/// The table functions the dialect has.
+const TABLE_FUNCTIONS: [&str; 2] = ["RANDOM_CUT_FOREST_WITH_EXPLANATION", "RANDOM_CUT_FOREST"];
+
+/// The offset of the `)` closing the `(` at `open`.
+fn closing(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Finds a table function in `text`: its name, the cursor's query and where it starts, the
+/// parameters, and the span `TABLE(…)` covers.
+#[allow(clippy::type_complexity)]
+fn table_function(
+    text: &str,
+) -> Result<Option<(String, String, usize, Vec<String>, std::ops::Range<usize>)>, (usize, String)> {
+    let upper = text.to_ascii_uppercase();
+    let Some(table_at) = upper.find("TABLE(") else {
+        return Ok(None);
+    };
+    let after = table_at + "TABLE(".len();
+    let rest = upper[after..].trim_start();
+    let name_at = after + (upper.len() - after - rest.len());
+    let Some(name) = TABLE_FUNCTIONS
+        .iter()
+        .find(|f| rest.starts_with(&format!("{f}(")))
+    else {
+        return Err((
+            name_at,
+            "TABLE(…) takes RANDOM_CUT_FOREST or RANDOM_CUT_FOREST_WITH_EXPLANATION".into(),
+        ));
+    };
+    let function_open = name_at + name.len();
+    let function_close = closing(text, function_open)
+        .ok_or((function_open, "this parenthesis is never closed".to_owned()))?;
+    let inside = &upper[function_open + 1..function_close];
+    let cursor_at = function_open + 1 + (inside.len() - inside.trim_start().len());
+    if !upper[cursor_at..].starts_with("CURSOR(") {
+        return Err((
+            cursor_at,
+            format!("{name} takes CURSOR(SELECT STREAM …) first"),
+        ));
+    }
+    let cursor_open = cursor_at + "CURSOR".len();
+    let cursor_close = closing(text, cursor_open)
+        .ok_or((cursor_open, "this parenthesis is never closed".to_owned()))?;
+    let query_at = cursor_open
+        + 1
+        + (text[cursor_open + 1..].len() - text[cursor_open + 1..].trim_start().len());
+    let query = &text[query_at..cursor_close];
+    let mut words = query.splitn(3, char::is_whitespace);
+    let (select, stream) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    if !(select.eq_ignore_ascii_case("SELECT") && stream.eq_ignore_ascii_case("STREAM")) {
+        return Err((query_at, "the cursor takes SELECT STREAM …".into()));
+    }
+    let stream_at = query.find(stream).unwrap_or(0);
+    let mut cursor_query = query.to_owned();
+    cursor_query.replace_range(
+        stream_at..stream_at + stream.len(),
+        &" ".repeat(stream.len()),
+    );
+    let args_text = &text[cursor_close + 1..function_close];
+    let args: Vec<String> = match args_text.trim().strip_prefix(',') {
+        Some(list) => list.split(',').map(|a| a.trim().to_owned()).collect(),
+        None if args_text.trim().is_empty() => Vec::new(),
+        None => return Err((cursor_close + 1, "expected , between the parameters".into())),
+    };
+    let table_close = upper[function_close + 1..]
+        .find(')')
+        .map(|i| function_close + 1 + i)
+        .ok_or((table_at, "TABLE( is never closed".to_owned()))?;
+    Ok(Some((
+        name.to_string(),
+        cursor_query,
+        query_at,
+        args,
+        table_at..table_close + 1,
+    )))
 }
 
 /// The byte offset of sqlparser's 1-based `line` and `column` in `text`.
@@ -203,7 +315,22 @@ pub fn has_aggregate(expr: &Expr) -> bool {
 /// The plan of the pump query `query`, which starts at `offset` in `code`.
 pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     let error = |at: usize, message: String| SqlError::at(code, offset + at, message);
-    let text = rewrite_step(query);
+    let mut text = rewrite_step(query);
+    let function = match table_function(&text).map_err(|(at, message)| error(at, message))? {
+        Some((name, cursor_query, cursor_at, args, span)) => {
+            let cursor = plan(code, offset + cursor_at, &cursor_query)?;
+            // The function's rows stand in for it, the text keeping its length.
+            let stand_in = format!("{FUNCTION_INPUT:<width$}", width = span.len());
+            text.replace_range(span, &stand_in);
+            Some(Box::new(TableFunction {
+                name,
+                cursor,
+                args,
+                cursor_offset: cursor_at,
+            }))
+        }
+        None => None,
+    };
     let mut statements = Parser::parse_sql(&GenericDialect {}, &text).map_err(|e| {
         let message = e.to_string();
         let at = message
@@ -254,18 +381,20 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         _ => return Err(error(0, "FROM names a stream".into())),
     };
     let mut projections = Vec::new();
+    let mut wildcard = false;
     for item in &select.projection {
         match item {
+            SelectItem::Wildcard(_) if select.projection.len() == 1 => wildcard = true,
             SelectItem::UnnamedExpr(expr) => {
                 let name = match expr {
-                    Expr::Identifier(ident) => Some(ident.value.clone()),
-                    Expr::CompoundIdentifier(parts) => parts.last().map(|p| p.value.clone()),
+                    Expr::Identifier(ident) => Some(identifier(ident)),
+                    Expr::CompoundIdentifier(parts) => parts.last().map(identifier),
                     _ => None,
                 };
                 projections.push((expr.clone(), name));
             }
             SelectItem::ExprWithAlias { expr, alias } => {
-                projections.push((expr.clone(), Some(alias.value.clone())))
+                projections.push((expr.clone(), Some(identifier(alias))))
             }
             other => {
                 return Err(error(
@@ -318,5 +447,7 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         group_keys,
         window,
         grouped,
+        wildcard,
+        function,
     })
 }

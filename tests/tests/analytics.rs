@@ -205,3 +205,73 @@ fn bad_sql_is_refused_with_its_line_and_column() {
     let unclosed = "CREATE STREAM \"O\" (a INTEGER); /* never closed";
     assert!(refused(unclosed).contains("never closed"));
 }
+
+#[test]
+fn a_sliding_range_window_aggregates_each_ticker_over_the_last_minute() {
+    // AWS's sliding-window example shape: a row out for every row in.
+    let code = r#"
+        CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), avg_price DOUBLE, trades INTEGER);
+        CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+          SELECT STREAM ticker_symbol, AVG(price) OVER W1 AS avg_price, COUNT(*) OVER W1
+          FROM "SOURCE_SQL_STREAM_001"
+          WINDOW W1 AS (PARTITION BY ticker_symbol RANGE INTERVAL '1' MINUTE PRECEDING);
+    "#;
+    let mut program = Program::compile(code, &tickers()).unwrap();
+    for (at, ticker, price) in [
+        (0, "AMZN", 10.0),
+        (30_000, "AMZN", 20.0),
+        (45_000, "QXZ", 7.0),
+        (60_000, "AMZN", 30.0),
+        (90_001, "AMZN", 40.0),
+    ] {
+        program.insert(SOURCE_STREAM, trade(at, ticker, 0.0, price));
+    }
+    let amzn = |avg: f64, n: i64| {
+        vec![
+            Value::Text("AMZN".into()),
+            Value::Double(avg),
+            Value::Int(n),
+        ]
+    };
+    assert_eq!(
+        rows(&program, "DESTINATION_SQL_STREAM"),
+        vec![
+            (0, amzn(10.0, 1)),
+            (30_000, amzn(15.0, 2)),
+            (
+                45_000,
+                vec![Value::Text("QXZ".into()), Value::Double(7.0), Value::Int(1)]
+            ),
+            // A minute back from 60 s still takes the row at 0 s; from 90.001 s only 30 s on.
+            (60_000, amzn(20.0, 3)),
+            (90_001, amzn(35.0, 2)),
+        ]
+    );
+}
+
+#[test]
+fn a_sliding_rows_window_takes_the_last_rows_of_its_partition() {
+    let code = r#"
+        CREATE STREAM "OUT" (price DOUBLE, high DOUBLE);
+        CREATE PUMP "P" AS INSERT INTO "OUT"
+          SELECT STREAM price, MAX(price) OVER (PARTITION BY sector ROWS 2 PRECEDING)
+          FROM SOURCE_SQL_STREAM_001;
+    "#;
+    let mut program = Program::compile(code, &tickers()).unwrap();
+    for (i, price) in [5.0, 9.0, 1.0, 2.0, 3.0].into_iter().enumerate() {
+        program.insert(SOURCE_STREAM, trade(i as i64, "A", 0.0, price));
+    }
+    let highs: Vec<Value> = rows(&program, "OUT")
+        .into_iter()
+        .map(|(_, v)| v[1].clone())
+        .collect();
+    let expected: Vec<Value> = [5.0, 9.0, 9.0, 9.0, 3.0]
+        .into_iter()
+        .map(Value::Double)
+        .collect();
+    assert_eq!(highs, expected);
+    let both = "CREATE STREAM \"O\" (n INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM COUNT(*) OVER (ROWS 2 PRECEDING) FROM SOURCE_SQL_STREAM_001 GROUP BY FLOOR(ROWTIME TO MINUTE);";
+    assert!(refused(both).contains("not both"));
+    let unbounded = "CREATE STREAM \"O\" (n INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM COUNT(*) OVER (ROWS UNBOUNDED PRECEDING) FROM SOURCE_SQL_STREAM_001;";
+    assert!(refused(unbounded).contains("reaches back"));
+}

@@ -4,6 +4,7 @@
 //! `eval` over `value`s) on the virtual clock. Being built (issue 13): applications, their API,
 //! sources and outputs come next.
 
+pub mod aggregate;
 pub mod eval;
 pub mod function_stage;
 pub mod program;

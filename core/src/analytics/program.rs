@@ -4,10 +4,11 @@
 //! passes its end. Rows enter through `SOURCE_SQL_STREAM_001`; everything runs on the clock the
 //! caller gives, so the same input gives the same output.
 
+use super::aggregate::Accumulator;
 use super::eval::{Env, eval, floor_to};
 use super::function_stage::FunctionStage;
 use super::sql::SqlError;
-use super::sql::query::{AGGREGATES, Plan, arguments, expr_offset, function_name, plan};
+use super::sql::query::{AGGREGATES, Extent, Plan, arguments, expr_offset, function_name, plan};
 use super::sql::statements::{self, Statement};
 use super::value::{SqlType, Value};
 use sqlparser::ast::{Expr, Ident};
@@ -52,73 +53,6 @@ impl Env for RowEnv<'_> {
             .position(|(c, _)| c == name)
             .map(|i| self.row.values[i].clone())
             .ok_or_else(|| format!("unknown column {name}"))
-    }
-}
-
-/// A running aggregate.
-#[derive(Debug, Clone, PartialEq)]
-enum Accumulator {
-    Count(i64),
-    Sum(Option<f64>, bool),
-    Avg(f64, i64),
-    Min(Option<Value>),
-    Max(Option<Value>),
-}
-
-impl Accumulator {
-    fn new(name: &str) -> Self {
-        match name {
-            "COUNT" => Self::Count(0),
-            "SUM" => Self::Sum(None, true),
-            "AVG" => Self::Avg(0.0, 0),
-            "MIN" => Self::Min(None),
-            _ => Self::Max(None),
-        }
-    }
-
-    fn add(&mut self, value: Value) {
-        if value.is_null() {
-            return;
-        }
-        match self {
-            Self::Count(n) => *n += 1,
-            Self::Sum(sum, integral) => {
-                *integral &= matches!(value, Value::Int(_));
-                *sum = Some(sum.unwrap_or(0.0) + value.as_f64().unwrap_or(0.0));
-            }
-            Self::Avg(sum, n) => {
-                *sum += value.as_f64().unwrap_or(0.0);
-                *n += 1;
-            }
-            Self::Min(min) => {
-                if min
-                    .as_ref()
-                    .is_none_or(|m| value.compare(m).is_some_and(|o| o.is_lt()))
-                {
-                    *min = Some(value);
-                }
-            }
-            Self::Max(max) => {
-                if max
-                    .as_ref()
-                    .is_none_or(|m| value.compare(m).is_some_and(|o| o.is_gt()))
-                {
-                    *max = Some(value);
-                }
-            }
-        }
-    }
-
-    fn result(&self) -> Value {
-        match self {
-            Self::Count(n) => Value::Int(*n),
-            Self::Sum(None, _) => Value::Null,
-            Self::Sum(Some(sum), true) => Value::Int(*sum as i64),
-            Self::Sum(Some(sum), false) => Value::Double(*sum),
-            Self::Avg(_, 0) => Value::Null,
-            Self::Avg(sum, n) => Value::Double(sum / *n as f64),
-            Self::Min(v) | Self::Max(v) => v.clone().unwrap_or(Value::Null),
-        }
     }
 }
 
@@ -192,6 +126,8 @@ pub struct Pump {
     pub late_rows: u64,
     /// The latest window closed, by its start.
     closed_until: i64,
+    /// A sliding window's recent rows by partition: ROWTIME and the aggregates' arguments.
+    partitions: BTreeMap<String, VecDeque<(i64, Vec<Value>)>>,
     /// A table function (RANDOM_CUT_FOREST) between the source and the SELECT.
     pub function: Option<FunctionStage>,
     /// The columns the SELECT sees: the source's, or the function's.
@@ -425,6 +361,7 @@ impl Program {
                         windows_closed: 0,
                         late_rows: 0,
                         closed_until: i64::MIN,
+                        partitions: BTreeMap::new(),
                         function,
                         input_columns: input_columns.into(),
                     });
@@ -512,6 +449,11 @@ impl Program {
 /// What a pump gives: rows (ROWTIME, values) for its target, and errors.
 type Output = (Vec<(i64, Vec<Value>)>, Vec<String>);
 
+/// What pump `name` gives when a row fails: the error, for the error stream.
+fn failure(name: &str, error: String) -> Output {
+    (Vec::new(), vec![format!("pump {name}: {error}")])
+}
+
 impl Pump {
     /// Takes one row of its source: through the table function first, if it has one.
     fn take(&mut self, source_columns: &[(String, SqlType)], row: &Row) -> Output {
@@ -532,6 +474,64 @@ impl Pump {
         }
     }
 
+    /// The row `row` makes through a sliding window: its partition's recent rows aggregated.
+    fn slide(&mut self, columns: &[(String, SqlType)], row: &Row) -> Result<Vec<Value>, String> {
+        let Some(sliding) = &self.plan.sliding else {
+            return Err("no sliding window".into());
+        };
+        let env = RowEnv { columns, row };
+        let keys: Vec<Value> = sliding
+            .partition_by
+            .iter()
+            .map(|k| eval(k, &env))
+            .collect::<Result<_, _>>()?;
+        let arguments: Vec<Value> = self
+            .aggregates
+            .iter()
+            .map(|(_, _, arg)| arg.as_ref().map_or(Ok(Value::Int(1)), |a| eval(a, &env)))
+            .collect::<Result<_, _>>()?;
+        let extent = sliding.extent;
+        let recent = self.partitions.entry(format!("{keys:?}")).or_default();
+        recent.push_back((row.rowtime_ms, arguments));
+        match extent {
+            Extent::Range(ms) => {
+                while recent
+                    .front()
+                    .is_some_and(|(t, _)| *t < row.rowtime_ms - ms)
+                {
+                    recent.pop_front();
+                }
+            }
+            Extent::Rows(n) => {
+                while recent.len() > n + 1 {
+                    recent.pop_front();
+                }
+            }
+        }
+        let mut accumulators: Vec<Accumulator> = self
+            .aggregates
+            .iter()
+            .map(|(_, name, _)| Accumulator::new(name))
+            .collect();
+        for (_, values) in recent.iter() {
+            for (accumulator, value) in accumulators.iter_mut().zip(values) {
+                accumulator.add(value.clone());
+            }
+        }
+        let group = Group {
+            keys: Vec::new(),
+            accumulators,
+            first: row.clone(),
+        };
+        let env = GroupEnv {
+            pump: self,
+            group: &group,
+            window_start: Value::Null,
+            columns,
+        };
+        self.project(&env)
+    }
+
     /// The projections, evaluated in `env`.
     fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
         self.plan
@@ -544,24 +544,34 @@ impl Pump {
     /// Takes one row: projected at once, or added to its window's group.
     fn take_row(&mut self, columns: &[(String, SqlType)], row: &Row) -> Output {
         let env = RowEnv { columns, row };
-        let failed = |e: String| (Vec::new(), vec![format!("pump {}: {e}", self.name)]);
         if let Some(filter) = &self.plan.filter {
             match eval(filter, &env) {
                 Ok(Value::Bool(true)) => {}
                 Ok(_) => return (Vec::new(), Vec::new()),
-                Err(e) => return failed(e),
+                Err(e) => return failure(&self.name, e),
             }
+        }
+        if self.plan.sliding.is_some() {
+            return match self.slide(columns, row) {
+                Ok(values) => (vec![(row.rowtime_ms, values)], Vec::new()),
+                Err(e) => failure(&self.name, e),
+            };
         }
         let Some(window) = &self.plan.window else {
             return match self.project(&env) {
                 Ok(values) => (vec![(row.rowtime_ms, values)], Vec::new()),
-                Err(e) => failed(e),
+                Err(e) => failure(&self.name, e),
             };
         };
         let start = match eval(&window.expr, &env).map(|t| floor_to(&t, window.size_ms)) {
             Ok(Value::Timestamp(t)) => t,
-            Ok(other) => return failed(format!("the window's time is {other:?}, not a timestamp")),
-            Err(e) => return failed(e),
+            Ok(other) => {
+                return failure(
+                    &self.name,
+                    format!("the window's time is {other:?}, not a timestamp"),
+                );
+            }
+            Err(e) => return failure(&self.name, e),
         };
         if start <= self.closed_until {
             self.late_rows += 1;
@@ -571,7 +581,7 @@ impl Pump {
             self.plan.group_keys.iter().map(|k| eval(k, &env)).collect();
         let keys = match keys {
             Ok(keys) => keys,
-            Err(e) => return failed(e),
+            Err(e) => return failure(&self.name, e),
         };
         let mut arguments = Vec::new();
         for (_, _, arg) in &self.aggregates {
@@ -579,7 +589,7 @@ impl Pump {
                 None => arguments.push(Value::Int(1)),
                 Some(arg) => match eval(arg, &env) {
                     Ok(v) => arguments.push(v),
-                    Err(e) => return failed(e),
+                    Err(e) => return failure(&self.name, e),
                 },
             }
         }

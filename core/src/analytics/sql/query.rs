@@ -24,6 +24,23 @@ pub struct Tumbling {
     pub size_ms: i64,
 }
 
+/// How far back a sliding window reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// `RANGE INTERVAL 'n' unit PRECEDING`: rows this many milliseconds back, and the current one.
+    Range(i64),
+    /// `ROWS n PRECEDING`: the n rows before the current one, and it.
+    Rows(usize),
+}
+
+/// A sliding window (`WINDOW W AS (PARTITION BY … RANGE INTERVAL … PRECEDING)`, or inline in
+/// `OVER (…)`): a row out for every row in, aggregated over its partition's recent rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sliding {
+    pub partition_by: Vec<Expr>,
+    pub extent: Extent,
+}
+
 /// One SELECT.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -34,6 +51,8 @@ pub struct Plan {
     /// GROUP BY keys other than the window.
     pub group_keys: Vec<Expr>,
     pub window: Option<Tumbling>,
+    /// The sliding window the aggregates are OVER.
+    pub sliding: Option<Sliding>,
     /// Whether rows are grouped (a GROUP BY, or aggregates in the projections).
     pub grouped: bool,
     /// `SELECT *`: every column of the source, filled in when the source is known.
@@ -426,13 +445,16 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     if select.having.is_some() {
         return Err(error(0, "HAVING is not supported yet".into()));
     }
-    if !select.named_window.is_empty() {
+    let sliding = sliding_window(&text, &projections, &select.named_window)
+        .map_err(|(at, message)| error(at, message.into()))?;
+    if sliding.is_some() && !grouping.is_empty() {
         return Err(error(
             0,
-            "WINDOW (sliding windows) is not supported yet".into(),
+            "a query aggregates over a sliding window or a GROUP BY, not both".into(),
         ));
     }
-    let grouped = !grouping.is_empty() || projections.iter().any(|(e, _)| has_aggregate(e));
+    let grouped = !grouping.is_empty()
+        || sliding.is_none() && projections.iter().any(|(e, _)| has_aggregate(e));
     if grouped && window.is_none() {
         return Err(error(
             0,
@@ -446,8 +468,88 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         projections,
         group_keys,
         window,
+        sliding,
         grouped,
         wildcard,
         function,
     })
+}
+
+/// The sliding window of a spec: its partition and its frame.
+fn sliding_of(spec: &ast::WindowSpec) -> Result<Sliding, &'static str> {
+    use ast::{WindowFrameBound, WindowFrameUnits};
+    let frame = spec
+        .window_frame
+        .as_ref()
+        .ok_or("a sliding window needs RANGE INTERVAL 'n' unit PRECEDING or ROWS n PRECEDING")?;
+    if !matches!(frame.end_bound, None | Some(WindowFrameBound::CurrentRow)) {
+        return Err("a sliding window ends at the current row");
+    }
+    let WindowFrameBound::Preceding(Some(reach)) = &frame.start_bound else {
+        return Err("a sliding window reaches back: … PRECEDING with a length");
+    };
+    let extent = match frame.units {
+        WindowFrameUnits::Range => Extent::Range(
+            interval_of(reach).ok_or("RANGE takes INTERVAL 'n' SECOND, MINUTE, HOUR or DAY")?,
+        ),
+        WindowFrameUnits::Rows => match reach.as_ref() {
+            Expr::Value(v) => match &v.value {
+                ast::Value::Number(n, _) => {
+                    Extent::Rows(n.parse().map_err(|_| "ROWS takes a count")?)
+                }
+                _ => return Err("ROWS takes a count"),
+            },
+            _ => return Err("ROWS takes a count"),
+        },
+        WindowFrameUnits::Groups => return Err("GROUPS frames are not in the dialect"),
+    };
+    Ok(Sliding {
+        partition_by: spec.partition_by.clone(),
+        extent,
+    })
+}
+
+/// The one sliding window the aggregates of `projections` are OVER (named in `named`), if any.
+fn sliding_window(
+    text: &str,
+    projections: &[(Expr, Option<String>)],
+    named: &[ast::NamedWindowDefinition],
+) -> Result<Option<Sliding>, (usize, &'static str)> {
+    let mut found: Option<Sliding> = None;
+    let mut failure = None;
+    for (expr, _) in projections {
+        let _ = ast::visit_expressions(expr, |e| {
+            if let Expr::Function(f) = e
+                && let Some(over) = &f.over
+            {
+                let spec = match over {
+                    ast::WindowType::WindowSpec(spec) => Some(spec),
+                    ast::WindowType::NamedWindow(name) => named.iter().find_map(|d| match &d.1 {
+                        ast::NamedWindowExpr::WindowSpec(spec)
+                            if d.0.value.eq_ignore_ascii_case(&name.value) =>
+                        {
+                            Some(spec)
+                        }
+                        _ => None,
+                    }),
+                };
+                let window = match spec {
+                    Some(spec) => sliding_of(spec),
+                    None => Err("OVER names no window of this query's WINDOW clause"),
+                };
+                match (window, &found) {
+                    (Err(message), _) => failure = Some((expr_offset(text, e), message)),
+                    (Ok(w), Some(seen)) if *seen != w => {
+                        failure = Some((expr_offset(text, e), "a query has one sliding window"))
+                    }
+                    (Ok(w), _) => found = Some(w),
+                }
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+    }
+    match failure {
+        Some(failure) => Err(failure),
+        None => Ok(found),
+    }
 }

@@ -202,6 +202,8 @@ fn bad_sql_is_refused_with_its_line_and_column() {
     assert!(refused(wrong_width).contains("gives 2 columns for the 1 of O"));
     let looped = "CREATE STREAM \"A\" (price DOUBLE);\nCREATE STREAM \"B\" (price DOUBLE);\nCREATE PUMP \"AB\" AS INSERT INTO \"B\" SELECT STREAM price FROM \"A\";\nCREATE PUMP \"BA\" AS INSERT INTO \"A\" SELECT STREAM price FROM \"B\";";
     assert!(refused(looped).contains("pump BA would feed B back into itself"));
+    let unordered = "CREATE STREAM \"O\" (a DOUBLE);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM price FROM SOURCE_SQL_STREAM_001 ORDER BY price;";
+    assert!(refused(unordered).contains("starts with a time bucket"));
     let unclosed = "CREATE STREAM \"O\" (a INTEGER); /* never closed";
     assert!(refused(unclosed).contains("never closed"));
 }

@@ -30,8 +30,23 @@ fn aws_example_scores_every_spike_above_every_normal_reading() {
             values: vec![Value::Int(rate), Value::Text(kind.into())],
         };
         program.insert(SOURCE_STREAM, row);
+        program.advance(i as i64 * 100);
     }
+    // The last second's rows are held for the ORDER BY until ROWTIME passes it.
+    assert_eq!(
+        program.stream("DESTINATION_SQL_STREAM").unwrap().rows_total,
+        1_990
+    );
+    program.advance(200_000);
     let out = &program.stream("DESTINATION_SQL_STREAM").unwrap().rows;
+    // Each second's ten rows come out highest score first.
+    for second in out.iter().collect::<Vec<_>>().chunks(10) {
+        let scores: Vec<f64> = second
+            .iter()
+            .map(|r| r.values[2].as_f64().unwrap())
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    }
     assert_eq!(out.len(), 1_000, "the stream keeps its newest 1,000 rows");
     let all = &program.stream("TEMP_STREAM").unwrap();
     assert_eq!(all.rows_total, 2_000);

@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod eval;
 pub mod function_stage;
+pub mod ordering;
 pub mod program;
 pub mod rcf;
 pub mod sql;

@@ -7,6 +7,7 @@
 use super::aggregate::Accumulator;
 use super::eval::{Env, eval, floor_to};
 use super::function_stage::FunctionStage;
+use super::ordering::OrderedBuffer;
 use super::sql::SqlError;
 use super::sql::query::{AGGREGATES, Extent, Plan, arguments, expr_offset, function_name, plan};
 use super::sql::statements::{self, Statement};
@@ -126,6 +127,8 @@ pub struct Pump {
     pub late_rows: u64,
     /// The latest window closed, by its start.
     closed_until: i64,
+    /// Rows held for a streaming ORDER BY.
+    ordered: OrderedBuffer,
     /// A sliding window's recent rows by partition: ROWTIME and the aggregates' arguments.
     partitions: BTreeMap<String, VecDeque<(i64, Vec<Value>)>>,
     /// A table function (RANDOM_CUT_FOREST) between the source and the SELECT.
@@ -315,12 +318,17 @@ impl Program {
                             ),
                         ));
                     }
+                    let order_keys = plan
+                        .ordering
+                        .iter()
+                        .flat_map(|o| o.keys.iter().map(|(k, _)| k));
                     let exprs = plan
                         .projections
                         .iter()
                         .map(|(e, _)| e)
                         .chain(&plan.filter)
-                        .chain(&plan.group_keys);
+                        .chain(&plan.group_keys)
+                        .chain(order_keys);
                     for expr in exprs {
                         check_names(&decl.query, expr, &input_columns, &input_name)
                             .map_err(|(offset, m)| at(offset, m))?;
@@ -362,6 +370,7 @@ impl Program {
                         late_rows: 0,
                         closed_until: i64::MIN,
                         partitions: BTreeMap::new(),
+                        ordered: OrderedBuffer::default(),
                         function,
                         input_columns: input_columns.into(),
                     });
@@ -558,9 +567,24 @@ impl Pump {
             };
         }
         let Some(window) = &self.plan.window else {
-            return match self.project(&env) {
-                Ok(values) => (vec![(row.rowtime_ms, values)], Vec::new()),
-                Err(e) => failure(&self.name, e),
+            let values = match self.project(&env) {
+                Ok(values) => values,
+                Err(e) => return failure(&self.name, e),
+            };
+            let Some(ordering) = &self.plan.ordering else {
+                return (vec![(row.rowtime_ms, values)], Vec::new());
+            };
+            let bucket =
+                eval(&ordering.bucket.expr, &env).map(|t| floor_to(&t, ordering.bucket.size_ms));
+            let keys: Result<Vec<Value>, String> =
+                ordering.keys.iter().map(|(k, _)| eval(k, &env)).collect();
+            return match (bucket, keys) {
+                (Ok(Value::Timestamp(bucket)), Ok(keys)) => {
+                    self.ordered.hold(bucket, keys, row.rowtime_ms, values);
+                    (Vec::new(), Vec::new())
+                }
+                (Err(e), _) | (_, Err(e)) => failure(&self.name, e),
+                (Ok(other), _) => failure(&self.name, format!("ORDER BY's bucket is {other:?}")),
             };
         };
         let start = match eval(&window.expr, &env).map(|t| floor_to(&t, window.size_ms)) {
@@ -612,6 +636,11 @@ impl Pump {
 
     /// The rows of every window that ends at or before `now`.
     fn close_until(&mut self, now: i64) -> Output {
+        if let Some(ordering) = &self.plan.ordering {
+            let descending: Vec<bool> = ordering.keys.iter().map(|(_, d)| *d).collect();
+            let size = ordering.bucket.size_ms;
+            return (self.ordered.release(now, size, &descending), Vec::new());
+        }
         let columns = self.input_columns.clone();
         let columns = &columns[..];
         let Some(size) = self.plan.window.as_ref().map(|w| w.size_ms) else {

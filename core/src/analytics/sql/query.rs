@@ -41,6 +41,14 @@ pub struct Sliding {
     pub extent: Extent,
 }
 
+/// A streaming ORDER BY: a time bucket first, then the keys rows are sorted by within it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ordering {
+    pub bucket: Tumbling,
+    /// Each key and whether it sorts descending.
+    pub keys: Vec<(Expr, bool)>,
+}
+
 /// One SELECT.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -53,6 +61,8 @@ pub struct Plan {
     pub window: Option<Tumbling>,
     /// The sliding window the aggregates are OVER.
     pub sliding: Option<Sliding>,
+    /// ORDER BY a time bucket, then keys.
+    pub ordering: Option<Ordering>,
     /// Whether rows are grouped (a GROUP BY, or aggregates in the projections).
     pub grouped: bool,
     /// `SELECT *`: every column of the source, filled in when the source is known.
@@ -374,6 +384,37 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     let Some(ast::Statement::Query(query_ast)) = statements.pop() else {
         return Err(error(0, "expected one SELECT".into()));
     };
+    let ordering = match &query_ast.order_by {
+        None => None,
+        Some(order_by) => {
+            let ast::OrderByKind::Expressions(list) = &order_by.kind else {
+                return Err(error(0, "ORDER BY ALL is not supported".into()));
+            };
+            let first = list.first().map(|o| &o.expr);
+            let bucket = match first.and_then(window_of) {
+                Some(Ok(bucket)) => bucket,
+                Some(Err(message)) => return Err(error(0, message.into())),
+                None => {
+                    let at = first.map_or(0, |e| expr_offset(&text, e));
+                    return Err(error(
+                        at,
+                        "a streaming ORDER BY starts with a time bucket: FLOOR(ROWTIME TO SECOND) or STEP(ROWTIME BY INTERVAL …)"
+                            .into(),
+                    ));
+                }
+            };
+            let keys = list[1..]
+                .iter()
+                .map(|o| {
+                    (
+                        o.expr.clone(),
+                        o.options.sort == Some(ast::OrderBySort::Desc),
+                    )
+                })
+                .collect();
+            Some(Ordering { bucket, keys })
+        }
+    };
     let SetExpr::Select(select) = *query_ast.body else {
         return Err(error(
             0,
@@ -455,6 +496,12 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     }
     let grouped = !grouping.is_empty()
         || sliding.is_none() && projections.iter().any(|(e, _)| has_aggregate(e));
+    if ordering.is_some() && (grouped || sliding.is_some()) {
+        return Err(error(
+            0,
+            "ORDER BY is supported on queries without windows or aggregates".into(),
+        ));
+    }
     if grouped && window.is_none() {
         return Err(error(
             0,
@@ -469,6 +516,7 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         group_keys,
         window,
         sliding,
+        ordering,
         grouped,
         wildcard,
         function,

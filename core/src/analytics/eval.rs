@@ -60,16 +60,16 @@ fn arithmetic(op: &BinaryOperator, a: Value, b: Value) -> Result<Value, String> 
             BinaryOperator::Minus => Value::Int(x.wrapping_sub(*y)),
             BinaryOperator::Multiply => Value::Int(x.wrapping_mul(*y)),
             BinaryOperator::Divide if *y == 0 => return Err("division by zero".into()),
-            BinaryOperator::Divide => Value::Int(x / y),
+            BinaryOperator::Divide => Value::Int(x.wrapping_div(*y)),
             BinaryOperator::Modulo if *y == 0 => return Err("division by zero".into()),
-            _ => Value::Int(x % y),
+            _ => Value::Int(x.wrapping_rem(*y)),
         });
     }
     if let (Value::Timestamp(t), Value::Int(ms)) | (Value::Int(ms), Value::Timestamp(t)) = (&a, &b)
     {
         return match op {
-            BinaryOperator::Plus => Ok(Value::Timestamp(t + ms)),
-            BinaryOperator::Minus => Ok(Value::Timestamp(t - ms)),
+            BinaryOperator::Plus => Ok(Value::Timestamp(t.wrapping_add(*ms))),
+            BinaryOperator::Minus => Ok(Value::Timestamp(t.wrapping_sub(*ms))),
             _ => Err(format!("{op} does not apply to a timestamp")),
         };
     }
@@ -126,7 +126,7 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Value, String> {
             match (op, value) {
                 (_, Value::Null) => Value::Null,
                 (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
-                (UnaryOperator::Minus, Value::Int(i)) => Value::Int(-i),
+                (UnaryOperator::Minus, Value::Int(i)) => Value::Int(i.wrapping_neg()),
                 (UnaryOperator::Minus, Value::Double(d)) => Value::Double(-d),
                 (UnaryOperator::Plus, v) => v,
                 (op, v) => return Err(format!("{op} does not apply to {v:?}")),
@@ -280,7 +280,7 @@ fn call(function: &ast::Function, env: &dyn Env) -> Result<Value, String> {
             _ => Value::Null,
         },
         "ABS" => match arg(0)? {
-            Value::Int(i) => Value::Int(i.abs()),
+            Value::Int(i) => Value::Int(i.wrapping_abs()),
             Value::Double(d) => Value::Double(d.abs()),
             _ => Value::Null,
         },

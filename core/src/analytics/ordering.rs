@@ -36,7 +36,7 @@ impl OrderedBuffer {
             .buckets
             .keys()
             .copied()
-            .take_while(|start| start + size_ms <= now)
+            .take_while(|start| start.saturating_add(size_ms) <= now)
             .collect();
         let mut out = Vec::new();
         for start in due {

@@ -82,7 +82,7 @@ impl Env for GroupEnv<'_> {
             &self.window_start,
             &self.pump.plan.window,
         ) {
-            return Ok(Value::Timestamp(start + window.size_ms));
+            return Ok(Value::Timestamp(start.saturating_add(window.size_ms)));
         }
         RowEnv {
             columns: self.columns,
@@ -652,7 +652,7 @@ impl Pump {
             .windows
             .keys()
             .copied()
-            .take_while(|start| start + size <= now)
+            .take_while(|start| start.saturating_add(size) <= now)
             .collect();
         for start in due {
             let Some(groups) = self.windows.remove(&start) else {
@@ -668,7 +668,7 @@ impl Pump {
                     columns,
                 };
                 match self.project(&env) {
-                    Ok(values) => out.push((start + size, values)),
+                    Ok(values) => out.push((start.saturating_add(size), values)),
                     Err(e) => errors.push(format!("pump {}: {e}", self.name)),
                 }
             }

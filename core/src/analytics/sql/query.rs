@@ -287,7 +287,9 @@ pub fn interval_of(expr: &Expr) -> Option<i64> {
         },
         _ => return None,
     };
-    Some(count * unit_ms(interval.leading_field.as_ref()?)?)
+    count
+        .checked_mul(unit_ms(interval.leading_field.as_ref()?)?)
+        .filter(|ms| *ms > 0)
 }
 
 /// The window a GROUP BY expression is, if it is one.

@@ -116,8 +116,9 @@ impl<'a> Words<'a> {
     fn keyword(&mut self, word: &str) -> bool {
         self.skip_space();
         let rest = &self.text[self.at..];
-        let matches = rest.len() >= word.len()
-            && rest[..word.len()].eq_ignore_ascii_case(word)
+        let matches = rest
+            .get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
             && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
         if matches {
             self.at += word.len();

@@ -337,3 +337,53 @@ fn mutated_sql_compiles_or_fails_cleanly() {
     }
     assert!(compiled > 100, "some mutations still compile ({compiled})");
 }
+
+#[test]
+fn stagger_windows_open_with_their_partitions_first_row_and_close_a_range_later() {
+    // AWS's stagger example: a count per ticker and event minute.
+    let code = r#"
+        CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), event_minute TIMESTAMP, ticker_count INTEGER);
+        CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+          SELECT STREAM ticker_symbol, FLOOR(event_time TO MINUTE), COUNT(*) AS ticker_count
+          FROM "SOURCE_SQL_STREAM_001"
+          WINDOWED BY STAGGER (
+            PARTITION BY FLOOR(event_time TO MINUTE), ticker_symbol RANGE INTERVAL '1' MINUTE);
+    "#;
+    let columns = vec![
+        ("TICKER_SYMBOL".to_owned(), SqlType::Varchar),
+        ("EVENT_TIME".to_owned(), SqlType::Timestamp),
+    ];
+    let mut program = Program::compile(code, &columns).unwrap();
+    for (rowtime, ticker, event) in [
+        (5_000, "AMZN", 3_000),
+        (20_000, "AMZN", 10_000),
+        (40_000, "QXZ", 35_000),
+        (70_000, "AMZN", 50_000),
+    ] {
+        program.advance(rowtime);
+        let row = Row {
+            rowtime_ms: rowtime,
+            values: vec![Value::Text(ticker.into()), Value::Timestamp(event)],
+        };
+        program.insert(SOURCE_STREAM, row);
+    }
+    program.advance(200_000);
+    let out = |ticker: &str, n: i64| {
+        vec![
+            Value::Text(ticker.into()),
+            Value::Timestamp(0),
+            Value::Int(n),
+        ]
+    };
+    assert_eq!(
+        rows(&program, "DESTINATION_SQL_STREAM"),
+        vec![
+            // AMZN's window opened at 5 s and closed a minute later; the row at 70 s opened another.
+            (65_000, out("AMZN", 2)),
+            (100_000, out("QXZ", 1)),
+            (130_000, out("AMZN", 1)),
+        ]
+    );
+    let mixed = "CREATE STREAM \"O\" (n INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM COUNT(*) FROM SOURCE_SQL_STREAM_001 GROUP BY FLOOR(ROWTIME TO MINUTE) WINDOWED BY STAGGER (PARTITION BY ticker_symbol RANGE INTERVAL '1' MINUTE);";
+    assert!(refused(mixed).contains("no other window"));
+}

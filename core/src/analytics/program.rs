@@ -127,6 +127,8 @@ pub struct Pump {
     pub late_rows: u64,
     /// The latest window closed, by its start.
     closed_until: i64,
+    /// Open stagger windows by partition key: when each opened, and its group.
+    staggered: BTreeMap<String, (i64, Group)>,
     /// Rows held for a streaming ORDER BY.
     ordered: OrderedBuffer,
     /// A sliding window's recent rows by partition: ROWTIME and the aggregates' arguments.
@@ -371,6 +373,7 @@ impl Program {
                         closed_until: i64::MIN,
                         partitions: BTreeMap::new(),
                         ordered: OrderedBuffer::default(),
+                        staggered: BTreeMap::new(),
                         function,
                         input_columns: input_columns.into(),
                     });
@@ -483,22 +486,31 @@ impl Pump {
         }
     }
 
+    /// `keys` and the aggregates' arguments (1 for `COUNT(*)`) evaluated in `env`.
+    fn keys_and_arguments(
+        &self,
+        keys: &[Expr],
+        env: &dyn Env,
+    ) -> Result<(Vec<Value>, Vec<Value>), String> {
+        let keys = keys
+            .iter()
+            .map(|k| eval(k, env))
+            .collect::<Result<_, _>>()?;
+        let arguments = self
+            .aggregates
+            .iter()
+            .map(|(_, _, arg)| arg.as_ref().map_or(Ok(Value::Int(1)), |a| eval(a, env)))
+            .collect::<Result<_, _>>()?;
+        Ok((keys, arguments))
+    }
+
     /// The row `row` makes through a sliding window: its partition's recent rows aggregated.
     fn slide(&mut self, columns: &[(String, SqlType)], row: &Row) -> Result<Vec<Value>, String> {
         let Some(sliding) = &self.plan.sliding else {
             return Err("no sliding window".into());
         };
         let env = RowEnv { columns, row };
-        let keys: Vec<Value> = sliding
-            .partition_by
-            .iter()
-            .map(|k| eval(k, &env))
-            .collect::<Result<_, _>>()?;
-        let arguments: Vec<Value> = self
-            .aggregates
-            .iter()
-            .map(|(_, _, arg)| arg.as_ref().map_or(Ok(Value::Int(1)), |a| eval(a, &env)))
-            .collect::<Result<_, _>>()?;
+        let (keys, arguments) = self.keys_and_arguments(&sliding.partition_by, &env)?;
         let extent = sliding.extent;
         let recent = self.partitions.entry(format!("{keys:?}")).or_default();
         recent.push_back((row.rowtime_ms, arguments));
@@ -541,6 +553,58 @@ impl Pump {
         self.project(&env)
     }
 
+    /// Adds `row` to its partition's stagger window, opening one with it if there is none.
+    fn stagger(&mut self, columns: &[(String, SqlType)], row: &Row) -> Result<(), String> {
+        let env = RowEnv { columns, row };
+        let (keys, arguments) = self.keys_and_arguments(&self.plan.group_keys, &env)?;
+        let accumulators = self.aggregates.iter().map(|(_, n, _)| Accumulator::new(n));
+        let (_, group) = self
+            .staggered
+            .entry(format!("{keys:?}"))
+            .or_insert_with(|| {
+                let group = Group {
+                    keys,
+                    accumulators: accumulators.collect(),
+                    first: row.clone(),
+                };
+                (row.rowtime_ms, group)
+            });
+        for (accumulator, value) in group.accumulators.iter_mut().zip(arguments) {
+            accumulator.add(value);
+        }
+        Ok(())
+    }
+
+    /// The rows of the stagger windows `range_ms` old by `now`, oldest first.
+    fn close_staggered(&mut self, now: i64, range_ms: i64) -> Output {
+        let columns = self.input_columns.clone();
+        let mut due: Vec<(i64, String)> = self
+            .staggered
+            .iter()
+            .filter(|(_, (opened, _))| opened.saturating_add(range_ms) <= now)
+            .map(|(key, (opened, _))| (*opened, key.clone()))
+            .collect();
+        due.sort();
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        for (opened, key) in due {
+            let Some((_, group)) = self.staggered.remove(&key) else {
+                continue;
+            };
+            self.windows_closed += 1;
+            let env = GroupEnv {
+                pump: self,
+                group: &group,
+                window_start: Value::Null,
+                columns: &columns,
+            };
+            match self.project(&env) {
+                Ok(values) => out.push((opened.saturating_add(range_ms), values)),
+                Err(e) => errors.push(format!("pump {}: {e}", self.name)),
+            }
+        }
+        (out, errors)
+    }
+
     /// The projections, evaluated in `env`.
     fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
         self.plan
@@ -559,6 +623,12 @@ impl Pump {
                 Ok(_) => return (Vec::new(), Vec::new()),
                 Err(e) => return failure(&self.name, e),
             }
+        }
+        if self.plan.stagger.is_some() {
+            return match self.stagger(columns, row) {
+                Ok(()) => (Vec::new(), Vec::new()),
+                Err(e) => failure(&self.name, e),
+            };
         }
         if self.plan.sliding.is_some() {
             return match self.slide(columns, row) {
@@ -636,6 +706,9 @@ impl Pump {
 
     /// The rows of every window that ends at or before `now`.
     fn close_until(&mut self, now: i64) -> Output {
+        if let Some(range) = self.plan.stagger.as_ref().map(|s| s.range_ms) {
+            return self.close_staggered(now, range);
+        }
         if let Some(ordering) = &self.plan.ordering {
             let descending: Vec<bool> = ordering.keys.iter().map(|(_, d)| *d).collect();
             let size = ordering.bucket.size_ms;

@@ -5,6 +5,7 @@
 //! application code.
 
 pub mod query;
+pub mod stagger;
 pub mod statements;
 
 /// Why application code cannot run, and where.

@@ -65,6 +65,8 @@ pub struct Plan {
     pub ordering: Option<Ordering>,
     /// Whether rows are grouped (a GROUP BY, or aggregates in the projections).
     pub grouped: bool,
+    /// `WINDOWED BY STAGGER (…)`: per-key windows opened by their first row.
+    pub stagger: Option<super::stagger::Stagger>,
     /// `SELECT *`: every column of the source, filled in when the source is known.
     pub wildcard: bool,
     /// A table function the query reads from instead of a stream.
@@ -91,7 +93,7 @@ pub const FUNCTION_INPUT: &str = "FUNCTION_INPUT";
 const TABLE_FUNCTIONS: [&str; 2] = ["RANDOM_CUT_FOREST_WITH_EXPLANATION", "RANDOM_CUT_FOREST"];
 
 /// The offset of the `)` closing the `(` at `open`.
-fn closing(text: &str, open: usize) -> Option<usize> {
+pub fn closing(text: &str, open: usize) -> Option<usize> {
     let mut depth = 0;
     for (i, c) in text[open..].char_indices() {
         match c {
@@ -347,6 +349,7 @@ pub fn has_aggregate(expr: &Expr) -> bool {
 pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     let error = |at: usize, message: String| SqlError::at(code, offset + at, message);
     let mut text = rewrite_step(query);
+    let stagger = super::stagger::take_stagger(&mut text).map_err(|(at, m)| error(at, m))?;
     let function = match table_function(&text).map_err(|(at, message)| error(at, message))? {
         Some((name, cursor_query, cursor_at, args, span)) => {
             let cursor = plan(code, offset + cursor_at, &cursor_query)?;
@@ -504,7 +507,17 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
             "ORDER BY is supported on queries without windows or aggregates".into(),
         ));
     }
-    if grouped && window.is_none() {
+    let grouped = grouped || stagger.is_some();
+    if let Some(stagger) = &stagger {
+        group_keys = stagger.partition_by.clone();
+    }
+    if stagger.is_some() && (window.is_some() || sliding.is_some() || !grouping.is_empty()) {
+        return Err(error(
+            0,
+            "a query with WINDOWED BY STAGGER has no other window or GROUP BY".into(),
+        ));
+    }
+    if grouped && window.is_none() && stagger.is_none() {
         return Err(error(
             0,
             "a streaming GROUP BY needs a window: STEP(ROWTIME BY INTERVAL 'n' SECOND) or FLOOR(ROWTIME TO MINUTE)"
@@ -520,6 +533,7 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         sliding,
         ordering,
         grouped,
+        stagger,
         wildcard,
         function,
     })

@@ -39,14 +39,14 @@ fn serve() -> (Server, String) {
     (Server(child), address)
 }
 
-/// A signed REST-JSON call of the video APIs.
-fn call(address: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-    let answer = outbound::make(&HttpCall {
+/// A signed POST of `body` to one of the video APIs' paths.
+fn signed_post(address: &str, path: &str, body: Vec<u8>) -> outbound::HttpAnswer {
+    outbound::make(&HttpCall {
         method: "POST",
         url: format!("{address}{path}"),
         headers: vec![("content-type".into(), "application/json".into())],
-        body: body.to_string().into_bytes(),
-        timeout: Duration::from_secs(10),
+        body,
+        timeout: Duration::from_secs(20),
         signing: Some(Signing {
             service: "kinesisvideo",
             region: "us-east-1".into(),
@@ -54,7 +54,12 @@ fn call(address: &str, path: &str, body: serde_json::Value) -> (u16, serde_json:
             secret_key: "test".into(),
         }),
     })
-    .unwrap();
+    .unwrap()
+}
+
+/// A signed REST-JSON call of the video APIs.
+fn call(address: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let answer = signed_post(address, path, body.to_string().into_bytes());
     let json = serde_json::from_slice(&answer.body).unwrap_or_default();
     (answer.status, json)
 }
@@ -149,21 +154,11 @@ fn video_put_streams_a_file_and_exits_0_once_every_fragment_is_persisted() {
     assert_eq!(status, 200);
     assert_eq!(listed["Fragments"].as_array().unwrap().len(), 3);
     // GetMedia from the earliest fragment: three complete documents, then the end (nobody writes).
-    let media = outbound::make(&HttpCall {
-        method: "POST",
-        url: format!("{address}/getMedia"),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: br#"{"StreamName":"porch","StartSelector":{"StartSelectorType":"EARLIEST"}}"#
-            .to_vec(),
-        timeout: Duration::from_secs(20),
-        signing: Some(Signing {
-            service: "kinesisvideo",
-            region: "us-east-1".into(),
-            access_key: "test".into(),
-            secret_key: "test".into(),
-        }),
-    })
-    .unwrap();
+    let media = signed_post(
+        &address,
+        "/getMedia",
+        br#"{"StreamName":"porch","StartSelector":{"StartSelectorType":"EARLIEST"}}"#.to_vec(),
+    );
     assert_eq!(media.status, 200);
     let mut reader = MkvReader::new();
     let mut events = reader.push(&media.body).unwrap();

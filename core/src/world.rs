@@ -45,6 +45,8 @@ pub struct World {
     pub(crate) glue: Catalog,
     /// Kinesis Video Streams: video streams.
     pub(crate) video: crate::video::service::VideoStreams,
+    /// Stream analytics: SQL applications reading streams.
+    pub(crate) analytics: crate::analytics::service::Analytics,
     /// HTTP calls to the outside (Lambda functions' URLs), made inline or deferred.
     pub(crate) outbound: Outbound,
     events: EventLog,
@@ -73,6 +75,7 @@ impl World {
             firehose,
             glue: Catalog::default(),
             video: Default::default(),
+            analytics: Default::default(),
             outbound: Outbound::default(),
             events: EventLog::default(),
             traffic: TrafficLog::default(),
@@ -108,8 +111,8 @@ impl World {
         }
     }
 
-    /// What falls due, service by service in a fixed order (Data Streams, then Firehose), so
-    /// runs stay deterministic.
+    /// What falls due, service by service in a fixed order (Data Streams, Firehose, Video
+    /// Streams, stream analytics), so runs stay deterministic.
     fn tick(&mut self) {
         self.epoch += 1;
         let now = self.now_ms();
@@ -121,6 +124,7 @@ impl World {
         self.kinesis.readers.forget_idle(now);
         self.run_firehose(now);
         self.run_video(now);
+        self.run_analytics(now);
     }
 
     /// Pushes what enhanced fan-out subscriptions can send right now, without moving time, so a
@@ -143,10 +147,12 @@ impl World {
             .values()
             .filter_map(crate::streams::stream::StreamState::next_deadline)
             .min();
-        [streams, self.firehose_deadline(), self.video_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        let services = [
+            self.firehose_deadline(),
+            self.video_deadline(),
+            self.analytics_deadline(),
+        ];
+        [streams].into_iter().chain(services).flatten().min()
     }
 
     /// The current virtual time, epoch milliseconds.

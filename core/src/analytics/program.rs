@@ -4,17 +4,15 @@
 //! passes its end. Rows enter through `SOURCE_SQL_STREAM_001`; everything runs on the clock the
 //! caller gives, so the same input gives the same output.
 
-use super::aggregate::Accumulator;
-use super::eval::{Env, eval, floor_to};
 use super::function_stage::FunctionStage;
 use super::ordering::OrderedBuffer;
+use super::pump::Pump;
 use super::sql::SqlError;
-use super::sql::query::{AGGREGATES, Extent, Plan, arguments, expr_offset, function_name, plan};
+use super::sql::query::{AGGREGATES, arguments, expr_offset, function_name, plan};
 use super::sql::statements::{self, Statement};
 use super::value::{SqlType, Value};
 use sqlparser::ast::{Expr, Ident};
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
 
 /// The input's in-application stream.
 pub const SOURCE_STREAM: &str = "SOURCE_SQL_STREAM_001";
@@ -38,105 +36,23 @@ pub struct InAppStream {
     pub rows_total: u64,
 }
 
-/// A row as an expression sees it.
-struct RowEnv<'a> {
-    columns: &'a [(String, SqlType)],
-    row: &'a Row,
-}
+/// The in-application stream runtime errors go to.
+pub const ERROR_STREAM: &str = "error_stream";
 
-impl Env for RowEnv<'_> {
-    fn column(&self, name: &str) -> Result<Value, String> {
-        if name == "ROWTIME" {
-            return Ok(Value::Timestamp(self.row.rowtime_ms));
-        }
-        self.columns
-            .iter()
-            .position(|(c, _)| c == name)
-            .map(|i| self.row.values[i].clone())
-            .ok_or_else(|| format!("unknown column {name}"))
-    }
-}
-
-/// One group of an open window.
+/// A row of the `error_stream`: a record that did not fit the input schema, or a row a pump could
+/// not compute.
 #[derive(Debug, Clone, PartialEq)]
-struct Group {
-    keys: Vec<Value>,
-    accumulators: Vec<Accumulator>,
-    /// A row of the group, for projections of its plain columns.
-    first: Row,
-}
-
-/// A group's row as a projection sees it: keys and aggregates answered, the rest from a row.
-struct GroupEnv<'a> {
-    pump: &'a Pump,
-    group: &'a Group,
-    window_start: Value,
-    columns: &'a [(String, SqlType)],
-}
-
-impl Env for GroupEnv<'_> {
-    fn column(&self, name: &str) -> Result<Value, String> {
-        // A window's row enters the next stream when the window closes: at its end.
-        if let (true, Value::Timestamp(start), Some(window)) = (
-            name == "ROWTIME",
-            &self.window_start,
-            &self.pump.plan.window,
-        ) {
-            return Ok(Value::Timestamp(start.saturating_add(window.size_ms)));
-        }
-        RowEnv {
-            columns: self.columns,
-            row: &self.group.first,
-        }
-        .column(name)
-    }
-
-    fn grouped(&self, expr: &Expr) -> Option<Value> {
-        if let Some(window) = &self.pump.plan.window
-            && *expr == window.group_expr
-        {
-            return Some(self.window_start.clone());
-        }
-        if let Some(i) = self.pump.plan.group_keys.iter().position(|k| k == expr) {
-            return Some(self.group.keys[i].clone());
-        }
-        let i = self
-            .pump
-            .aggregates
-            .iter()
-            .position(|(e, _, _)| e == expr)?;
-        Some(self.group.accumulators[i].result())
-    }
-}
-
-/// A pump and, for a windowed one, its open windows.
-#[derive(Debug)]
-pub struct Pump {
-    pub name: String,
-    pub source: String,
-    pub target: String,
-    /// The target column each projection fills.
-    target_columns: Vec<usize>,
-    plan: Plan,
-    /// Every aggregate call: the call, its name, its argument (`None` for `COUNT(*)`).
-    aggregates: Vec<(Expr, String, Option<Expr>)>,
-    /// Open windows by start, each with its groups by key.
-    windows: BTreeMap<i64, BTreeMap<String, Group>>,
-    pub windows_closed: u64,
-    /// Rows that came for a window already closed.
-    pub late_rows: u64,
-    /// The latest window closed, by its start.
-    closed_until: i64,
-    /// Open stagger windows by partition key: when each opened, and its group.
-    staggered: BTreeMap<String, (i64, Group)>,
-    /// Rows held for a streaming ORDER BY.
-    ordered: OrderedBuffer,
-    /// A sliding window's recent rows by partition: ROWTIME and the aggregates' arguments.
-    partitions: BTreeMap<String, VecDeque<(i64, Vec<Value>)>>,
-    /// A table function (RANDOM_CUT_FOREST) between the source and the SELECT.
-    pub function: Option<FunctionStage>,
-    /// The columns the SELECT sees: the source's, or the function's.
-    input_columns: Arc<[(String, SqlType)]>,
+pub struct ErrorRecord {
+    pub error_time_ms: i64,
+    /// What went wrong, in a word or two (`Unable to parse`, `Pump error`).
+    pub error_name: String,
+    pub message: String,
+    /// The ROWTIME of the row at fault.
+    pub data_rowtime_ms: i64,
+    /// The row (or record) at fault, as text (hex-encoded in the stream's DATA_ROW).
+    pub data_row: String,
+    /// The pump that failed, if one did.
+    pub pump_name: Option<String>,
 }
 
 /// Application code, compiled.
@@ -144,9 +60,12 @@ pub struct Pump {
 pub struct Program {
     pub streams: Vec<InAppStream>,
     pub pumps: Vec<Pump>,
-    /// Rows a pump could not compute (the `error_stream`), newest last.
-    pub errors: VecDeque<String>,
+    /// The `error_stream`'s newest rows.
+    pub errors: VecDeque<ErrorRecord>,
     pub errors_total: u64,
+    /// Streams whose rows are also kept for an output to take.
+    tapped: Vec<String>,
+    outbox: Vec<(String, Row)>,
 }
 
 fn aggregates_in(expr: &Expr, found: &mut Vec<(Expr, String, Option<Expr>)>) {
@@ -221,8 +140,17 @@ fn check_names(
 impl Program {
     /// Compiles `code` for a source of `source_columns`.
     pub fn compile(code: &str, source_columns: &[(String, SqlType)]) -> Result<Self, SqlError> {
+        Self::compile_for(code, SOURCE_STREAM, source_columns)
+    }
+
+    /// Compiles `code` whose input enters in-application stream `source` with `source_columns`.
+    pub fn compile_for(
+        code: &str,
+        source: &str,
+        source_columns: &[(String, SqlType)],
+    ) -> Result<Self, SqlError> {
         let mut streams = vec![InAppStream {
-            name: SOURCE_STREAM.into(),
+            name: source.into(),
             columns: source_columns.to_vec(),
             rows: VecDeque::new(),
             rows_total: 0,
@@ -385,6 +313,8 @@ impl Program {
             pumps,
             errors: VecDeque::new(),
             errors_total: 0,
+            tapped: Vec::new(),
+            outbox: Vec::new(),
         })
     }
 
@@ -393,12 +323,66 @@ impl Program {
         self.streams.iter().find(|s| s.name == name)
     }
 
-    fn error(&mut self, message: String) {
-        self.errors.push_back(message);
+    /// Keeps the rows stream `name` (or `error_stream`) gets from now on for [`Self::take_output`].
+    pub fn tap(&mut self, name: &str) {
+        if !self.tapped.iter().any(|t| t == name) {
+            self.tapped.push(name.to_owned());
+        }
+    }
+
+    /// The rows tapped streams got since the last call, in order, with their stream's name.
+    pub fn take_output(&mut self) -> Vec<(String, Row)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// A row of the `error_stream`.
+    pub fn report(&mut self, error: ErrorRecord) {
+        if self.tapped.iter().any(|t| t == ERROR_STREAM) {
+            let values = vec![
+                Value::Timestamp(error.error_time_ms),
+                Value::Text("ERROR".into()),
+                Value::Text(error.error_name.clone()),
+                Value::Text(error.message.clone()),
+                Value::Timestamp(error.data_rowtime_ms),
+                // AWS writes the row at fault hex-encoded.
+                Value::Text(error.data_row.bytes().map(|b| format!("{b:02x}")).collect()),
+                error.pump_name.clone().map_or(Value::Null, Value::Text),
+            ];
+            let row = Row {
+                rowtime_ms: error.error_time_ms,
+                values,
+            };
+            self.outbox.push((ERROR_STREAM.into(), row));
+        }
+        self.errors.push_back(error);
         self.errors_total += 1;
         if self.errors.len() > ROWS_KEPT {
             self.errors.pop_front();
         }
+    }
+
+    fn pump_failed(&mut self, pump: usize, message: String, at_ms: i64, row: Option<&Row>) {
+        let pump_name = self.pumps[pump].name.clone();
+        let columns = self
+            .stream(&self.pumps[pump].source)
+            .map(|s| s.columns.clone())
+            .unwrap_or_default();
+        let data_row = row.map_or_else(String::new, |row| {
+            let fields: Vec<String> = columns
+                .iter()
+                .zip(&row.values)
+                .map(|((name, _), value)| format!("{name}={value}"))
+                .collect();
+            fields.join(", ")
+        });
+        self.report(ErrorRecord {
+            error_time_ms: at_ms,
+            error_name: "Pump error".into(),
+            message,
+            data_rowtime_ms: row.map_or(at_ms, |r| r.rowtime_ms),
+            data_row,
+            pump_name: Some(pump_name),
+        });
     }
 
     /// A row enters stream `name` (ROWTIME given), and flows on through the pumps reading it.
@@ -412,13 +396,16 @@ impl Program {
             stream.rows.pop_front();
         }
         let columns = stream.columns.clone();
+        if self.tapped.iter().any(|t| t == name) {
+            self.outbox.push((name.to_owned(), row.clone()));
+        }
         for index in 0..self.pumps.len() {
             if self.pumps[index].source != name {
                 continue;
             }
             let (out, errors) = self.pumps[index].take(&columns, &row);
             for message in errors {
-                self.error(message);
+                self.pump_failed(index, message, row.rowtime_ms, Some(&row));
             }
             self.deliver(index, out);
         }
@@ -429,7 +416,7 @@ impl Program {
         for index in 0..self.pumps.len() {
             let (out, errors) = self.pumps[index].close_until(now);
             for message in errors {
-                self.error(message);
+                self.pump_failed(index, message, now, None);
             }
             self.deliver(index, out);
         }
@@ -455,297 +442,5 @@ impl Program {
                 },
             );
         }
-    }
-}
-
-/// What a pump gives: rows (ROWTIME, values) for its target, and errors.
-type Output = (Vec<(i64, Vec<Value>)>, Vec<String>);
-
-/// What pump `name` gives when a row fails: the error, for the error stream.
-fn failure(name: &str, error: String) -> Output {
-    (Vec::new(), vec![format!("pump {name}: {error}")])
-}
-
-impl Pump {
-    /// Takes one row of its source: through the table function first, if it has one.
-    fn take(&mut self, source_columns: &[(String, SqlType)], row: &Row) -> Output {
-        let columns = self.input_columns.clone();
-        let Some(mut stage) = self.function.take() else {
-            return self.take_row(&columns, row);
-        };
-        let env = RowEnv {
-            columns: source_columns,
-            row,
-        };
-        let fed = stage.feed(&env, row.rowtime_ms);
-        self.function = Some(stage);
-        match fed {
-            Ok(Some(row)) => self.take_row(&columns, &row),
-            Ok(None) => (Vec::new(), Vec::new()),
-            Err(e) => (Vec::new(), vec![format!("pump {}: {e}", self.name)]),
-        }
-    }
-
-    /// `keys` and the aggregates' arguments (1 for `COUNT(*)`) evaluated in `env`.
-    fn keys_and_arguments(
-        &self,
-        keys: &[Expr],
-        env: &dyn Env,
-    ) -> Result<(Vec<Value>, Vec<Value>), String> {
-        let keys = keys
-            .iter()
-            .map(|k| eval(k, env))
-            .collect::<Result<_, _>>()?;
-        let arguments = self
-            .aggregates
-            .iter()
-            .map(|(_, _, arg)| arg.as_ref().map_or(Ok(Value::Int(1)), |a| eval(a, env)))
-            .collect::<Result<_, _>>()?;
-        Ok((keys, arguments))
-    }
-
-    /// The row `row` makes through a sliding window: its partition's recent rows aggregated.
-    fn slide(&mut self, columns: &[(String, SqlType)], row: &Row) -> Result<Vec<Value>, String> {
-        let Some(sliding) = &self.plan.sliding else {
-            return Err("no sliding window".into());
-        };
-        let env = RowEnv { columns, row };
-        let (keys, arguments) = self.keys_and_arguments(&sliding.partition_by, &env)?;
-        let extent = sliding.extent;
-        let recent = self.partitions.entry(format!("{keys:?}")).or_default();
-        recent.push_back((row.rowtime_ms, arguments));
-        match extent {
-            Extent::Range(ms) => {
-                while recent
-                    .front()
-                    .is_some_and(|(t, _)| *t < row.rowtime_ms - ms)
-                {
-                    recent.pop_front();
-                }
-            }
-            Extent::Rows(n) => {
-                while recent.len() > n + 1 {
-                    recent.pop_front();
-                }
-            }
-        }
-        let mut accumulators: Vec<Accumulator> = self
-            .aggregates
-            .iter()
-            .map(|(_, name, _)| Accumulator::new(name))
-            .collect();
-        for (_, values) in recent.iter() {
-            for (accumulator, value) in accumulators.iter_mut().zip(values) {
-                accumulator.add(value.clone());
-            }
-        }
-        let group = Group {
-            keys: Vec::new(),
-            accumulators,
-            first: row.clone(),
-        };
-        let env = GroupEnv {
-            pump: self,
-            group: &group,
-            window_start: Value::Null,
-            columns,
-        };
-        self.project(&env)
-    }
-
-    /// Adds `row` to its partition's stagger window, opening one with it if there is none.
-    fn stagger(&mut self, columns: &[(String, SqlType)], row: &Row) -> Result<(), String> {
-        let env = RowEnv { columns, row };
-        let (keys, arguments) = self.keys_and_arguments(&self.plan.group_keys, &env)?;
-        let accumulators = self.aggregates.iter().map(|(_, n, _)| Accumulator::new(n));
-        let (_, group) = self
-            .staggered
-            .entry(format!("{keys:?}"))
-            .or_insert_with(|| {
-                let group = Group {
-                    keys,
-                    accumulators: accumulators.collect(),
-                    first: row.clone(),
-                };
-                (row.rowtime_ms, group)
-            });
-        for (accumulator, value) in group.accumulators.iter_mut().zip(arguments) {
-            accumulator.add(value);
-        }
-        Ok(())
-    }
-
-    /// The rows of the stagger windows `range_ms` old by `now`, oldest first.
-    fn close_staggered(&mut self, now: i64, range_ms: i64) -> Output {
-        let columns = self.input_columns.clone();
-        let mut due: Vec<(i64, String)> = self
-            .staggered
-            .iter()
-            .filter(|(_, (opened, _))| opened.saturating_add(range_ms) <= now)
-            .map(|(key, (opened, _))| (*opened, key.clone()))
-            .collect();
-        due.sort();
-        let (mut out, mut errors) = (Vec::new(), Vec::new());
-        for (opened, key) in due {
-            let Some((_, group)) = self.staggered.remove(&key) else {
-                continue;
-            };
-            self.windows_closed += 1;
-            let env = GroupEnv {
-                pump: self,
-                group: &group,
-                window_start: Value::Null,
-                columns: &columns,
-            };
-            match self.project(&env) {
-                Ok(values) => out.push((opened.saturating_add(range_ms), values)),
-                Err(e) => errors.push(format!("pump {}: {e}", self.name)),
-            }
-        }
-        (out, errors)
-    }
-
-    /// The projections, evaluated in `env`.
-    fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
-        self.plan
-            .projections
-            .iter()
-            .map(|(e, _)| eval(e, env))
-            .collect()
-    }
-
-    /// Takes one row: projected at once, or added to its window's group.
-    fn take_row(&mut self, columns: &[(String, SqlType)], row: &Row) -> Output {
-        let env = RowEnv { columns, row };
-        if let Some(filter) = &self.plan.filter {
-            match eval(filter, &env) {
-                Ok(Value::Bool(true)) => {}
-                Ok(_) => return (Vec::new(), Vec::new()),
-                Err(e) => return failure(&self.name, e),
-            }
-        }
-        if self.plan.stagger.is_some() {
-            return match self.stagger(columns, row) {
-                Ok(()) => (Vec::new(), Vec::new()),
-                Err(e) => failure(&self.name, e),
-            };
-        }
-        if self.plan.sliding.is_some() {
-            return match self.slide(columns, row) {
-                Ok(values) => (vec![(row.rowtime_ms, values)], Vec::new()),
-                Err(e) => failure(&self.name, e),
-            };
-        }
-        let Some(window) = &self.plan.window else {
-            let values = match self.project(&env) {
-                Ok(values) => values,
-                Err(e) => return failure(&self.name, e),
-            };
-            let Some(ordering) = &self.plan.ordering else {
-                return (vec![(row.rowtime_ms, values)], Vec::new());
-            };
-            let bucket =
-                eval(&ordering.bucket.expr, &env).map(|t| floor_to(&t, ordering.bucket.size_ms));
-            let keys: Result<Vec<Value>, String> =
-                ordering.keys.iter().map(|(k, _)| eval(k, &env)).collect();
-            return match (bucket, keys) {
-                (Ok(Value::Timestamp(bucket)), Ok(keys)) => {
-                    self.ordered.hold(bucket, keys, row.rowtime_ms, values);
-                    (Vec::new(), Vec::new())
-                }
-                (Err(e), _) | (_, Err(e)) => failure(&self.name, e),
-                (Ok(other), _) => failure(&self.name, format!("ORDER BY's bucket is {other:?}")),
-            };
-        };
-        let start = match eval(&window.expr, &env).map(|t| floor_to(&t, window.size_ms)) {
-            Ok(Value::Timestamp(t)) => t,
-            Ok(other) => {
-                return failure(
-                    &self.name,
-                    format!("the window's time is {other:?}, not a timestamp"),
-                );
-            }
-            Err(e) => return failure(&self.name, e),
-        };
-        if start <= self.closed_until {
-            self.late_rows += 1;
-            return (Vec::new(), Vec::new());
-        }
-        let keys: Result<Vec<Value>, String> =
-            self.plan.group_keys.iter().map(|k| eval(k, &env)).collect();
-        let keys = match keys {
-            Ok(keys) => keys,
-            Err(e) => return failure(&self.name, e),
-        };
-        let mut arguments = Vec::new();
-        for (_, _, arg) in &self.aggregates {
-            match arg {
-                None => arguments.push(Value::Int(1)),
-                Some(arg) => match eval(arg, &env) {
-                    Ok(v) => arguments.push(v),
-                    Err(e) => return failure(&self.name, e),
-                },
-            }
-        }
-        let key_text = format!("{keys:?}");
-        let groups = self.windows.entry(start).or_default();
-        let group = groups.entry(key_text).or_insert_with(|| Group {
-            keys,
-            accumulators: self
-                .aggregates
-                .iter()
-                .map(|(_, name, _)| Accumulator::new(name))
-                .collect(),
-            first: row.clone(),
-        });
-        for (accumulator, value) in group.accumulators.iter_mut().zip(arguments) {
-            accumulator.add(value);
-        }
-        (Vec::new(), Vec::new())
-    }
-
-    /// The rows of every window that ends at or before `now`.
-    fn close_until(&mut self, now: i64) -> Output {
-        if let Some(range) = self.plan.stagger.as_ref().map(|s| s.range_ms) {
-            return self.close_staggered(now, range);
-        }
-        if let Some(ordering) = &self.plan.ordering {
-            let descending: Vec<bool> = ordering.keys.iter().map(|(_, d)| *d).collect();
-            let size = ordering.bucket.size_ms;
-            return (self.ordered.release(now, size, &descending), Vec::new());
-        }
-        let columns = self.input_columns.clone();
-        let columns = &columns[..];
-        let Some(size) = self.plan.window.as_ref().map(|w| w.size_ms) else {
-            return (Vec::new(), Vec::new());
-        };
-        let mut out = Vec::new();
-        let mut errors = Vec::new();
-        let due: Vec<i64> = self
-            .windows
-            .keys()
-            .copied()
-            .take_while(|start| start.saturating_add(size) <= now)
-            .collect();
-        for start in due {
-            let Some(groups) = self.windows.remove(&start) else {
-                continue;
-            };
-            self.windows_closed += 1;
-            self.closed_until = self.closed_until.max(start);
-            for group in groups.values() {
-                let env = GroupEnv {
-                    pump: self,
-                    group,
-                    window_start: Value::Timestamp(start),
-                    columns,
-                };
-                match self.project(&env) {
-                    Ok(values) => out.push((start.saturating_add(size), values)),
-                    Err(e) => errors.push(format!("pump {}: {e}", self.name)),
-                }
-            }
-        }
-        (out, errors)
     }
 }

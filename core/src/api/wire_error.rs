@@ -1,6 +1,7 @@
 //! An error as it goes on the wire, whatever the protocol: each service's engine errors plus those
 //! only the wire layer raises (serialization, unknown operation, authentication).
 
+use crate::analytics::error::AnalyticsError;
 use crate::firehose::error::FirehoseError;
 use crate::glue::error::GlueError;
 use crate::streams::error::KinesisError;
@@ -86,6 +87,12 @@ impl WireError {
 impl From<KinesisError> for WireError {
     fn from(error: KinesisError) -> Self {
         Self::new(error.http_status(), error.code(), error.message())
+    }
+}
+
+impl From<AnalyticsError> for WireError {
+    fn from(error: AnalyticsError) -> Self {
+        Self::new(400, error.code(), error.message())
     }
 }
 

@@ -17,6 +17,16 @@ pub const READ_INTERVAL_MS: i64 = 1_000;
 /// How often the shards are listed, to find children of a reshard.
 const LISTING_INTERVAL_MS: i64 = 10_000;
 
+/// Where a reader starts in the shards that exist when it begins (shards found later are read
+/// from their start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFrom {
+    Latest,
+    TrimHorizon,
+    /// The first record that arrived at or after this time (epoch ms).
+    AtTimestamp(i64),
+}
+
 /// Where the source reader is in one shard.
 #[derive(Debug, Clone, Default)]
 struct SourceShard {
@@ -33,6 +43,8 @@ pub struct KinesisSource {
     pub stream: String,
     /// How the stream map labels this reader.
     pub label: String,
+    /// Where the shards that exist when reading begins are read from.
+    start: StartFrom,
     lineage: Lineage,
     /// Shards that existed when reading began start at LATEST; any found later, at their start.
     original: Vec<ShardId>,
@@ -49,9 +61,19 @@ pub struct KinesisSource {
 impl KinesisSource {
     /// A reader of `stream` for delivery stream `delivery_stream`.
     pub fn new(stream: &str, delivery_stream: &str) -> Self {
+        Self::labelled(
+            stream,
+            format!("firehose:{delivery_stream}"),
+            StartFrom::Latest,
+        )
+    }
+
+    /// A reader of `stream` shown on the map as `label`, starting at `start`.
+    pub fn labelled(stream: &str, label: String, start: StartFrom) -> Self {
         Self {
             stream: stream.to_owned(),
-            label: format!("firehose:{delivery_stream}"),
+            label,
+            start,
             lineage: Lineage::default(),
             original: Vec::new(),
             shards: BTreeMap::new(),
@@ -71,8 +93,9 @@ impl KinesisSource {
             .min()
     }
 
-    /// Reads every shard that is due and whose parents are finished; returns the records' data.
-    pub fn poll(&mut self, world: &mut World, now: i64) -> Vec<Bytes> {
+    /// Reads every shard that is due and whose parents are finished; returns the records' data
+    /// with the time each arrived in the stream.
+    pub fn poll(&mut self, world: &mut World, now: i64) -> Vec<(Bytes, i64)> {
         if let Some(known) = self
             .lineage
             .refresh(world, &self.stream, LISTING_INTERVAL_MS)
@@ -105,27 +128,40 @@ impl KinesisSource {
         data
     }
 
-    fn read_shard(&mut self, world: &mut World, shard: ShardId, now: i64, out: &mut Vec<Bytes>) {
-        let from_start = !self.original.contains(&shard);
+    fn read_shard(
+        &mut self,
+        world: &mut World,
+        shard: ShardId,
+        now: i64,
+        out: &mut Vec<(Bytes, i64)>,
+    ) {
+        let start = if self.original.contains(&shard) {
+            self.start
+        } else {
+            StartFrom::TrimHorizon
+        };
         let state = self.shards.entry(shard).or_default();
         state.next_read_ms = now + READ_INTERVAL_MS;
         let iterator = match state.iterator.take() {
             Some(iterator) => iterator,
             None => {
-                let input = match (&state.last_read, from_start) {
+                let stream = &self.stream;
+                let input = match (&state.last_read, start) {
                     (Some(last), _) => GetShardIteratorInput::new(
-                        &self.stream,
+                        stream,
                         shard,
                         ShardIteratorType::AfterSequenceNumber,
                     )
                     .at_sequence(last),
-                    (None, true) => GetShardIteratorInput::new(
-                        &self.stream,
-                        shard,
-                        ShardIteratorType::TrimHorizon,
-                    ),
-                    (None, false) => {
-                        GetShardIteratorInput::new(&self.stream, shard, ShardIteratorType::Latest)
+                    (None, StartFrom::TrimHorizon) => {
+                        GetShardIteratorInput::new(stream, shard, ShardIteratorType::TrimHorizon)
+                    }
+                    (None, StartFrom::Latest) => {
+                        GetShardIteratorInput::new(stream, shard, ShardIteratorType::Latest)
+                    }
+                    (None, StartFrom::AtTimestamp(ms)) => {
+                        GetShardIteratorInput::new(stream, shard, ShardIteratorType::AtTimestamp)
+                            .at_time(crate::time::Timestamp(ms))
                     }
                 };
                 let input = GetShardIteratorInput {
@@ -150,15 +186,15 @@ impl KinesisSource {
                     state.last_read = Some(last.sequence_number());
                 }
                 for record in page.records.iter() {
-                    let data = record.data();
+                    let (data, arrival) = (record.data(), record.arrival_ms());
                     match deaggregate(data) {
                         Some(users) => {
                             self.records_read += users.len() as u64;
-                            out.extend(users.into_iter().map(|u| Bytes::from(u.data)));
+                            out.extend(users.into_iter().map(|u| (Bytes::from(u.data), arrival)));
                         }
                         None => {
                             self.records_read += 1;
-                            out.push(Bytes::copy_from_slice(data));
+                            out.push((Bytes::copy_from_slice(data), arrival));
                         }
                     }
                 }

@@ -192,14 +192,14 @@ impl World {
             let records = source.poll(self, now);
             self.firehose.sources.insert(name.clone(), source);
             if let Some(stream) = self.firehose.delivery_streams.get_mut(&name) {
-                let bytes: usize = records.iter().map(|r| r.len()).sum();
+                let bytes: usize = records.iter().map(|(r, _)| r.len()).sum();
                 let metrics = &mut stream.metrics;
                 let read = FirehoseMetric::DataReadFromKinesisStreamRecords;
                 metrics.record(read, now, records.len() as f64);
                 let read = FirehoseMetric::DataReadFromKinesisStreamBytes;
                 metrics.record(read, now, bytes as f64);
             }
-            for data in records {
+            for (data, _) in records {
                 self.ingest(&name, data, now);
             }
         }

@@ -62,6 +62,7 @@ impl World {
     /// Takes in one record of `name` that arrived at `arrival_ms`: the processors before Lambda,
     /// then Lambda's buffer, or (without Lambda) the delivery buffer.
     pub(crate) fn ingest(&mut self, name: &str, data: Bytes, arrival_ms: i64) {
+        self.feed_analytics_from_delivery_stream(name, &data);
         self.back_up_source(name, &data, arrival_ms);
         let now = self.now_ms();
         let Some(stream) = self.firehose.delivery_streams.get_mut(name) else {

@@ -1,10 +1,12 @@
 //! The services of this family that take only JSON bodies with no fast path — Amazon Data Firehose
-//! (reference B.1) and the Glue catalog subset: the body decodes into the operation's command (a
-//! member of the wrong type is a SerializationException), is authenticated, applied, and its
-//! output encoded — `{}` for operations whose output is empty.
+//! (reference B.1), Kinesis Data Analytics for SQL (reference D) and the Glue catalog subset: the
+//! body decodes into the operation's command (a member of the wrong type is a
+//! SerializationException), is authenticated, applied, and its output encoded — `{}` for
+//! operations whose output is empty.
 
 use super::handler::Answer;
 use super::protocol::{self, Format, WireError};
+use crate::analytics::command::AnalyticsCommand;
 use crate::api::server::ApiState;
 use crate::firehose::command::FirehoseCommand;
 use crate::glue::command::GlueCommand;
@@ -29,6 +31,16 @@ impl WireCommand for FirehoseCommand {
 
     fn resource(&self) -> Option<String> {
         self.delivery_stream_hint()
+    }
+}
+
+impl WireCommand for AnalyticsCommand {
+    fn decode_named(name: &str, input: serde_json::Value) -> Option<serde_json::Result<Self>> {
+        AnalyticsCommand::decode(name, input)
+    }
+
+    fn resource(&self) -> Option<String> {
+        self.application_hint()
     }
 }
 

@@ -3,6 +3,7 @@
 //! request reaches its operation. Each refusal is AWS's, body and status included.
 
 use super::protocol::{self, Format, WireError};
+use crate::analytics::command::ANALYTICS_OPERATIONS;
 use crate::firehose::command::FIREHOSE_OPERATIONS;
 use crate::glue::command::GLUE_OPERATIONS;
 use crate::streams::command::AWS_OPERATIONS;
@@ -18,6 +19,8 @@ pub enum Service {
     Firehose,
     /// `AWSGlue`: the Glue Data Catalog subset format conversion reads.
     Glue,
+    /// `KinesisAnalytics_20150814`: Kinesis Data Analytics for SQL.
+    Analytics,
 }
 
 impl Service {
@@ -27,6 +30,7 @@ impl Service {
             "Kinesis_20131202" => Some(Service::Kinesis),
             "Firehose_20150804" => Some(Service::Firehose),
             "AWSGlue" => Some(Service::Glue),
+            "KinesisAnalytics_20150814" => Some(Service::Analytics),
             _ => None,
         }
     }
@@ -37,6 +41,7 @@ impl Service {
             Service::Kinesis => &AWS_OPERATIONS,
             Service::Firehose => FIREHOSE_OPERATIONS,
             Service::Glue => GLUE_OPERATIONS,
+            Service::Analytics => ANALYTICS_OPERATIONS,
         }
     }
 }

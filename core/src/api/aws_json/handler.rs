@@ -5,6 +5,7 @@
 use super::catalog_services;
 use super::front_door::{self, Service};
 use super::protocol::{self, ErrorStyle, Format, WireError};
+use crate::analytics::command::AnalyticsCommand;
 use crate::api::server::ApiState;
 use crate::firehose::command::FirehoseCommand;
 use crate::glue::command::GlueCommand;
@@ -219,6 +220,9 @@ async fn answer(
         }
         Service::Glue => {
             catalog_services::answer::<GlueCommand>(state, parts, operation, format, body)
+        }
+        Service::Analytics => {
+            catalog_services::answer::<AnalyticsCommand>(state, parts, operation, format, body)
         }
     };
     (result, format, resource)

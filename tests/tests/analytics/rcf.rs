@@ -6,7 +6,7 @@ use kinescope_core::analytics::program::{Program, Row, SOURCE_STREAM};
 use kinescope_core::analytics::value::{SqlType, Value};
 use rand::{Rng, SeedableRng};
 
-const ANOMALY: &str = include_str!("../../assets/analytics/anomaly-detection.sql");
+const ANOMALY: &str = include_str!("../../../assets/analytics/anomaly-detection.sql");
 
 fn heart_rates() -> Vec<(String, SqlType)> {
     vec![

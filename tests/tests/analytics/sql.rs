@@ -38,7 +38,7 @@ fn rows(program: &Program, stream: &str) -> Vec<(i64, Vec<Value>)> {
 }
 
 /// AWS's tumbling-window example: a count per ticker each minute.
-const TUMBLING: &str = include_str!("../../assets/analytics/tumbling-count.sql");
+const TUMBLING: &str = include_str!("../../../assets/analytics/tumbling-count.sql");
 
 #[test]
 fn a_tumbling_step_window_counts_each_ticker_once_a_minute() {
@@ -167,7 +167,7 @@ fn rows_for_a_closed_window_are_late_and_runtime_errors_go_to_the_error_stream()
     // 1 / 0 in the RATIO pump: an error row, no panic, the other rows flow.
     assert_eq!(program.errors_total, 1);
     assert!(
-        program.errors[0].contains("division by zero"),
+        program.errors[0].message.contains("division by zero"),
         "{:?}",
         program.errors
     );
@@ -288,7 +288,7 @@ fn mutated_sql_compiles_or_fails_cleanly() {
     use rand::{Rng, SeedableRng};
     let examples = [
         TUMBLING,
-        include_str!("../../assets/analytics/anomaly-detection.sql"),
+        include_str!("../../../assets/analytics/anomaly-detection.sql"),
     ];
     let columns = vec![
         ("TICKER_SYMBOL".to_owned(), SqlType::Varchar),

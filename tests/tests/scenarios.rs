@@ -9,6 +9,12 @@ use kinescope_core::sim::simulation::Simulation;
 use kinescope_core::streams::shard::ShardPhase;
 
 fn run(file: &str) -> Report {
+    simulate(file).1
+}
+
+/// Runs a shipped scenario to its end: the simulation (to look inside) and its report, whose
+/// invariants and timeline have been checked.
+fn simulate(file: &str) -> (Simulation, Report) {
     let path = format!("{}/../assets/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
     let scenario = Scenario::from_json(&std::fs::read_to_string(&path).unwrap())
         .unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -29,7 +35,7 @@ fn run(file: &str) -> Report {
         "{:?}",
         report.timeline_errors
     );
-    report
+    (simulation, report)
 }
 
 fn producer<'a>(report: &'a Report, name: &str) -> &'a ProducerReport {
@@ -64,7 +70,8 @@ fn every_shipped_scenario_has_a_description_and_a_test_here() {
         assert_eq!(format!("{}.json", scenario.name), name);
         assert!(scenario.description.len() > 200, "{name} explains itself");
         assert!(
-            this_file.contains(&format!("run(\"{name}\")")),
+            this_file.contains(&format!("run(\"{name}\")"))
+                || this_file.contains(&format!("simulate(\"{name}\")")),
             "{name} has a teaching test"
         );
     }
@@ -502,4 +509,63 @@ fn video_retention_keeps_a_sliding_hour_of_the_camera_with_its_gap() {
     assert!(oldest <= report.virtual_ms - 3_590_000, "{doorbell:?}");
     assert_eq!(doorbell.gaps, 1, "the camera's ten minutes offline");
     assert_eq!(doorbell.fragments, (3_600 - 600) / 4, "{doorbell:?}");
+}
+
+#[test]
+fn anomaly_detection_scores_the_spikes_above_the_threshold_after_warm_up() {
+    let (simulation, report) = simulate("anomaly-detection.json");
+    let app = &report.analytics[0];
+    assert_eq!(app.status, "RUNNING");
+    // Ten readings a second from the request on; ten seconds of STARTING were caught up.
+    assert!(app.records_in >= 2_990, "{app:?}");
+    assert_eq!(
+        app.outputs[0].records_out,
+        app.rows_out["DESTINATION_SQL_STREAM"]
+    );
+    let threshold = app.anomaly_threshold.unwrap();
+    assert!(app.max_anomaly_score.unwrap() > threshold + 1.0, "{app:?}");
+    // Every row above the threshold is a HIGH spike, and every spike after warm-up is above it.
+    let world = simulation.world();
+    let rows = &world.analytics_applications()["heart-rate-anomalies"]
+        .runtime
+        .as_ref()
+        .unwrap()
+        .program
+        .stream("TEMP_STREAM")
+        .unwrap()
+        .rows;
+    use kinescope_core::analytics::value::Value;
+    // The stream keeps its last 1,000 rows: all long after the forest's 256 rows of warm-up.
+    let warmed: Vec<_> = rows.iter().collect();
+    let spikes = warmed
+        .iter()
+        .filter(|r| r.values[1] == Value::Text("HIGH".into()))
+        .count();
+    let above: Vec<_> = warmed
+        .iter()
+        .filter(|r| r.values[2].as_f64().unwrap() > threshold)
+        .collect();
+    assert!(spikes >= 5, "{spikes} spikes");
+    assert_eq!(
+        above.len(),
+        spikes,
+        "rows above the threshold are the spikes"
+    );
+    assert!(
+        above
+            .iter()
+            .all(|r| r.values[1] == Value::Text("HIGH".into()))
+    );
+}
+
+#[test]
+fn tumbling_window_metrics_closes_a_window_a_minute_with_a_row_per_ticker() {
+    let report = run("tumbling-window-metrics.json");
+    let app = &report.analytics[0];
+    assert_eq!(app.windows_closed, 5, "{app:?}");
+    assert_eq!(app.rows_out["DESTINATION_SQL_STREAM"], 5 * 6);
+    assert_eq!(app.errors, 0);
+    let firehose = &report.firehoses[0];
+    assert_eq!(firehose.records_in, 30);
+    assert!(firehose.objects_delivered >= 4, "{firehose:?}");
 }

@@ -55,6 +55,18 @@ pub struct ErrorRecord {
     pub pump_name: Option<String>,
 }
 
+/// The column RANDOM_CUT_FOREST adds.
+pub const SCORE_COLUMN: &str = "ANOMALY_SCORE";
+/// Scores each stream keeps for charts and reports.
+const SCORES_KEPT: usize = 100_000;
+
+/// The ANOMALY_SCORE values a stream received: the highest, and each with its ROWTIME.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreTrack {
+    pub max: f64,
+    pub scores: VecDeque<(i64, f64)>,
+}
+
 /// Application code, compiled.
 #[derive(Debug)]
 pub struct Program {
@@ -66,6 +78,8 @@ pub struct Program {
     /// Streams whose rows are also kept for an output to take.
     tapped: Vec<String>,
     outbox: Vec<(String, Row)>,
+    /// The scores of every stream with an ANOMALY_SCORE column, by stream.
+    pub score_tracks: BTreeMap<String, ScoreTrack>,
 }
 
 fn aggregates_in(expr: &Expr, found: &mut Vec<(Expr, String, Option<Expr>)>) {
@@ -315,6 +329,7 @@ impl Program {
             errors_total: 0,
             tapped: Vec::new(),
             outbox: Vec::new(),
+            score_tracks: BTreeMap::new(),
         })
     }
 
@@ -396,6 +411,15 @@ impl Program {
             stream.rows.pop_front();
         }
         let columns = stream.columns.clone();
+        let score = columns.iter().position(|(c, _)| c == SCORE_COLUMN);
+        if let Some(score) = score.and_then(|i| row.values[i].as_f64()) {
+            let track = self.score_tracks.entry(name.to_owned()).or_default();
+            track.max = track.max.max(score);
+            track.scores.push_back((row.rowtime_ms, score));
+            if track.scores.len() > SCORES_KEPT {
+                track.scores.pop_front();
+            }
+        }
         if self.tapped.iter().any(|t| t == name) {
             self.outbox.push((name.to_owned(), row.clone()));
         }

@@ -3,6 +3,8 @@
 
 pub mod activity;
 mod ahead;
+pub mod analytics_report;
+pub mod analytics_spec;
 pub mod camera;
 pub mod camera_spec;
 pub mod check;

@@ -22,6 +22,14 @@ pub enum PayloadKind {
     /// Binary: the sequence number (8 bytes, big-endian) then random bytes, exactly the drawn
     /// size (shorter sizes keep the low bytes of the sequence number).
     Opaque,
+    /// Trades as AWS's demo stream sends them (`TICKER_SYMBOL`, `SECTOR`, `CHANGE`, `PRICE`).
+    StockTicker,
+    /// Heart rates as AWS's anomaly-detection example sends them: `heartRate` 60–100 and
+    /// `rateType` NORMAL, with one reading in a hundred a HIGH spike of 150–200.
+    HeartRate,
+    /// Points as AWS's hotspots example sends them: `x`, `y` in 0–10, with one in five drawn
+    /// near the hotspot around (3, 7) and marked `is_hot` Y.
+    HotspotPoints,
 }
 
 const PAGES: [&str; 6] = [
@@ -36,6 +44,45 @@ const ACTIONS: [&str; 4] = ["view", "click", "add_to_cart", "purchase"];
 const DEVICES: [&str; 3] = ["mobile", "desktop", "tablet"];
 const LEVELS: [&str; 4] = ["INFO", "INFO", "WARN", "ERROR"];
 const METRICS: [&str; 3] = ["cpu_percent", "memory_mb", "latency_ms"];
+const TICKERS: [(&str, &str, f64); 6] = [
+    ("AMZN", "TECHNOLOGY", 84.51),
+    ("QXZ", "RETAIL", 52.3),
+    ("TBV", "HEALTHCARE", 17.2),
+    ("WAS", "RETAIL", 7.5),
+    ("NFS", "ENERGY", 121.0),
+    ("JYB", "FINANCIAL", 33.8),
+];
+
+fn heart_rate(rng: &mut impl Rng) -> String {
+    if rng.random_range(0..100) == 0 {
+        format!(
+            r#"{{"heartRate":{},"rateType":"HIGH""#,
+            rng.random_range(150..=200)
+        )
+    } else {
+        format!(
+            r#"{{"heartRate":{},"rateType":"NORMAL""#,
+            rng.random_range(60..=100)
+        )
+    }
+}
+
+fn hotspot_point(rng: &mut impl Rng) -> String {
+    let (x, y, hot) = if rng.random_range(0..5) == 0 {
+        (
+            3.0 + rng.random_range(-0.5..0.5),
+            7.0 + rng.random_range(-0.5..0.5),
+            "Y",
+        )
+    } else {
+        (
+            rng.random_range(0.0..10.0),
+            rng.random_range(0.0..10.0),
+            "N",
+        )
+    };
+    format!(r#"{{"x":{x:.4},"y":{y:.4},"is_hot":"{hot}""#)
+}
 
 fn pick<'a>(rng: &mut impl Rng, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
@@ -115,6 +162,19 @@ pub fn generate_into(
             false,
         ),
         PayloadKind::Opaque => (String::new(), false), // returned above
+        PayloadKind::StockTicker => {
+            let (ticker, sector, price) = TICKERS[rng.random_range(0..TICKERS.len())];
+            let change: f64 = rng.random_range(-2.0..2.0);
+            (
+                format!(
+                    r#"{{"TICKER_SYMBOL":"{ticker}","SECTOR":"{sector}","CHANGE":{change:.2},"PRICE":{:.2}"#,
+                    price + change
+                ),
+                true,
+            )
+        }
+        PayloadKind::HeartRate => (heart_rate(rng), true),
+        PayloadKind::HotspotPoints => (hotspot_point(rng), true),
         PayloadKind::MetricsCsv => (
             format!(
                 "{ts},host-{:02},{},{:.3},{id}",
@@ -182,13 +242,42 @@ mod tests {
             for target in [1, 250, 260, 1_000] {
                 let bytes = payload(kind, &mut rng, 7, 1_767_225_600_000, target);
                 let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                assert!(value.to_string().contains("p1-7"));
+                assert!(value.to_string().contains("p1-7"), "{kind:?}");
                 assert!(bytes.len() as u64 >= target.min(bytes.len() as u64));
                 if target >= 250 {
                     assert_eq!(bytes.len() as u64, target, "{kind:?} at {target}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn analytics_payloads_carry_the_fields_aws_examples_read() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mut spikes = 0;
+        for seq in 0..2_000 {
+            let bytes = payload(PayloadKind::HeartRate, &mut rng, seq, 0, 1);
+            let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let rate = value["heartRate"].as_i64().unwrap();
+            match value["rateType"].as_str().unwrap() {
+                "HIGH" => {
+                    spikes += 1;
+                    assert!((150..=200).contains(&rate));
+                }
+                _ => assert!((60..=100).contains(&rate)),
+            }
+        }
+        assert!((5..=40).contains(&spikes), "{spikes} spikes in 2,000");
+        let trade = payload(PayloadKind::StockTicker, &mut rng, 1, 0, 1);
+        let trade: serde_json::Value = serde_json::from_slice(&trade).unwrap();
+        assert!(trade["TICKER_SYMBOL"].is_string() && trade["PRICE"].is_f64());
+        let point = payload(PayloadKind::HotspotPoints, &mut rng, 1, 0, 1);
+        let point: serde_json::Value = serde_json::from_slice(&point).unwrap();
+        assert!(
+            point["x"]
+                .as_f64()
+                .is_some_and(|x| (0.0..=10.0).contains(&x))
+        );
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct Report {
     pub video_streams: Vec<super::video_report::VideoStreamReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cameras: Vec<super::video_report::CameraReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub analytics: Vec<super::analytics_report::AnalyticsReport>,
     pub invariants: Vec<InvariantReport>,
     pub timeline_errors: Vec<String>,
 }
@@ -200,6 +202,7 @@ impl Report {
             firehoses: firehose_reports(world, world.now_ms() - simulation.elapsed_ms()),
             video_streams: super::video_report::video_stream_reports(simulation),
             cameras: super::video_report::camera_reports(simulation),
+            analytics: super::analytics_report::analytics_reports(simulation),
             invariants: simulation
                 .checks()
                 .into_iter()

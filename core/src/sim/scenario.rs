@@ -186,6 +186,9 @@ pub struct Scenario {
     /// Simulated cameras sending into them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cameras: Vec<super::camera_spec::CameraSpec>,
+    /// Stream analytics applications, started when the scenario starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub analytics: Vec<super::analytics_spec::AnalyticsSpec>,
     /// Timeline events.
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
@@ -296,6 +299,7 @@ impl Scenario {
             names.push(c.name());
         }
         super::camera_spec::validate(self).map_err(ScenarioError::Invalid)?;
+        super::analytics_spec::validate(self).map_err(ScenarioError::Invalid)?;
         names.extend(self.cameras.iter().map(|c| c.name.as_str()));
         let mut sorted = names.clone();
         sorted.sort_unstable();

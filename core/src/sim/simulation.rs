@@ -101,6 +101,10 @@ impl Simulation {
             super::camera_spec::create_video_streams(&scenario, &mut world);
             world.step(world.settings().transition_delay_ms as u64);
         }
+        for spec in &scenario.analytics {
+            // Checked when the scenario loaded.
+            let _ = spec.create_in(&mut world);
+        }
         let now = world.now_ms();
         let cameras = scenario
             .cameras

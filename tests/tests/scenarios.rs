@@ -569,3 +569,42 @@ fn tumbling_window_metrics_closes_a_window_a_minute_with_a_row_per_ticker() {
     assert_eq!(firehose.records_in, 30);
     assert!(firehose.objects_delivered >= 4, "{firehose:?}");
 }
+
+#[test]
+fn hotspots_finds_the_one_dense_region_once_the_window_fills() {
+    let (simulation, report) = simulate("hotspots.json");
+    let app = &report.analytics[0];
+    assert_eq!(app.status, "RUNNING");
+    assert_eq!(app.errors, 0);
+    assert_eq!(
+        app.outputs[0].records_out, app.records_in,
+        "a row out per point in"
+    );
+    let world = simulation.world();
+    let program = &world.analytics_applications()["hotspot-finder"]
+        .runtime
+        .as_ref()
+        .unwrap()
+        .program;
+    let last = program
+        .stream("DESTINATION_SQL_STREAM")
+        .unwrap()
+        .rows
+        .back()
+        .unwrap();
+    let kinescope_core::analytics::value::Value::Text(result) = &last.values[3] else {
+        panic!("{last:?}");
+    };
+    let result: serde_json::Value = serde_json::from_str(result).unwrap();
+    let hotspots = result["hotspots"].as_array().unwrap();
+    assert_eq!(hotspots.len(), 1, "{result}");
+    let (lo, hi) = (&hotspots[0]["minValues"], &hotspots[0]["maxValues"]);
+    for (axis, centre) in [(0, 3.0), (1, 7.0)] {
+        let (lo, hi) = (lo[axis].as_f64().unwrap(), hi[axis].as_f64().unwrap());
+        // The points are drawn within 0.5 of the centre; border points may reach a radius out.
+        assert!(
+            lo < centre && hi > centre && hi - lo <= 1.0 + 2.0 * 0.2 + 0.2,
+            "{result}"
+        );
+    }
+}

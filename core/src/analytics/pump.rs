@@ -109,7 +109,7 @@ pub struct Pump {
     pub(super) ordered: OrderedBuffer,
     /// A sliding window's recent rows by partition: ROWTIME and the aggregates' arguments.
     pub(super) partitions: BTreeMap<String, VecDeque<(i64, Vec<Value>)>>,
-    /// A table function (RANDOM_CUT_FOREST) between the source and the SELECT.
+    /// A table function (RANDOM_CUT_FOREST, HOTSPOTS, …) between the source and the SELECT.
     pub function: Option<FunctionStage>,
     /// The columns the SELECT sees: the source's, or the function's.
     pub(super) input_columns: Arc<[(String, SqlType)]>,
@@ -137,10 +137,19 @@ impl Pump {
         let fed = stage.feed(&env, row.rowtime_ms);
         self.function = Some(stage);
         match fed {
-            Ok(Some(row)) => self.take_row(&columns, &row),
-            Ok(None) => (Vec::new(), Vec::new()),
+            Ok(rows) => self.take_rows(&columns, &rows),
             Err(e) => (Vec::new(), vec![format!("pump {}: {e}", self.name)]),
         }
+    }
+
+    fn take_rows(&mut self, columns: &[(String, SqlType)], rows: &[Row]) -> Output {
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        for row in rows {
+            let (rows, failures) = self.take_row(columns, row);
+            out.extend(rows);
+            errors.extend(failures);
+        }
+        (out, errors)
     }
 
     /// `keys` and the aggregates' arguments (1 for `COUNT(*)`) evaluated in `env`.
@@ -361,8 +370,22 @@ impl Pump {
         (Vec::new(), Vec::new())
     }
 
-    /// The rows of every window that ends at or before `now`.
+    /// The rows of every window that ends at or before `now`: the table function's first (they
+    /// go on through the SELECT), then the pump's own.
     pub(super) fn close_until(&mut self, now: i64) -> Output {
+        let released = match self.function.as_mut() {
+            Some(stage) => stage.close_until(now),
+            None => Vec::new(),
+        };
+        let columns = self.input_columns.clone();
+        let (mut out, mut errors) = self.take_rows(&columns, &released);
+        let (windows, failures) = self.close_windows(now);
+        out.extend(windows);
+        errors.extend(failures);
+        (out, errors)
+    }
+
+    fn close_windows(&mut self, now: i64) -> Output {
         if let Some(range) = self.plan.stagger.as_ref().map(|s| s.range_ms) {
             return self.close_staggered(now, range);
         }

@@ -73,10 +73,11 @@ pub struct Plan {
     pub function: Option<Box<TableFunction>>,
 }
 
-/// `TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM …), parameters…))` in a FROM.
+/// `TABLE(F(CURSOR(SELECT STREAM …), parameters…))` in a FROM.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableFunction {
-    /// RANDOM_CUT_FOREST or RANDOM_CUT_FOREST_WITH_EXPLANATION.
+    /// RANDOM_CUT_FOREST, RANDOM_CUT_FOREST_WITH_EXPLANATION, HOTSPOTS, TOP_K_ITEMS_TUMBLING or
+    /// COUNT_DISTINCT_ITEMS_TUMBLING.
     pub name: String,
     /// The cursor's query.
     pub cursor: Plan,
@@ -89,8 +90,14 @@ pub struct TableFunction {
 /// The name a table function's rows go by in the query around it.
 pub const FUNCTION_INPUT: &str = "FUNCTION_INPUT";
 
-/// The table functions the dialect has.
-const TABLE_FUNCTIONS: [&str; 2] = ["RANDOM_CUT_FOREST_WITH_EXPLANATION", "RANDOM_CUT_FOREST"];
+/// The table functions the dialect has (a name that starts another comes first).
+const TABLE_FUNCTIONS: [&str; 5] = [
+    "RANDOM_CUT_FOREST_WITH_EXPLANATION",
+    "RANDOM_CUT_FOREST",
+    "HOTSPOTS",
+    "TOP_K_ITEMS_TUMBLING",
+    "COUNT_DISTINCT_ITEMS_TUMBLING",
+];
 
 /// The offset of the `)` closing the `(` at `open`.
 pub fn closing(text: &str, open: usize) -> Option<usize> {
@@ -117,10 +124,11 @@ fn table_function(
     text: &str,
 ) -> Result<Option<(String, String, usize, Vec<String>, std::ops::Range<usize>)>, (usize, String)> {
     let upper = text.to_ascii_uppercase();
-    let Some(table_at) = upper.find("TABLE(") else {
+    let Some(table_at) = super::statements::table_call_at(text) else {
         return Ok(None);
     };
-    let after = table_at + "TABLE(".len();
+    let open = table_at + upper[table_at..].find('(').unwrap_or("TABLE".len());
+    let after = open + 1;
     let rest = upper[after..].trim_start();
     let name_at = after + (upper.len() - after - rest.len());
     let Some(name) = TABLE_FUNCTIONS
@@ -129,7 +137,9 @@ fn table_function(
     else {
         return Err((
             name_at,
-            "TABLE(…) takes RANDOM_CUT_FOREST or RANDOM_CUT_FOREST_WITH_EXPLANATION".into(),
+            "TABLE(…) takes RANDOM_CUT_FOREST, RANDOM_CUT_FOREST_WITH_EXPLANATION, HOTSPOTS, \
+             TOP_K_ITEMS_TUMBLING or COUNT_DISTINCT_ITEMS_TUMBLING"
+                .into(),
         ));
     };
     let function_open = name_at + name.len();

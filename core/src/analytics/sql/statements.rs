@@ -252,7 +252,9 @@ fn statement(code: &str, offset: usize, text: &str) -> Result<Statement, SqlErro
         });
         words.skip_space();
         let select_at = words.at;
-        if !(words.keyword("SELECT") && words.keyword("STREAM")) {
+        // AWS's own HOTSPOTS example selects from its table function without STREAM.
+        let selects = words.keyword("SELECT");
+        if !(selects && (words.keyword("STREAM") || reads_table_function(&text[words.at..]))) {
             return Err(error(
                 select_at,
                 "expected SELECT STREAM: a pump selects from a stream",
@@ -274,4 +276,26 @@ fn statement(code: &str, offset: usize, text: &str) -> Result<Statement, SqlErro
         words.at,
         "expected STREAM or PUMP after CREATE (other statements are not supported)",
     ))
+}
+
+/// Where `TABLE (` starts in `text` (any case, any space before the parenthesis).
+pub fn table_call_at(text: &str) -> Option<usize> {
+    let upper = text.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(found) = upper[from..].find("TABLE") {
+        let at = from + found;
+        let before_ok = upper[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '"'));
+        if before_ok && upper[at + "TABLE".len()..].trim_start().starts_with('(') {
+            return Some(at);
+        }
+        from = at + "TABLE".len();
+    }
+    None
+}
+
+fn reads_table_function(query: &str) -> bool {
+    table_call_at(query).is_some()
 }

@@ -265,8 +265,11 @@ def test_the_s3_view_lists_and_reads_what_was_delivered(served):
     with pytest.raises(ClientError) as missing:
         s3.get_object(Bucket="viewed-bucket", Key="logs/nope")
     assert missing.value.response["Error"]["Code"] == "NoSuchKey"
+    put = s3.put_object(Bucket="viewed-bucket", Key="reference/x.csv", Body=b"y")
+    assert put["ETag"] == '"415290769594460e2e485922904f345d"'
+    assert s3.get_object(Bucket="viewed-bucket", Key="reference/x.csv")["Body"].read() == b"y"
     with pytest.raises(ClientError) as refused:
-        s3.put_object(Bucket="viewed-bucket", Key="x", Body=b"y")
+        s3.delete_object(Bucket="viewed-bucket", Key="reference/x.csv")
     assert refused.value.response["Error"]["Code"] == "AccessDenied"
     env = dict(os.environ, AWS_ENDPOINT_URL=address, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")

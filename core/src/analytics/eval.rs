@@ -11,6 +11,11 @@ use sqlparser::ast::{self, BinaryOperator, CeilFloorKind, Expr, UnaryOperator};
 pub trait Env {
     /// A column's value; the error names what is unknown.
     fn column(&self, name: &str) -> Result<Value, String>;
+    /// A column named with what it belongs to (`"c"."Company"`, `"S".ROWTIME`): the stream or
+    /// joined table called `qualifier`, if the row has one by that name, or else the column.
+    fn qualified(&self, _qualifier: &str, name: &str) -> Result<Value, String> {
+        self.column(name)
+    }
     /// The value a grouped row holds for `expr` (an aggregate or a GROUP BY expression).
     fn grouped(&self, _expr: &Expr) -> Option<Value> {
         None
@@ -106,10 +111,11 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Value, String> {
     }
     Ok(match expr {
         Expr::Identifier(ident) => env.column(&identifier(ident))?,
-        Expr::CompoundIdentifier(parts) => {
-            let last = parts.last().ok_or("an empty name")?;
-            env.column(&identifier(last))?
-        }
+        Expr::CompoundIdentifier(parts) => match &parts[..] {
+            [.., qualifier, last] => env.qualified(&identifier(qualifier), &identifier(last))?,
+            [last] => env.column(&identifier(last))?,
+            [] => return Err("an empty name".into()),
+        },
         Expr::Nested(inner) => eval(inner, env)?,
         Expr::Value(v) => match &v.value {
             ast::Value::Number(n, _) => number(n)?,

@@ -20,6 +20,7 @@ pub mod program;
 pub mod pump;
 pub mod rcf;
 pub mod record_format;
+pub mod reference_data;
 pub mod runtime;
 pub mod service;
 pub mod shapes;

@@ -80,6 +80,8 @@ pub struct Program {
     outbox: Vec<(String, Row)>,
     /// The scores of every stream with an ANOMALY_SCORE column, by stream.
     pub score_tracks: BTreeMap<String, ScoreTrack>,
+    /// Reference tables (from S3), which queries join.
+    pub tables: Vec<InAppStream>,
 }
 
 fn aggregates_in(expr: &Expr, found: &mut Vec<(Expr, String, Option<Expr>)>) {
@@ -125,7 +127,8 @@ fn check_names(
         };
         if let Some(ident) = ident {
             let name = super::eval::identifier(ident);
-            let known = name == "ROWTIME" || columns.iter().any(|(c, _)| *c == name);
+            let joined = |c: &str| c.rsplit_once('.').is_some_and(|(_, n)| n == name);
+            let known = name == "ROWTIME" || columns.iter().any(|(c, _)| *c == name || joined(c));
             if !known && unknown.is_none() {
                 unknown = Some(e.clone());
             }
@@ -163,6 +166,26 @@ impl Program {
         source: &str,
         source_columns: &[(String, SqlType)],
     ) -> Result<Self, SqlError> {
+        Self::compile_with_tables(code, source, source_columns, &[])
+    }
+
+    /// Compiles `code` as [`Self::compile_for`] does, with reference `tables` (name and
+    /// columns; their rows come with [`Self::set_table_rows`]) that queries may join.
+    pub fn compile_with_tables(
+        code: &str,
+        source: &str,
+        source_columns: &[(String, SqlType)],
+        tables: &[(String, Vec<(String, SqlType)>)],
+    ) -> Result<Self, SqlError> {
+        let tables: Vec<InAppStream> = tables
+            .iter()
+            .map(|(name, columns)| InAppStream {
+                name: name.clone(),
+                columns: columns.clone(),
+                rows: VecDeque::new(),
+                rows_total: 0,
+            })
+            .collect();
         let mut streams = vec![InAppStream {
             name: source.into(),
             columns: source_columns.to_vec(),
@@ -227,7 +250,25 @@ impl Program {
                             let columns = stage.output_columns.clone();
                             (Some(stage), columns)
                         }
-                        None => (None, source.columns.clone()),
+                        None => match &plan.join {
+                            Some(join) => {
+                                let table =
+                                    tables.iter().find(|t| t.name == join.table).ok_or_else(
+                                        || at(0, format!("no reference table {:?}", join.table)),
+                                    )?;
+                                let mut columns = source.columns.clone();
+                                columns.extend(
+                                    table
+                                        .columns
+                                        .iter()
+                                        .map(|(c, k)| (format!("{}.{c}", join.qualifier), *k)),
+                                );
+                                check_names(&decl.query, &join.on, &columns, &source.name)
+                                    .map_err(|(offset, m)| at(offset, m))?;
+                                (None, columns)
+                            }
+                            None => (None, source.columns.clone()),
+                        },
                     };
                     if plan.wildcard {
                         plan.projections = all_columns(&input_columns);
@@ -330,6 +371,7 @@ impl Program {
             tapped: Vec::new(),
             outbox: Vec::new(),
             score_tracks: BTreeMap::new(),
+            tables,
         })
     }
 
@@ -348,6 +390,20 @@ impl Program {
     /// The rows tapped streams got since the last call, in order, with their stream's name.
     pub fn take_output(&mut self) -> Vec<(String, Row)> {
         std::mem::take(&mut self.outbox)
+    }
+
+    /// The rows of reference table `name` (all of them: a reference table is read whole).
+    pub fn set_table_rows(&mut self, name: &str, rows: Vec<Vec<Value>>) {
+        if let Some(table) = self.tables.iter_mut().find(|t| t.name == name) {
+            table.rows_total = rows.len() as u64;
+            table.rows = rows
+                .into_iter()
+                .map(|values| Row {
+                    rowtime_ms: 0,
+                    values,
+                })
+                .collect();
+        }
     }
 
     /// A row of the `error_stream`.
@@ -427,7 +483,7 @@ impl Program {
             if self.pumps[index].source != name {
                 continue;
             }
-            let (out, errors) = self.pumps[index].take(&columns, &row);
+            let (out, errors) = self.pumps[index].take(&columns, &row, &self.tables);
             for message in errors {
                 self.pump_failed(index, message, row.rowtime_ms, Some(&row));
             }

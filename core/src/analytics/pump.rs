@@ -7,7 +7,7 @@ use super::aggregate::Accumulator;
 use super::eval::{Env, eval, floor_to};
 use super::function_stage::FunctionStage;
 use super::ordering::OrderedBuffer;
-use super::program::Row;
+use super::program::{InAppStream, Row};
 use super::sql::query::{Extent, Plan};
 use super::value::{SqlType, Value};
 use sqlparser::ast::Expr;
@@ -25,11 +25,22 @@ impl Env for RowEnv<'_> {
         if name == "ROWTIME" {
             return Ok(Value::Timestamp(self.row.rowtime_ms));
         }
+        // A joined table's columns go by `qualifier.name`; named alone, the stream's come first.
+        let joined = |c: &str| c.rsplit_once('.').is_some_and(|(_, n)| n == name);
         self.columns
             .iter()
             .position(|(c, _)| c == name)
+            .or_else(|| self.columns.iter().position(|(c, _)| joined(c)))
             .map(|i| self.row.values[i].clone())
             .ok_or_else(|| format!("unknown column {name}"))
+    }
+
+    fn qualified(&self, qualifier: &str, name: &str) -> Result<Value, String> {
+        let full = format!("{qualifier}.{name}");
+        match self.columns.iter().position(|(c, _)| *c == full) {
+            Some(i) => Ok(self.row.values[i].clone()),
+            None => self.column(name),
+        }
     }
 }
 
@@ -125,8 +136,20 @@ fn failure(name: &str, error: String) -> Output {
 
 impl Pump {
     /// Takes one row of its source: through the table function first, if it has one.
-    pub(super) fn take(&mut self, source_columns: &[(String, SqlType)], row: &Row) -> Output {
+    pub(super) fn take(
+        &mut self,
+        source_columns: &[(String, SqlType)],
+        row: &Row,
+        tables: &[InAppStream],
+    ) -> Output {
         let columns = self.input_columns.clone();
+        if let Some(join) = &self.plan.join {
+            let table = tables.iter().find(|t| t.name == join.table);
+            return match self.joined(&columns, row, table) {
+                Ok(rows) => self.take_rows(&columns, &rows),
+                Err(e) => (Vec::new(), vec![format!("pump {}: {e}", self.name)]),
+            };
+        }
         let Some(mut stage) = self.function.take() else {
             return self.take_row(&columns, row);
         };
@@ -140,6 +163,45 @@ impl Pump {
             Ok(rows) => self.take_rows(&columns, &rows),
             Err(e) => (Vec::new(), vec![format!("pump {}: {e}", self.name)]),
         }
+    }
+
+    /// `row` with each row of the joined table that matches it (ON), or — for a LEFT JOIN that
+    /// matches nothing — with NULLs.
+    fn joined(
+        &self,
+        columns: &[(String, SqlType)],
+        row: &Row,
+        table: Option<&InAppStream>,
+    ) -> Result<Vec<Row>, String> {
+        let Some(join) = &self.plan.join else {
+            return Ok(vec![row.clone()]);
+        };
+        let width = columns.len() - row.values.len();
+        let mut matched = Vec::new();
+        for reference in table.iter().flat_map(|t| t.rows.iter()) {
+            let mut values = row.values.clone();
+            values.extend(reference.values.iter().cloned());
+            let candidate = Row {
+                rowtime_ms: row.rowtime_ms,
+                values,
+            };
+            let env = RowEnv {
+                columns,
+                row: &candidate,
+            };
+            if eval(&join.on, &env)? == Value::Bool(true) {
+                matched.push(candidate);
+            }
+        }
+        if matched.is_empty() && join.left {
+            let mut values = row.values.clone();
+            values.extend(std::iter::repeat_n(Value::Null, width));
+            matched.push(Row {
+                rowtime_ms: row.rowtime_ms,
+                values,
+            });
+        }
+        Ok(matched)
     }
 
     fn take_rows(&mut self, columns: &[(String, SqlType)], rows: &[Row]) -> Output {

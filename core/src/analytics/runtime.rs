@@ -10,7 +10,7 @@ use super::error::AnalyticsError;
 use super::output_writer::{Destination, OutputWriter, arn_resource};
 use super::program::{ERROR_STREAM, ErrorRecord, Program, Row};
 use super::record_format::{RecordDecoder, encode_row};
-use super::shapes::Input;
+use super::shapes::{Input, ReferenceDataSource};
 use super::value::{SqlType, Value};
 use crate::firehose::kinesis_source::{KinesisSource, StartFrom};
 use bytes::Bytes;
@@ -117,20 +117,31 @@ fn writers_of(app: &Application) -> Vec<OutputWriter> {
         .collect()
 }
 
-/// The program `code` compiles to for `input`, with its decoder and the input stream's name;
-/// `Err` is AWS's refusal of the code (CodeValidationException), naming where it went wrong.
+/// The program `code` compiles to for `input` and reference tables `references`, with its
+/// decoder and the input stream's name; `Err` is AWS's refusal of the code
+/// (CodeValidationException), naming where it went wrong.
 pub fn compile(
     code: Option<&str>,
     input: &Input,
+    references: &[(String, ReferenceDataSource)],
 ) -> Result<(Program, RecordDecoder, String), AnalyticsError> {
     let invalid = |message: String| AnalyticsError::CodeValidationException(message);
     let schema = input.input_schema.clone().unwrap_or_default();
     let decoder = RecordDecoder::new(&schema).map_err(invalid)?;
     let mut columns = decoder.columns();
     columns.push((ARRIVAL_COLUMN.into(), SqlType::Timestamp));
+    let tables = references
+        .iter()
+        .map(|(_, r)| {
+            let schema = r.reference_schema.clone().unwrap_or_default();
+            let columns = RecordDecoder::new(&schema).map_err(invalid)?.columns();
+            Ok((r.table_name.clone().unwrap_or_default(), columns))
+        })
+        .collect::<Result<Vec<_>, AnalyticsError>>()?;
     let input_stream = Application::in_app_stream_name(input);
-    let program = Program::compile_for(code.unwrap_or_default(), &input_stream, &columns)
-        .map_err(|e| invalid(format!("Invalid application code: {e}")))?;
+    let program =
+        Program::compile_with_tables(code.unwrap_or_default(), &input_stream, &columns, &tables)
+            .map_err(|e| invalid(format!("Invalid application code: {e}")))?;
     Ok((program, decoder, input_stream))
 }
 
@@ -148,7 +159,8 @@ impl Runtime {
                 format!("Application {} has no input configured.", app.name),
             ));
         };
-        let (mut program, decoder, input_stream) = compile(app.code.as_deref(), &stored.input)?;
+        let (mut program, decoder, input_stream) =
+            compile(app.code.as_deref(), &stored.input, &app.references)?;
         // NOW reads what arrives from the request on; TRIM_HORIZON everything the stream keeps.
         let start = match starting_position {
             "TRIM_HORIZON" => StartFrom::TrimHorizon,

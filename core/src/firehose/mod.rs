@@ -25,6 +25,7 @@ pub mod opensearch;
 pub mod ops;
 mod optional_shape;
 pub mod processors;
+pub mod put_object;
 pub mod quota;
 pub mod redshift;
 pub mod s3_remote;

@@ -341,3 +341,113 @@ fn detail(world: &mut World) -> ApplicationDetail {
 fn status(world: &World) -> ApplicationStatus {
     world.analytics_applications()[APP].status
 }
+
+#[test]
+fn a_reference_table_from_the_s3_view_is_joined_and_read_again_on_update() {
+    let mut world = world_with_streams();
+    let put = |world: &mut World, body: &str| {
+        world
+            .apply(kinescope_core::firehose::put_object::PutObjectInput {
+                bucket: "reference".into(),
+                key: "companies.csv".into(),
+                body: body.as_bytes().to_vec(),
+            })
+            .unwrap();
+    };
+    // AWS's reference-data example: a ticker's company name, joined to each trade.
+    let code = r#"CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), "Company" varchar(20), price DOUBLE);
+CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+    SELECT STREAM ticker_symbol, "c"."Company", price
+    FROM "SOURCE_SQL_STREAM_001" LEFT JOIN "CompanyName" AS "c"
+    ON "SOURCE_SQL_STREAM_001".ticker_symbol = "c"."Ticker";"#;
+    let reference = ReferenceDataSource {
+        table_name: Some("CompanyName".into()),
+        s3_reference_data_source: Some(S3ReferenceDataSource {
+            bucket_arn: Some("arn:aws:s3:::reference".into()),
+            file_key: Some("companies.csv".into()),
+            reference_role_arn: Some(ROLE.into()),
+        }),
+        reference_schema: Some(SourceSchema {
+            record_format: Some(RecordFormat {
+                record_format_type: Some("CSV".into()),
+                mapping_parameters: Some(MappingParameters {
+                    json: None,
+                    csv: Some(CsvMappingParameters {
+                        record_row_delimiter: Some("\n".into()),
+                        record_column_delimiter: Some(",".into()),
+                    }),
+                }),
+            }),
+            record_encoding: Some("UTF-8".into()),
+            record_columns: Some(vec![
+                column("Ticker", "VARCHAR(4)", None),
+                column("Company", "VARCHAR(20)", None),
+            ]),
+        }),
+    };
+    let add = |version: i64| AddApplicationReferenceDataSourceInput {
+        application_name: Some(APP.into()),
+        current_application_version_id: Some(version),
+        reference_data_source: Some(reference.clone()),
+    };
+    // As AWS's walkthrough does it: the application first, then its reference data, then the
+    // code that joins it (code naming a table the application lacks does not compile).
+    create(&mut world, "", "JSON");
+    let missing = world.apply(add(1)).unwrap_err();
+    assert_eq!(missing.code(), "InvalidArgumentException");
+    put(&mut world, "AMZN,Amazon\nTBV,TBV Corp\n");
+    world.apply(add(1)).unwrap();
+    world
+        .apply(UpdateApplicationInput {
+            application_name: Some(APP.into()),
+            current_application_version_id: Some(2),
+            application_update: Some(ApplicationUpdate {
+                application_code_update: Some(code.into()),
+                ..ApplicationUpdate::default()
+            }),
+        })
+        .unwrap();
+    start(&mut world, "NOW");
+    world.step(STARTING_MS as u64);
+    trade(&mut world, "AMZN", 10.0);
+    trade(&mut world, "QXZ", 5.0);
+    world.step(2_000);
+    // The object changes; the table does not until the application is updated.
+    put(&mut world, "AMZN,Amazon.com\nQXZ,QXZ Inc\n");
+    trade(&mut world, "QXZ", 6.0);
+    world.step(2_000);
+    let version = detail(&mut world).application_version_id;
+    let description = UpdateApplicationInput {
+        application_name: Some(APP.into()),
+        current_application_version_id: Some(version),
+        application_update: Some(ApplicationUpdate::default()),
+    };
+    world.apply(description).unwrap();
+    trade(&mut world, "QXZ", 7.0);
+    world.step(2_000);
+    let companies: Vec<serde_json::Value> = output_rows(&mut world)
+        .iter()
+        .map(|r| r["Company"].clone())
+        .collect();
+    assert_eq!(
+        companies,
+        [
+            serde_json::json!("Amazon"),
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            serde_json::json!("QXZ Inc")
+        ]
+    );
+    // Code that joins the table keeps it: removing it is refused.
+    let version = detail(&mut world).application_version_id;
+    world.step(UPDATING_MS as u64);
+    let reference_id = detail(&mut world).reference_data_source_descriptions[0]
+        .reference_id
+        .clone();
+    let removal = world.apply(DeleteApplicationReferenceDataSourceInput {
+        application_name: Some(APP.into()),
+        current_application_version_id: Some(version),
+        reference_id: Some(reference_id),
+    });
+    assert_eq!(removal.unwrap_err().code(), "CodeValidationException");
+}

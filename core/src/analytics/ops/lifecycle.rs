@@ -112,7 +112,7 @@ impl Operation for CreateApplicationInput {
         }
         for input in &inputs {
             checks::input_semantics(input)?;
-            runtime::compile(self.application_code.as_deref(), input)?;
+            runtime::compile(self.application_code.as_deref(), input, &[])?;
         }
         for output in &outputs {
             checks::output_semantics(output)?;
@@ -379,6 +379,7 @@ impl Operation for StartApplicationInput {
         app.runtime = Some(runtime);
         app.status = ApplicationStatus::Starting;
         app.transition_at_ms = Some(now + STARTING_MS);
+        world.load_reference_data(&name);
         world.log_event(
             EventKind::StatusChanged,
             None,

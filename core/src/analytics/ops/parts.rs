@@ -28,6 +28,8 @@ impl World {
             }
             app.status = ApplicationStatus::Updating;
             app.transition_at_ms = Some(now + UPDATING_MS);
+            // Reference data is read again on every update (not when the object changes).
+            self.load_reference_data(name);
         }
         Ok(())
     }
@@ -117,7 +119,7 @@ impl Operation for AddApplicationInputInput {
                 )));
             }
             checks::input_semantics(&input)?;
-            runtime::compile(app.code.as_deref(), &input)?;
+            runtime::compile(app.code.as_deref(), &input, &app.references)?;
             let id = Application::part_id(app.version_id + 1, app.inputs.iter().map(|i| &i.id));
             app.inputs.push(StoredInput {
                 id,
@@ -306,6 +308,7 @@ impl Operation for AddApplicationReferenceDataSourceInput {
         finish(v)?;
         let reference = self.reference_data_source.unwrap_or_default();
         checks::schema_semantics(reference.reference_schema.as_ref())?;
+        world.reference_object(&reference)?;
         let version = self.current_application_version_id;
         world.change_application(&self.application_name, version, |app, name| {
             if app.references.len() >= MAX_REFERENCES {
@@ -348,7 +351,14 @@ impl Operation for DeleteApplicationReferenceDataSourceInput {
         let id = self.reference_id.unwrap_or_default();
         let version = self.current_application_version_id;
         world.change_application(&self.application_name, version, |app, name| {
-            remove_part(&mut app.references, &id, "Reference data source", name)
+            // Code that joins the table would no longer compile without it.
+            let mut remaining = app.references.clone();
+            remove_part(&mut remaining, &id, "Reference data source", name)?;
+            if let Some(stored) = app.inputs.first() {
+                runtime::compile(app.code.as_deref(), &stored.input, &remaining)?;
+            }
+            app.references = remaining;
+            Ok(())
         })
     }
 }

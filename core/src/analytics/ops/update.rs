@@ -326,7 +326,7 @@ impl Operation for UpdateApplicationInput {
         finish(v)?;
         for stored in &inputs {
             checks::input_semantics(&stored.input)?;
-            runtime::compile(code.as_deref(), &stored.input)?;
+            runtime::compile(code.as_deref(), &stored.input, &references)?;
         }
         for (_, output) in &outputs {
             checks::output_semantics(output)?;

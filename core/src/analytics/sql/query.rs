@@ -49,10 +49,24 @@ pub struct Ordering {
     pub keys: Vec<(Expr, bool)>,
 }
 
+/// `[LEFT] JOIN table [AS alias] ON …`: each row of the stream with the rows of a reference
+/// table that match it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinPlan {
+    pub table: String,
+    /// What the query calls the table's columns by: its alias, or its name.
+    pub qualifier: String,
+    pub on: Expr,
+    /// A LEFT JOIN keeps a row that matches nothing, the table's columns NULL.
+    pub left: bool,
+}
+
 /// One SELECT.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub source: String,
+    /// A reference table the stream's rows are joined with.
+    pub join: Option<JoinPlan>,
     pub filter: Option<Expr>,
     /// Each selected expression and its name (the alias, or the column's own name).
     pub projections: Vec<(Expr, Option<String>)>,
@@ -437,24 +451,23 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         ));
     };
     let [from] = &select.from[..] else {
-        return Err(error(
-            0,
-            "a pump selects FROM exactly one stream (joins come later)".into(),
-        ));
+        return Err(error(0, "a pump selects FROM exactly one stream".into()));
     };
-    if !from.joins.is_empty() {
-        return Err(error(0, "joins are not supported yet".into()));
-    }
     let TableFactor::Table { name, .. } = &from.relation else {
         return Err(error(0, "FROM names a stream".into()));
     };
-    let source = match name.0.last() {
-        Some(ObjectNamePart::Identifier(ident)) => match ident.quote_style {
-            Some(_) => ident.value.clone(),
-            None => ident.value.to_ascii_uppercase(),
-        },
-        _ => return Err(error(0, "FROM names a stream".into())),
+    let source = object_name(name).ok_or_else(|| error(0, "FROM names a stream".into()))?;
+    let join = match &from.joins[..] {
+        [] => None,
+        [join] => Some(join_of(join).map_err(|m| error(0, m.into()))?),
+        _ => return Err(error(0, "a query joins one reference table at most".into())),
     };
+    if join.is_some() && function.is_some() {
+        return Err(error(
+            0,
+            "a query reading a table function cannot also join a reference table".into(),
+        ));
+    }
     let mut projections = Vec::new();
     let mut wildcard = false;
     for item in &select.projection {
@@ -536,6 +549,7 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     }
     Ok(Plan {
         source,
+        join,
         filter: select.selection.clone(),
         projections,
         group_keys,
@@ -546,6 +560,41 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         stagger,
         wildcard,
         function,
+    })
+}
+
+/// The last part of a name, as the dialect resolves it.
+fn object_name(name: &ast::ObjectName) -> Option<String> {
+    match name.0.last() {
+        Some(ObjectNamePart::Identifier(ident)) => Some(identifier(ident)),
+        _ => None,
+    }
+}
+
+/// A JOIN with a reference table: INNER or LEFT, with an ON condition.
+fn join_of(join: &ast::Join) -> Result<JoinPlan, &'static str> {
+    use ast::{JoinConstraint, JoinOperator};
+    let TableFactor::Table { name, alias, .. } = &join.relation else {
+        return Err("a JOIN names a reference table");
+    };
+    let table = object_name(name).ok_or("a JOIN names a reference table")?;
+    let (constraint, left) = match &join.join_operator {
+        JoinOperator::Join(c) | JoinOperator::Inner(c) => (c, false),
+        JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (c, true),
+        _ => return Err("a reference table is joined with JOIN, INNER JOIN or LEFT JOIN"),
+    };
+    let JoinConstraint::On(on) = constraint else {
+        return Err("a JOIN with a reference table takes ON …");
+    };
+    let qualifier = alias
+        .as_ref()
+        .map(|a| identifier(&a.name))
+        .unwrap_or_else(|| table.clone());
+    Ok(JoinPlan {
+        table,
+        qualifier,
+        on: on.clone(),
+        left,
     })
 }
 

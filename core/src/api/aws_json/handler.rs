@@ -138,7 +138,7 @@ pub async fn handle(
     if let Ok(body) = &body
         && crate::api::s3_view::is_s3_request(&parts)
     {
-        let response = crate::api::s3_view::answer(&state, &parts);
+        let response = crate::api::s3_view::answer(&state, &parts, body);
         let (operation, bucket) = crate::api::s3_view::operation_of(&parts);
         let call = (operation, bucket, body.len());
         log_call(&state, &parts, client, &response, call, started);

@@ -1,8 +1,10 @@
-//! The read-only S3 view of what Firehose delivered (path-style URLs): ListBuckets,
-//! ListObjectsV2, GetObject (with a byte range) and HeadObject, so `aws s3 ls` and `aws s3 cp`
-//! read the data directory's bucket folders as they would read S3. Requests signed for the `s3`
-//! service come here; anything that would change a bucket is refused as S3 refuses a read-only
-//! grant.
+//! The S3 view of what Firehose delivered (path-style URLs): ListBuckets, ListObjectsV2,
+//! GetObject (with a byte range) and HeadObject, so `aws s3 ls` and `aws s3 cp` read the data
+//! directory's bucket folders as they would read S3 — and PutObject (and CreateBucket, which has
+//! nothing to do: buckets exist as soon as they hold an object), so a user can put reference data
+//! for an analytics application there. Requests signed for the `s3` service come here; anything
+//! else that would change a bucket (deletes, multipart uploads) is refused as S3 refuses a grant
+//! without it.
 
 mod listing;
 mod xml;
@@ -34,9 +36,11 @@ pub fn operation_of(parts: &Parts) -> (&'static str, Option<String>) {
     let (bucket, key) = bucket_and_key(parts);
     let operation = match (&parts.method, bucket.is_empty(), key.is_empty()) {
         (_, true, _) => "ListBuckets",
+        (&Method::PUT, false, true) => "CreateBucket",
         (_, false, true) => "ListObjectsV2",
         (&Method::HEAD, false, false) => "HeadObject",
         (&Method::GET, false, false) => "GetObject",
+        (&Method::PUT, false, false) => "PutObject",
         _ => "S3 (refused)",
     };
     (operation, (!bucket.is_empty()).then_some(bucket))
@@ -53,7 +57,7 @@ fn bucket_and_key(parts: &Parts) -> (String, String) {
 }
 
 /// Answers one S3 request.
-pub fn answer(state: &ApiState, parts: &Parts) -> Response {
+pub fn answer(state: &ApiState, parts: &Parts, body: &[u8]) -> Response {
     let request_id = format!("{:016X}", rand::random::<u64>());
     // S3 signs its canonical request its own way (no double encoding of the path, the payload
     // hash from x-amz-content-sha256): the view asks for a well-formed signature, like
@@ -68,12 +72,16 @@ pub fn answer(state: &ApiState, parts: &Parts) -> Response {
         return xml::error(403, &error.code, &error.message, None, &request_id);
     }
     let (bucket, key) = bucket_and_key(parts);
+    let multipart = parts.uri.query().is_some_and(|q| q.contains("upload"));
+    if parts.method == Method::PUT && !bucket.is_empty() && !multipart {
+        return put(state, &bucket, &key, body, &request_id);
+    }
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;
     if !reading {
         return xml::error(
             403,
             "AccessDenied",
-            "Access Denied: the S3 view of Kinescope's deliveries is read-only",
+            "Access Denied: the S3 view of Kinescope takes reads and PutObject only",
             None,
             &request_id,
         );
@@ -82,6 +90,28 @@ pub fn answer(state: &ApiState, parts: &Parts) -> Response {
         (true, _) => listing::buckets(state, &request_id),
         (false, true) => listing::objects(state, &bucket, parts.uri.query(), &request_id),
         (false, false) => object(state, parts, &bucket, &key, &request_id),
+    }
+}
+
+/// PutObject (an empty key: CreateBucket, which has nothing to do).
+fn put(state: &ApiState, bucket: &str, key: &str, body: &[u8], request_id: &str) -> Response {
+    if key.is_empty() {
+        return bare(200, request_id);
+    }
+    let input = crate::firehose::put_object::PutObjectInput {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        body: body.to_vec(),
+    };
+    match state.world.apply(input) {
+        Ok(etag) => {
+            let mut response = bare(200, request_id);
+            if let Ok(value) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+                response.headers_mut().insert(header::ETAG, value);
+            }
+            response
+        }
+        Err(e) => xml::error(500, "InternalError", &e, None, request_id),
     }
 }
 

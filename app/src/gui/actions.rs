@@ -79,6 +79,16 @@ pub enum Action {
     AddCamera { stream: String },
     /// CreateStream (Kinesis Video Streams).
     CreateVideoStream { name: String, retention_hours: i64 },
+    /// A kinesisanalytics call (start, stop, update the code, …).
+    Analytics(kinescope_core::analytics::command::AnalyticsCommand),
+    /// CreateApplication reading `source` through the schema its records suggest
+    /// (DiscoverInputSchema), writing DESTINATION_SQL_STREAM to `output`.
+    CreateAnalyticsApplication {
+        name: String,
+        source: String,
+        output: Option<String>,
+        code: String,
+    },
     /// PutRecord (one record) or PutRecords (several, 500 per call).
     Produce {
         stream: String,
@@ -203,6 +213,20 @@ impl Action {
                 edit_simulation(world, |sim| sim.remove_simulator(name))
             }
             Action::Produce { stream, records } => produce(world, stream, records).map(Some),
+            Action::Analytics(command) => {
+                let (name, application) = (command.name(), command.application_hint());
+                world
+                    .apply(command.clone())
+                    .map(|_| Some(format!("{name} {}", application.unwrap_or_default())))
+                    .map_err(|e| format!("{name}: {} ({})", e.message(), e.code()))
+            }
+            Action::CreateAnalyticsApplication {
+                name,
+                source,
+                output,
+                code,
+            } => super::analytics::create::create(world, name, source, output.as_deref(), code)
+                .map(Some),
             Action::FlushDeliveryStream(name) => world
                 .apply(FlushDeliveryStreamInput::named(name))
                 .map(|_| None)

@@ -2,6 +2,7 @@
 //! and copies a [`View`] out of the engine; `ui()` only draws that view and queues actions.
 
 mod actions;
+mod analytics;
 pub mod dialogs;
 mod files;
 mod firehose;
@@ -50,10 +51,11 @@ pub enum Tab {
     Events,
     Firehose,
     Video,
+    Analytics,
 }
 
 impl Tab {
-    const ALL: [Tab; 10] = [
+    const ALL: [Tab; 11] = [
         Tab::StreamMap,
         Tab::Throughput,
         Tab::ConsumersAndLag,
@@ -62,6 +64,7 @@ impl Tab {
         Tab::Simulators,
         Tab::Firehose,
         Tab::Video,
+        Tab::Analytics,
         Tab::ApiTraffic,
         Tab::Events,
     ];
@@ -79,6 +82,7 @@ impl Tab {
             "events" => Tab::Events,
             "firehose" => Tab::Firehose,
             "video" => Tab::Video,
+            "analytics" => Tab::Analytics,
             _ => return None,
         })
     }
@@ -95,6 +99,7 @@ impl Tab {
             Tab::Events => "Events",
             Tab::Firehose => "Firehose",
             Tab::Video => "Video",
+            Tab::Analytics => "Analytics",
         }
     }
 }
@@ -107,6 +112,7 @@ pub struct Selection {
     pub consumer: Option<String>,
     pub delivery_stream: Option<String>,
     pub video_stream: Option<String>,
+    pub analytics: Option<String>,
 }
 
 /// The running inspector.
@@ -165,6 +171,8 @@ pub struct Inspector {
     pub jobs: jobs::Jobs,
     /// The Video tab's player, timeline and forms.
     pub video: video::VideoPanel,
+    /// The Analytics tab's editor and forms.
+    pub analytics: analytics::AnalyticsPanel,
 }
 
 impl Inspector {
@@ -199,6 +207,7 @@ impl Inspector {
             dialogs: dialogs::Dialogs::default(),
             jobs: jobs::Jobs::default(),
             video: video::VideoPanel::default(),
+            analytics: analytics::AnalyticsPanel::default(),
             account: Default::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
@@ -342,8 +351,14 @@ impl Inspector {
             .flatten();
         let wanted_video = self.video.player.wanted().to_vec();
         let mut to_decode = Vec::new();
+        let analytics = (self.tab == Tab::Analytics).then(|| self.selection.analytics.clone());
         self.view = self.world.read_running(|world, simulation| {
             let mut view = View::build(world, simulation, speed, Some(previous));
+            view.analytics = analytics::view::summaries(world);
+            if let Some(selected) = analytics {
+                let name = selected.or_else(|| view.analytics.first().map(|a| a.name.clone()));
+                view.analytics_detail = name.and_then(|name| analytics::view::detail(world, &name));
+            }
             view.video_streams = video::view::video_stream_views(world, simulation);
             let video = video.or_else(|| {
                 (self.tab == Tab::Video)
@@ -493,6 +508,7 @@ impl eframe::App for Inspector {
                 Tab::Events => panels::events(ui, self),
                 Tab::Firehose => firehose::tab::show(ui, self),
                 Tab::Video => video::tab::show(ui, self),
+                Tab::Analytics => analytics::tab::show(ui, self),
             }
         });
     }

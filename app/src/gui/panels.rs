@@ -130,6 +130,22 @@ pub fn resources(ui: &mut egui::Ui, app: &mut Inspector) {
                         }
                     }
                 }
+                if !app.view.analytics.is_empty() {
+                    ui.separator();
+                    ui.heading("Analytics applications");
+                    for application in app.view.analytics.clone() {
+                        let selected =
+                            app.selection.analytics.as_deref() == Some(&application.name);
+                        let label = format!(
+                            "{} · {} · {} records in",
+                            application.name, application.status, application.records_in
+                        );
+                        if ui.selectable_label(selected, label).clicked() {
+                            app.selection.analytics = Some(application.name.clone());
+                            app.tab = Tab::Analytics;
+                        }
+                    }
+                }
                 ui.separator();
                 ui.heading("Consumers");
                 for consumer in app.view.consumers.clone() {

@@ -95,3 +95,14 @@ fn snapshot_of_the_demo_camera_on_the_video_tab() {
     harness.run();
     harness.snapshot_options("video_demo_camera", &options());
 }
+
+#[test]
+fn snapshot_of_anomaly_scores_on_the_analytics_tab() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/anomaly-detection.json"),
+        Tab::Analytics,
+        45,
+        egui::Theme::Dark,
+    );
+    harness.snapshot_options("analytics_anomaly_scores", &options());
+}

@@ -198,6 +198,10 @@ pub struct View {
     pub video_streams: Vec<super::video::view::VideoStreamView>,
     /// The selected video stream's fragments, while the Video tab is open.
     pub video_archive: Vec<super::video::view::FragmentMark>,
+    /// Every analytics application.
+    pub analytics: Vec<super::analytics::view::AppSummary>,
+    /// The selected application, while the Analytics tab is open.
+    pub analytics_detail: Option<super::analytics::view::AppDetail>,
 }
 
 impl View {
@@ -351,6 +355,8 @@ impl View {
             firehose_series: Default::default(),
             video_streams: Vec::new(),
             video_archive: Vec::new(),
+            analytics: Vec::new(),
+            analytics_detail: None,
             readers,
             readers_generation,
             calls,

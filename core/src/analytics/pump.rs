@@ -135,6 +135,11 @@ fn failure(name: &str, error: String) -> Output {
 }
 
 impl Pump {
+    /// The length of its tumbling windows (STEP or FLOOR), if it groups rows in them.
+    pub fn window_ms(&self) -> Option<i64> {
+        self.plan.window.as_ref().map(|w| w.size_ms)
+    }
+
     /// Takes one row of its source: through the table function first, if it has one.
     pub(super) fn take(
         &mut self,

@@ -34,6 +34,8 @@ pub struct InAppStream {
     /// The newest rows.
     pub rows: VecDeque<Row>,
     pub rows_total: u64,
+    /// A Flink table's processing-time column, filled with each row's ROWTIME.
+    pub proctime: Option<usize>,
 }
 
 /// The in-application stream runtime errors go to.
@@ -118,6 +120,18 @@ fn check_names(
     columns: &[(String, SqlType)],
     stream: &str,
 ) -> Result<(), (usize, String)> {
+    check_names_with(query, expr, columns, stream, false)
+}
+
+/// [`check_names`], also knowing a windowing function's `window_start`, `window_end` and
+/// `window_time` when `windowed`.
+fn check_names_with(
+    query: &str,
+    expr: &Expr,
+    columns: &[(String, SqlType)],
+    stream: &str,
+    windowed: bool,
+) -> Result<(), (usize, String)> {
     let mut unknown = None;
     let _ = sqlparser::ast::visit_expressions(expr, |e| {
         let ident = match e {
@@ -128,7 +142,9 @@ fn check_names(
         if let Some(ident) = ident {
             let name = super::eval::identifier(ident);
             let joined = |c: &str| c.rsplit_once('.').is_some_and(|(_, n)| n == name);
-            let known = name == "ROWTIME" || columns.iter().any(|(c, _)| *c == name || joined(c));
+            let window = windowed && super::sql::query::WINDOW_COLUMNS.contains(&name.as_str());
+            let known =
+                name == "ROWTIME" || window || columns.iter().any(|(c, _)| *c == name || joined(c));
             if !known && unknown.is_none() {
                 unknown = Some(e.clone());
             }
@@ -184,6 +200,7 @@ impl Program {
                 columns: columns.clone(),
                 rows: VecDeque::new(),
                 rows_total: 0,
+                proctime: None,
             })
             .collect();
         let mut streams = vec![InAppStream {
@@ -191,9 +208,11 @@ impl Program {
             columns: source_columns.to_vec(),
             rows: VecDeque::new(),
             rows_total: 0,
+            proctime: None,
         }];
         let mut pumps = Vec::new();
-        for statement in statements::parse(code)? {
+        let mut work: VecDeque<Statement> = statements::parse(code)?.into();
+        while let Some(statement) = work.pop_front() {
             match statement {
                 Statement::Stream(decl) => {
                     streams.retain(|s| s.name != decl.name);
@@ -202,7 +221,25 @@ impl Program {
                         columns: decl.columns,
                         rows: VecDeque::new(),
                         rows_total: 0,
+                        proctime: decl.proctime,
                     });
+                }
+                // A view is a stream of its query's columns, and a pump filling it.
+                Statement::View(view) => {
+                    let plan = plan(code, view.query_offset, &view.query)?;
+                    let columns = super::view_columns::infer(&plan, &streams, &view.columns);
+                    work.push_front(Statement::Pump(statements::PumpDecl {
+                        name: format!("VIEW {}", view.name),
+                        target: view.name.clone(),
+                        columns: None,
+                        query: view.query,
+                        query_offset: view.query_offset,
+                    }));
+                    work.push_front(Statement::Stream(statements::StreamDecl {
+                        name: view.name,
+                        columns,
+                        proctime: None,
+                    }));
                 }
                 Statement::Pump(decl) => {
                     let at = |offset: usize, message: String| {
@@ -315,7 +352,8 @@ impl Program {
                         .chain(&plan.group_keys)
                         .chain(order_keys);
                     for expr in exprs {
-                        check_names(&decl.query, expr, &input_columns, &input_name)
+                        let windowed = plan.tvf.is_some();
+                        check_names_with(&decl.query, expr, &input_columns, &input_name, windowed)
                             .map_err(|(offset, m)| at(offset, m))?;
                     }
                     plan.source = source_name;
@@ -357,6 +395,8 @@ impl Program {
                         partitions: BTreeMap::new(),
                         ordered: OrderedBuffer::default(),
                         staggered: BTreeMap::new(),
+                        tvf_windows: Default::default(),
+                        tvf_closed_until: i64::MIN,
                         function,
                         input_columns: input_columns.into(),
                     });
@@ -457,10 +497,19 @@ impl Program {
     }
 
     /// A row enters stream `name` (ROWTIME given), and flows on through the pumps reading it.
-    pub fn insert(&mut self, name: &str, row: Row) {
+    pub fn insert(&mut self, name: &str, mut row: Row) {
         let Some(stream) = self.streams.iter_mut().find(|s| s.name == name) else {
             return;
         };
+        // A Flink table's processing time is the row's ROWTIME (given, or added in its place).
+        if let Some(at) = stream.proctime {
+            let time = Value::Timestamp(row.rowtime_ms);
+            if row.values.len() < stream.columns.len() {
+                row.values.insert(at.min(row.values.len()), time);
+            } else {
+                row.values[at] = time;
+            }
+        }
         stream.rows_total += 1;
         stream.rows.push_back(row.clone());
         if stream.rows.len() > ROWS_KEPT {

@@ -58,11 +58,21 @@ pub(super) struct GroupEnv<'a> {
     pub(super) pump: &'a Pump,
     pub(super) group: &'a Group,
     pub(super) window_start: Value,
+    /// The window's end, for a windowing function's `window_end` and `window_time`.
+    pub(super) window_end: Option<i64>,
     pub(super) columns: &'a [(String, SqlType)],
 }
 
 impl Env for GroupEnv<'_> {
     fn column(&self, name: &str) -> Result<Value, String> {
+        if let (Value::Timestamp(start), Some(end)) = (&self.window_start, self.window_end) {
+            match name {
+                "WINDOW_START" => return Ok(Value::Timestamp(*start)),
+                "WINDOW_END" | "ROWTIME" => return Ok(Value::Timestamp(end)),
+                "WINDOW_TIME" => return Ok(Value::Timestamp(end - 1)),
+                _ => {}
+            }
+        }
         // A window's row enters the next stream when the window closes: at its end.
         if let (true, Value::Timestamp(start), Some(window)) = (
             name == "ROWTIME",
@@ -118,6 +128,9 @@ pub struct Pump {
     pub(super) staggered: BTreeMap<String, (i64, Group)>,
     /// Rows held for a streaming ORDER BY.
     pub(super) ordered: OrderedBuffer,
+    /// The open windows of a Flink windowing function, and the end of the latest one closed.
+    pub(super) tvf_windows: super::pump_tvf::TvfWindows,
+    pub(super) tvf_closed_until: i64,
     /// A sliding window's recent rows by partition: ROWTIME and the aggregates' arguments.
     pub(super) partitions: BTreeMap<String, VecDeque<(i64, Vec<Value>)>>,
     /// A table function (RANDOM_CUT_FOREST, HOTSPOTS, …) between the source and the SELECT.
@@ -127,7 +140,7 @@ pub struct Pump {
 }
 
 /// What a pump gives: rows (ROWTIME, values) for its target, and errors.
-type Output = (Vec<(i64, Vec<Value>)>, Vec<String>);
+pub(super) type Output = (Vec<(i64, Vec<Value>)>, Vec<String>);
 
 /// What pump `name` gives when a row fails: the error, for the error stream.
 fn failure(name: &str, error: String) -> Output {
@@ -220,7 +233,7 @@ impl Pump {
     }
 
     /// `keys` and the aggregates' arguments (1 for `COUNT(*)`) evaluated in `env`.
-    fn keys_and_arguments(
+    pub(super) fn keys_and_arguments(
         &self,
         keys: &[Expr],
         env: &dyn Env,
@@ -281,6 +294,7 @@ impl Pump {
             pump: self,
             group: &group,
             window_start: Value::Null,
+            window_end: None,
             columns,
         };
         self.project(&env)
@@ -328,6 +342,7 @@ impl Pump {
                 pump: self,
                 group: &group,
                 window_start: Value::Null,
+                window_end: None,
                 columns: &columns,
             };
             match self.project(&env) {
@@ -339,7 +354,7 @@ impl Pump {
     }
 
     /// The projections, evaluated in `env`.
-    fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
+    pub(super) fn project(&self, env: &dyn Env) -> Result<Vec<Value>, String> {
         self.plan
             .projections
             .iter()
@@ -356,6 +371,12 @@ impl Pump {
                 Ok(_) => return (Vec::new(), Vec::new()),
                 Err(e) => return failure(&self.name, e),
             }
+        }
+        if let Some(tvf) = self.plan.tvf.clone() {
+            return match self.take_windowed(&tvf, columns, row) {
+                Ok(()) => (Vec::new(), Vec::new()),
+                Err(e) => failure(&self.name, e),
+            };
         }
         if self.plan.stagger.is_some() {
             return match self.stagger(columns, row) {
@@ -446,7 +467,10 @@ impl Pump {
         };
         let columns = self.input_columns.clone();
         let (mut out, mut errors) = self.take_rows(&columns, &released);
-        let (windows, failures) = self.close_windows(now);
+        let (windows, failures) = match self.plan.tvf.clone() {
+            Some(tvf) => self.close_windowed(&tvf, now),
+            None => self.close_windows(now),
+        };
         out.extend(windows);
         errors.extend(failures);
         (out, errors)
@@ -485,6 +509,7 @@ impl Pump {
                     pump: self,
                     group,
                     window_start: Value::Timestamp(start),
+                    window_end: None,
                     columns,
                 };
                 match self.project(&env) {

@@ -26,8 +26,8 @@ impl SqlType {
             "BOOLEAN" => Self::Boolean,
             "INTEGER" | "INT" | "BIGINT" | "SMALLINT" | "TINYINT" => Self::Integer,
             "DOUBLE" | "REAL" | "FLOAT" | "DECIMAL" | "NUMERIC" => Self::Double,
-            "VARCHAR" | "CHAR" | "CHARACTER" | "VARBINARY" => Self::Varchar,
-            "TIMESTAMP" | "DATE" => Self::Timestamp,
+            "VARCHAR" | "CHAR" | "CHARACTER" | "VARBINARY" | "STRING" => Self::Varchar,
+            "TIMESTAMP" | "DATE" | "TIMESTAMP_LTZ" => Self::Timestamp,
             _ => return None,
         })
     }

@@ -2,6 +2,7 @@
 //! seeded series, and applications reading streams and writing their results.
 
 mod applications;
+mod flink;
 mod functions;
 mod rcf;
 mod sql;

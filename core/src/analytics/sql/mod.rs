@@ -4,9 +4,11 @@
 //! plain call — to sqlparser and turns it into a plan. Errors name their line and column in the
 //! application code.
 
+pub mod flink_statements;
 pub mod query;
 pub mod stagger;
 pub mod statements;
+pub mod window_tvf;
 
 /// Why application code cannot run, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

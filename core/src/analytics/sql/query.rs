@@ -67,6 +67,8 @@ pub struct Plan {
     pub source: String,
     /// A reference table the stream's rows are joined with.
     pub join: Option<JoinPlan>,
+    /// A Flink windowing table function (TUMBLE, HOP, CUMULATE, SESSION) the rows go through.
+    pub tvf: Option<super::window_tvf::WindowTvf>,
     pub filter: Option<Expr>,
     /// Each selected expression and its name (the alias, or the column's own name).
     pub projections: Vec<(Expr, Option<String>)>,
@@ -374,6 +376,19 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     let error = |at: usize, message: String| SqlError::at(code, offset + at, message);
     let mut text = rewrite_step(query);
     let stagger = super::stagger::take_stagger(&mut text).map_err(|(at, m)| error(at, m))?;
+    let tvf = match super::window_tvf::find(&text).map_err(|(at, m)| error(at, m))? {
+        Some((tvf, span)) => {
+            // The table stands in for the function, the text keeping its length.
+            let stand_in = format!(
+                "{:<width$}",
+                format!("\"{}\"", tvf.table),
+                width = span.len()
+            );
+            text.replace_range(span, &stand_in);
+            Some(tvf)
+        }
+        None => None,
+    };
     let function = match table_function(&text).map_err(|(at, message)| error(at, message))? {
         Some((name, cursor_query, cursor_at, args, span)) => {
             let cursor = plan(code, offset + cursor_at, &cursor_query)?;
@@ -499,6 +514,10 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         GroupByExpr::All(_) => return Err(error(0, "GROUP BY ALL is not supported".into())),
     };
     for expr in &grouping {
+        // A windowing function's own columns name its window, not a key.
+        if tvf.is_some() && is_window_column(expr) {
+            continue;
+        }
         match window_of(expr) {
             Some(Ok(tumbling)) if window.is_none() => window = Some(tumbling),
             Some(Ok(_)) => {
@@ -540,7 +559,19 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
             "a query with WINDOWED BY STAGGER has no other window or GROUP BY".into(),
         ));
     }
-    if grouped && window.is_none() && stagger.is_none() {
+    if tvf.is_some() && !grouped {
+        return Err(error(
+            0,
+            "a windowing function's rows are grouped: GROUP BY window_start, window_end, …".into(),
+        ));
+    }
+    if tvf.is_some() && (window.is_some() || sliding.is_some() || stagger.is_some()) {
+        return Err(error(
+            0,
+            "a query reading a windowing function has no other window".into(),
+        ));
+    }
+    if grouped && window.is_none() && stagger.is_none() && tvf.is_none() {
         return Err(error(
             0,
             "a streaming GROUP BY needs a window: STEP(ROWTIME BY INTERVAL 'n' SECOND) or FLOOR(ROWTIME TO MINUTE)"
@@ -550,6 +581,7 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     Ok(Plan {
         source,
         join,
+        tvf,
         filter: select.selection.clone(),
         projections,
         group_keys,
@@ -561,6 +593,19 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         wildcard,
         function,
     })
+}
+
+/// The columns a windowing function adds to its rows.
+pub const WINDOW_COLUMNS: [&str; 3] = ["WINDOW_START", "WINDOW_END", "WINDOW_TIME"];
+
+/// Whether `expr` names one of a windowing function's columns.
+pub fn is_window_column(expr: &Expr) -> bool {
+    let name = match expr {
+        Expr::Identifier(i) => identifier(i),
+        Expr::CompoundIdentifier(parts) => parts.last().map(identifier).unwrap_or_default(),
+        _ => return false,
+    };
+    WINDOW_COLUMNS.contains(&name.as_str())
 }
 
 /// The last part of a name, as the dialect resolves it.

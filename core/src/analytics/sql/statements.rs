@@ -1,16 +1,31 @@
 //! The pre-parser: application code split into statements (at `;` outside quotes and comments),
 //! each recognised as `CREATE [OR REPLACE] STREAM name (columns)` or `CREATE [OR REPLACE] PUMP
-//! name AS INSERT INTO target [(columns)] SELECT STREAM …`. Unquoted identifiers are upper-cased,
-//! quoted ones kept as written (reference D).
+//! name AS INSERT INTO target [(columns)] SELECT STREAM …` — or, in Flink SQL, `CREATE TABLE name
+//! (columns, t AS PROCTIME()) WITH (…)`, `CREATE [TEMPORARY] VIEW name [(columns)] AS SELECT …`
+//! and `INSERT INTO target [(columns)] SELECT …`. Unquoted identifiers are upper-cased, quoted
+//! ones kept as written (reference D).
 
 use super::SqlError;
+use super::flink_statements::{insert, table, view};
 use crate::analytics::value::SqlType;
 
-/// A declared in-application stream.
+/// A declared in-application stream (or Flink table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamDecl {
     pub name: String,
     pub columns: Vec<(String, SqlType)>,
+    /// The column holding the processing time (`t AS PROCTIME()`): each row's ROWTIME.
+    pub proctime: Option<usize>,
+}
+
+/// A Flink view: a named query whose rows form a stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewDecl {
+    pub name: String,
+    /// The names it gives the query's columns, if it gives them.
+    pub columns: Option<Vec<String>>,
+    pub query: String,
+    pub query_offset: usize,
 }
 
 /// A pump: a continuous INSERT INTO … SELECT.
@@ -30,6 +45,7 @@ pub struct PumpDecl {
 pub enum Statement {
     Stream(StreamDecl),
     Pump(PumpDecl),
+    View(ViewDecl),
 }
 
 /// A statement's text, without its comments, and where it starts in the code.
@@ -97,13 +113,13 @@ fn split(code: &str) -> Result<Vec<(usize, String)>, SqlError> {
 }
 
 /// A cursor over one statement's text, reading words and identifiers.
-struct Words<'a> {
-    text: &'a str,
-    at: usize,
+pub(super) struct Words<'a> {
+    pub(super) text: &'a str,
+    pub(super) at: usize,
 }
 
 impl<'a> Words<'a> {
-    fn skip_space(&mut self) {
+    pub(super) fn skip_space(&mut self) {
         while self.text[self.at..].starts_with(char::is_whitespace) {
             self.at += self.text[self.at..]
                 .chars()
@@ -113,7 +129,7 @@ impl<'a> Words<'a> {
     }
 
     /// Takes `word` (any case) if it comes next.
-    fn keyword(&mut self, word: &str) -> bool {
+    pub(super) fn keyword(&mut self, word: &str) -> bool {
         self.skip_space();
         let rest = &self.text[self.at..];
         let matches = rest
@@ -127,7 +143,7 @@ impl<'a> Words<'a> {
     }
 
     /// A quoted (kept as written) or bare (upper-cased) identifier.
-    fn identifier(&mut self) -> Option<String> {
+    pub(super) fn identifier(&mut self) -> Option<String> {
         self.skip_space();
         let rest = &self.text[self.at..];
         if let Some(quoted) = rest.strip_prefix('"') {
@@ -146,7 +162,7 @@ impl<'a> Words<'a> {
     }
 
     /// The text inside the parentheses that come next, and where it starts.
-    fn parenthesised(&mut self) -> Option<(usize, &'a str)> {
+    pub(super) fn parenthesised(&mut self) -> Option<(usize, &'a str)> {
         self.skip_space();
         if !self.text[self.at..].starts_with('(') {
             return None;
@@ -171,7 +187,7 @@ impl<'a> Words<'a> {
 }
 
 /// `text` split at commas outside parentheses, each part with its offset.
-fn top_level_parts(text: &str) -> Vec<(usize, &str)> {
+pub(super) fn top_level_parts(text: &str) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0, 0);
     for (i, c) in text.char_indices() {
@@ -200,6 +216,9 @@ pub fn parse(code: &str) -> Result<Vec<Statement>, SqlError> {
 fn statement(code: &str, offset: usize, text: &str) -> Result<Statement, SqlError> {
     let mut words = Words { text, at: 0 };
     let error = |at: usize, message: &str| SqlError::at(code, offset + at, message);
+    if words.keyword("INSERT") {
+        return insert(code, offset, text, words);
+    }
     if !words.keyword("CREATE") {
         return Err(error(
             0,
@@ -207,6 +226,13 @@ fn statement(code: &str, offset: usize, text: &str) -> Result<Statement, SqlErro
         ));
     }
     let _ = words.keyword("OR") && words.keyword("REPLACE");
+    let _ = words.keyword("TEMPORARY");
+    if words.keyword("TABLE") {
+        return table(code, offset, words);
+    }
+    if words.keyword("VIEW") {
+        return view(code, offset, text, words);
+    }
     if words.keyword("STREAM") {
         let name = words
             .identifier()
@@ -229,7 +255,11 @@ fn statement(code: &str, offset: usize, text: &str) -> Result<Statement, SqlErro
             })?;
             columns.push((column_name, kind));
         }
-        return Ok(Statement::Stream(StreamDecl { name, columns }));
+        return Ok(Statement::Stream(StreamDecl {
+            name,
+            columns,
+            proctime: None,
+        }));
     }
     if words.keyword("PUMP") {
         let name = words

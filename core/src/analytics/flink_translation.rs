@@ -232,7 +232,17 @@ pub fn translate(
         "-- Flink SQL (Managed Service for Apache Flink), translated from Kinesis Data Analytics \
          SQL by Kinescope.\n",
     );
-    let mut source_table = column_list(source_columns);
+    // The arrival time is the Kinesis connector's `timestamp` metadata.
+    let mut source_table: Vec<String> = source_columns
+        .iter()
+        .map(|(name, kind)| match name.as_str() {
+            super::runtime::ARRIVAL_COLUMN => format!(
+                "  {} TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL",
+                quoted(name)
+            ),
+            _ => format!("  {} {}", quoted(name), flink_type(*kind)),
+        })
+        .collect();
     source_table.push(format!("  {PROCTIME_COLUMN} AS PROCTIME()"));
     if connectors.source_arn.contains(":deliverystream/") {
         notes.push((
@@ -310,4 +320,69 @@ pub fn translate(
         }
     }
     Ok(Translation { sql, notes })
+}
+
+/// The application's code as Flink SQL, and — when it translated whole — that Flink SQL running
+/// beside the original on the same rows.
+#[derive(Debug)]
+pub struct FlinkMirror {
+    pub translation: Translation,
+    pub program: Option<super::program::Program>,
+    /// Why the Flink SQL does not run here, if it does not.
+    pub error: Option<String>,
+}
+
+impl FlinkMirror {
+    /// The translation of `code` and, if complete, its program, for input stream `source`.
+    pub fn of(
+        code: &str,
+        source: &str,
+        source_columns: &[(String, SqlType)],
+        connectors: &Connectors,
+    ) -> Result<Self, SqlError> {
+        let translation = translate(code, source, source_columns, connectors)?;
+        let (program, error) = if translation.complete() {
+            match super::program::Program::compile_for(&translation.sql, source, source_columns) {
+                Ok(program) => (Some(program), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        } else {
+            (None, None)
+        };
+        Ok(Self {
+            translation,
+            program,
+            error,
+        })
+    }
+}
+
+/// For each stream both programs have (the input aside), how many of the original's newest rows
+/// the Flink program also has — the same ROWTIME and values —, out of how many.
+pub fn agreement(
+    original: &super::program::Program,
+    flink: &super::program::Program,
+    input: &str,
+) -> Vec<(String, usize, usize)> {
+    original
+        .streams
+        .iter()
+        .filter(|s| s.name != input)
+        .filter_map(|stream| {
+            let mirror = flink.stream(&stream.name)?;
+            let mut left: Vec<&super::program::Row> = mirror.rows.iter().collect();
+            let matched = stream
+                .rows
+                .iter()
+                .filter(|row| match left.iter().position(|m| *m == *row) {
+                    Some(i) => {
+                        left.swap_remove(i);
+                        true
+                    }
+                    None => false,
+                })
+                .count();
+            Some((stream.name.clone(), matched, stream.rows.len()))
+        })
+        .collect()
 }

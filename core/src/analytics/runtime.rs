@@ -7,6 +7,7 @@
 
 use super::application::Application;
 use super::error::AnalyticsError;
+use super::flink_translation::{Connectors, FlinkMirror};
 use super::output_writer::{Destination, OutputWriter, arn_resource};
 use super::program::{ERROR_STREAM, ErrorRecord, Program, Row};
 use super::record_format::{RecordDecoder, encode_row};
@@ -62,6 +63,8 @@ pub struct Runtime {
     pub records_rejected: u64,
     /// Why the source cannot be read (it was deleted), while it cannot.
     pub source_error: Option<String>,
+    /// The code as Flink SQL, run beside it on the same rows when it translated whole.
+    pub flink: Option<FlinkMirror>,
     pub next_run_ms: i64,
 }
 
@@ -145,6 +148,42 @@ pub fn compile(
     Ok((program, decoder, input_stream))
 }
 
+/// The application's code translated to Flink SQL, with where its input and outputs are.
+fn mirror_of(
+    app: &Application,
+    input_stream: &str,
+    decoder: &RecordDecoder,
+) -> Option<FlinkMirror> {
+    let input = &app.inputs.first()?.input;
+    let source_arn = input.source_arn().to_owned();
+    let region = app.arn.split(':').nth(3).unwrap_or_default().to_owned();
+    let outputs = app
+        .outputs
+        .iter()
+        .map(|(_, o)| {
+            let arn = o.destination_arn().to_owned();
+            let format = o
+                .destination_schema
+                .as_ref()
+                .and_then(|d| d.record_format_type.clone());
+            (
+                o.name.clone().unwrap_or_default(),
+                arn,
+                format.unwrap_or_else(|| "JSON".into()),
+            )
+        })
+        .collect();
+    let connectors = Connectors {
+        region,
+        source_arn,
+        outputs,
+    };
+    let mut columns = decoder.columns();
+    columns.push((ARRIVAL_COLUMN.into(), SqlType::Timestamp));
+    let code = app.code.as_deref().unwrap_or_default();
+    FlinkMirror::of(code, input_stream, &columns, &connectors).ok()
+}
+
 impl Runtime {
     /// The runtime of `app` starting now at `starting_position` (NOW, TRIM_HORIZON or
     /// LAST_STOPPED_POINT, which resumes `previous`'s reader).
@@ -178,6 +217,7 @@ impl Runtime {
         for writer in &outputs {
             program.tap(&writer.stream);
         }
+        let flink = mirror_of(app, &input_stream, &decoder);
         Ok(Self {
             program,
             input_stream,
@@ -187,6 +227,7 @@ impl Runtime {
             records_in: 0,
             records_rejected: 0,
             source_error: None,
+            flink,
             next_run_ms: now,
         })
     }
@@ -216,6 +257,9 @@ impl Runtime {
                         rowtime_ms: now,
                         values,
                     };
+                    if let Some(flink) = self.flink.as_mut().and_then(|f| f.program.as_mut()) {
+                        flink.insert(&self.input_stream, row.clone());
+                    }
                     self.program.insert(&self.input_stream, row);
                 }
             }
@@ -236,6 +280,9 @@ impl Runtime {
     /// Closes what `now` has passed and queues the output streams' new rows for their writers.
     pub fn collect_output(&mut self, now: i64) {
         self.program.advance(now);
+        if let Some(flink) = self.flink.as_mut().and_then(|f| f.program.as_mut()) {
+            flink.advance(now);
+        }
         for (stream, row) in self.program.take_output() {
             let columns = if stream == ERROR_STREAM {
                 error_columns()

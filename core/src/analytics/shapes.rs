@@ -155,6 +155,17 @@ pub struct Input {
     pub input_schema: Option<SourceSchema>,
 }
 
+impl Input {
+    /// The ARN of the stream or delivery stream it reads (empty when it names none).
+    pub fn source_arn(&self) -> &str {
+        self.kinesis_streams_input
+            .as_ref()
+            .or(self.kinesis_firehose_input.as_ref())
+            .and_then(|p| p.resource_arn.as_deref())
+            .unwrap_or_default()
+    }
+}
+
 /// InputStartingPositionConfiguration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -185,6 +196,18 @@ pub struct Output {
     pub lambda_output: Option<ResourceRole>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_schema: Option<DestinationSchema>,
+}
+
+impl Output {
+    /// The ARN of the stream, delivery stream or function it writes to (empty when none).
+    pub fn destination_arn(&self) -> &str {
+        self.kinesis_streams_output
+            .as_ref()
+            .or(self.kinesis_firehose_output.as_ref())
+            .or(self.lambda_output.as_ref())
+            .and_then(|p| p.resource_arn.as_deref())
+            .unwrap_or_default()
+    }
 }
 
 /// S3ReferenceDataSource.

@@ -451,3 +451,40 @@ CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
     });
     assert_eq!(removal.unwrap_err().code(), "CodeValidationException");
 }
+
+#[test]
+fn a_running_application_has_its_flink_sql_beside_it_agreeing_window_for_window() {
+    let mut world = world_with_streams();
+    create(&mut world, TUMBLING, "JSON");
+    start(&mut world, "NOW");
+    world.step(STARTING_MS as u64);
+    for i in 0..40 {
+        trade(&mut world, ["AMZN", "QXZ", "TBV"][i % 3], 1.0);
+        world.step(3_000);
+    }
+    world.step(60_000);
+    let runtime = world.analytics_applications()[APP]
+        .runtime
+        .as_ref()
+        .unwrap();
+    let flink = runtime.flink.as_ref().unwrap();
+    assert!(flink.translation.complete());
+    assert!(
+        flink
+            .translation
+            .sql
+            .contains("'stream.arn' = 'arn:aws:kinesis:us-east-1:000000000000:stream/results'"),
+        "{}",
+        flink.translation.sql
+    );
+    let program = flink.program.as_ref().unwrap();
+    let agreement = kinescope_core::analytics::flink_translation::agreement(
+        &runtime.program,
+        program,
+        &runtime.input_stream,
+    );
+    let (stream, matched, total) = &agreement[0];
+    assert_eq!(stream, "DESTINATION_SQL_STREAM");
+    assert!(*total >= 6, "{agreement:?}");
+    assert_eq!(matched, total, "every window's row agrees");
+}

@@ -40,6 +40,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             ui.add_space(6.0);
             editor(ui, app, &detail);
             ui.add_space(6.0);
+            flink(ui, &detail);
+            ui.add_space(6.0);
             tables(ui, &detail);
             ui.add_space(6.0);
             egui::CollapsingHeader::new("New application…")
@@ -225,6 +227,54 @@ fn editor(ui: &mut egui::Ui, app: &mut Inspector, detail: &AppDetail) {
             app.analytics.dirty = false;
         }
     });
+}
+
+/// The code as Flink SQL (AWS retired the dialect for Managed Service for Apache Flink), what did
+/// not carry over, and — when it all did — how the two agree, run side by side.
+fn flink(ui: &mut egui::Ui, detail: &AppDetail) {
+    let Some(flink) = &detail.flink else {
+        return;
+    };
+    egui::CollapsingHeader::new("As Flink SQL")
+        .id_salt("analytics flink")
+        .show(ui, |ui| {
+            ui.label(
+                "AWS retired this SQL dialect; Managed Service for Apache Flink runs Flink SQL. This is the same application in Flink SQL's windowing table functions.",
+            );
+            for (stream, matched, total) in &flink.agreement {
+                let text = format!(
+                    "{stream}: Flink SQL agrees on {matched} of {total} rows, run beside it on the same records"
+                );
+                if matched == total {
+                    ui.label(text);
+                } else {
+                    ui.colored_label(ui.visuals().warn_fg_color, text);
+                }
+            }
+            if !flink.running && flink.notes.is_empty() {
+                ui.label("The Flink SQL runs once the application has run.");
+            }
+            for note in &flink.notes {
+                ui.colored_label(ui.visuals().warn_fg_color, note);
+            }
+            if let Some(error) = &flink.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            let mut text = flink.sql.as_str();
+            let label = ui.label(egui::RichText::new("Flink SQL").strong());
+            egui::ScrollArea::vertical()
+                .id_salt("flink sql")
+                .max_height(260.0)
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::TextEdit::multiline(&mut text)
+                            .code_editor()
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text("Flink SQL, read-only: copy it into a Managed Flink Studio notebook or a Flink SQL job");
+                });
+        });
 }
 
 fn tables(ui: &mut egui::Ui, detail: &AppDetail) {

@@ -55,6 +55,35 @@ fn tumbling_windows_appear_as_they_close_and_the_application_stops() {
 }
 
 #[test]
+fn the_application_is_shown_as_flink_sql_agreeing_with_it() {
+    let mut harness = harness_of(include_str!(
+        "../../../../assets/scenarios/tumbling-window-metrics.json"
+    ));
+    open_analytics(&mut harness);
+    advance(&mut harness, 135_000);
+    harness.get_by_label("As Flink SQL").click();
+    harness.run();
+    harness.get_by_label_contains("DESTINATION_SQL_STREAM: Flink SQL agrees on 12 of 12 rows");
+    let flink = harness
+        .state()
+        .view
+        .analytics_detail
+        .clone()
+        .unwrap()
+        .flink
+        .unwrap();
+    assert!(
+        flink
+            .sql
+            .contains("FROM TABLE(TUMBLE(TABLE \"SOURCE_SQL_STREAM_001\"")
+    );
+    assert!(
+        flink.sql.contains("'connector' = 'firehose'"),
+        "the output is a delivery stream"
+    );
+}
+
+#[test]
 fn the_anomaly_chart_fills_as_rows_are_scored() {
     let mut harness = harness_of(include_str!(
         "../../../../assets/scenarios/anomaly-detection.json"

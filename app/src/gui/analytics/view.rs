@@ -4,6 +4,7 @@
 
 use kinescope_core::World;
 use kinescope_core::analytics::application::Application;
+use kinescope_core::analytics::flink_translation::agreement;
 use kinescope_core::analytics::program::{Program, Row, SCORE_COLUMN};
 use kinescope_core::analytics::shapes::{Input, ReferenceDataSource};
 use kinescope_core::analytics::value::{SqlType, Value};
@@ -64,6 +65,19 @@ pub struct HotspotView {
     pub boxes: Vec<([f64; 2], [f64; 2], f64)>,
 }
 
+/// The application as Flink SQL, and how the two agree.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlinkView {
+    pub sql: String,
+    /// What did not carry over, by line of the original code.
+    pub notes: Vec<String>,
+    /// For each stream both run: the stream, rows that agree, rows compared.
+    pub agreement: Vec<(String, usize, usize)>,
+    /// Whether the Flink SQL runs here beside the original.
+    pub running: bool,
+    pub error: Option<String>,
+}
+
 /// The selected application.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppDetail {
@@ -86,6 +100,7 @@ pub struct AppDetail {
     pub windows: Vec<WindowBox>,
     pub scores: Option<ScoreView>,
     pub hotspots: Option<HotspotView>,
+    pub flink: Option<FlinkView>,
     pub create_timestamp_ms: i64,
 }
 
@@ -106,13 +121,8 @@ fn source_label(app: &Application) -> String {
     let Some(input) = app.inputs.first().map(|i| &i.input) else {
         return "no input yet".into();
     };
-    let arn = input
-        .kinesis_streams_input
-        .as_ref()
-        .or(input.kinesis_firehose_input.as_ref())
-        .and_then(|p| p.resource_arn.clone())
-        .unwrap_or_default();
-    let name = arn.rsplit_once(':').map_or(arn.as_str(), |(_, r)| r);
+    let arn = input.source_arn();
+    let name = arn.rsplit_once(':').map_or(arn, |(_, r)| r);
     format!("{name} into {}", Application::in_app_stream_name(input))
 }
 
@@ -330,13 +340,8 @@ pub fn detail(world: &World, name: &str) -> Option<AppDetail> {
             .outputs
             .iter()
             .map(|(_, o)| {
-                let target = o
-                    .kinesis_streams_output
-                    .as_ref()
-                    .or(o.kinesis_firehose_output.as_ref())
-                    .and_then(|p| p.resource_arn.clone())
-                    .unwrap_or_default();
-                let target = target.rsplit_once(':').map_or(target.as_str(), |(_, r)| r);
+                let target = o.destination_arn();
+                let target = target.rsplit_once(':').map_or(target, |(_, r)| r);
                 let stream = o.name.clone().unwrap_or_default();
                 let written = runtime
                     .and_then(|r| r.outputs.iter().find(|w| w.stream == stream))
@@ -364,6 +369,26 @@ pub fn detail(world: &World, name: &str) -> Option<AppDetail> {
         windows: program.map(windows).unwrap_or_default(),
         scores: program.and_then(scores),
         hotspots: program.and_then(hotspots),
+        flink: runtime.and_then(|r| {
+            let mirror = r.flink.as_ref()?;
+            let agreement = mirror
+                .program
+                .as_ref()
+                .map(|p| agreement(&r.program, p, &r.input_stream))
+                .unwrap_or_default();
+            Some(FlinkView {
+                sql: mirror.translation.sql.clone(),
+                notes: mirror
+                    .translation
+                    .notes
+                    .iter()
+                    .map(|(line, note)| format!("line {line}: {note}"))
+                    .collect(),
+                agreement,
+                running: mirror.program.is_some(),
+                error: mirror.error.clone(),
+            })
+        }),
         create_timestamp_ms: app.created_ms,
     })
 }

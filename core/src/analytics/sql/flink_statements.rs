@@ -5,7 +5,9 @@
 //! SELECT …` and `INSERT INTO target [(columns)] SELECT …`, each a pump without a name.
 
 use super::SqlError;
-use super::statements::{PumpDecl, Statement, StreamDecl, ViewDecl, Words, top_level_parts};
+use super::statements::{
+    PumpDecl, Statement, StreamDecl, ViewDecl, Words, column_type, top_level_parts,
+};
 use crate::analytics::value::SqlType;
 
 /// `CREATE TABLE name (columns) [WITH (…)]`, after `CREATE TABLE`.
@@ -49,13 +51,8 @@ pub(super) fn table(code: &str, offset: usize, mut words: Words) -> Result<State
             .filter_map(|w| rest_upper.find(w))
             .min()
             .unwrap_or(rest.len());
-        let kind_text = rest[..end].trim();
-        let kind = SqlType::parse(kind_text).ok_or_else(|| {
-            error(
-                inner_at + at + column.at,
-                &format!("unknown type {kind_text:?} for column {column_name}"),
-            )
-        })?;
+        let place = offset + inner_at + at + column.at;
+        let kind = column_type(code, place, &column_name, rest[..end].trim())?;
         columns.push((column_name, kind));
     }
     Ok(Statement::Stream(StreamDecl {

@@ -205,6 +205,22 @@ pub(super) fn top_level_parts(text: &str) -> Vec<(usize, &str)> {
     parts
 }
 
+/// The type `text` names for column `name`, or an error at `place` saying it is unknown.
+pub(super) fn column_type(
+    code: &str,
+    place: usize,
+    name: &str,
+    text: &str,
+) -> Result<SqlType, SqlError> {
+    SqlType::parse(text).ok_or_else(|| {
+        SqlError::at(
+            code,
+            place,
+            format!("unknown type {text:?} for column {name}"),
+        )
+    })
+}
+
 /// Every statement of `code`.
 pub fn parse(code: &str) -> Result<Vec<Statement>, SqlError> {
     split(code)?
@@ -247,12 +263,8 @@ fn statement(code: &str, offset: usize, text: &str) -> Result<Statement, SqlErro
                 .identifier()
                 .ok_or_else(|| error(inner_at + at, "expected a column name"))?;
             let kind_text = part[column.at..].trim();
-            let kind = SqlType::parse(kind_text).ok_or_else(|| {
-                error(
-                    inner_at + at + column.at,
-                    &format!("unknown type {kind_text:?} for column {column_name}"),
-                )
-            })?;
+            let place = offset + inner_at + at + column.at;
+            let kind = column_type(code, place, &column_name, kind_text)?;
             columns.push((column_name, kind));
         }
         return Ok(Statement::Stream(StreamDecl {

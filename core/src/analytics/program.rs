@@ -510,6 +510,9 @@ impl Program {
                 row.values[at] = time;
             }
         }
+        // Code may declare the input stream again with other columns: a row has as many values
+        // as its stream has columns, missing ones NULL.
+        row.values.resize(stream.columns.len(), Value::Null);
         stream.rows_total += 1;
         stream.rows.push_back(row.clone());
         if stream.rows.len() > ROWS_KEPT {

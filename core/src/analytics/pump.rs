@@ -31,14 +31,14 @@ impl Env for RowEnv<'_> {
             .iter()
             .position(|(c, _)| c == name)
             .or_else(|| self.columns.iter().position(|(c, _)| joined(c)))
-            .map(|i| self.row.values[i].clone())
+            .map(|i| self.row.values.get(i).cloned().unwrap_or(Value::Null))
             .ok_or_else(|| format!("unknown column {name}"))
     }
 
     fn qualified(&self, qualifier: &str, name: &str) -> Result<Value, String> {
         let full = format!("{qualifier}.{name}");
         match self.columns.iter().position(|(c, _)| *c == full) {
-            Some(i) => Ok(self.row.values[i].clone()),
+            Some(i) => Ok(self.row.values.get(i).cloned().unwrap_or(Value::Null)),
             None => self.column(name),
         }
     }
@@ -194,7 +194,7 @@ impl Pump {
         let Some(join) = &self.plan.join else {
             return Ok(vec![row.clone()]);
         };
-        let width = columns.len() - row.values.len();
+        let width = columns.len().saturating_sub(row.values.len());
         let mut matched = Vec::new();
         for reference in table.iter().flat_map(|t| t.rows.iter()) {
             let mut values = row.values.clone();

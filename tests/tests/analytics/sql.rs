@@ -286,9 +286,27 @@ fn a_sliding_rows_window_takes_the_last_rows_of_its_partition() {
 #[test]
 fn mutated_sql_compiles_or_fails_cleanly() {
     use rand::{Rng, SeedableRng};
+    let flink = r#"CREATE TABLE "SOURCE_SQL_STREAM_001" ("TICKER_SYMBOL" STRING, "heartRate" BIGINT,
+  "rateType" STRING, proc_time AS PROCTIME()) WITH ('connector' = 'kinesis');
+CREATE TEMPORARY VIEW rates AS SELECT "TICKER_SYMBOL", "heartRate" * 2 AS doubled FROM "SOURCE_SQL_STREAM_001";
+CREATE TABLE out (window_start TIMESTAMP(3), window_end TIMESTAMP(3), n BIGINT) WITH ('connector' = 'print');
+INSERT INTO out SELECT window_start, window_end, COUNT(*)
+FROM TABLE(HOP(TABLE rates, DESCRIPTOR(ROWTIME), INTERVAL '10' SECOND, INTERVAL '20' SECOND))
+GROUP BY window_start, window_end;
+INSERT INTO out SELECT window_start, window_end, SUM(doubled)
+FROM TABLE(SESSION(TABLE rates PARTITION BY "TICKER_SYMBOL", DESCRIPTOR(ROWTIME), INTERVAL '5' SECOND))
+GROUP BY window_start, window_end;"#;
+    let functions = r#"CREATE OR REPLACE STREAM "D" (x DOUBLE, hot VARCHAR(200));
+CREATE OR REPLACE PUMP "H" AS INSERT INTO "D" SELECT "heartRate", "HOTSPOTS_RESULT"
+  FROM TABLE (HOTSPOTS(CURSOR(SELECT STREAM "heartRate" FROM "SOURCE_SQL_STREAM_001"), 100, 0.5, 3));
+CREATE OR REPLACE STREAM "T" (item VARCHAR(8), n BIGINT);
+CREATE OR REPLACE PUMP "K" AS INSERT INTO "T" SELECT STREAM * FROM TABLE(TOP_K_ITEMS_TUMBLING(
+  CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 'rateType', 2, 10));"#;
     let examples = [
         TUMBLING,
         include_str!("../../../assets/analytics/anomaly-detection.sql"),
+        flink,
+        functions,
     ];
     let columns = vec![
         ("TICKER_SYMBOL".to_owned(), SqlType::Varchar),
@@ -296,12 +314,30 @@ fn mutated_sql_compiles_or_fails_cleanly() {
         ("rateType".to_owned(), SqlType::Varchar),
     ];
     let pieces = [
-        "(", ")", "'", "\"", ";", ",", " BY ", "STEP(", "é", "∑", "--", "/*", "*",
+        "(",
+        ")",
+        "'",
+        "\"",
+        ";",
+        ",",
+        " BY ",
+        "STEP(",
+        "é",
+        "∑",
+        "--",
+        "/*",
+        "*",
+        "TABLE(",
+        " AS PROCTIME()",
+        "INTERVAL '0' SECOND",
+        "DESCRIPTOR(",
+        "CREATE TABLE ",
+        "INSERT INTO ",
     ];
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
     let mut compiled = 0;
-    for round in 0..3_000 {
-        let mut text: Vec<char> = examples[round % 2].chars().collect();
+    for round in 0..4_000 {
+        let mut text: Vec<char> = examples[round % examples.len()].chars().collect();
         for _ in 0..rng.random_range(1..4) {
             let at = rng.random_range(0..text.len());
             match rng.random_range(0..3) {

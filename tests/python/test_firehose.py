@@ -271,6 +271,10 @@ def test_the_s3_view_lists_and_reads_what_was_delivered(served):
     with pytest.raises(ClientError) as refused:
         s3.delete_object(Bucket="viewed-bucket", Key="reference/x.csv")
     assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    with pytest.raises(ClientError) as tagging:
+        s3.put_object_tagging(Bucket="viewed-bucket", Key="reference/x.csv", Tagging={"TagSet": []})
+    assert tagging.value.response["Error"]["Code"] == "AccessDenied"
+    assert s3.get_object(Bucket="viewed-bucket", Key="reference/x.csv")["Body"].read() == b"y"
     env = dict(os.environ, AWS_ENDPOINT_URL=address, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
     listed = subprocess.run(["aws", "s3", "ls", "s3://viewed-bucket/", "--recursive"], env=env,

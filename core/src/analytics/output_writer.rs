@@ -81,10 +81,38 @@ impl OutputWriter {
         }
     }
 
-    /// Sends what waits, a batch at a time, until the destination refuses something.
+    /// The largest record and the largest call the destination takes, in bytes.
+    fn limits(&self) -> (usize, usize) {
+        match self.destination {
+            // PutRecords: 1 MiB a record (with its partition key), 5 MiB a call.
+            Destination::KinesisStream(_) => (1_048_576 - 64, 5 * 1_048_576),
+            // PutRecordBatch: 1,000 KiB a record, 4 MiB a call.
+            Destination::DeliveryStream(_) => (1_024_000, 4 * 1_048_576),
+        }
+    }
+
+    /// Sends what waits, a batch at a time (500 records and the call's size at most), until the
+    /// destination refuses something. A record no call could carry is dropped and counted.
     pub fn flush(&mut self, world: &mut World) {
+        let (max_record, max_call) = self.limits();
+        let before = self.waiting.len();
+        self.waiting.retain(|r| r.len() <= max_record);
+        if self.waiting.len() < before {
+            self.dropped += (before - self.waiting.len()) as u64;
+            self.last_error = Some(format!(
+                "a record larger than {max_record} bytes cannot be written: dropped"
+            ));
+        }
         while !self.waiting.is_empty() {
-            let take = self.waiting.len().min(BATCH);
+            let mut take = 0;
+            let mut bytes = 0;
+            for record in self.waiting.iter().take(BATCH) {
+                if take > 0 && bytes + record.len() > max_call {
+                    break;
+                }
+                bytes += record.len();
+                take += 1;
+            }
             let batch: Vec<Vec<u8>> = self.waiting.drain(..take).collect();
             let refused = match &self.destination {
                 Destination::KinesisStream(name) => {

@@ -564,7 +564,10 @@ impl Program {
         for (rowtime_ms, values) in rows {
             let mut row = vec![Value::Null; kinds.len()];
             for (value, &slot) in values.into_iter().zip(&slots) {
-                row[slot] = value.cast(kinds[slot]);
+                // A stream declared again with fewer columns leaves a pump's slots behind.
+                if let (Some(cell), Some(kind)) = (row.get_mut(slot), kinds.get(slot)) {
+                    *cell = value.cast(*kind);
+                }
             }
             self.insert(
                 &target,

@@ -69,7 +69,7 @@ impl Env for GroupEnv<'_> {
             match name {
                 "WINDOW_START" => return Ok(Value::Timestamp(*start)),
                 "WINDOW_END" | "ROWTIME" => return Ok(Value::Timestamp(end)),
-                "WINDOW_TIME" => return Ok(Value::Timestamp(end - 1)),
+                "WINDOW_TIME" => return Ok(Value::Timestamp(end.saturating_sub(1))),
                 _ => {}
             }
         }
@@ -270,7 +270,7 @@ impl Pump {
                 }
             }
             Extent::Rows(n) => {
-                while recent.len() > n + 1 {
+                while recent.len() > n.saturating_add(1) {
                     recent.pop_front();
                 }
             }

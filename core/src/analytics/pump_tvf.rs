@@ -17,10 +17,26 @@ use std::collections::BTreeMap;
 pub struct TvfWindows {
     /// Fixed windows (TUMBLE, HOP, CUMULATE) by (end, start), each with its groups by key.
     fixed: BTreeMap<(i64, i64), BTreeMap<String, Group>>,
-    /// SESSION windows by partition and key: when each opened, its last row, its group.
-    sessions: BTreeMap<String, (i64, i64, Group)>,
+    /// SESSION windows by partition (all rows, without PARTITION BY): when each opened, its last
+    /// row, and its groups by key.
+    sessions: BTreeMap<String, Session>,
     /// Sessions a row found over (its gap passed before it came), waiting to be let out.
-    ended: Vec<(i64, i64, Group)>,
+    ended: Vec<Session>,
+}
+
+/// One session window.
+#[derive(Debug)]
+struct Session {
+    start: i64,
+    last: i64,
+    gap_ms: i64,
+    groups: BTreeMap<String, Group>,
+}
+
+impl Session {
+    fn end(&self) -> i64 {
+        self.last.saturating_add(self.gap_ms)
+    }
 }
 
 /// The time a row has in the function's time column: its ROWTIME when the column is the
@@ -68,25 +84,30 @@ impl Pump {
                 .iter()
                 .map(|p| env.column(p))
                 .collect::<Result<_, _>>()?;
-            let session_key = format!("{partition:?}/{key}");
-            let expired = self
-                .tvf_windows
-                .sessions
-                .get(&session_key)
-                .is_some_and(|(_, last, _)| time - *last >= gap_ms);
-            if expired
-                && let Some((start, last, group)) = self.tvf_windows.sessions.remove(&session_key)
+            let partition = format!("{partition:?}");
+            let sessions = &mut self.tvf_windows.sessions;
+            if sessions
+                .get(&partition)
+                .is_some_and(|s| time.saturating_sub(s.last) >= gap_ms)
+                && let Some(over) = sessions.remove(&partition)
             {
                 // Its gap passed before this row: that session is over, this row opens the next.
-                self.tvf_windows.ended.push((start, last + gap_ms, group));
+                self.tvf_windows.ended.push(over);
             }
             let group = new_group(self);
-            let (_, last, group) = self
+            let session = self
                 .tvf_windows
                 .sessions
-                .entry(session_key)
-                .or_insert((time, time, group));
-            *last = (*last).max(time);
+                .entry(partition)
+                .or_insert_with(|| Session {
+                    start: time,
+                    last: time,
+                    gap_ms,
+                    groups: BTreeMap::new(),
+                });
+            session.start = session.start.min(time);
+            session.last = session.last.max(time);
+            let group = session.groups.entry(key).or_insert(group);
             for (accumulator, value) in group.accumulators.iter_mut().zip(arguments) {
                 accumulator.add(value);
             }
@@ -136,24 +157,25 @@ impl Pump {
             self.tvf_closed_until = self.tvf_closed_until.max(end);
             closed.extend(groups.into_values().map(|g| (start, end, g)));
         }
-        if let WindowKind::Session { gap_ms } = tvf.kind {
-            let ended: Vec<String> = self
+        if matches!(tvf.kind, WindowKind::Session { .. }) {
+            let over: Vec<String> = self
                 .tvf_windows
                 .sessions
                 .iter()
-                .filter(|(_, (_, last, _))| last + gap_ms <= now)
+                .filter(|(_, s)| s.end() <= now)
                 .map(|(key, _)| key.clone())
                 .collect();
-            let mut sessions: Vec<(i64, i64, Group)> = std::mem::take(&mut self.tvf_windows.ended);
+            let mut sessions: Vec<Session> = std::mem::take(&mut self.tvf_windows.ended);
             sessions.extend(
-                ended
-                    .iter()
-                    .filter_map(|key| self.tvf_windows.sessions.remove(key))
-                    .map(|(start, last, group)| (start, last + gap_ms, group)),
+                over.iter()
+                    .filter_map(|key| self.tvf_windows.sessions.remove(key)),
             );
-            sessions.sort_by_key(|(start, end, _)| (*end, *start));
+            sessions.sort_by_key(|s| (s.end(), s.start));
             self.windows_closed += sessions.len() as u64;
-            closed.extend(sessions);
+            for session in sessions {
+                let (start, end) = (session.start, session.end());
+                closed.extend(session.groups.into_values().map(|g| (start, end, g)));
+            }
         }
         let (mut out, mut errors) = (Vec::new(), Vec::new());
         for (start, end, group) in closed {

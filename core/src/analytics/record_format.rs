@@ -110,6 +110,8 @@ pub fn json_value(value: &Json, kind: SqlType) -> Result<Value, String> {
         },
         (Json::Number(n), SqlType::Boolean) => Value::Bool(n.as_f64() != Some(0.0)),
         (Json::Number(_), SqlType::Timestamp) => return coercion(),
+        // A number read as text keeps its digits as written.
+        (Json::Number(n), SqlType::Varchar) => Value::Text(n.to_string()),
         (Json::Number(n), _) => match n.as_i64() {
             Some(i) => Value::Int(i),
             None => Value::Double(n.as_f64().unwrap_or(f64::NAN)),

@@ -233,16 +233,12 @@ impl Runtime {
     }
 
     /// The same application with new code, outputs or schema: its reader and counts kept.
-    pub fn restart(self, app: &Application, now: i64) -> Result<Self, AnalyticsError> {
-        let Runtime {
-            source,
-            records_in,
-            records_rejected,
-            ..
-        } = self;
-        let mut runtime = Runtime::start(app, "LAST_STOPPED_POINT", Some(source), now)?;
-        runtime.records_in = records_in;
-        runtime.records_rejected = records_rejected;
+    /// `Err` leaves this runtime as it was.
+    pub fn restart(&self, app: &Application, now: i64) -> Result<Self, AnalyticsError> {
+        let previous = Some(self.source.clone());
+        let mut runtime = Runtime::start(app, "LAST_STOPPED_POINT", previous, now)?;
+        runtime.records_in = self.records_in;
+        runtime.records_rejected = self.records_rejected;
         Ok(runtime)
     }
 

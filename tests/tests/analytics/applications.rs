@@ -488,3 +488,73 @@ fn a_running_application_has_its_flink_sql_beside_it_agreeing_window_for_window(
     assert!(*total >= 6, "{agreement:?}");
     assert_eq!(matched, total, "every window's row agrees");
 }
+
+#[test]
+fn empty_delimiters_and_arns_of_the_wrong_kind_are_refused() {
+    let mut world = world_with_streams();
+    let mut input = ticker_input();
+    input.input_schema.as_mut().unwrap().record_format = Some(RecordFormat {
+        record_format_type: Some("CSV".into()),
+        mapping_parameters: Some(MappingParameters {
+            json: None,
+            csv: Some(CsvMappingParameters {
+                record_row_delimiter: Some(String::new()),
+                record_column_delimiter: Some(",".into()),
+            }),
+        }),
+    });
+    let create = |input: Input| CreateApplicationInput {
+        application_name: Some(APP.into()),
+        inputs: Some(vec![input]),
+        ..CreateApplicationInput::default()
+    };
+    let error = world.apply(create(input)).unwrap_err();
+    assert_eq!(error.code(), "ValidationException");
+    assert!(
+        error.message().contains("recordRowDelimiter"),
+        "{}",
+        error.message()
+    );
+    let mut input = ticker_input();
+    input.kinesis_streams_input.as_mut().unwrap().resource_arn =
+        Some("arn:aws:kinesis:us-east-1:000000000000:ticks".into());
+    let error = world.apply(create(input)).unwrap_err();
+    assert_eq!(error.code(), "InvalidArgumentException");
+}
+
+#[test]
+fn large_rows_go_out_in_calls_the_destination_takes() {
+    let mut world = world_with_streams();
+    let code = "CREATE OR REPLACE STREAM \"DESTINATION_SQL_STREAM\" (ticker VARCHAR(40000));
+        CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"DESTINATION_SQL_STREAM\"
+        SELECT STREAM ticker_symbol FROM \"SOURCE_SQL_STREAM_001\";";
+    let mut input = ticker_input();
+    input.input_schema.as_mut().unwrap().record_columns = Some(vec![column(
+        "TICKER_SYMBOL",
+        "VARCHAR(40000)",
+        Some("$.TICKER_SYMBOL"),
+    )]);
+    create_with(&mut world, code, input, "JSON");
+    start(&mut world, "NOW");
+    world.step(STARTING_MS as u64);
+    let long = "x".repeat(30_000);
+    for _ in 0..8 {
+        for _ in 0..25 {
+            put_raw(&mut world, &format!(r#"{{"TICKER_SYMBOL":"{long}"}}"#));
+        }
+        world.step(1_000);
+    }
+    world.step(30_000);
+    let runtime = world.analytics_applications()[APP]
+        .runtime
+        .as_ref()
+        .unwrap();
+    let writer = &runtime.outputs[0];
+    assert_eq!(runtime.records_in, 200);
+    assert_eq!(
+        (writer.records_out, writer.dropped),
+        (200, 0),
+        "{:?}",
+        writer.last_error
+    );
+}

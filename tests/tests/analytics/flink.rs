@@ -249,3 +249,66 @@ fn what_flink_sql_cannot_say_is_said_at_its_line() {
     let ordering = &translation.notes[1];
     assert!(ordering.1.contains("ORDER BY"), "{ordering:?}");
 }
+
+#[test]
+fn hostile_windows_are_refused_or_kept_in_bounds() {
+    // A year at most, a thousand windows a row at most: neither hangs nor overflows.
+    for (function, expected) in [
+        (
+            "HOP(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '1' SECOND, INTERVAL '1' DAY)",
+            "at most 1,000",
+        ),
+        (
+            "SESSION(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '106751991167' DAY)",
+            "INTERVAL from 1 ms to 366 days",
+        ),
+    ] {
+        let error = Program::compile_for(&bids(function), "BIDS", &[]).unwrap_err();
+        assert!(error.message.contains(expected), "{function}: {error}");
+    }
+    // A table named with letters of several bytes keeps every position on a character.
+    let code = "CREATE TABLE \"ü\" (a BIGINT, t AS PROCTIME());
+CREATE TABLE o (n BIGINT);
+INSERT INTO o SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE \"ü\", DESCRIPTOR(t), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, ü";
+    let error = Program::compile_for(code, "BIDS", &[]).unwrap_err();
+    assert!(error.line >= 1);
+    // Rows with far-off times fall in windows at the ends of time, not in a panic.
+    let far = "CREATE TABLE bids (item VARCHAR(8), price DOUBLE, bidtime TIMESTAMP(3));
+CREATE TABLE totals (window_start TIMESTAMP(3), window_end TIMESTAMP(3), window_time TIMESTAMP(3), item STRING, total DOUBLE);
+INSERT INTO totals SELECT window_start, window_end, window_time, item, SUM(price)
+FROM TABLE(HOP(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '1' SECOND, INTERVAL '10' SECOND))
+GROUP BY window_start, window_end, item;";
+    let mut program = Program::compile_for(far, "BIDS", &[]).unwrap();
+    for time in [i64::MAX, i64::MIN, 0] {
+        let values = vec![
+            Value::Text("A".into()),
+            Value::Double(1.0),
+            Value::Timestamp(time),
+        ];
+        program.insert(
+            "BIDS",
+            Row {
+                rowtime_ms: 0,
+                values,
+            },
+        );
+    }
+    program.advance(i64::MAX);
+}
+
+#[test]
+fn a_stream_declared_again_with_fewer_columns_does_not_break_its_pump() {
+    let code = r#"CREATE STREAM "O" (a INTEGER, b INTEGER);
+CREATE PUMP "P" AS INSERT INTO "O" SELECT STREAM 1, 2 FROM "SOURCE_SQL_STREAM_001";
+CREATE OR REPLACE STREAM "O" (a INTEGER);"#;
+    let mut program = Program::compile(code, &[("X".into(), SqlType::Integer)]).unwrap();
+    program.insert(
+        SOURCE_STREAM,
+        Row {
+            rowtime_ms: 0,
+            values: vec![Value::Int(1)],
+        },
+    );
+    assert_eq!(program.stream("O").unwrap().rows[0].values, [Value::Int(1)]);
+}

@@ -163,13 +163,21 @@ fn editor(ui: &mut egui::Ui, app: &mut Inspector, detail: &AppDetail) {
         let color = ui.visuals().text_color();
         let plain = egui::TextFormat::simple(font.clone(), color);
         let mut job = egui::text::LayoutJob::default();
-        match span.clone().filter(|s| s.end <= text.len()) {
-            Some(s) => {
-                job.append(&text[..s.start], 0.0, plain.clone());
+        // The span was found in the text before this frame's edit: used only if it still fits.
+        let parts = span.clone().and_then(|s| {
+            Some((
+                text.get(..s.start)?,
+                text.get(s.clone())?,
+                text.get(s.end..)?,
+            ))
+        });
+        match parts {
+            Some((before, marked_text, after)) => {
+                job.append(before, 0.0, plain.clone());
                 let mut marked = egui::TextFormat::simple(font, error_color);
                 marked.underline = egui::Stroke::new(2.0, error_color);
-                job.append(&text[s.clone()], 0.0, marked);
-                job.append(&text[s.end..], 0.0, plain);
+                job.append(marked_text, 0.0, marked);
+                job.append(after, 0.0, plain);
             }
             None => job.append(text, 0.0, plain),
         }

@@ -87,6 +87,25 @@ pub(crate) fn schema(v: &mut Validator, member: &str, schema: &SourceSchema) {
             &format.record_format_type,
             &["JSON", "CSV"],
         );
+        let mapping = format.mapping_parameters.clone().unwrap_or_default();
+        let at = format!("{format_member}.mappingParameters");
+        if let Some(json) = &mapping.json {
+            let path = format!("{at}.jSONMappingParameters.recordRowPath");
+            if let Some(row_path) = v.required(&path, &json.record_row_path) {
+                v.length(&path, row_path, 1, usize::MAX);
+            }
+        }
+        if let Some(csv) = &mapping.csv {
+            for (name, value) in [
+                ("recordRowDelimiter", &csv.record_row_delimiter),
+                ("recordColumnDelimiter", &csv.record_column_delimiter),
+            ] {
+                let path = format!("{at}.cSVMappingParameters.{name}");
+                if let Some(delimiter) = v.required(&path, value) {
+                    v.length(&path, delimiter, 1, usize::MAX);
+                }
+            }
+        }
     }
     if let Some(encoding) = &schema.record_encoding {
         let at = format!("{member}.recordEncoding");
@@ -200,6 +219,11 @@ pub(crate) fn input_semantics(input: &Input) -> AnalyticsResult<()> {
             "Exactly one of KinesisStreamsInput or KinesisFirehoseInput must be set.".into(),
         ));
     }
+    let kind = match input.kinesis_streams_input {
+        Some(_) => "stream",
+        None => "deliverystream",
+    };
+    resource_named(input.source_arn(), kind)?;
     schema_semantics(input.input_schema.as_ref())
 }
 
@@ -238,6 +262,14 @@ pub(crate) fn output_semantics(output: &Output) -> AnalyticsResult<()> {
                 .into(),
         ));
     }
+    match (
+        &output.kinesis_streams_output,
+        &output.kinesis_firehose_output,
+    ) {
+        (Some(_), _) => resource_named(output.destination_arn(), "stream")?,
+        (_, Some(_)) => resource_named(output.destination_arn(), "deliverystream")?,
+        _ => {}
+    }
     if output.lambda_output.is_some() {
         return Err(AnalyticsError::UnsupportedOperationException(
             "Kinescope does not emulate Lambda outputs: write the stream to a Kinesis stream or a \
@@ -246,6 +278,21 @@ pub(crate) fn output_semantics(output: &Output) -> AnalyticsResult<()> {
         ));
     }
     Ok(())
+}
+
+/// An ARN must name a resource of `kind` (`…:stream/NAME`, `…:deliverystream/NAME`).
+fn resource_named(arn: &str, kind: &str) -> AnalyticsResult<()> {
+    match crate::analytics::output_writer::arn_resource(arn, kind) {
+        Some(_) => Ok(()),
+        None => Err(AnalyticsError::InvalidArgumentException(format!(
+            "{arn} is not the ARN of a {}.",
+            if kind == "stream" {
+                "Kinesis stream"
+            } else {
+                "Firehose delivery stream"
+            }
+        ))),
+    }
 }
 
 pub(crate) fn not_found(name: &str) -> AnalyticsError {

@@ -23,8 +23,10 @@ impl World {
         };
         app.bump(now);
         if app.status == ApplicationStatus::Running {
-            if let Some(running) = app.runtime.take() {
-                app.runtime = Some(running.restart(app, now)?);
+            // Checked when the change was (code compiles, ARNs name their kind): a restart that
+            // still fails keeps the running program rather than leave none.
+            if let Some(restarted) = app.runtime.as_ref().map(|r| r.restart(app, now)) {
+                app.runtime = Some(restarted?);
             }
             app.status = ApplicationStatus::Updating;
             app.transition_at_ms = Some(now + UPDATING_MS);

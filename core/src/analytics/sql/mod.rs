@@ -22,7 +22,11 @@ pub struct SqlError {
 impl SqlError {
     /// An error at byte `offset` of `code`.
     pub fn at(code: &str, offset: usize, message: impl Into<String>) -> Self {
-        let before = &code[..offset.min(code.len())];
+        let mut offset = offset.min(code.len());
+        while !code.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &code[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Self {

@@ -317,8 +317,12 @@ pub fn interval_of(expr: &Expr) -> Option<i64> {
     };
     count
         .checked_mul(unit_ms(interval.leading_field.as_ref()?)?)
-        .filter(|ms| *ms > 0)
+        .filter(|ms| (1..=MAX_INTERVAL_MS).contains(ms))
 }
+
+/// The longest interval a window takes: a year (longer ones would never close in practice, and
+/// window arithmetic on epoch milliseconds stays far from overflowing).
+pub const MAX_INTERVAL_MS: i64 = 366 * 86_400_000;
 
 /// The window a GROUP BY expression is, if it is one.
 fn window_of(expr: &Expr) -> Option<Result<Tumbling, &'static str>> {
@@ -378,12 +382,15 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
     let stagger = super::stagger::take_stagger(&mut text).map_err(|(at, m)| error(at, m))?;
     let tvf = match super::window_tvf::find(&text).map_err(|(at, m)| error(at, m))? {
         Some((tvf, span)) => {
-            // The table stands in for the function, the text keeping its length.
-            let stand_in = format!(
-                "{:<width$}",
-                format!("\"{}\"", tvf.table),
-                width = span.len()
-            );
+            // The table stands in for the function, the text keeping its length in bytes.
+            let name = format!("\"{}\"", tvf.table.replace('"', "\"\""));
+            if name.len() > span.len() {
+                return Err(error(
+                    span.start,
+                    "the table's name is longer than the call".into(),
+                ));
+            }
+            let stand_in = format!("{name}{}", " ".repeat(span.len() - name.len()));
             text.replace_range(span, &stand_in);
             Some(tvf)
         }

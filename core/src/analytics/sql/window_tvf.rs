@@ -30,34 +30,45 @@ pub struct WindowTvf {
     pub partition_by: Vec<String>,
 }
 
+/// Windows a row may fall in (HOP's size over its slide, CUMULATE's maximum over its step): each
+/// holds a group of its own.
+const MAX_WINDOWS_PER_ROW: i64 = 1_000;
+
 /// The windowing functions, by name.
 const FUNCTIONS: [&str; 4] = ["TUMBLE", "HOP", "CUMULATE", "SESSION"];
 
 impl WindowTvf {
     /// The windows a row at `time` belongs to, as (start, end); SESSION windows are not fixed.
     pub fn windows_of(&self, time: i64) -> Vec<(i64, i64)> {
-        let align = |size: i64| (time - self.offset_ms).div_euclid(size) * size + self.offset_ms;
+        // Saturating: a time column may hold any value a record gives it.
+        let align = |size: i64| {
+            time.saturating_sub(self.offset_ms)
+                .div_euclid(size)
+                .saturating_mul(size)
+                .saturating_add(self.offset_ms)
+        };
         match self.kind {
             WindowKind::Tumble { size_ms } => {
                 let start = align(size_ms);
-                vec![(start, start + size_ms)]
+                vec![(start, start.saturating_add(size_ms))]
             }
             WindowKind::Hop { slide_ms, size_ms } => {
-                let mut windows = Vec::new();
-                let mut start = align(slide_ms);
-                while start + size_ms > time {
-                    windows.push((start, start + size_ms));
-                    start -= slide_ms;
-                }
-                windows.reverse();
-                windows
+                let count = (size_ms / slide_ms).max(1);
+                let last = align(slide_ms);
+                (0..count)
+                    .rev()
+                    .map(|k| last.saturating_sub(k.saturating_mul(slide_ms)))
+                    .map(|start| (start, start.saturating_add(size_ms)))
+                    .filter(|(_, end)| *end > time)
+                    .collect()
             }
             WindowKind::Cumulate { step_ms, max_ms } => {
                 let start = align(max_ms);
-                let first_end = align(step_ms) + step_ms;
-                (0..)
-                    .map(|k| first_end + k * step_ms)
-                    .take_while(|end| *end <= start + max_ms)
+                let first_end = align(step_ms).saturating_add(step_ms);
+                let last_end = start.saturating_add(max_ms);
+                (0..max_ms / step_ms)
+                    .map(|k| first_end.saturating_add(k.saturating_mul(step_ms)))
+                    .take_while(|end| *end <= last_end)
                     .map(|end| (start, end))
                     .collect()
             }
@@ -182,15 +193,18 @@ pub fn find(text: &str) -> Result<Option<(WindowTvf, std::ops::Range<usize>)>, (
         .map(|(offset, text)| (*offset, interval_ms(text)))
         .collect();
     if let Some((offset, _)) = intervals.iter().find(|(_, ms)| ms.is_none()) {
-        return wrong(*offset, "expected an INTERVAL greater than 0");
+        return wrong(*offset, "expected an INTERVAL from 1 ms to 366 days");
     }
     let ms: Vec<i64> = intervals.iter().filter_map(|(_, ms)| *ms).collect();
     let (kind, offset_ms) = match (*name, &ms[..]) {
         ("TUMBLE", [size]) => (WindowKind::Tumble { size_ms: *size }, 0),
         ("TUMBLE", [size, offset]) => (WindowKind::Tumble { size_ms: *size }, *offset),
         ("HOP", [slide, size]) | ("HOP", [slide, size, _]) => {
-            if size % slide != 0 {
-                return wrong(args[3].0, "the size must be a whole number of slides");
+            if size % slide != 0 || size / slide > MAX_WINDOWS_PER_ROW {
+                return wrong(
+                    args[3].0,
+                    "the size must be a whole number of slides, at most 1,000 of them",
+                );
             }
             let offset = ms.get(2).copied().unwrap_or(0);
             (
@@ -202,8 +216,11 @@ pub fn find(text: &str) -> Result<Option<(WindowTvf, std::ops::Range<usize>)>, (
             )
         }
         ("CUMULATE", [step, max]) | ("CUMULATE", [step, max, _]) => {
-            if max % step != 0 {
-                return wrong(args[3].0, "maxSize must be a whole number of steps");
+            if max % step != 0 || max / step > MAX_WINDOWS_PER_ROW {
+                return wrong(
+                    args[3].0,
+                    "maxSize must be a whole number of steps, at most 1,000 of them",
+                );
             }
             let offset = ms.get(2).copied().unwrap_or(0);
             (

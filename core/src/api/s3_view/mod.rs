@@ -72,8 +72,11 @@ pub fn answer(state: &ApiState, parts: &Parts, body: &[u8]) -> Response {
         return xml::error(403, &error.code, &error.message, None, &request_id);
     }
     let (bucket, key) = bucket_and_key(parts);
-    let multipart = parts.uri.query().is_some_and(|q| q.contains("upload"));
-    if parts.method == Method::PUT && !bucket.is_empty() && !multipart {
+    // A plain PutObject only: sub-resources (?tagging, ?acl, multipart uploads) and copies are
+    // not taken.
+    let plain = parts.uri.query().is_none_or(str::is_empty)
+        && !parts.headers.contains_key("x-amz-copy-source");
+    if parts.method == Method::PUT && !bucket.is_empty() && plain {
         return put(state, &bucket, &key, body, &request_id);
     }
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;

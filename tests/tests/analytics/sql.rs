@@ -423,3 +423,49 @@ fn stagger_windows_open_with_their_partitions_first_row_and_close_a_range_later(
     let mixed = "CREATE STREAM \"O\" (n INTEGER);\nCREATE PUMP \"P\" AS INSERT INTO \"O\" SELECT STREAM COUNT(*) FROM SOURCE_SQL_STREAM_001 GROUP BY FLOOR(ROWTIME TO MINUTE) WINDOWED BY STAGGER (PARTITION BY ticker_symbol RANGE INTERVAL '1' MINUTE);";
     assert!(refused(mixed).contains("no other window"));
 }
+
+#[test]
+fn aws_example_with_two_steps_windows_on_rowtime_and_keys_on_event_time() {
+    // AWS's tumbling example on ROWTIME and event time together: the ROWTIME STEP is the window,
+    // the event-time STEP a key (late events land in their own event minute's row).
+    let code = r#"CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker VARCHAR(4), event_minute TIMESTAMP, n INTEGER);
+CREATE OR REPLACE PUMP "P" AS INSERT INTO "DESTINATION_SQL_STREAM"
+  SELECT STREAM ticker_symbol, STEP("SOURCE_SQL_STREAM_001".EVENT_TIME BY INTERVAL '60' SECOND), COUNT(*)
+  FROM "SOURCE_SQL_STREAM_001"
+  GROUP BY ticker_symbol,
+    STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND),
+    STEP("SOURCE_SQL_STREAM_001".EVENT_TIME BY INTERVAL '60' SECOND);"#;
+    let columns = vec![
+        ("TICKER_SYMBOL".to_owned(), SqlType::Varchar),
+        ("EVENT_TIME".to_owned(), SqlType::Timestamp),
+    ];
+    let mut program = Program::compile(code, &columns).unwrap();
+    // Two events of the first minute, one of them arriving late (ROWTIME 70 s).
+    for (rowtime, event) in [(10_000, 5_000), (70_000, 50_000), (80_000, 75_000)] {
+        let values = vec![Value::Text("AMZN".into()), Value::Timestamp(event)];
+        program.insert(
+            SOURCE_STREAM,
+            Row {
+                rowtime_ms: rowtime,
+                values,
+            },
+        );
+        program.advance(rowtime);
+    }
+    program.advance(2 * MINUTE);
+    let n = |minute: i64, count: i64| {
+        vec![
+            Value::Text("AMZN".into()),
+            Value::Timestamp(minute * MINUTE),
+            Value::Int(count),
+        ]
+    };
+    assert_eq!(
+        rows(&program, "DESTINATION_SQL_STREAM"),
+        vec![
+            (MINUTE, n(0, 1)),
+            (2 * MINUTE, n(0, 1)),
+            (2 * MINUTE, n(1, 1))
+        ]
+    );
+}

@@ -186,7 +186,9 @@ fn sample_source(world: &mut World, arn: &str, position: &str) -> AnalyticsResul
             .stream_named(stream)
             .map_err(|e| AnalyticsError::ResourceNotFoundException(e.message().to_owned()))?;
     }
-    let mut sampled: Vec<(i64, Vec<u8>)> = Vec::new();
+    // Each shard's oldest and newest records, SAMPLE of each kept as its pages go by.
+    let mut oldest: Vec<(i64, Vec<u8>)> = Vec::new();
+    let mut newest: Vec<(i64, Vec<u8>)> = Vec::new();
     for shard in shards {
         let input = GetShardIteratorInput {
             reader_label: Some("analytics:discover".into()),
@@ -195,13 +197,22 @@ fn sample_source(world: &mut World, arn: &str, position: &str) -> AnalyticsResul
         let Ok(Some(mut iterator)) = world.apply(input).map(|o| o.shard_iterator) else {
             continue;
         };
-        // Follows the shard to its end, a page at a time, keeping what the sample needs.
+        let mut first: Vec<(i64, Vec<u8>)> = Vec::new();
+        let mut last: std::collections::VecDeque<(i64, Vec<u8>)> = Default::default();
+        // Follows the shard to its end, a page at a time.
         for _ in 0..64 {
             let Ok(page) = world.apply(GetRecordsInput::new(&iterator, Some(10_000))) else {
                 break;
             };
             for record in page.records.iter() {
-                sampled.push((record.arrival_ms(), record.data().to_vec()));
+                let entry = (record.arrival_ms(), record.data().to_vec());
+                if first.len() < SAMPLE {
+                    first.push(entry.clone());
+                }
+                last.push_back(entry);
+                if last.len() > SAMPLE {
+                    last.pop_front();
+                }
             }
             let more = page.millis_behind_latest > 0 && !page.records.is_empty();
             world.give_back_page(page.records);
@@ -210,14 +221,19 @@ fn sample_source(world: &mut World, arn: &str, position: &str) -> AnalyticsResul
                 _ => break,
             }
         }
+        oldest.extend(first);
+        newest.extend(last);
     }
-    sampled.sort_by_key(|(arrival, _)| *arrival);
-    let records: Vec<Vec<u8>> = sampled.into_iter().map(|(_, d)| d).collect();
-    let take = records.len().min(SAMPLE);
-    Ok(match position {
-        "TRIM_HORIZON" => records.into_iter().take(take).collect(),
-        _ => records[records.len() - take..].to_vec(),
-    })
+    oldest.sort_by_key(|(arrival, _)| *arrival);
+    newest.sort_by_key(|(arrival, _)| *arrival);
+    let records: Vec<(i64, Vec<u8>)> = match position {
+        "TRIM_HORIZON" => oldest.into_iter().take(SAMPLE).collect(),
+        _ => {
+            let skip = newest.len().saturating_sub(SAMPLE);
+            newest.into_iter().skip(skip).collect()
+        }
+    };
+    Ok(records.into_iter().map(|(_, d)| d).collect())
 }
 
 /// A name as AWS gives a discovered column: kept when it is a plain identifier that is not a

@@ -527,12 +527,18 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         }
         match window_of(expr) {
             Some(Ok(tumbling)) if window.is_none() => window = Some(tumbling),
-            Some(Ok(_)) => {
-                return Err(error(
-                    expr_offset(&text, expr),
-                    "a GROUP BY has at most one window".into(),
-                ));
-            }
+            // AWS's own example groups by STEP(ROWTIME …) and STEP(event_time …): the window
+            // is on ROWTIME, the other STEP a key like any other.
+            Some(Ok(tumbling)) => match window.take() {
+                Some(first) if on_rowtime(&tumbling.expr) && !on_rowtime(&first.expr) => {
+                    group_keys.push(first.group_expr);
+                    window = Some(tumbling);
+                }
+                first => {
+                    window = first;
+                    group_keys.push(expr.clone());
+                }
+            },
             Some(Err(message)) => return Err(error(expr_offset(&text, expr), message.into())),
             None => group_keys.push(expr.clone()),
         }
@@ -600,6 +606,15 @@ pub fn plan(code: &str, offset: usize, query: &str) -> Result<Plan, SqlError> {
         wildcard,
         function,
     })
+}
+
+/// Whether `expr` is ROWTIME (of any stream).
+fn on_rowtime(expr: &Expr) -> bool {
+    match expr {
+        Expr::Identifier(i) => identifier(i) == "ROWTIME",
+        Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|i| identifier(i) == "ROWTIME"),
+        _ => false,
+    }
 }
 
 /// The columns a windowing function adds to its rows.

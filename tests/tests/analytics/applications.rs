@@ -59,23 +59,10 @@ fn aws_tumbling_example_counts_each_ticker_per_minute_into_the_output_stream() {
 fn csv_output_and_a_csv_input_schema() {
     let mut world = world_with_streams();
     let mut input = ticker_input();
-    input.input_schema = Some(SourceSchema {
-        record_format: Some(RecordFormat {
-            record_format_type: Some("CSV".into()),
-            mapping_parameters: Some(MappingParameters {
-                json: None,
-                csv: Some(CsvMappingParameters {
-                    record_row_delimiter: Some("\n".into()),
-                    record_column_delimiter: Some(",".into()),
-                }),
-            }),
-        }),
-        record_encoding: Some("UTF-8".into()),
-        record_columns: Some(vec![
-            column("TICKER_SYMBOL", "VARCHAR(4)", None),
-            column("PRICE", "DOUBLE", None),
-        ]),
-    });
+    input.input_schema = Some(csv_schema(vec![
+        column("TICKER_SYMBOL", "VARCHAR(4)", None),
+        column("PRICE", "DOUBLE", None),
+    ]));
     let code =
         "CREATE OR REPLACE STREAM \"DESTINATION_SQL_STREAM\" (ticker VARCHAR(4), doubled DOUBLE);
         CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"DESTINATION_SQL_STREAM\"
@@ -367,23 +354,10 @@ CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
             file_key: Some("companies.csv".into()),
             reference_role_arn: Some(ROLE.into()),
         }),
-        reference_schema: Some(SourceSchema {
-            record_format: Some(RecordFormat {
-                record_format_type: Some("CSV".into()),
-                mapping_parameters: Some(MappingParameters {
-                    json: None,
-                    csv: Some(CsvMappingParameters {
-                        record_row_delimiter: Some("\n".into()),
-                        record_column_delimiter: Some(",".into()),
-                    }),
-                }),
-            }),
-            record_encoding: Some("UTF-8".into()),
-            record_columns: Some(vec![
-                column("Ticker", "VARCHAR(4)", None),
-                column("Company", "VARCHAR(20)", None),
-            ]),
-        }),
+        reference_schema: Some(csv_schema(vec![
+            column("Ticker", "VARCHAR(4)", None),
+            column("Company", "VARCHAR(20)", None),
+        ])),
     };
     let add = |version: i64| AddApplicationReferenceDataSourceInput {
         application_name: Some(APP.into()),

@@ -44,6 +44,24 @@ pub fn column(name: &str, sql_type: &str, mapping: Option<&str>) -> RecordColumn
     }
 }
 
+/// A CSV schema of `columns`, a row a line, fields split at commas.
+pub fn csv_schema(columns: Vec<RecordColumn>) -> SourceSchema {
+    SourceSchema {
+        record_format: Some(RecordFormat {
+            record_format_type: Some("CSV".into()),
+            mapping_parameters: Some(MappingParameters {
+                json: None,
+                csv: Some(CsvMappingParameters {
+                    record_row_delimiter: Some("\n".into()),
+                    record_column_delimiter: Some(",".into()),
+                }),
+            }),
+        }),
+        record_encoding: Some("UTF-8".into()),
+        record_columns: Some(columns),
+    }
+}
+
 /// The input AWS's examples use: JSON trades on `ticks`.
 pub fn ticker_input() -> Input {
     Input {

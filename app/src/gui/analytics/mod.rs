@@ -30,6 +30,11 @@ pub const TEMPLATES: [(&str, &str); 4] = [
     ),
 ];
 
+/// Code as checked: the text, the application and its version.
+pub type CheckedCode = (String, String, i64);
+/// Where code fails to compile: line, column, message.
+pub type CodeError = (u64, u64, String);
+
 /// The create form's fields.
 #[derive(Debug, Clone, Default)]
 pub struct CreateForm {
@@ -49,6 +54,9 @@ pub struct AnalyticsPanel {
     pub dirty: bool,
     /// ANOMALY_SCORE above which a point is marked.
     pub threshold: f64,
+    /// The last check of the editor's code (the code, application and version checked), and
+    /// where it failed: (line, column, message).
+    pub checked: Option<(CheckedCode, Option<CodeError>)>,
     pub form: CreateForm,
 }
 
@@ -58,6 +66,7 @@ impl Default for AnalyticsPanel {
             editing: None,
             code: String::new(),
             dirty: false,
+            checked: None,
             threshold: kinescope_core::sim::analytics_spec::DEFAULT_ANOMALY_THRESHOLD,
             form: CreateForm::default(),
         }

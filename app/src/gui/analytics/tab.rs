@@ -152,7 +152,13 @@ fn editor(ui: &mut egui::Ui, app: &mut Inspector, detail: &AppDetail) {
         panel.code = detail.code.clone();
         panel.dirty = false;
     }
-    let failure = check(panel, detail);
+    // Compiling on every frame would cost the UI thread: only when the code (or version) changed.
+    let key = (panel.code.clone(), detail.name.clone(), detail.version);
+    if panel.checked.as_ref().map(|(k, _)| k) != Some(&key) {
+        let failure = check(panel, detail);
+        panel.checked = Some((key, failure));
+    }
+    let failure = panel.checked.as_ref().and_then(|(_, f)| f.clone());
     let span = failure
         .as_ref()
         .map(|(line, column, _)| error_span(&panel.code, *line, *column));

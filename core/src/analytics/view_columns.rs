@@ -1,12 +1,13 @@
 //! A Flink view's columns (reference D): a view has no declaration of its own, so each column of
 //! its query is named as the view (or the query) names it and typed by what it is — a column of
 //! the source has the source's type, a window's bounds are timestamps, COUNT is an integer, a
-//! CAST its type, a string literal text, and any other computation a DOUBLE.
+//! CAST its type, text functions and `||` text, comparisons booleans, MIN / MAX / SUM their
+//! argument's type, and any other computation a DOUBLE.
 
 use super::program::InAppStream;
-use super::sql::query::{Plan, function_name, is_window_column};
+use super::sql::query::{Plan, arguments, function_name, is_window_column};
 use super::value::SqlType;
-use sqlparser::ast::Expr;
+use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
 
 /// The columns of `plan`'s rows, named by `names` when the view gives them.
 pub fn infer(
@@ -51,13 +52,69 @@ fn type_of(expr: &Expr, columns: &[(String, SqlType)]) -> SqlType {
         }
     }
     match expr {
-        Expr::Function(f) if function_name(f) == "COUNT" => SqlType::Integer,
+        Expr::Nested(inner) => type_of(inner, columns),
+        Expr::Function(f) => function_type(f, columns),
         Expr::Cast { data_type, .. } => {
             SqlType::parse(&data_type.to_string()).unwrap_or(SqlType::Double)
         }
-        Expr::Value(v) if matches!(v.value, sqlparser::ast::Value::SingleQuotedString(_)) => {
-            SqlType::Varchar
-        }
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(_) => SqlType::Varchar,
+            Value::Boolean(_) => SqlType::Boolean,
+            Value::Number(n, _) if !n.contains(['.', 'e', 'E']) => SqlType::Integer,
+            _ => SqlType::Double,
+        },
+        Expr::BinaryOp { op, left, .. } => match op {
+            BinaryOperator::StringConcat => SqlType::Varchar,
+            BinaryOperator::Plus
+            | BinaryOperator::Minus
+            | BinaryOperator::Multiply
+            | BinaryOperator::Divide
+            | BinaryOperator::Modulo => match type_of(left, columns) {
+                SqlType::Integer => SqlType::Integer,
+                _ => SqlType::Double,
+            },
+            _ => SqlType::Boolean,
+        },
+        Expr::UnaryOp { op, expr } => match op {
+            UnaryOperator::Not => SqlType::Boolean,
+            _ => type_of(expr, columns),
+        },
+        Expr::IsNull(_)
+        | Expr::IsNotNull(_)
+        | Expr::IsTrue(_)
+        | Expr::IsFalse(_)
+        | Expr::Between { .. }
+        | Expr::In { .. }
+        | Expr::Like { .. }
+        | Expr::ILike { .. } => SqlType::Boolean,
+        Expr::Case {
+            conditions,
+            else_result,
+            ..
+        } => conditions
+            .first()
+            .map(|when| &when.result)
+            .or(else_result.as_deref())
+            .map_or(SqlType::Double, |result| type_of(result, columns)),
+        Expr::Substring { .. } | Expr::Trim { .. } => SqlType::Varchar,
+        _ => SqlType::Double,
+    }
+}
+
+/// What a function returns: text functions text, COUNT and lengths integers, MIN / MAX / SUM /
+/// COALESCE their first argument's type, anything else a DOUBLE.
+fn function_type(function: &sqlparser::ast::Function, columns: &[(String, SqlType)]) -> SqlType {
+    let first = || {
+        arguments(function)
+            .first()
+            .copied()
+            .flatten()
+            .map_or(SqlType::Double, |arg| type_of(arg, columns))
+    };
+    match function_name(function).as_str() {
+        "COUNT" | "CHAR_LENGTH" | "CHARACTER_LENGTH" => SqlType::Integer,
+        "UPPER" | "LOWER" | "TRIM" | "SUBSTRING" | "CONCAT" | "INITCAP" => SqlType::Varchar,
+        "MIN" | "MAX" | "SUM" | "COALESCE" | "ABS" | "FIRST_VALUE" | "LAST_VALUE" => first(),
         _ => SqlType::Double,
     }
 }

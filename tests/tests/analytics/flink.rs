@@ -86,6 +86,67 @@ fn tumble_cuts_time_into_windows_of_its_size() {
 }
 
 #[test]
+fn an_offset_may_be_zero_or_negative_and_shifts_every_window() {
+    let rows = [(1_000, "A", 1.0), (4_000, "A", 2.0), (9_000, "A", 4.0)];
+    for (offset, expected) in [
+        ("INTERVAL '0' SECOND", vec![window(0, 10, "A", 7.0)]),
+        (
+            "INTERVAL '-7' SECOND",
+            vec![window(-7, 3, "A", 1.0), window(3, 13, "A", 6.0)],
+        ),
+        (
+            "-INTERVAL '2' SECOND",
+            vec![window(-2, 8, "A", 3.0), window(8, 18, "A", 4.0)],
+        ),
+    ] {
+        let code = bids(&format!(
+            "TUMBLE(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '10' SECOND, {offset})"
+        ));
+        assert_eq!(run(&code, &rows, 30 * SECOND), expected, "{offset}");
+    }
+    // A size is never zero or negative; an offset stays within a year either way.
+    for (function, expected) in [
+        (
+            "TUMBLE(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '0' SECOND)",
+            "INTERVAL from 1 ms",
+        ),
+        (
+            "TUMBLE(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '1' SECOND, INTERVAL '-400' DAY)",
+            "the offset is an INTERVAL within 366 days",
+        ),
+    ] {
+        let error = Program::compile_for(&bids(function), "BIDS", &[]).unwrap_err();
+        assert!(error.message.contains(expected), "{function}: {error}");
+    }
+}
+
+#[test]
+fn a_views_computed_columns_keep_the_type_of_what_they_compute() {
+    let code = "CREATE TABLE bids (item VARCHAR(8), price DOUBLE, qty INTEGER, t AS PROCTIME());
+CREATE VIEW v AS SELECT MAX(item) AS top, UPPER(item) AS loud, item || '!' AS shout,
+  SUM(qty) AS units, CHAR_LENGTH(item) AS len, price > 10 AS dear, qty * 2 AS twice,
+  CASE WHEN qty > 1 THEN 'many' ELSE 'one' END AS how, AVG(price) AS mean
+FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(t), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, item, price, qty;";
+    let program = Program::compile_for(code, "BIDS", &[]).unwrap();
+    let types: Vec<(String, SqlType)> = program.stream("V").unwrap().columns.clone();
+    let expected = [
+        ("TOP", SqlType::Varchar),
+        ("LOUD", SqlType::Varchar),
+        ("SHOUT", SqlType::Varchar),
+        ("UNITS", SqlType::Integer),
+        ("LEN", SqlType::Integer),
+        ("DEAR", SqlType::Boolean),
+        ("TWICE", SqlType::Integer),
+        ("HOW", SqlType::Varchar),
+        ("MEAN", SqlType::Double),
+    ];
+    let expected: Vec<(String, SqlType)> =
+        expected.iter().map(|(n, t)| (n.to_string(), *t)).collect();
+    assert_eq!(types, expected);
+}
+
+#[test]
 fn hop_takes_the_slide_before_the_size_and_overlaps() {
     let code =
         bids("HOP(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '5' SECOND, INTERVAL '10' SECOND)");

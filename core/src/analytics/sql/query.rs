@@ -304,8 +304,20 @@ pub fn arguments(function: &ast::Function) -> Vec<Option<&Expr>> {
 
 /// An interval literal's length: `INTERVAL '60' SECOND`.
 pub fn interval_of(expr: &Expr) -> Option<i64> {
-    let Expr::Interval(interval) = expr else {
-        return None;
+    signed_interval_of(expr).filter(|ms| *ms >= 1)
+}
+
+/// An interval that may be zero or negative (`INTERVAL '-1' SECOND`, `-INTERVAL '1' SECOND`), as
+/// a window's offset may be; at most a year either way.
+pub fn signed_interval_of(expr: &Expr) -> Option<i64> {
+    let interval = match expr {
+        Expr::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => return signed_interval_of(expr).map(|ms| -ms),
+        Expr::Nested(inner) => return signed_interval_of(inner),
+        Expr::Interval(interval) => interval,
+        _ => return None,
     };
     let count: i64 = match interval.value.as_ref() {
         Expr::Value(v) => match &v.value {
@@ -317,7 +329,7 @@ pub fn interval_of(expr: &Expr) -> Option<i64> {
     };
     count
         .checked_mul(unit_ms(interval.leading_field.as_ref()?)?)
-        .filter(|ms| (1..=MAX_INTERVAL_MS).contains(ms))
+        .filter(|ms| (-MAX_INTERVAL_MS..=MAX_INTERVAL_MS).contains(ms))
 }
 
 /// The longest interval a window takes: a year (longer ones would never close in practice, and

@@ -4,7 +4,7 @@
 //! DESCRIPTOR(ts), gap)`. sqlparser reads none of them, so they are found in the text, and the
 //! `TABLE(…)` they span stands for its table, keeping every position, for the query around it.
 
-use super::query::{closing, interval_of};
+use super::query::{closing, signed_interval_of};
 use super::statements::table_call_at;
 use crate::analytics::eval::identifier;
 use sqlparser::dialect::GenericDialect;
@@ -90,10 +90,15 @@ fn name_of(text: &str) -> Option<String> {
 }
 
 fn interval_ms(text: &str) -> Option<i64> {
+    signed_interval_ms(text).filter(|ms| *ms > 0)
+}
+
+/// An offset's interval: Flink takes zero and negative offsets too.
+fn signed_interval_ms(text: &str) -> Option<i64> {
     let mut parser = Parser::new(&GenericDialect {})
         .try_with_sql(text.trim())
         .ok()?;
-    interval_of(&parser.parse_expr().ok()?).filter(|ms| *ms > 0)
+    signed_interval_of(&parser.parse_expr().ok()?)
 }
 
 /// The arguments of a call, split at its top-level commas, with where each starts.
@@ -188,12 +193,32 @@ pub fn find(text: &str) -> Result<Option<(WindowTvf, std::ops::Range<usize>)>, (
             "the second argument is DESCRIPTOR(time_column)",
         );
     };
+    // The argument after the sizes is the offset, which may be zero or negative.
+    let sizes = match *name {
+        "TUMBLE" => 1,
+        "HOP" | "CUMULATE" => 2,
+        _ => usize::MAX,
+    };
     let intervals: Vec<(usize, Option<i64>)> = args[2..]
         .iter()
-        .map(|(offset, text)| (*offset, interval_ms(text)))
+        .enumerate()
+        .map(|(i, (offset, text))| match i < sizes {
+            true => (*offset, interval_ms(text)),
+            false => (*offset, signed_interval_ms(text)),
+        })
         .collect();
-    if let Some((offset, _)) = intervals.iter().find(|(_, ms)| ms.is_none()) {
-        return wrong(*offset, "expected an INTERVAL from 1 ms to 366 days");
+    if let Some((i, (offset, _))) = intervals
+        .iter()
+        .enumerate()
+        .find(|(_, (_, ms))| ms.is_none())
+    {
+        return match i < sizes {
+            true => wrong(*offset, "expected an INTERVAL from 1 ms to 366 days"),
+            false => wrong(
+                *offset,
+                "the offset is an INTERVAL within 366 days either way",
+            ),
+        };
     }
     let ms: Vec<i64> = intervals.iter().filter_map(|(_, ms)| *ms).collect();
     let (kind, offset_ms) = match (*name, &ms[..]) {

@@ -3,11 +3,13 @@
 //! beside it, so real clients can be watched as they run.
 
 use crate::account::AccountArgs;
+use crate::gui::learn::LearnRequest;
 use crate::gui::screenshot::SCREENSHOT_FAILED;
 use crate::gui::{Inspector, Tab};
 use anyhow::{Context, Result};
 use kinescope_core::api::{self, ApiState, AuthMode};
 use kinescope_core::clock::Speed;
+use kinescope_core::learn::catalog;
 use kinescope_core::live::SharedWorld;
 use kinescope_core::settings::Settings;
 use kinescope_core::sim::scenario::Scenario;
@@ -34,13 +36,18 @@ pub struct DesktopArgs {
     /// Save a PNG of the window after --after virtual seconds, then exit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
-    /// Virtual seconds to run before the screenshot (as fast as possible).
-    #[arg(long, default_value_t = 10.0)]
-    after: f64,
-    /// Tab to open on: map, throughput, lag, records, produce, simulators, firehose, traffic or
-    /// events.
+    /// Virtual seconds to run before the screenshot (as fast as possible; default 10, or 0 with
+    /// --lesson: its first step, before the prediction).
+    #[arg(long)]
+    after: Option<f64>,
+    /// Tab to open on: map, throughput, lag, records, produce, simulators, firehose, video,
+    /// analytics, traffic, events or learn.
     #[arg(long, default_value = "map", value_parser = parse_tab)]
     tab: Tab,
+    /// Open a lesson at its first step (`kinescope lessons list` names them); its scenario
+    /// replaces --scenario.
+    #[arg(long)]
+    lesson: Option<String>,
     /// Port of the Kinesis API served beside the app (0 = any free port).
     #[arg(long, default_value_t = 4567)]
     api_port: u16,
@@ -72,7 +79,7 @@ fn data_dir(args: &DesktopArgs) -> Result<Option<PathBuf>> {
 
 fn parse_tab(text: &str) -> Result<Tab, String> {
     Tab::parse(text).ok_or_else(|| {
-        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, firehose, video, traffic or events")
+        format!("{text:?} is not a tab: map, throughput, lag, records, produce, simulators, firehose, video, analytics, traffic, events or learn")
     })
 }
 
@@ -96,8 +103,15 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
         None => ("the demo scenario".to_owned(), DEMO.to_owned()),
     };
     let scenario = Scenario::from_json(&text).with_context(|| name.clone())?;
-    if !(args.after.is_finite() && args.after >= 0.0) {
-        anyhow::bail!("--after {}: give virtual seconds ≥ 0", args.after);
+    let lesson = match &args.lesson {
+        Some(name) => Some(catalog::lesson(name).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let after = args
+        .after
+        .unwrap_or(if lesson.is_some() { 0.0 } else { 10.0 });
+    if !(after.is_finite() && after >= 0.0) {
+        anyhow::bail!("--after {after}: give virtual seconds ≥ 0");
     }
     let mut command_line = args.account.overrides();
     command_line.data_dir = data_dir(&args)?;
@@ -126,9 +140,7 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     let _clock = world.start_clock();
     let stopping = world.clone();
     let tab = args.tab;
-    let screenshot = args
-        .screenshot
-        .map(|path| (path, (args.after * 1_000.0) as i64));
+    let screenshot = args.screenshot.map(|path| (path, (after * 1_000.0) as i64));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1600.0, 1000.0])
@@ -145,6 +157,9 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
             inspector.account = command_line;
             inspector.open_tab(tab);
             inspector.notices.extend(notices);
+            if let Some(lesson) = lesson {
+                inspector.learn.request = Some(LearnRequest::Open(lesson.name));
+            }
             Ok(Box::new(inspector))
         }),
     )

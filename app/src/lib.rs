@@ -5,6 +5,7 @@ pub mod account;
 pub mod demo;
 pub mod desktop;
 pub mod gui;
+pub mod lessons;
 pub mod run;
 pub mod serve;
 pub mod video;

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use kinescope::{demo, desktop, run, serve, video};
+use kinescope::{demo, desktop, lessons, run, serve, video};
 use std::process::ExitCode;
 
 /// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
@@ -31,6 +31,9 @@ enum Commands {
     Run(run::RunArgs),
     /// Kinesis Video Streams clients: `video put` streams a file through PutMedia.
     Video(video::VideoArgs),
+    /// Lessons: `lessons list`, and `lessons check` runs every lesson headless and reports each
+    /// number it teaches.
+    Lessons(lessons::LessonsArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Commands::Run(args)) => run::run(args),
         Some(Commands::Serve(args)) => serve::run(args).map(|_| ExitCode::SUCCESS),
         Some(Commands::Video(args)) => video::run(args),
+        Some(Commands::Lessons(args)) => lessons::run(args),
         Some(Commands::Demo(args)) => {
             demo::run(&args.into(), &mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
         }

@@ -12,6 +12,7 @@ mod decimal;
 pub mod events;
 pub mod firehose;
 pub mod glue;
+pub mod learn;
 pub mod live;
 pub mod metrics;
 pub mod outbound;

@@ -63,6 +63,8 @@ struct Live {
     clocked: bool,
     /// The world's HTTP calls (Lambda functions), made off the lock.
     calls: CallRunner,
+    /// Where a lesson wants time to stop: the running scenario's elapsed virtual ms.
+    pause_at_ms: Option<i64>,
 }
 
 impl Live {
@@ -99,6 +101,7 @@ impl SharedWorld {
             subscribers: HashMap::new(),
             clocked: false,
             calls: CallRunner::default(),
+            pause_at_ms: None,
         };
         live.world().defer_outbound_calls();
         Arc::new(Self {
@@ -132,7 +135,18 @@ impl SharedWorld {
         live.last_wall = started;
         live.owed_ms = (live.owed_ms + due).min(live.driver.virtual_ms_for_a_second());
         while live.owed_ms > 0 {
-            let dt = live.owed_ms.min(CATCH_UP_STEP_MS);
+            let mut dt = live.owed_ms.min(CATCH_UP_STEP_MS);
+            if let (Some(stop), Running::Simulation(simulation)) = (live.pause_at_ms, &live.running)
+            {
+                let left = u64::try_from(stop - simulation.elapsed_ms()).unwrap_or(0);
+                if left == 0 {
+                    live.driver.set_speed(Speed::Paused);
+                    live.owed_ms = 0;
+                    live.pause_at_ms = None;
+                    break;
+                }
+                dt = dt.min(left);
+            }
             match &mut live.running {
                 Running::World(world) => world.step(dt),
                 Running::Simulation(simulation) => simulation.step(dt as i64),
@@ -242,9 +256,22 @@ impl SharedWorld {
         result
     }
 
+    /// Runs the scenario at `speed` until `elapsed_ms` of it have passed, then pauses exactly
+    /// there (a lesson's step); at once when that moment has passed already.
+    pub fn run_until(&self, elapsed_ms: i64, speed: Speed) {
+        let mut live = self.lock();
+        Self::catch_up(&mut live);
+        live.pause_at_ms = Some(elapsed_ms);
+        live.driver.set_speed(speed);
+        // A moment already reached pauses on the next catch-up, before time moves.
+        live.owed_ms = 0;
+        Self::catch_up(&mut live);
+    }
+
     /// Replaces what runs with `simulation` (opening another scenario); the speed is kept.
     pub fn load(&self, simulation: Simulation) {
         let mut live = self.lock();
+        live.pause_at_ms = None;
         live.running = Running::Simulation(Box::new(simulation));
         live.world().defer_outbound_calls();
         live.calls.forget_world();
@@ -316,6 +343,26 @@ mod tests {
     use crate::streams::ops::put::PutRecordInput;
     use crate::streams::shapes::{ShardId, ShardIteratorType};
     use futures_util::FutureExt;
+
+    #[test]
+    fn a_lesson_s_moment_stops_time_exactly_there() {
+        let text = include_str!("../../assets/scenarios/hot-shard.json");
+        let scenario = crate::sim::scenario::Scenario::from_json(text).unwrap();
+        let live = SharedWorld::with_simulation(Simulation::new(scenario, 7), Speed::Paused);
+        live.run_until(12_345, Speed::AsFastAsPossible);
+        for _ in 0..100 {
+            live.tick();
+        }
+        let elapsed = live.read_running(|_, sim| sim.map(|s| s.elapsed_ms()));
+        assert_eq!(elapsed, Some(12_345));
+        assert_eq!(live.speed(), Speed::Paused);
+        // A moment already passed pauses at once.
+        live.run_until(1_000, Speed::AsFastAsPossible);
+        live.tick();
+        assert_eq!(live.speed(), Speed::Paused);
+        let elapsed = live.read_running(|_, sim| sim.map(|s| s.elapsed_ms()));
+        assert_eq!(elapsed, Some(12_345));
+    }
 
     #[test]
     fn readers_catch_up_themselves_again_once_the_clock_stops() {

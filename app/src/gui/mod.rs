@@ -7,6 +7,7 @@ pub mod dialogs;
 mod files;
 mod firehose;
 pub mod jobs;
+pub mod learn;
 mod panels;
 pub mod screenshot;
 mod streams;
@@ -52,10 +53,11 @@ pub enum Tab {
     Firehose,
     Video,
     Analytics,
+    Learn,
 }
 
 impl Tab {
-    const ALL: [Tab; 11] = [
+    const ALL: [Tab; 12] = [
         Tab::StreamMap,
         Tab::Throughput,
         Tab::ConsumersAndLag,
@@ -67,6 +69,7 @@ impl Tab {
         Tab::Analytics,
         Tab::ApiTraffic,
         Tab::Events,
+        Tab::Learn,
     ];
 
     /// The tab a command-line name means.
@@ -83,6 +86,7 @@ impl Tab {
             "firehose" => Tab::Firehose,
             "video" => Tab::Video,
             "analytics" => Tab::Analytics,
+            "learn" => Tab::Learn,
             _ => return None,
         })
     }
@@ -100,6 +104,7 @@ impl Tab {
             Tab::Firehose => "Firehose",
             Tab::Video => "Video",
             Tab::Analytics => "Analytics",
+            Tab::Learn => "Learn",
         }
     }
 }
@@ -173,6 +178,8 @@ pub struct Inspector {
     pub video: video::VideoPanel,
     /// The Analytics tab's editor and forms.
     pub analytics: analytics::AnalyticsPanel,
+    /// The Learn tab and the lesson being followed.
+    pub learn: learn::LearnPanel,
 }
 
 impl Inspector {
@@ -208,6 +215,7 @@ impl Inspector {
             jobs: jobs::Jobs::default(),
             video: video::VideoPanel::default(),
             analytics: analytics::AnalyticsPanel::default(),
+            learn: learn::LearnPanel::default(),
             account: Default::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
@@ -321,6 +329,14 @@ impl Inspector {
                 }
             }
         }
+    }
+
+    /// Another scenario runs: nothing selected or browsed before still applies.
+    pub fn forget_scenario(&mut self) {
+        self.selection = Selection::default();
+        self.browser = records::Browser::default();
+        self.lag = LagHistory::default();
+        self.simulators = simulators::Panel::default();
     }
 
     /// Queues an action for the next frame.
@@ -460,12 +476,9 @@ impl eframe::App for Inspector {
             }
         }
         if opened {
-            // Another scenario: nothing selected or browsed before still applies.
-            self.selection = Selection::default();
-            self.browser = records::Browser::default();
-            self.lag = LagHistory::default();
-            self.simulators = simulators::Panel::default();
+            self.forget_scenario();
         }
+        learn::logic(self);
         self.browser
             .logic(&self.world, self.selection.stream.as_deref());
         self.refresh();
@@ -490,6 +503,7 @@ impl eframe::App for Inspector {
         panels::resources(ui, self);
         panels::bottom_strip(ui, self);
         panels::notices(ui, self);
+        learn::card::show(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 for tab in Tab::ALL {
@@ -509,6 +523,7 @@ impl eframe::App for Inspector {
                 Tab::Firehose => firehose::tab::show(ui, self),
                 Tab::Video => video::tab::show(ui, self),
                 Tab::Analytics => analytics::tab::show(ui, self),
+                Tab::Learn => learn::tab::show(ui, self),
             }
         });
     }

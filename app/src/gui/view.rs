@@ -175,6 +175,8 @@ pub struct View {
     pub now_ms: i64,
     pub speed: Speed,
     pub scenario: Option<String>,
+    /// Virtual time since the running scenario started (a lesson's clock).
+    pub scenario_elapsed_ms: i64,
     pub streams: Vec<StreamView>,
     pub consumers: Vec<ConsumerView>,
     pub producers: Vec<ProducerView>,
@@ -363,6 +365,7 @@ impl View {
             now_ms,
             speed,
             scenario: simulation.map(|s| s.scenario().name.clone()),
+            scenario_elapsed_ms: simulation.map_or(0, |s| s.elapsed_ms()),
             streams,
             consumers,
             producers,

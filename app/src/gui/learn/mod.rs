@@ -1,0 +1,240 @@
+//! Learn mode: the Learn tab (the lessons), and the lesson card beside whatever view a lesson's
+//! step looks at. A lesson loads its scenario paused, runs it to each step's moment and stops
+//! there exactly (SharedWorld::run_until); the learner's prediction is judged by the engine's
+//! answer at that moment (learn::check::judge), as `kinescope lessons check` judges it headless.
+
+pub mod card;
+pub mod tab;
+
+#[cfg(test)]
+mod tests;
+
+use super::{Inspector, Tab};
+use kinescope_core::clock::Speed;
+use kinescope_core::learn::catalog;
+use kinescope_core::learn::check::{self, StepOutcome};
+use kinescope_core::learn::lesson::{Lesson, Look};
+use kinescope_core::learn::query::Moments;
+use kinescope_core::sim::simulation::Simulation;
+use kinescope_core::streams::shapes::ShardId;
+use serde_json::Value;
+
+/// How fast a lesson runs to its next moment: ten times real time, fast enough not to wait,
+/// slow enough to watch.
+pub const LESSON_SPEED: Speed = Speed::Factor(10.0);
+
+/// What the Learn panel asks the next `logic()` to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LearnRequest {
+    Open(String),
+    /// Run the scenario to the step's moment (after the prediction).
+    Run,
+    Next,
+    Close,
+}
+
+/// A lesson being followed.
+#[derive(Debug, Clone)]
+pub struct ActiveLesson {
+    pub lesson: Lesson,
+    pub step: usize,
+    /// The report at the previous step's moment (the start, for the first step) and that moment.
+    before: (Value, f64),
+    /// The step judged once its moment is reached.
+    pub outcome: Option<StepOutcome>,
+    /// The choice the learner picked before running to the moment.
+    pub picked: Option<usize>,
+    /// Whether the scenario runs (or has run) to the step's moment.
+    pub running: bool,
+}
+
+impl ActiveLesson {
+    pub fn current(&self) -> &kinescope_core::learn::lesson::Step {
+        &self.lesson.steps[self.step]
+    }
+
+    pub fn is_last_step(&self) -> bool {
+        self.step + 1 == self.lesson.steps.len()
+    }
+
+    /// The step's moment in virtual ms since the scenario started.
+    pub fn moment_ms(&self) -> i64 {
+        (self.current().at_seconds * 1_000.0) as i64
+    }
+}
+
+/// The Learn tab's and the lesson card's state.
+#[derive(Debug)]
+pub struct LearnPanel {
+    /// How fast a step runs to its moment.
+    pub run_speed: Speed,
+    /// What the Markdown viewer keeps between frames.
+    pub markdown: egui_commonmark::CommonMarkCache,
+    pub active: Option<ActiveLesson>,
+    pub request: Option<LearnRequest>,
+    /// The lessons that ship, parsed once.
+    pub lessons: Vec<Lesson>,
+    /// Why the shipped lessons could not be read, if they could not.
+    pub catalog_error: Option<String>,
+}
+
+impl Default for LearnPanel {
+    fn default() -> Self {
+        let (lessons, catalog_error) = match catalog::lessons() {
+            Ok(lessons) => (lessons, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        Self {
+            run_speed: LESSON_SPEED,
+            markdown: Default::default(),
+            active: None,
+            request: None,
+            lessons,
+            catalog_error,
+        }
+    }
+}
+
+/// Carries out the panel's request, and judges the step once the world has stopped at its
+/// moment.
+pub fn logic(app: &mut Inspector) {
+    match app.learn.request.take() {
+        Some(LearnRequest::Open(name)) => {
+            if let Err(e) = open(app, &name) {
+                app.notices.push(e);
+            }
+        }
+        Some(LearnRequest::Run) => run_to_moment(app),
+        Some(LearnRequest::Next) => next(app),
+        Some(LearnRequest::Close) => app.learn.active = None,
+        None => {}
+    }
+    let Some(active) = &mut app.learn.active else {
+        return;
+    };
+    if active.outcome.is_some() || !active.running {
+        return;
+    }
+    let moment = active.moment_ms();
+    let reached = app.world.read_running(|_, sim| {
+        sim.filter(|s| s.elapsed_ms() >= moment)
+            .map(check::report_json)
+    });
+    let Some(now) = reached else {
+        return;
+    };
+    if app.world.speed() != Speed::Paused {
+        app.world.set_speed(Speed::Paused);
+    }
+    let step = active.current();
+    let moments = Moments {
+        now: &now,
+        before: &active.before.0,
+        seconds: step.at_seconds - active.before.1,
+    };
+    let outcome = check::judge(step, moments, Vec::new());
+    let at_seconds = step.at_seconds;
+    active.outcome = Some(outcome);
+    active.before = (now, at_seconds);
+}
+
+/// Loads the lesson's scenario, paused, and runs it to the first step.
+pub fn open(app: &mut Inspector, name: &str) -> Result<(), String> {
+    let lesson = catalog::lesson(name)?;
+    let scenario = catalog::scenario(&lesson.scenario)?;
+    let settings = scenario
+        .settings
+        .then(&app.account)
+        .apply_to(kinescope_core::Settings::starting_now());
+    let seed = scenario.seed;
+    let simulation = Simulation::with_settings(scenario, seed, settings);
+    let start = check::report_json(&simulation);
+    app.world.set_speed(Speed::Paused);
+    app.world.load(simulation);
+    app.forget_scenario();
+    app.learn.active = Some(ActiveLesson {
+        lesson,
+        step: 0,
+        before: (start, 0.0),
+        outcome: None,
+        picked: None,
+        running: false,
+    });
+    start_step(app);
+    Ok(())
+}
+
+/// Moves to the next step (or ends the lesson after its last).
+fn next(app: &mut Inspector) {
+    let Some(active) = &mut app.learn.active else {
+        return;
+    };
+    if active.is_last_step() {
+        app.learn.active = None;
+        app.tab = Tab::Learn;
+        return;
+    }
+    active.step += 1;
+    active.outcome = None;
+    active.picked = None;
+    active.running = false;
+    start_step(app);
+}
+
+/// Shows what the step looks at; a step without a question runs to its moment at once, one with
+/// a question waits for the prediction.
+fn start_step(app: &mut Inspector) {
+    let Some(active) = &app.learn.active else {
+        return;
+    };
+    let looks = active.current().looks.clone();
+    let asks = active.current().question.is_some();
+    for look in &looks {
+        show(app, look);
+    }
+    if !asks {
+        run_to_moment(app);
+    }
+}
+
+/// Runs the scenario to the step's moment, where it pauses.
+fn run_to_moment(app: &mut Inspector) {
+    let Some(active) = &mut app.learn.active else {
+        return;
+    };
+    active.running = true;
+    app.world.run_until(active.moment_ms(), app.learn.run_speed);
+}
+
+/// Opens the tab that shows `look` and selects it there.
+fn show(app: &mut Inspector, look: &Look) {
+    match look {
+        Look::Lane { stream, shard } => {
+            app.tab = Tab::StreamMap;
+            app.selection.stream = Some(stream.clone());
+            app.selection.shard = ShardId::parse(shard);
+        }
+        Look::Stream(name) => {
+            app.tab = Tab::StreamMap;
+            app.selection.stream = Some(name.clone());
+            app.selection.shard = None;
+        }
+        Look::Producer(_) => app.tab = Tab::Simulators,
+        Look::Consumer(name) => {
+            app.tab = Tab::ConsumersAndLag;
+            app.selection.consumer = Some(name.clone());
+        }
+        Look::Firehose(name) => {
+            app.tab = Tab::Firehose;
+            app.selection.delivery_stream = Some(name.clone());
+        }
+        Look::Video(name) => {
+            app.tab = Tab::Video;
+            app.selection.video_stream = Some(name.clone());
+        }
+        Look::Application(name) => {
+            app.tab = Tab::Analytics;
+            app.selection.analytics = Some(name.clone());
+        }
+    }
+}

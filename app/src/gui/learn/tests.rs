@@ -1,0 +1,122 @@
+//! A lesson followed as a student would: started from the Learn tab, a prediction picked before
+//! the scenario runs, the run stopping at the step's moment, the verdict given by the engine's
+//! answer — the same answer `kinescope lessons check` finds headless — and the lesson finished.
+
+use crate::gui::Tab;
+use crate::gui::tests::harness;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kinescope_core::clock::Speed;
+use kinescope_core::learn::{catalog, check};
+
+type Inspector = crate::gui::Inspector;
+
+/// Runs frames until the step's moment is reached and judged (the world runs as fast as it can
+/// in virtual time: no wall clock decides anything).
+fn run_to_moment(harness: &mut Harness<'_, Inspector>) {
+    harness.get_by_label_contains("and see").click();
+    for _ in 0..200 {
+        harness.step();
+        let active = harness.state().learn.active.as_ref().unwrap();
+        if active.outcome.is_some() {
+            break;
+        }
+    }
+    harness.run();
+}
+
+fn predict(harness: &mut Harness<'_, Inspector>, choice: &str) {
+    harness.get_by_label(choice).click();
+    harness.run();
+}
+
+#[test]
+fn a_student_predicts_watches_and_is_told_why_through_a_whole_lesson() {
+    let mut harness = harness();
+    harness.get_by_label("Learn").click();
+    harness.run();
+    harness.state_mut().learn.run_speed = Speed::AsFastAsPossible;
+    harness
+        .get_by_label("Start The write limit and hot shards")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().tab,
+        Tab::StreamMap,
+        "the step looks at the stream"
+    );
+    assert_eq!(harness.state().view.scenario.as_deref(), Some("hot-shard"));
+    harness.get_by_label("Pick your prediction first.");
+    assert_eq!(
+        harness.state().view.scenario_elapsed_ms,
+        0,
+        "nothing runs before the prediction"
+    );
+
+    // Step 1: a wrong prediction, corrected by what the engine shows at 0:05.
+    predict(&mut harness, "shardId-000000000000");
+    run_to_moment(&mut harness);
+    assert_eq!(
+        harness.state().view.scenario_elapsed_ms,
+        5_000,
+        "paused exactly at the moment"
+    );
+    assert_eq!(harness.state().world.speed(), Speed::Paused);
+    harness.get_by_label(
+        "Not this time: the engine shows shardId-000000000002, so the answer is shardId-000000000002.",
+    );
+    harness.get_by_label_contains("The hot key's MD5 falls");
+    harness.get_by_label("Next step").click();
+    harness.run();
+
+    // Step 2: the hot lane is selected, and the right prediction is confirmed.
+    let shard = harness.state().selection.shard.map(|s| s.to_string());
+    assert_eq!(shard.as_deref(), Some("shardId-000000000002"));
+    predict(&mut harness, "1,000 records/s");
+    run_to_moment(&mut harness);
+    harness.get_by_label("Right: the engine shows 1000.");
+    harness.get_by_label_contains(
+        "max(rate(/streams/0/shards/*/IncomingRecords)) = 1,000 ± 1%: 1000 (holds)",
+    );
+    harness.get_by_label("Next step").click();
+    harness.run();
+
+    // Step 3, then back to the Learn tab.
+    predict(&mut harness, "22 %");
+    run_to_moment(&mut harness);
+    harness.get_by_label_contains("Right: the engine shows 21.9");
+    harness.get_by_label("Finish the lesson").click();
+    harness.run();
+    assert!(harness.state().learn.active.is_none());
+    assert_eq!(harness.state().tab, Tab::Learn);
+}
+
+#[test]
+fn the_app_judges_each_step_as_the_headless_check_does() {
+    let lesson = catalog::lesson("kcl-leases").unwrap();
+    let headless = check::run(&lesson, catalog::scenario(&lesson.scenario).unwrap());
+    let mut harness = harness();
+    harness.state_mut().learn.run_speed = Speed::AsFastAsPossible;
+    harness.state_mut().learn.request = Some(super::LearnRequest::Open("kcl-leases".into()));
+    harness.run();
+    for (i, expected) in headless.steps.iter().enumerate() {
+        // The choice's words also name things in the view: the prediction is set directly.
+        harness.state_mut().learn.active.as_mut().unwrap().picked = Some(0);
+        harness.run();
+        run_to_moment(&mut harness);
+        let outcome = harness
+            .state()
+            .learn
+            .active
+            .as_ref()
+            .unwrap()
+            .outcome
+            .clone()
+            .unwrap();
+        assert_eq!(outcome.correct_choice, expected.correct_choice, "step {i}");
+        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+        harness.state_mut().learn.request = Some(super::LearnRequest::Next);
+        harness.run();
+    }
+    assert!(harness.state().learn.active.is_none());
+}

@@ -62,7 +62,7 @@ pub fn run(args: LessonsArgs) -> Result<ExitCode> {
 
 fn check_lessons(args: CheckArgs) -> Result<ExitCode> {
     let sources = match &args.dir {
-        Some(dir) => match read_dir(dir) {
+        Some(dir) => match crate::quiz::markdown_files(dir) {
             Ok(sources) => sources,
             Err(e) => {
                 eprintln!("{}: {e}", dir.display());
@@ -136,21 +136,4 @@ fn prepare(
         None => catalog::scenario(&lesson.scenario)?,
     };
     Ok((lesson, scenario))
-}
-
-/// The *.md files of `dir`, by name, in name order.
-fn read_dir(dir: &std::path::Path) -> std::io::Result<Vec<(String, String)>> {
-    let mut sources = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md") {
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            sources.push((name, std::fs::read_to_string(&path)?));
-        }
-    }
-    sources.sort();
-    Ok(sources)
 }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod desktop;
 pub mod gui;
 pub mod lessons;
+pub mod quiz;
 pub mod run;
 pub mod serve;
 pub mod video;

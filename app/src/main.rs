@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use kinescope::{demo, desktop, lessons, run, serve, video};
+use kinescope::{demo, desktop, lessons, quiz, run, serve, video};
 use std::process::ExitCode;
 
 /// The allocator `kinescope` itself uses, tuned as it is (kinescope_core::allocator).
@@ -34,6 +34,8 @@ enum Commands {
     /// Lessons: `lessons list`, and `lessons check` runs every lesson headless and reports each
     /// number it teaches.
     Lessons(lessons::LessonsArgs),
+    /// Exam practice: `quiz check` checks every question (choices, ids, Show me scenarios).
+    Quiz(quiz::QuizArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Commands::Serve(args)) => serve::run(args).map(|_| ExitCode::SUCCESS),
         Some(Commands::Video(args)) => video::run(args),
         Some(Commands::Lessons(args)) => lessons::run(args),
+        Some(Commands::Quiz(args)) => quiz::run(args),
         Some(Commands::Demo(args)) => {
             demo::run(&args.into(), &mut std::io::stdout()).map(|_| ExitCode::SUCCESS)
         }

@@ -113,3 +113,72 @@ fn a_number_the_engine_does_not_produce_fails_the_check_by_name() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no lesson named [\"no-such-lesson\"]"));
 }
+
+#[test]
+fn every_quiz_question_parses_claims_its_choices_and_shows_a_moment_its_scenario_reaches() {
+    let out = kinescope(&["quiz", "check"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    let total: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("total"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(total >= 200, "{stdout}");
+    for topic in [
+        "Data Streams",
+        "Firehose",
+        "Video Streams",
+        "Analytics",
+        "Choosing a service",
+    ] {
+        assert!(
+            stdout.contains(topic),
+            "every service has questions: {stdout}"
+        );
+    }
+
+    // A question marking two right choices without "(Choose two.)", a Show me past its scenario's
+    // end: both named.
+    let dir = TempDir::new("quiz-wrong");
+    let wrong = "## bad-count
+topic: Firehose
+Which is right?
+- [x] this
+- [x] that
+- [ ] not this
+- [ ] nor this
+> Only one may be.
+
+## too-late
+topic: Firehose
+show: firehose-buffering at 99999
+Which is right?
+- [x] this
+- [ ] that
+- [ ] not this
+- [ ] nor this
+> Because.
+";
+    std::fs::write(dir.path().join("bad.md"), wrong).unwrap();
+    let out = kinescope(&["quiz", "check", "--dir", dir.path().to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("bad-count: 2 choices are marked [x], but the stem asks for 1"),
+        "{stdout}"
+    );
+    let fixed = wrong.replace(
+        "Which is right?\n- [x] this\n- [x] that",
+        "Which are right? (Choose two.)\n- [x] this\n- [x] that",
+    );
+    std::fs::write(dir.path().join("bad.md"), fixed).unwrap();
+    let out = kinescope(&["quiz", "check", "--dir", dir.path().to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("too-late: show: firehose-buffering at 99999 is past the scenario's end"),
+        "{stdout}"
+    );
+}

@@ -1,7 +1,8 @@
 //! What ships inside the binary: the scenarios of `assets/scenarios/` and the lessons of
-//! `assets/lessons/`, so the Learn tab and `kinescope lessons check` work wherever the binary is.
+//! `assets/lessons/` and the questions of `assets/quiz/`, so the Learn tab and `kinescope lessons check` work wherever the binary is.
 
 use super::lesson::{Lesson, LessonError};
+use super::quiz::{self, QuizQuestion};
 use crate::sim::scenario::Scenario;
 
 /// The shipped scenarios, by name (the file name without `.json`).
@@ -144,6 +145,33 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../../assets/lessons/anomaly-detection.md"),
     ),
 ];
+
+/// The exam-practice files, by name (the file name without `.md`).
+pub const QUIZ: &[(&str, &str)] = &[
+    (
+        "data-streams",
+        include_str!("../../../assets/quiz/data-streams.md"),
+    ),
+    ("firehose", include_str!("../../../assets/quiz/firehose.md")),
+    (
+        "video-streams",
+        include_str!("../../../assets/quiz/video-streams.md"),
+    ),
+    (
+        "analytics",
+        include_str!("../../../assets/quiz/analytics.md"),
+    ),
+    ("choosing", include_str!("../../../assets/quiz/choosing.md")),
+];
+
+/// Every shipped question, parsed (a file that does not parse is an error naming it).
+pub fn questions() -> Result<Vec<QuizQuestion>, String> {
+    let mut all = Vec::new();
+    for (name, text) in QUIZ {
+        all.extend(quiz::parse(text).map_err(|e| format!("quiz {name}: {e}"))?);
+    }
+    Ok(all)
+}
 
 /// A shipped scenario's text.
 pub fn scenario_text(name: &str) -> Option<&'static str> {

@@ -4,4 +4,8 @@
 pub mod catalog;
 pub mod check;
 pub mod lesson;
+pub mod practice;
 pub mod query;
+pub mod quiz;
+pub mod quiz_check;
+pub mod which_service;

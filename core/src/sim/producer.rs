@@ -99,6 +99,9 @@ pub struct Producer {
     pub paused: bool,
 }
 
+/// The records a tick must have had for the next tick's to be made on the helper thread.
+const MADE_AHEAD_FROM: u64 = 256;
+
 /// A tick's records being made ahead, and for which tick: its time and length, the spec, and
 /// how many records were waiting in the batch.
 #[derive(Debug)]
@@ -182,7 +185,11 @@ impl Producer {
                     } else {
                         made.left_waiting(self.batch.len(), batch_size)
                     };
-                    self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms, batch_size, waiting));
+                    // A handful of records is made faster here than handed to another thread.
+                    if due >= MADE_AHEAD_FROM {
+                        self.ahead =
+                            Some(self.make_ahead(now + dt_ms, dt_ms, batch_size, waiting));
+                    }
                     self.send_made(world, made, batch_size);
                     due
                 }

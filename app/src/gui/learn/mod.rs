@@ -4,8 +4,12 @@
 //! answer at that moment (learn::check::judge), as `kinescope lessons check` judges it headless.
 
 pub mod card;
+pub mod practice;
 pub mod tab;
+pub mod which_service;
 
+#[cfg(test)]
+mod practice_tests;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +35,8 @@ pub enum LearnRequest {
     Run,
     Next,
     Close,
+    /// Open a shipped scenario at a virtual second (a question's "Show me").
+    ShowMe(String, f64),
 }
 
 /// A lesson being followed.
@@ -76,6 +82,21 @@ pub struct LearnPanel {
     pub lessons: Vec<Lesson>,
     /// Why the shipped lessons could not be read, if they could not.
     pub catalog_error: Option<String>,
+    /// Which part of the Learn tab is open.
+    pub section: Section,
+    /// Exam practice.
+    pub practice: practice::PracticePanel,
+    /// "Which service?": the workload's yes/no answers.
+    pub workload: kinescope_core::learn::which_service::Answers,
+}
+
+/// The parts of the Learn tab.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Section {
+    #[default]
+    Lessons,
+    Practice,
+    WhichService,
 }
 
 impl Default for LearnPanel {
@@ -91,6 +112,9 @@ impl Default for LearnPanel {
             request: None,
             lessons,
             catalog_error,
+            section: Section::default(),
+            practice: practice::PracticePanel::default(),
+            workload: Default::default(),
         }
     }
 }
@@ -107,6 +131,11 @@ pub fn logic(app: &mut Inspector) {
         Some(LearnRequest::Run) => run_to_moment(app),
         Some(LearnRequest::Next) => next(app),
         Some(LearnRequest::Close) => app.learn.active = None,
+        Some(LearnRequest::ShowMe(scenario, at_seconds)) => {
+            if let Err(e) = show_me(app, &scenario, at_seconds) {
+                app.notices.push(e);
+            }
+        }
         None => {}
     }
     let Some(active) = &mut app.learn.active else {
@@ -138,10 +167,9 @@ pub fn logic(app: &mut Inspector) {
     active.before = (now, at_seconds);
 }
 
-/// Loads the lesson's scenario, paused, and runs it to the first step.
-pub fn open(app: &mut Inspector, name: &str) -> Result<(), String> {
-    let lesson = catalog::lesson(name)?;
-    let scenario = catalog::scenario(&lesson.scenario)?;
+/// Replaces what runs with the shipped scenario `name`, paused at its start; the report there.
+pub fn load_scenario(app: &mut Inspector, name: &str) -> Result<Value, String> {
+    let scenario = catalog::scenario(name)?;
     let settings = scenario
         .settings
         .then(&app.account)
@@ -152,6 +180,13 @@ pub fn open(app: &mut Inspector, name: &str) -> Result<(), String> {
     app.world.set_speed(Speed::Paused);
     app.world.load(simulation);
     app.forget_scenario();
+    Ok(start)
+}
+
+/// Loads the lesson's scenario, paused, and runs it to the first step.
+pub fn open(app: &mut Inspector, name: &str) -> Result<(), String> {
+    let lesson = catalog::lesson(name)?;
+    let start = load_scenario(app, &lesson.scenario)?;
     app.learn.active = Some(ActiveLesson {
         lesson,
         step: 0,
@@ -204,6 +239,28 @@ fn run_to_moment(app: &mut Inspector) {
     };
     active.running = true;
     app.world.run_until(active.moment_ms(), app.learn.run_speed);
+}
+
+/// Opens `scenario`, runs it to `at_seconds` and shows it in the tab that suits it best.
+fn show_me(app: &mut Inspector, scenario: &str, at_seconds: f64) -> Result<(), String> {
+    let parsed = catalog::scenario(scenario)?;
+    app.learn.active = None;
+    load_scenario(app, scenario)?;
+    app.tab = if !parsed.analytics.is_empty() {
+        Tab::Analytics
+    } else if !parsed.video_streams.is_empty() {
+        Tab::Video
+    } else if !parsed.firehoses.is_empty() {
+        Tab::Firehose
+    } else {
+        Tab::StreamMap
+    };
+    app.world
+        .run_until((at_seconds * 1_000.0) as i64, app.learn.run_speed);
+    app.notices.push(format!(
+        "Showing {scenario} at {at_seconds} s; your question waits in the Learn tab"
+    ));
+    Ok(())
 }
 
 /// Opens the tab that shows `look` and selects it there.

@@ -1,14 +1,28 @@
-//! The Learn tab: the lessons by service, each started with one click (its scenario opens and
-//! runs to the first step's moment, the lesson card at the right).
+//! The Learn tab: the lessons by service, each started with one click (its scenario opens and the
+//! lesson card shows at the right), and exam practice.
 
-use super::LearnRequest;
+use super::{LearnRequest, Section};
 use crate::gui::Inspector;
 
 /// The services in the order the lessons teach them.
 const TOPICS: [&str; 4] = ["Data Streams", "Firehose", "Video Streams", "Analytics"];
 
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
-    ui.heading("Lessons");
+    ui.horizontal(|ui| {
+        let section = &mut app.learn.section;
+        ui.selectable_value(section, Section::Lessons, "Lessons");
+        ui.selectable_value(section, Section::Practice, "Exam practice");
+        ui.selectable_value(section, Section::WhichService, "Which service?");
+    });
+    ui.separator();
+    match app.learn.section {
+        Section::Lessons => lessons(ui, app),
+        Section::Practice => super::practice::show(ui, app),
+        Section::WhichService => super::which_service::show(ui, app),
+    }
+}
+
+fn lessons(ui: &mut egui::Ui, app: &mut Inspector) {
     ui.label(
         "Each lesson runs a scenario and stops where it answers a question: predict, watch, and \
          see why. Every number a lesson teaches is checked against the engine.",

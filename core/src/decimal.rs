@@ -1,6 +1,24 @@
 //! Decimal text of numbers wider than a u64 (sequence numbers), written nineteen digits at a time
 //! with integer formatting rather than through 192-bit division and the formatting machinery:
-//! every record of a PutRecords or GetRecords answer has one.
+//! every record of a PutRecords or GetRecords answer has one. And numbers as people read them,
+//! thousands separated.
+
+/// `value` rounded to a whole number, with thousands separated: 2,000,000.
+pub fn grouped(value: f64) -> String {
+    let rounded = value.round();
+    let digits = format!("{:.0}", rounded.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if rounded < 0.0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
 
 /// The largest power of ten in a u64.
 pub(crate) const TEN_POW_19: u64 = 10_000_000_000_000_000_000;

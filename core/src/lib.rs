@@ -8,7 +8,7 @@ pub mod analytics;
 pub mod api;
 mod aws_error;
 pub mod clock;
-mod decimal;
+pub mod decimal;
 pub mod events;
 pub mod firehose;
 pub mod glue;

@@ -18,14 +18,24 @@ pub fn open_scenario(
         .map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
     let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let name = scenario.name.clone();
+    world.load(simulation_from_now(world, scenario, command_line));
+    Ok(format!("Opened scenario {name} from {}", path.display()))
+}
+
+/// `scenario` ready to replace what runs: starting at the world's now, with the command line's
+/// account settings over the scenario's.
+pub fn simulation_from_now(
+    world: &SharedWorld,
+    scenario: Scenario,
+    command_line: &AccountOverrides,
+) -> Simulation {
     let seed = scenario.seed;
     let start_epoch_ms = world.read_running(|w, _| w.now_ms());
     let settings = scenario.settings.then(command_line).apply_to(Settings {
         start_epoch_ms,
         ..Settings::default()
     });
-    world.load(Simulation::with_settings(scenario, seed, settings));
-    Ok(format!("Opened scenario {name} from {}", path.display()))
+    Simulation::with_settings(scenario, seed, settings)
 }
 
 /// Saves the running scenario (with the producers' current settings) to `path`.

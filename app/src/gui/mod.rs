@@ -505,7 +505,8 @@ impl eframe::App for Inspector {
         panels::notices(ui, self);
         learn::card::show(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: beside the lesson card the bar is narrower than the window.
+            ui.horizontal_wrapped(|ui| {
                 for tab in Tab::ALL {
                     ui.selectable_value(&mut self.tab, tab, tab.title());
                 }

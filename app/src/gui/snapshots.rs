@@ -4,6 +4,7 @@
 
 use super::tests::{inspector_of, step_seconds};
 use super::{Inspector, Tab};
+use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 
 fn harness_of(
@@ -105,4 +106,54 @@ fn snapshot_of_anomaly_scores_on_the_analytics_tab() {
         egui::Theme::Dark,
     );
     harness.snapshot_options("analytics_anomaly_scores", &options());
+}
+
+#[test]
+fn snapshot_of_a_lesson_step_judged_by_the_engine() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/demo.json"),
+        Tab::Learn,
+        0,
+        egui::Theme::Dark,
+    );
+    harness.state_mut().learn.run_speed = kinescope_core::clock::Speed::AsFastAsPossible;
+    harness.state_mut().learn.request = Some(super::learn::LearnRequest::Open("hot-shards".into()));
+    harness.run();
+    harness.state_mut().learn.active.as_mut().unwrap().picked = Some(2);
+    harness.state_mut().learn.request = Some(super::learn::LearnRequest::Run);
+    for _ in 0..20 {
+        harness.step();
+    }
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .learn
+            .active
+            .as_ref()
+            .unwrap()
+            .outcome
+            .is_some()
+    );
+    harness.snapshot_options("learn_lesson_step", &options());
+}
+
+#[test]
+fn snapshot_of_an_exam_practice_question() {
+    let mut harness = harness_of(
+        include_str!("../../../assets/scenarios/demo.json"),
+        Tab::Learn,
+        0,
+        egui::Theme::Dark,
+    );
+    let learn = &mut harness.state_mut().learn;
+    learn.section = super::learn::Section::Practice;
+    learn.practice.seed = Some(3);
+    harness.run();
+    harness.get_by_label("Data Streams (90)").click();
+    harness.run();
+    harness.state_mut().learn.practice.picked = vec![0];
+    harness.get_by_label("Submit").click();
+    harness.run();
+    harness.snapshot_options("learn_exam_practice", &options());
 }

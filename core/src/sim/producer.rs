@@ -187,8 +187,7 @@ impl Producer {
                     };
                     // A handful of records is made faster here than handed to another thread.
                     if due >= MADE_AHEAD_FROM {
-                        self.ahead =
-                            Some(self.make_ahead(now + dt_ms, dt_ms, batch_size, waiting));
+                        self.ahead = Some(self.make_ahead(now + dt_ms, dt_ms, batch_size, waiting));
                     }
                     self.send_made(world, made, batch_size);
                     due

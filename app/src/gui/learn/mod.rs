@@ -3,13 +3,14 @@
 //! there exactly (SharedWorld::run_until); the learner's prediction is judged by the engine's
 //! answer at that moment (learn::check::judge), as `kinescope lessons check` judges it headless.
 
+pub mod calculators;
 pub mod card;
 pub mod practice;
 pub mod tab;
 pub mod which_service;
 
 #[cfg(test)]
-mod practice_tests;
+mod tab_tests;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +20,6 @@ use kinescope_core::learn::catalog;
 use kinescope_core::learn::check::{self, StepOutcome};
 use kinescope_core::learn::lesson::{Lesson, Look};
 use kinescope_core::learn::query::Moments;
-use kinescope_core::sim::simulation::Simulation;
 use kinescope_core::streams::shapes::ShardId;
 use serde_json::Value;
 
@@ -37,6 +37,8 @@ pub enum LearnRequest {
     Close,
     /// Open a shipped scenario at a virtual second (a question's "Show me").
     ShowMe(String, f64),
+    /// Run a scenario made here (a calculator's answer), from its JSON text.
+    RunScenario(String),
 }
 
 /// A lesson being followed.
@@ -88,6 +90,8 @@ pub struct LearnPanel {
     pub practice: practice::PracticePanel,
     /// "Which service?": the workload's yes/no answers.
     pub workload: kinescope_core::learn::which_service::Answers,
+    /// The calculators' inputs.
+    pub calculators: calculators::Inputs,
 }
 
 /// The parts of the Learn tab.
@@ -97,6 +101,7 @@ pub enum Section {
     Lessons,
     Practice,
     WhichService,
+    Calculators,
 }
 
 impl Default for LearnPanel {
@@ -115,6 +120,7 @@ impl Default for LearnPanel {
             section: Section::default(),
             practice: practice::PracticePanel::default(),
             workload: Default::default(),
+            calculators: calculators::Inputs::default(),
         }
     }
 }
@@ -134,6 +140,19 @@ pub fn logic(app: &mut Inspector) {
         Some(LearnRequest::ShowMe(scenario, at_seconds)) => {
             if let Err(e) = show_me(app, &scenario, at_seconds) {
                 app.notices.push(e);
+            }
+        }
+        Some(LearnRequest::RunScenario(text)) => {
+            let loaded = kinescope_core::sim::scenario::Scenario::from_json(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|scenario| load(app, scenario));
+            match loaded {
+                Ok(_) => {
+                    app.learn.active = None;
+                    app.tab = Tab::StreamMap;
+                    app.world.set_speed(LESSON_SPEED);
+                }
+                Err(e) => app.notices.push(e),
             }
         }
         None => {}
@@ -169,13 +188,15 @@ pub fn logic(app: &mut Inspector) {
 
 /// Replaces what runs with the shipped scenario `name`, paused at its start; the report there.
 pub fn load_scenario(app: &mut Inspector, name: &str) -> Result<Value, String> {
-    let scenario = catalog::scenario(name)?;
-    let settings = scenario
-        .settings
-        .then(&app.account)
-        .apply_to(kinescope_core::Settings::starting_now());
-    let seed = scenario.seed;
-    let simulation = Simulation::with_settings(scenario, seed, settings);
+    load(app, catalog::scenario(name)?)
+}
+
+/// Replaces what runs with `scenario`, paused at its start; the report there.
+fn load(
+    app: &mut Inspector,
+    scenario: kinescope_core::sim::scenario::Scenario,
+) -> Result<Value, String> {
+    let simulation = crate::gui::files::simulation_from_now(&app.world, scenario, &app.account);
     let start = check::report_json(&simulation);
     app.world.set_speed(Speed::Paused);
     app.world.load(simulation);

@@ -13,12 +13,14 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         ui.selectable_value(section, Section::Lessons, "Lessons");
         ui.selectable_value(section, Section::Practice, "Exam practice");
         ui.selectable_value(section, Section::WhichService, "Which service?");
+        ui.selectable_value(section, Section::Calculators, "Calculators");
     });
     ui.separator();
     match app.learn.section {
         Section::Lessons => lessons(ui, app),
         Section::Practice => super::practice::show(ui, app),
         Section::WhichService => super::which_service::show(ui, app),
+        Section::Calculators => super::calculators::show(ui, app),
     }
 }
 

@@ -3,22 +3,7 @@
 
 use crate::gui::top_bar::clock_text;
 
-/// `value` rounded to a whole number, with thousands separated: 2,000,000.
-pub fn grouped(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if rounded < 0.0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
+pub use kinescope_core::decimal::grouped;
 
 /// A value axis mark: as is below 10,000, then in k, M or G with up to three significant digits.
 pub fn axis_count(value: f64) -> String {

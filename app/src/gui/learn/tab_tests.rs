@@ -1,6 +1,7 @@
-//! Exam practice driven as a student would: a whole mock exam answered and scored, every
+//! The Learn tab driven as a student would: a whole mock exam answered and scored, every
 //! explanation shown at the end with its "Show me"; a topic practised with the verdict at once;
-//! a missed question back first next time; "Which service?" pointing at a lesson.
+//! a missed question back first next time; "Which service?" pointing at a lesson; the shard
+//! calculator's formula and its answer run as a scenario.
 
 use super::Section;
 use crate::gui::Tab;
@@ -154,4 +155,25 @@ fn which_service_names_the_service_and_opens_its_lesson() {
     harness.run();
     let active = harness.state().learn.active.as_ref().unwrap();
     assert_eq!(active.lesson.name, "shared-vs-enhanced-fan-out");
+}
+
+#[test]
+fn the_shard_calculator_shows_its_formula_and_runs_its_answer() {
+    let mut harness = harness();
+    harness.get_by_label("Learn").click();
+    harness.run();
+    harness.get_by_label("Calculators").click();
+    harness.run();
+    // The defaults: 2,500 records/s of 500 bytes, two applications sharing the reads.
+    harness.get_by_label("3 shards");
+    harness.get_by_label_contains("2,500 records/s / 1,000 = 3");
+    // 500 KB/s fills 5 MiB in 10.5 s, long before 300 s.
+    harness.get_by_label_contains("The size hint is reached first: a record waits at most 10.5 s");
+    harness
+        .get_by_label("Run it: 3 shards with this workload")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().tab, Tab::StreamMap);
+    assert_eq!(harness.state().view.scenario.as_deref(), Some("calculated"));
+    assert_eq!(harness.state().view.streams[0].open_shards().count(), 3);
 }

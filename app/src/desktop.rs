@@ -44,6 +44,10 @@ pub struct DesktopArgs {
     /// analytics, traffic, events or learn.
     #[arg(long, default_value = "map", value_parser = parse_tab)]
     tab: Tab,
+    /// Open in presenter's mode: full screen, the chosen tab alone, large type in high contrast,
+    /// keyboard shortcuts and annotations (P or F11 toggles it, Esc leaves).
+    #[arg(long)]
+    present: bool,
     /// Open a lesson at its first step (`kinescope lessons list` names them); its scenario
     /// replaces --scenario.
     #[arg(long)]
@@ -140,6 +144,7 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     let _clock = world.start_clock();
     let stopping = world.clone();
     let tab = args.tab;
+    let present = args.present;
     let screenshot = args.screenshot.map(|path| (path, (after * 1_000.0) as i64));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -152,8 +157,11 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     eframe::run_native(
         "kinescope",
         options,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
             let mut inspector = Inspector::new(world, screenshot);
+            if present {
+                crate::gui::presenter::set(&mut inspector, &cc.egui_ctx, true);
+            }
             inspector.account = command_line;
             inspector.open_tab(tab);
             inspector.notices.extend(notices);

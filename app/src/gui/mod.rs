@@ -9,6 +9,7 @@ mod firehose;
 pub mod jobs;
 pub mod learn;
 mod panels;
+pub mod presenter;
 pub mod screenshot;
 mod streams;
 mod top_bar;
@@ -180,6 +181,8 @@ pub struct Inspector {
     pub analytics: analytics::AnalyticsPanel,
     /// The Learn tab and the lesson being followed.
     pub learn: learn::LearnPanel,
+    /// Presenter's mode and its annotations.
+    pub presenter: presenter::Presenter,
 }
 
 impl Inspector {
@@ -216,6 +219,7 @@ impl Inspector {
             video: video::VideoPanel::default(),
             analytics: analytics::AnalyticsPanel::default(),
             learn: learn::LearnPanel::default(),
+            presenter: presenter::Presenter::default(),
             account: Default::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
@@ -499,19 +503,29 @@ impl eframe::App for Inspector {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        top_bar::show(ui, self);
-        panels::resources(ui, self);
-        panels::bottom_strip(ui, self);
+        let ctx = ui.ctx().clone();
+        presenter::keys::handle(&ctx, self);
+        let presenting = self.presenter.on;
+        if presenting {
+            // One view, large and plain: no tree, no strip, no tab bar.
+            presenter::bar(ui, self);
+        } else {
+            top_bar::show(ui, self);
+            panels::resources(ui, self);
+            panels::bottom_strip(ui, self);
+        }
         panels::notices(ui, self);
         learn::card::show(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
-            // Wrapped: beside the lesson card the bar is narrower than the window.
-            ui.horizontal_wrapped(|ui| {
-                for tab in Tab::ALL {
-                    ui.selectable_value(&mut self.tab, tab, tab.title());
-                }
-            });
-            ui.separator();
+            if !presenting {
+                // Wrapped: beside the lesson card the bar is narrower than the window.
+                ui.horizontal_wrapped(|ui| {
+                    for tab in Tab::ALL {
+                        ui.selectable_value(&mut self.tab, tab, tab.title());
+                    }
+                });
+                ui.separator();
+            }
             match self.tab {
                 Tab::StreamMap => stream_map::show(ui, self),
                 Tab::Throughput => throughput::show(ui, self),
@@ -527,5 +541,6 @@ impl eframe::App for Inspector {
                 Tab::Learn => learn::tab::show(ui, self),
             }
         });
+        presenter::annotations::show(&ctx, &mut self.presenter);
     }
 }

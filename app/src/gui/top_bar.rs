@@ -80,6 +80,17 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                 });
             }
             if ui
+                .button("Present")
+                .on_hover_text(
+                    "Presenter's mode: full screen, one view, large type in high contrast, \
+                     keyboard shortcuts and annotations (P; Esc leaves)",
+                )
+                .clicked()
+            {
+                let ctx = ui.ctx().clone();
+                super::presenter::set(app, &ctx, true);
+            }
+            if ui
                 .checkbox(&mut app.presentation, "Presentation")
                 .on_hover_text("Larger text for projecting to a room")
                 .changed()

@@ -158,7 +158,17 @@ fn verdict(
     let picked = active.picked.map(|i| &question.choices[i]);
     let right = picked.is_some() && picked == outcome.correct_choice.as_ref();
     let engine = outcome.answer.clone().unwrap_or_default();
-    if right {
+    if picked.is_none() {
+        // A presenter ran the step for the room without choosing.
+        let correct = outcome
+            .correct_choice
+            .clone()
+            .unwrap_or_else(|| "none of these".into());
+        ui.colored_label(
+            GOOD,
+            format!("The engine shows {engine}: the answer is {correct}."),
+        );
+    } else if right {
         ui.colored_label(GOOD, format!("Right: the engine shows {engine}."));
     } else {
         let correct = outcome

@@ -273,6 +273,14 @@ fn animated_spans(
     let stream_id = egui::Id::unique(("lanes", &stream.name));
     let stream_seen =
         ctx.data_mut(|d| std::mem::replace(d.get_temp_mut_or_default::<bool>(stream_id), true));
+    // A map that changed size (a resize, presenter's zoom) is redrawn at once, not animated.
+    let width = ctx.data_mut(|d| {
+        std::mem::replace(
+            d.get_temp_mut_or_default::<f32>(stream_id.with("width")),
+            area.width(),
+        )
+    });
+    let seconds = if width == area.width() { SECONDS } else { 0.0 };
     let target = |shard: &ShardView| (x_of(area, shard.range.start), x_of(area, shard.range.end));
     rows.iter()
         .map(|(_, shard)| {
@@ -299,8 +307,8 @@ fn animated_spans(
                     ctx.animate_value_with_time(id.with("r"), from_right, SECONDS);
                 }
             }
-            let left = ctx.animate_value_with_time(id.with("l"), left, SECONDS);
-            let right = ctx.animate_value_with_time(id.with("r"), right, SECONDS);
+            let left = ctx.animate_value_with_time(id.with("l"), left, seconds);
+            let right = ctx.animate_value_with_time(id.with("r"), right, seconds);
             (shard.id, (left, right))
         })
         .collect()

@@ -48,6 +48,12 @@ pub struct DesktopArgs {
     /// keyboard shortcuts and annotations (P or F11 toggles it, Esc leaves).
     #[arg(long)]
     present: bool,
+    /// Record the window into this file (.gif or .mp4) for --record-seconds, then exit.
+    #[arg(long)]
+    record: Option<PathBuf>,
+    /// How long --record records (wall-clock seconds).
+    #[arg(long, default_value_t = 10.0)]
+    record_seconds: f64,
     /// Open a lesson at its first step (`kinescope lessons list` names them); its scenario
     /// replaces --scenario.
     #[arg(long)]
@@ -145,6 +151,10 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     let stopping = world.clone();
     let tab = args.tab;
     let present = args.present;
+    let record = args.record.clone().map(|path| (path, args.record_seconds));
+    if let Some((path, _)) = &record {
+        crate::gui::recorder::writer::DemoFormat::of(path).map_err(anyhow::Error::msg)?;
+    }
     let screenshot = args.screenshot.map(|path| (path, (after * 1_000.0) as i64));
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -161,6 +171,11 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
             let mut inspector = Inspector::new(world, screenshot);
             if present {
                 crate::gui::presenter::set(&mut inspector, &cc.egui_ctx, true);
+            }
+            if let Some((path, seconds)) = record
+                && let Err(e) = inspector.recorder.start(path, seconds, true)
+            {
+                inspector.notices.push(e);
             }
             inspector.account = command_line;
             inspector.open_tab(tab);

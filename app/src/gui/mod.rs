@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod learn;
 mod panels;
 pub mod presenter;
+pub mod recorder;
 pub mod screenshot;
 mod streams;
 mod top_bar;
@@ -183,6 +184,8 @@ pub struct Inspector {
     pub learn: learn::LearnPanel,
     /// Presenter's mode and its annotations.
     pub presenter: presenter::Presenter,
+    /// A demo being recorded.
+    pub recorder: recorder::Recorder,
 }
 
 impl Inspector {
@@ -220,6 +223,7 @@ impl Inspector {
             analytics: analytics::AnalyticsPanel::default(),
             learn: learn::LearnPanel::default(),
             presenter: presenter::Presenter::default(),
+            recorder: recorder::Recorder::default(),
             account: Default::default(),
             resume_speed: match speed {
                 Speed::Paused => Speed::REAL_TIME,
@@ -494,6 +498,25 @@ impl eframe::App for Inspector {
             self.selection.stream = self.view.streams.first().map(|s| s.name.clone());
         }
         self.exports(ctx);
+        if let Some((writer, then_exit)) = self.recorder.logic(ctx) {
+            if then_exit {
+                // `--record`: the file, then the app closes (as `--screenshot` does).
+                match writer.finish() {
+                    Ok(message) => eprintln!("{message}"),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        screenshot::SCREENSHOT_FAILED
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                self.jobs
+                    .start("Writing the demo", jobs::JobKind::Export, ctx, move || {
+                        writer.finish()
+                    });
+            }
+        }
         if let Some(shot) = &mut self.screenshot {
             shot.logic(ctx, &self.world, &self.view, &mut self.notices);
         }

@@ -62,6 +62,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                 );
             }
             busy(ui, app);
+            super::recorder::progress_bar(ui, &app.recorder);
             ui.separator();
             let scenario = app.view.scenario.as_deref().unwrap_or("no scenario");
             ui.label(format!("scenario: {scenario}"));
@@ -175,7 +176,25 @@ fn file_menu(ui: &mut egui::Ui, app: &mut Inspector) {
         .add_enabled(has_path, egui::Button::new("Export window as PNG"))
         .clicked()
     {
-        app.export_png(ui.ctx(), path);
+        app.export_png(ui.ctx(), path.clone());
+        ui.close();
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        let label = ui.label("Demo length (s)");
+        ui.add(egui::DragValue::new(&mut app.recorder.seconds).range(1.0..=600.0))
+            .labelled_by(label.id);
+    });
+    let recordable = has_path && app.recorder.recording.is_none();
+    if ui
+        .add_enabled(recordable, egui::Button::new("Record a demo (GIF or MP4)"))
+        .on_hover_text("Records the window for the length given into the path (.gif or .mp4)")
+        .clicked()
+    {
+        let seconds = app.recorder.seconds;
+        if let Err(e) = app.recorder.start(path, seconds, false) {
+            app.notices.push(e);
+        }
         ui.close();
     }
 }

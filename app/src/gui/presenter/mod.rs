@@ -84,6 +84,7 @@ pub fn bar(ui: &mut egui::Ui, app: &mut Inspector) {
                 app.act(super::Action::TogglePlay);
             }
             ui.monospace(super::top_bar::clock_text(app.view.now_ms));
+            super::recorder::progress_bar(ui, &app.recorder);
             if let Some(active) = &app.learn.active {
                 ui.separator();
                 ui.label(format!(

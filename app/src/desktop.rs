@@ -152,8 +152,14 @@ pub fn run(args: DesktopArgs) -> Result<ExitCode> {
     let tab = args.tab;
     let present = args.present;
     let record = args.record.clone().map(|path| (path, args.record_seconds));
-    if let Some((path, _)) = &record {
+    if let Some((path, seconds)) = &record {
         crate::gui::recorder::writer::DemoFormat::of(path).map_err(anyhow::Error::msg)?;
+        if !(seconds.is_finite() && (0.1..=600.0).contains(seconds)) {
+            anyhow::bail!("--record-seconds {seconds}: give 0.1 to 600 seconds");
+        }
+        if args.screenshot.is_some() {
+            anyhow::bail!("--record and --screenshot each close the app when done: give one");
+        }
     }
     let screenshot = args.screenshot.map(|path| (path, (after * 1_000.0) as i64));
     let options = eframe::NativeOptions {

@@ -257,7 +257,9 @@ impl SharedWorld {
     }
 
     /// Runs the scenario at `speed` until `elapsed_ms` of it have passed, then pauses exactly
-    /// there (a lesson's step); at once when that moment has passed already.
+    /// there (a lesson's step); a moment already passed pauses at the next catch-up that has
+    /// time to step. The Step button stops there too. Only a running scenario has such a
+    /// moment: a world without one runs on.
     pub fn run_until(&self, elapsed_ms: i64, speed: Speed) {
         let mut live = self.lock();
         Self::catch_up(&mut live);
@@ -283,13 +285,26 @@ impl SharedWorld {
         }
     }
 
-    /// Moves virtual time on by `ms` whatever the speed (the step button while paused).
+    /// Forgets the moment `run_until` was to stop at (a lesson left).
+    pub fn cancel_pause(&self) {
+        self.lock().pause_at_ms = None;
+    }
+
+    /// Moves virtual time on by `ms` whatever the speed (the step button while paused), never
+    /// past the moment `run_until` stops at.
     pub fn step_by(&self, ms: u64) {
         let mut live = self.lock();
         Self::catch_up(&mut live);
+        let stop = live.pause_at_ms;
         match &mut live.running {
             Running::World(world) => world.step(ms),
-            Running::Simulation(simulation) => simulation.step(ms as i64),
+            Running::Simulation(simulation) => {
+                let ms = match stop {
+                    Some(stop) => (ms as i64).min((stop - simulation.elapsed_ms()).max(0)),
+                    None => ms as i64,
+                };
+                simulation.step(ms);
+            }
         }
         Self::wake_subscribers(&mut live);
     }
@@ -362,6 +377,15 @@ mod tests {
         assert_eq!(live.speed(), Speed::Paused);
         let elapsed = live.read_running(|_, sim| sim.map(|s| s.elapsed_ms()));
         assert_eq!(elapsed, Some(12_345));
+        // The Step button stops at the moment too; once it is cancelled, steps go on.
+        live.run_until(13_000, Speed::Paused);
+        live.step_by(5_000);
+        let elapsed = live.read_running(|_, sim| sim.map(|s| s.elapsed_ms()));
+        assert_eq!(elapsed, Some(13_000));
+        live.cancel_pause();
+        live.step_by(1_000);
+        let elapsed = live.read_running(|_, sim| sim.map(|s| s.elapsed_ms()));
+        assert_eq!(elapsed, Some(14_000));
     }
 
     #[test]

@@ -608,3 +608,33 @@ fn hotspots_finds_the_one_dense_region_once_the_window_fills() {
         );
     }
 }
+
+#[test]
+fn partition_keys_spread_many_keys_evenly_and_four_keys_unevenly() {
+    let report = run("partition-keys.json");
+    let shares = |name: &str| -> Vec<f64> {
+        let s = stream(&report, name);
+        let total = sum(s, |h| h.IncomingRecords);
+        s.shards.iter().map(|h| h.IncomingRecords / total).collect()
+    };
+    // Random UUIDs: a quarter each, give or take a little.
+    for share in shares("many-keys") {
+        assert!((share - 0.25).abs() < 0.02, "{share}");
+    }
+    // Four keys: two in shardId-000000000002's quarter, none in shardId-000000000003's.
+    let four = stream(&report, "four-keys");
+    assert_eq!(four.shards[3].IncomingRecords, 0.0);
+    assert!(four.shards[2].IncomingRecords > four.shards[0].IncomingRecords * 1.5);
+    // At 2,400 records/s the busy shard asks for 1,200 a second: only it throttles.
+    let throttled: Vec<f64> = four
+        .shards
+        .iter()
+        .map(|h| h.WriteProvisionedThroughputExceeded)
+        .collect();
+    assert!(throttled[2] > 0.0 && throttled.iter().filter(|t| **t > 0.0).count() == 1);
+    assert_eq!(
+        sum(stream(&report, "many-keys"), |h| h
+            .WriteProvisionedThroughputExceeded),
+        0.0
+    );
+}

@@ -341,6 +341,8 @@ impl Inspector {
 
     /// Another scenario runs: nothing selected or browsed before still applies.
     pub fn forget_scenario(&mut self) {
+        // A lesson judged against another scenario would judge nonsense.
+        self.learn.active = None;
         self.selection = Selection::default();
         self.browser = records::Browser::default();
         self.lag = LagHistory::default();

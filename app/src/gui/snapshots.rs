@@ -116,7 +116,7 @@ fn snapshot_of_a_lesson_step_judged_by_the_engine() {
         0,
         egui::Theme::Dark,
     );
-    harness.state_mut().learn.run_speed = kinescope_core::clock::Speed::AsFastAsPossible;
+    harness.state_mut().learn.run_speed = Some(kinescope_core::clock::Speed::AsFastAsPossible);
     harness.state_mut().learn.request = Some(super::learn::LearnRequest::Open("hot-shards".into()));
     harness.run();
     harness.state_mut().learn.active.as_mut().unwrap().picked = Some(2);

@@ -151,9 +151,11 @@ pub fn shards(w: &Workload, prices: &Prices) -> ShardAnswer {
     let mut monthly_provisioned = f64::from(shards) * HOURS_A_MONTH * prices.shard_hour
         + put_units / 1e6 * prices.put_units_per_million;
     if w.enhanced_fan_out {
-        monthly_provisioned +=
-            f64::from(w.consumers * shards) * HOURS_A_MONTH * prices.efo_consumer_shard_hour
-                + gb_written_a_month * f64::from(w.consumers) * prices.efo_gb_read;
+        monthly_provisioned += f64::from(w.consumers)
+            * f64::from(shards)
+            * HOURS_A_MONTH
+            * prices.efo_consumer_shard_hour
+            + gb_written_a_month * f64::from(w.consumers) * prices.efo_gb_read;
     }
     let monthly_on_demand = HOURS_A_MONTH * prices.on_demand_stream_hour
         + gb_written_a_month * prices.on_demand_gb_written

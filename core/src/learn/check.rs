@@ -61,6 +61,7 @@ pub fn run(lesson: &Lesson, scenario: Scenario) -> LessonOutcome {
     let mut simulation = Simulation::new(scenario, seed);
     let mut before = report_json(&simulation);
     let mut before_seconds = 0.0;
+    let duration = simulation.scenario().duration_seconds;
     let mut steps = Vec::new();
     for step in &lesson.steps {
         let mut problems = Vec::new();
@@ -70,16 +71,20 @@ pub fn run(lesson: &Lesson, scenario: Scenario) -> LessonOutcome {
                 step.at_seconds, before_seconds
             ));
         }
+        if step.at_seconds > duration {
+            problems.push(format!(
+                "at: {} is past the scenario's end ({duration} s)",
+                step.at_seconds
+            ));
+            steps.push(judge(step, Moments::between(&before, &before), problems));
+            continue;
+        }
         let target_ms = (step.at_seconds * 1_000.0) as i64;
         while simulation.elapsed_ms() < target_ms {
             simulation.step((target_ms - simulation.elapsed_ms()).min(1_000));
         }
         let now = report_json(&simulation);
-        let moments = Moments {
-            now: &now,
-            before: &before,
-            seconds: step.at_seconds - before_seconds,
-        };
+        let moments = Moments::between(&before, &now);
         steps.push(judge(step, moments, problems));
         before = now;
         before_seconds = step.at_seconds;

@@ -117,6 +117,8 @@ pub struct Session {
     pub current: usize,
     /// For each question asked so far: the choices picked, and whether that was right.
     pub answers: Vec<(Vec<usize>, bool)>,
+    /// Whether the score has gone into the history.
+    scored: bool,
 }
 
 impl Session {
@@ -160,6 +162,7 @@ impl Session {
             order,
             current: 0,
             answers: Vec::new(),
+            scored: false,
         }
     }
 
@@ -191,7 +194,8 @@ impl Session {
         if self.current < self.order.len() {
             self.current += 1;
         }
-        if self.finished() && history.sessions.last().is_none_or(|s| s.ended_s != now_s) {
+        if self.finished() && !self.scored {
+            self.scored = true;
             history.sessions.push(self.score(now_s));
         }
     }

@@ -82,6 +82,19 @@ pub struct Moments<'a> {
     pub seconds: f64,
 }
 
+impl<'a> Moments<'a> {
+    /// From the report `before` to the report `now`, the time between read from both (their
+    /// `virtual_ms`): the moment a step is judged at, however time got there.
+    pub fn between(before: &'a Value, now: &'a Value) -> Moments<'a> {
+        let ms = |report: &Value| report["virtual_ms"].as_f64().unwrap_or(0.0);
+        Moments {
+            now,
+            before,
+            seconds: (ms(now) - ms(before)) / 1_000.0,
+        }
+    }
+}
+
 /// One matched element: the array element the last `*` or `name=` stood on (for `argmax`'s
 /// field), and the value found under it.
 #[derive(Debug, Clone)]
@@ -153,6 +166,11 @@ impl Query {
                 if better { b } else { a }
             });
             let chosen = chosen.ok_or_else(|| format!("{self}: nothing matched"))?;
+            // A tie names no one element: the question has no single answer.
+            let ties = items.iter().filter(|i| i.value == chosen.value).count();
+            if ties > 1 {
+                return Err(format!("{self}: {ties} elements tie at {}", chosen.value));
+            }
             let label = chosen
                 .element
                 .and_then(|e| e.get(field))
@@ -226,8 +244,13 @@ impl Query {
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        // An element that did not exist before (a new shard) started from 0.
-                        let was = before.get(i).map_or(0.0, |b| b.value);
+                        // The same element before: by its id when it has one (lists reorder and
+                        // grow as shards split), else by place; a new one started from 0.
+                        let was = match identity(item.element) {
+                            Some(id) => before.iter().find(|b| identity(b.element) == Some(id)),
+                            None => before.get(i),
+                        };
+                        let was = was.map_or(0.0, |b| b.value);
                         Item {
                             element: item.element,
                             value: (item.value - was) / per,
@@ -252,12 +275,13 @@ impl Query {
             }
             Query::Fold(fold, inner) => {
                 let values: Vec<f64> = inner.items(at)?.iter().map(|i| i.value).collect();
+                // A mistyped path must not pass as a sum of 0 or a max of minus infinity.
+                if values.is_empty() {
+                    return Err(format!("{self}: nothing matched"));
+                }
                 let value = match fold {
                     Fold::Count => values.len() as f64,
                     Fold::Sum => values.iter().sum(),
-                    Fold::Avg if values.is_empty() => {
-                        return Err(format!("{self}: nothing matched"));
-                    }
                     Fold::Avg => values.iter().sum::<f64>() / values.len() as f64,
                     Fold::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
                     Fold::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
@@ -277,6 +301,14 @@ impl Query {
             },
         }
     }
+}
+
+/// What names an element across moments: a shard's id, a lease's key, or a name.
+fn identity(element: Option<&Value>) -> Option<&str> {
+    let element = element?;
+    ["shard_id", "leaseKey", "name"]
+        .iter()
+        .find_map(|field| element.get(*field)?.as_str())
 }
 
 /// `a, b` split at its one comma outside parentheses.
@@ -458,6 +490,19 @@ mod tests {
     }
 
     #[test]
+    fn a_change_pairs_each_element_with_itself_not_with_its_place() {
+        let before = report([100.0, 200.0, 300.0]);
+        let mut now = report([150.0, 260.0, 390.0]);
+        // A list in another order (or grown by a split) still pairs s1 with s1.
+        now["streams"][0]["shards"]
+            .as_array_mut()
+            .unwrap()
+            .reverse();
+        let s1 = "sum(delta(/streams/0/shards/shard_id=s1/IncomingRecords))";
+        assert_eq!(ask(s1, &before, &now), Ok(Answer::Number(60.0)));
+    }
+
+    #[test]
     fn mistakes_are_named() {
         let now = report([1.0, 2.0, 3.0]);
         let several = ask("/streams/0/shards/*/IncomingRecords", &now, &now).unwrap_err();
@@ -482,6 +527,17 @@ mod tests {
                 .unwrap_err()
                 .contains("nothing matched")
         );
+        for fold in ["sum", "max", "min"] {
+            let error = ask(&format!("{fold}(/streams/0/shard/*/X)"), &now, &now).unwrap_err();
+            assert!(error.contains("nothing matched"), "{error}");
+        }
+        let tie = report([5.0, 5.0, 1.0]);
+        let error = ask(
+            "argmax(/streams/0/shards/*/IncomingRecords, shard_id)",
+            &now,
+            &tie,
+        );
+        assert!(error.unwrap_err().contains("2 elements tie at 5"));
         let text = "argmax(delta(/streams/0/shards/*/IncomingRecords), shard_id)";
         assert_eq!(Query::parse(text).unwrap().to_string(), text);
     }

@@ -97,11 +97,18 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                 }
             });
         });
-        if ui
-            .button(format!("Run it: {} shards with this workload", answer.shards))
-            .on_hover_text("Opens a scenario of this workload on the shards calculated: nothing should throttle")
-            .clicked()
-        {
+        // The emulator's default account takes 500 shards (AWS's quota in us-east-1).
+        let runnable = answer.shards <= 500;
+        let run = ui
+            .add_enabled(
+                runnable,
+                egui::Button::new(format!("Run it: {} shards with this workload", answer.shards)),
+            )
+            .on_hover_text(
+                "Opens a scenario of this workload on the shards calculated: nothing should throttle",
+            )
+            .on_disabled_hover_text("More than the account's 500 shards");
+        if run.clicked() {
             request = Some(LearnRequest::RunScenario(proving_scenario(w, answer.shards)));
         }
 
@@ -115,13 +122,20 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             number(ui, "Buffer interval hint (s)", hint_s, 0.0..=900.0);
         });
         let buffered = firehose(*rate, *size, *hint_mib, *hint_s);
-        ui.label(format!(
+        if *hint_s == 0.0 {
+            ui.label(
+                "An interval of 0 s: no buffering, records are delivered as they arrive, \
+                 in small objects.",
+            );
+        } else {
+            ui.label(format!(
             "The {} hint is reached first: a record waits at most {:.1} s; objects of {:.2} MiB, {:.0} an hour.",
             buffered.flushed_by,
             buffered.latency_seconds,
             buffered.object_bytes / 1_048_576.0,
             buffered.objects_per_hour
         ));
+        }
 
         ui.add_space(12.0);
         ui.heading("Retention and replay");

@@ -23,9 +23,12 @@ use kinescope_core::learn::query::Moments;
 use kinescope_core::streams::shapes::ShardId;
 use serde_json::Value;
 
-/// How fast a lesson runs to its next moment: ten times real time, fast enough not to wait,
-/// slow enough to watch.
-pub const LESSON_SPEED: Speed = Speed::Factor(10.0);
+/// How fast a lesson runs to a moment `gap_s` virtual seconds on: ten times real time, fast
+/// enough not to wait and slow enough to watch, or faster when the gap is long (a day of
+/// retention), so no moment is more than about fifteen seconds away.
+pub fn lesson_speed(gap_s: f64) -> Speed {
+    Speed::Factor((gap_s / 15.0).max(10.0))
+}
 
 /// What the Learn panel asks the next `logic()` to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,8 +77,8 @@ impl ActiveLesson {
 /// The Learn tab's and the lesson card's state.
 #[derive(Debug)]
 pub struct LearnPanel {
-    /// How fast a step runs to its moment.
-    pub run_speed: Speed,
+    /// How fast a step runs to its moment (tests fix it; else from the gap).
+    pub run_speed: Option<Speed>,
     /// What the Markdown viewer keeps between frames.
     pub markdown: egui_commonmark::CommonMarkCache,
     pub active: Option<ActiveLesson>,
@@ -111,7 +114,7 @@ impl Default for LearnPanel {
             Err(e) => (Vec::new(), Some(e)),
         };
         Self {
-            run_speed: LESSON_SPEED,
+            run_speed: None,
             markdown: Default::default(),
             active: None,
             request: None,
@@ -136,7 +139,10 @@ pub fn logic(app: &mut Inspector) {
         }
         Some(LearnRequest::Run) => run_to_moment(app),
         Some(LearnRequest::Next) => next(app),
-        Some(LearnRequest::Close) => app.learn.active = None,
+        Some(LearnRequest::Close) => {
+            app.learn.active = None;
+            app.world.cancel_pause();
+        }
         Some(LearnRequest::ShowMe(scenario, at_seconds)) => {
             if let Err(e) = show_me(app, &scenario, at_seconds) {
                 app.notices.push(e);
@@ -150,7 +156,7 @@ pub fn logic(app: &mut Inspector) {
                 Ok(_) => {
                     app.learn.active = None;
                     app.tab = Tab::StreamMap;
-                    app.world.set_speed(LESSON_SPEED);
+                    app.world.set_speed(lesson_speed(0.0));
                 }
                 Err(e) => app.notices.push(e),
             }
@@ -160,7 +166,16 @@ pub fn logic(app: &mut Inspector) {
     let Some(active) = &mut app.learn.active else {
         return;
     };
-    if active.outcome.is_some() || !active.running {
+    if active.outcome.is_some() {
+        return;
+    }
+    if !active.running {
+        // Time waits for the prediction: the moment must not be seen before it is made.
+        if app.world.speed() != Speed::Paused {
+            app.world.set_speed(Speed::Paused);
+            app.notices
+                .push("The lesson holds time until you predict and press Run".into());
+        }
         return;
     }
     let moment = active.moment_ms();
@@ -175,11 +190,7 @@ pub fn logic(app: &mut Inspector) {
         app.world.set_speed(Speed::Paused);
     }
     let step = active.current();
-    let moments = Moments {
-        now: &now,
-        before: &active.before.0,
-        seconds: step.at_seconds - active.before.1,
-    };
+    let moments = Moments::between(&active.before.0, &now);
     let outcome = check::judge(step, moments, Vec::new());
     let at_seconds = step.at_seconds;
     active.outcome = Some(outcome);
@@ -191,12 +202,21 @@ pub fn load_scenario(app: &mut Inspector, name: &str) -> Result<Value, String> {
     load(app, catalog::scenario(name)?)
 }
 
-/// Replaces what runs with `scenario`, paused at its start; the report there.
+/// Replaces what runs with `scenario`, paused at its start; the report there. It runs with its
+/// own settings (not the command line's `--throttle` or buffering), from a whole second of the
+/// world's clock, as `kinescope lessons check` runs it.
 fn load(
     app: &mut Inspector,
     scenario: kinescope_core::sim::scenario::Scenario,
 ) -> Result<Value, String> {
-    let simulation = crate::gui::files::simulation_from_now(&app.world, scenario, &app.account);
+    let now_ms = app.world.read_running(|w, _| w.now_ms());
+    let settings = scenario.settings.apply_to(kinescope_core::Settings {
+        start_epoch_ms: now_ms - now_ms.rem_euclid(1_000),
+        ..kinescope_core::Settings::default()
+    });
+    let seed = scenario.seed;
+    let simulation =
+        kinescope_core::sim::simulation::Simulation::with_settings(scenario, seed, settings);
     let start = check::report_json(&simulation);
     app.world.set_speed(Speed::Paused);
     app.world.load(simulation);
@@ -245,9 +265,12 @@ fn start_step(app: &mut Inspector) {
     };
     let looks = active.current().looks.clone();
     let asks = active.current().question.is_some();
+    let moment = active.moment_ms();
     for look in &looks {
         show(app, look);
     }
+    // Armed now, so the Step button stops at the moment too.
+    app.world.run_until(moment, Speed::Paused);
     if !asks {
         run_to_moment(app);
     }
@@ -259,7 +282,9 @@ fn run_to_moment(app: &mut Inspector) {
         return;
     };
     active.running = true;
-    app.world.run_until(active.moment_ms(), app.learn.run_speed);
+    let gap_s = active.current().at_seconds - active.before.1;
+    let speed = app.learn.run_speed.unwrap_or_else(|| lesson_speed(gap_s));
+    app.world.run_until(active.moment_ms(), speed);
 }
 
 /// Opens `scenario`, runs it to `at_seconds` and shows it in the tab that suits it best.
@@ -276,8 +301,11 @@ fn show_me(app: &mut Inspector, scenario: &str, at_seconds: f64) -> Result<(), S
     } else {
         Tab::StreamMap
     };
-    app.world
-        .run_until((at_seconds * 1_000.0) as i64, app.learn.run_speed);
+    let speed = app
+        .learn
+        .run_speed
+        .unwrap_or_else(|| lesson_speed(at_seconds));
+    app.world.run_until((at_seconds * 1_000.0) as i64, speed);
     app.notices.push(format!(
         "Showing {scenario} at {at_seconds} s; your question waits in the Learn tab"
     ));

@@ -30,6 +30,8 @@ pub struct PracticePanel {
     deadline: Option<Instant>,
     /// The order of the next session (tests fix it).
     pub seed: Option<u64>,
+    /// The history file could not be read: it is left as it is, not overwritten.
+    keep_file: bool,
     pub error: Option<String>,
 }
 
@@ -50,13 +52,16 @@ impl PracticePanel {
         if let Some(path) = Self::history_path(data_dir) {
             match History::load(&path) {
                 Ok(history) => self.history = history,
-                Err(e) => self.error = Some(e),
+                Err(e) => {
+                    self.keep_file = true;
+                    self.error = Some(format!("{e}; this session's scores are not saved"));
+                }
             }
         }
     }
 
     fn save(&mut self, data_dir: Option<&std::path::Path>) {
-        if let Some(path) = Self::history_path(data_dir)
+        if let Some(path) = Self::history_path(data_dir).filter(|_| !self.keep_file)
             && let Err(e) = self.history.save(&path)
         {
             self.error = Some(e);

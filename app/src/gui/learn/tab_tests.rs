@@ -20,7 +20,7 @@ fn open_practice(harness: &mut Harness<'_, Inspector>) {
     harness.run();
     let practice = &mut harness.state_mut().learn.practice;
     practice.seed = Some(42);
-    harness.state_mut().learn.run_speed = Speed::AsFastAsPossible;
+    harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
 }
 
 /// The right choices of the question being asked.

@@ -35,7 +35,7 @@ fn a_student_predicts_watches_and_is_told_why_through_a_whole_lesson() {
     let mut harness = harness();
     harness.get_by_label("Learn").click();
     harness.run();
-    harness.state_mut().learn.run_speed = Speed::AsFastAsPossible;
+    harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
     harness
         .get_by_label("Start The write limit and hot shards")
         .click();
@@ -96,7 +96,7 @@ fn the_app_judges_each_step_as_the_headless_check_does() {
     let lesson = catalog::lesson("kcl-leases").unwrap();
     let headless = check::run(&lesson, catalog::scenario(&lesson.scenario).unwrap());
     let mut harness = harness();
-    harness.state_mut().learn.run_speed = Speed::AsFastAsPossible;
+    harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
     harness.state_mut().learn.request = Some(super::LearnRequest::Open("kcl-leases".into()));
     harness.run();
     for (i, expected) in headless.steps.iter().enumerate() {

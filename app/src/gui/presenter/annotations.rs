@@ -52,6 +52,10 @@ pub enum Annotation {
 
 /// Draws the annotations, and while a tool is chosen takes the pointer to make new ones.
 pub fn show(ctx: &egui::Context, presenter: &mut Presenter) {
+    // Kept for the next presentation, shown only in one.
+    if !presenter.on {
+        return;
+    }
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
         egui::Id::unique("annotations"),
@@ -101,14 +105,20 @@ fn drag(painter: &egui::Painter, sheet: &egui::Response, tool: Tool, presenter: 
 }
 
 fn note(ui: &mut egui::Ui, sheet: &egui::Response, presenter: &mut Presenter) {
+    let mut created = false;
     if sheet.clicked()
         && let Some(at) = sheet.interact_pointer_pos()
     {
         presenter.note = Some((at, String::new()));
+        created = true;
     }
     let Some((at, text)) = presenter.note.as_mut() else {
         return;
     };
+    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        presenter.note = None;
+        return;
+    }
     let mut done = false;
     egui::Area::new(egui::Id::unique("note being typed"))
         .order(egui::Order::Tooltip)
@@ -122,7 +132,9 @@ fn note(ui: &mut egui::Ui, sheet: &egui::Response, presenter: &mut Presenter) {
                         .desired_width(260.0),
                 )
                 .labelled_by(label.id);
-            field.request_focus();
+            if created {
+                field.request_focus();
+            }
             done = ui.input(|i| i.key_pressed(egui::Key::Enter));
         });
     if done {

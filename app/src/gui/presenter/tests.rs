@@ -41,7 +41,7 @@ fn a_presenter_drives_time_and_a_lesson_from_the_keyboard_and_annotates() {
     assert_eq!(harness.state().world.speed(), Speed::Paused);
 
     // A lesson moved on with N: run to the moment (the room predicts aloud), then the next step.
-    harness.state_mut().learn.run_speed = Speed::AsFastAsPossible;
+    harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
     harness.state_mut().learn.request = Some(LearnRequest::Open("hot-shards".into()));
     harness.run();
     press(&mut harness, egui::Key::N);

@@ -22,9 +22,11 @@ pub struct Recording {
     fps: u32,
     /// Frames handed to the writer.
     pub frames: u64,
-    /// The window image asked for, arriving here.
+    /// The window image asked for, arriving here, and when it was asked for.
     slot: ImageSlot,
-    asked: bool,
+    asked: Option<Instant>,
+    /// The picture last captured: it fills the frames until the next one arrives.
+    last: Option<Arc<egui::ColorImage>>,
     /// Close the app once the file is written (`--record`).
     pub then_exit: bool,
 }
@@ -64,6 +66,8 @@ impl Recorder {
             return Err(format!("record {seconds} s: give 0.1 to 600 seconds"));
         }
         let fps = DemoFormat::of(&path)?.fps();
+        // A path that cannot be written is said now, not after the recording.
+        std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let writer = DemoWriter::start(path.clone())?;
         self.recording = Some(Recording {
             writer,
@@ -73,7 +77,8 @@ impl Recorder {
             fps,
             frames: 0,
             slot: ImageSlot::default(),
-            asked: false,
+            asked: None,
+            last: None,
             then_exit,
         });
         Ok(())
@@ -97,22 +102,35 @@ impl Recorder {
             .take();
         let elapsed = recording.started.elapsed();
         if let Some(image) = arrived {
-            recording.asked = false;
-            // Frames due by now: a slow capture repeats the picture, so the demo keeps time.
+            recording.asked = None;
+            // Frames due by now: the previous picture fills those before this one (a slow
+            // capture), so the demo keeps time.
             let due =
                 (elapsed.min(recording.length).as_secs_f64() * f64::from(recording.fps)) as u64 + 1;
-            while recording.frames < due {
+            let last = recording.last.clone().unwrap_or_else(|| Arc::clone(&image));
+            while recording.frames + 1 < due {
+                recording.writer.push(Arc::clone(&last));
+                recording.frames += 1;
+            }
+            if recording.frames < due {
                 recording.writer.push(Arc::clone(&image));
                 recording.frames += 1;
             }
+            recording.last = Some(image);
         }
-        if elapsed >= recording.length && !recording.asked {
+        // A picture that never comes (a hidden window) is asked for again, and the recording
+        // ends a little after its length whatever happens.
+        let stuck = recording
+            .asked
+            .is_some_and(|at| at.elapsed() > Duration::from_secs(2));
+        let overdue = elapsed > recording.length + Duration::from_secs(5);
+        if (elapsed >= recording.length && recording.asked.is_none()) || overdue {
             let done = self.recording.take()?;
             return Some((done.writer, done.then_exit));
         }
         let recording = self.recording.as_mut()?;
-        if !recording.asked {
-            recording.asked = true;
+        if recording.asked.is_none() || stuck {
+            recording.asked = Some(Instant::now());
             let slot = recording.slot.clone();
             let waker = ctx.clone();
             ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(

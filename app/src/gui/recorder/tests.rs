@@ -34,18 +34,20 @@ fn a_gif_and_an_mp4_are_written_as_frames_arrive() {
     for n in 0..12 {
         writer.push(frame(n, 320, 200));
     }
-    writer.push(frame(0, 100, 100)); // a resized window's frame: left out
+    writer.push(frame(0, 100, 100)); // a resized window's frame: fitted to the first size
+    writer.push(frame(0, 0, 0)); // an empty picture: left out
     assert_eq!(
         writer.finish(),
-        Ok(format!("Wrote a GIF of 12 frames to {}", gif.display()))
+        Ok(format!("Wrote a GIF of 13 frames to {}", gif.display()))
     );
     let file = std::io::BufReader::new(std::fs::File::open(&gif).unwrap());
     let decoder = image::codecs::gif::GifDecoder::new(file).unwrap();
     let frames = image::AnimationDecoder::into_frames(decoder)
         .collect_frames()
         .unwrap();
-    assert_eq!(frames.len(), 12);
+    assert_eq!(frames.len(), 13);
     assert_eq!(frames[0].buffer().dimensions(), (160, 100), "half size");
+    assert_eq!(frames[12].buffer().dimensions(), (160, 100));
 
     let mp4 = temp("demo.mp4");
     let writer = DemoWriter::start(mp4.clone()).unwrap();

@@ -90,10 +90,11 @@ fn write_gif(path: &Path, frames: Receiver<Arc<egui::ColorImage>>) -> Result<Str
     let mut count = 0;
     let mut size = None;
     for frame in frames {
-        // A window resized while recording: its frames of another size are left out.
-        if *size.get_or_insert(frame.size) != frame.size {
+        if frame.size.contains(&0) {
             continue;
         }
+        // A window resized while recording (full screen entered): fitted to the first size.
+        let frame = fitted(&frame, *size.get_or_insert(frame.size));
         let half = half_size(&frame);
         encoder
             .encode_frame(image::Frame::from_parts(half, 0, 0, delay))
@@ -104,6 +105,20 @@ fn write_gif(path: &Path, frames: Receiver<Arc<egui::ColorImage>>) -> Result<Str
         "Wrote a GIF of {count} frames to {}",
         path.display()
     ))
+}
+
+/// `frame` at `size` (nearest pixels), or as it is when it has that size.
+fn fitted(frame: &Arc<egui::ColorImage>, size: [usize; 2]) -> Arc<egui::ColorImage> {
+    if frame.size == size {
+        return Arc::clone(frame);
+    }
+    let [w, h] = frame.size;
+    let pixels = (0..size[1])
+        .flat_map(|y| {
+            (0..size[0]).map(move |x| frame.pixels[(y * h / size[1]) * w + x * w / size[0]])
+        })
+        .collect();
+    Arc::new(egui::ColorImage::new(size, pixels))
 }
 
 /// Every other pixel of every other row.
@@ -123,8 +138,11 @@ fn write_mp4(path: &Path, frames: Receiver<Arc<egui::ColorImage>>) -> Result<Str
     let Some(first) = frames.peek() else {
         return Err("no frame was recorded".into());
     };
-    // H.264 in 4:2:0 wants even sizes.
-    let (width, height) = ((first.size[0] & !1) as u32, (first.size[1] & !1) as u32);
+    // H.264 in 4:2:0 wants even sizes, of two pixels at least.
+    let (width, height) = (
+        (first.size[0] & !1).max(2) as u32,
+        (first.size[1] & !1).max(2) as u32,
+    );
     let fps = DemoFormat::Mp4.fps() as i32;
     let mut output = ffmpeg::format::output(&path).map_err(fail)?;
     let codec = ffmpeg::encoder::find_by_name("libx264")
@@ -189,9 +207,10 @@ fn write_mp4(path: &Path, frames: Receiver<Arc<egui::ColorImage>>) -> Result<Str
     let mut count = 0i64;
     let size = first.size;
     for frame in frames {
-        if frame.size != size {
-            continue; // the window was resized while recording
+        if frame.size.contains(&0) {
+            continue;
         }
+        let frame = fitted(&frame, size);
         let mut rgba = ffmpeg::frame::Video::new(Pixel::RGBA, width, height);
         let stride = rgba.stride(0);
         let row = width as usize * 4;

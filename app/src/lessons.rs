@@ -1,6 +1,7 @@
 //! `kinescope lessons`: the shipped lessons listed, or run headless with every number they teach
 //! checked against the engine (`kinescope lessons check`, exit 1 when one does not hold).
 
+use crate::authoring;
 use anyhow::Result;
 use kinescope_core::learn::catalog;
 use kinescope_core::learn::check::{self, LessonOutcome};
@@ -61,18 +62,12 @@ pub fn run(args: LessonsArgs) -> Result<ExitCode> {
 }
 
 fn check_lessons(args: CheckArgs) -> Result<ExitCode> {
-    let sources = match &args.dir {
-        Some(dir) => match crate::quiz::markdown_files(dir) {
-            Ok(sources) => sources,
-            Err(e) => {
-                eprintln!("{}: {e}", dir.display());
-                return Ok(ExitCode::from(2));
-            }
-        },
-        None => catalog::LESSONS
-            .iter()
-            .map(|(name, text)| (name.to_string(), text.to_string()))
-            .collect(),
+    let sources = match authoring::sources(args.dir.as_deref(), catalog::LESSONS) {
+        Ok(sources) => sources,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(2));
+        }
     };
     let unknown: Vec<&String> = args
         .names
@@ -119,21 +114,13 @@ fn check_lessons(args: CheckArgs) -> Result<ExitCode> {
     })
 }
 
-/// The lesson and the shipped scenario it runs.
+/// The lesson and the scenario it runs.
 fn prepare(
     name: &str,
     text: &str,
     scenarios: Option<&std::path::Path>,
 ) -> Result<(Lesson, Scenario), String> {
     let lesson = Lesson::parse(name, text).map_err(|e| e.to_string())?;
-    let file = scenarios.map(|dir| dir.join(format!("{}.json", lesson.scenario)));
-    let scenario = match file.filter(|f| f.exists()) {
-        Some(file) => {
-            let text =
-                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            Scenario::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?
-        }
-        None => catalog::scenario(&lesson.scenario)?,
-    };
+    let scenario = authoring::scenario(&lesson.scenario, scenarios)?;
     Ok((lesson, scenario))
 }

@@ -2,6 +2,7 @@
 //! binary stays a thin entry point and benchmarks can drive the inspector.
 
 pub mod account;
+pub mod authoring;
 pub mod demo;
 pub mod desktop;
 pub mod gui;

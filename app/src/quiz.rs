@@ -1,11 +1,11 @@
 //! `kinescope quiz check`: every exam-practice question parses, claims as many right choices as
 //! it marks, has a unique id, and its "Show me" scenario exists and reaches its moment.
 
+use crate::authoring;
 use anyhow::Result;
 use kinescope_core::learn::quiz::{self, TOPICS};
 use kinescope_core::learn::{catalog, quiz_check};
-use kinescope_core::sim::scenario::Scenario;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Options of `kinescope quiz`.
@@ -30,18 +30,12 @@ enum QuizCommand {
 
 pub fn run(args: QuizArgs) -> Result<ExitCode> {
     let QuizCommand::Check { dir, scenarios } = args.command;
-    let sources: Vec<(String, String)> = match &dir {
-        Some(dir) => match markdown_files(dir) {
-            Ok(sources) => sources,
-            Err(e) => {
-                eprintln!("{}: {e}", dir.display());
-                return Ok(ExitCode::from(2));
-            }
-        },
-        None => catalog::QUIZ
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect(),
+    let sources = match authoring::sources(dir.as_deref(), catalog::QUIZ) {
+        Ok(sources) => sources,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(2));
+        }
     };
     let mut problems = Vec::new();
     let mut questions = Vec::new();
@@ -51,15 +45,7 @@ pub fn run(args: QuizArgs) -> Result<ExitCode> {
             Err(e) => problems.push(format!("{name}: {e}")),
         }
     }
-    let scenario = |name: &str| -> Result<Scenario, String> {
-        let file = scenarios.as_ref().map(|d| d.join(format!("{name}.json")));
-        match file.filter(|f| f.exists()) {
-            Some(file) => std::fs::read_to_string(&file)
-                .map_err(|e| e.to_string())
-                .and_then(|t| Scenario::from_json(&t).map_err(|e| e.to_string())),
-            None => catalog::scenario(name),
-        }
-    };
+    let scenario = |name: &str| authoring::scenario(name, scenarios.as_deref());
     problems.extend(quiz_check::problems(&questions, scenario));
     for topic in TOPICS {
         let count = questions.iter().filter(|q| q.topic == topic).count();
@@ -79,21 +65,4 @@ pub fn run(args: QuizArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// The *.md files of `dir`, by name, in name order.
-pub fn markdown_files(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
-    let mut sources = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md") {
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            sources.push((name, std::fs::read_to_string(&path)?));
-        }
-    }
-    sources.sort();
-    Ok(sources)
 }

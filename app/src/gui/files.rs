@@ -22,17 +22,17 @@ pub fn open_scenario(
     Ok(format!("Opened scenario {name} from {}", path.display()))
 }
 
-/// `scenario` ready to replace what runs: starting at the world's now, with the command line's
-/// account settings over the scenario's.
+/// `scenario` ready to replace what runs: starting at the world's now (to the whole second,
+/// as a headless run starts), with `command_line`'s account settings over the scenario's.
 pub fn simulation_from_now(
     world: &SharedWorld,
     scenario: Scenario,
     command_line: &AccountOverrides,
 ) -> Simulation {
     let seed = scenario.seed;
-    let start_epoch_ms = world.read_running(|w, _| w.now_ms());
+    let now_ms = world.read_running(|w, _| w.now_ms());
     let settings = scenario.settings.then(command_line).apply_to(Settings {
-        start_epoch_ms,
+        start_epoch_ms: now_ms - now_ms.rem_euclid(1_000),
         ..Settings::default()
     });
     Simulation::with_settings(scenario, seed, settings)

@@ -26,9 +26,6 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                 .button(play)
                 .on_hover_text("Start or stop virtual time (Space)")
                 .clicked()
-                // Space toggles, except while typing a space into a field.
-                || (!ui.ctx().egui_wants_keyboard_input()
-                    && ui.input(|i| i.key_pressed(egui::Key::Space)))
             {
                 app.act(Action::TogglePlay);
             }

@@ -3,12 +3,9 @@
 //! time left), then the verdict with the engine's answer, why, and the numbers the step teaches
 //! as the engine shows them.
 
-use super::{ActiveLesson, LearnRequest};
+use super::{ActiveLesson, BAD, GOOD, LearnRequest};
 use crate::gui::Inspector;
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
-
-const GOOD: egui::Color32 = egui::Color32::from_rgb(0x3f, 0xb9, 0x50);
-const BAD: egui::Color32 = egui::Color32::from_rgb(0xe5, 0x53, 0x4b);
 
 /// Shows the card when a lesson is being followed.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {

@@ -23,12 +23,19 @@ use kinescope_core::learn::query::Moments;
 use kinescope_core::streams::shapes::ShardId;
 use serde_json::Value;
 
-/// How fast a lesson runs to a moment `gap_s` virtual seconds on: ten times real time, fast
-/// enough not to wait and slow enough to watch, or faster when the gap is long (a day of
-/// retention), so no moment is more than about fifteen seconds away.
+/// Ten times real time: fast enough not to wait, slow enough to watch.
+pub const WATCH_SPEED: f64 = 10.0;
+
+/// How fast a lesson runs to a moment `gap_s` virtual seconds on: at [`WATCH_SPEED`], or faster
+/// when the gap is long (a day of retention), so no moment is more than about fifteen seconds
+/// away.
 pub fn lesson_speed(gap_s: f64) -> Speed {
-    Speed::Factor((gap_s / 15.0).max(10.0))
+    Speed::Factor((gap_s / 15.0).max(WATCH_SPEED))
 }
+
+/// A right answer, and a wrong one.
+pub const GOOD: egui::Color32 = egui::Color32::from_rgb(0x3f, 0xb9, 0x50);
+pub const BAD: egui::Color32 = egui::Color32::from_rgb(0xe5, 0x53, 0x4b);
 
 /// What the Learn panel asks the next `logic()` to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,9 +161,8 @@ pub fn logic(app: &mut Inspector) {
                 .and_then(|scenario| load(app, scenario));
             match loaded {
                 Ok(_) => {
-                    app.learn.active = None;
                     app.tab = Tab::StreamMap;
-                    app.world.set_speed(lesson_speed(0.0));
+                    app.world.set_speed(Speed::Factor(WATCH_SPEED));
                 }
                 Err(e) => app.notices.push(e),
             }
@@ -209,14 +215,8 @@ fn load(
     app: &mut Inspector,
     scenario: kinescope_core::sim::scenario::Scenario,
 ) -> Result<Value, String> {
-    let now_ms = app.world.read_running(|w, _| w.now_ms());
-    let settings = scenario.settings.apply_to(kinescope_core::Settings {
-        start_epoch_ms: now_ms - now_ms.rem_euclid(1_000),
-        ..kinescope_core::Settings::default()
-    });
-    let seed = scenario.seed;
-    let simulation =
-        kinescope_core::sim::simulation::Simulation::with_settings(scenario, seed, settings);
+    let own_settings = kinescope_core::settings::AccountOverrides::default();
+    let simulation = crate::gui::files::simulation_from_now(&app.world, scenario, &own_settings);
     let start = check::report_json(&simulation);
     app.world.set_speed(Speed::Paused);
     app.world.load(simulation);
@@ -290,9 +290,7 @@ fn run_to_moment(app: &mut Inspector) {
 /// Opens `scenario`, runs it to `at_seconds` and shows it in the tab that suits it best.
 fn show_me(app: &mut Inspector, scenario: &str, at_seconds: f64) -> Result<(), String> {
     let parsed = catalog::scenario(scenario)?;
-    app.learn.active = None;
-    load_scenario(app, scenario)?;
-    app.tab = if !parsed.analytics.is_empty() {
+    let tab = if !parsed.analytics.is_empty() {
         Tab::Analytics
     } else if !parsed.video_streams.is_empty() {
         Tab::Video
@@ -301,6 +299,8 @@ fn show_me(app: &mut Inspector, scenario: &str, at_seconds: f64) -> Result<(), S
     } else {
         Tab::StreamMap
     };
+    load(app, parsed)?;
+    app.tab = tab;
     let speed = app
         .learn
         .run_speed

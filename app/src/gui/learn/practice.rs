@@ -3,7 +3,7 @@
 //! and the questions missed are kept in the data directory (`learn/quiz-history.json`); missed
 //! questions come back first until answered right twice.
 
-use super::LearnRequest;
+use super::{BAD, GOOD, LearnRequest};
 use crate::gui::Inspector;
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 use kinescope_core::learn::catalog;
@@ -12,9 +12,6 @@ use kinescope_core::learn::practice::{
 };
 use kinescope_core::learn::quiz::{QuizQuestion, TOPICS, claimed_answers};
 use std::time::{Duration, Instant, SystemTime};
-
-const GOOD: egui::Color32 = egui::Color32::from_rgb(0x3f, 0xb9, 0x50);
-const BAD: egui::Color32 = egui::Color32::from_rgb(0xe5, 0x53, 0x4b);
 
 /// The practice panel's state.
 #[derive(Debug, Default)]

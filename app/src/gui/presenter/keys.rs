@@ -1,7 +1,7 @@
-//! The keyboard in presenter's mode (never while a text field has the keyboard): S steps a second,
-//! 1 to 5 choose the speed (1x, 10x, 60x, 3600x, max), N or Page Down moves the lesson on, A / B / T
-//! pick the arrow, box or note tool, C clears the annotations, Esc puts the tool down or leaves,
-//! F11 or P enters or leaves. Space (play / pause) works everywhere, from the top bar.
+//! The keyboard, never while a text field has it: Space plays or pauses, P or F11 enters or
+//! leaves presenter's mode; in presenter's mode S steps a second, 1 to 5 choose the speed (1x,
+//! 10x, 60x, 3600x, max), N or Page Down moves the lesson on, A / B / T pick the arrow, box or
+//! note tool, C clears the annotations, Esc puts the tool down or leaves.
 
 use super::{Presenter, Tool, advance_lesson, set};
 use crate::gui::{Action, Inspector};
@@ -27,6 +27,9 @@ pub fn handle(ctx: &egui::Context, app: &mut Inspector) {
         set(app, ctx, on);
         return;
     }
+    if pressed(Key::Space) {
+        app.act(Action::TogglePlay);
+    }
     if !app.presenter.on {
         return;
     }
@@ -36,10 +39,6 @@ pub fn handle(ctx: &egui::Context, app: &mut Inspector) {
             false => set(app, ctx, false),
         }
         return;
-    }
-    // The top bar, which takes Space elsewhere, is not shown.
-    if pressed(Key::Space) {
-        app.act(Action::TogglePlay);
     }
     if pressed(Key::S) {
         app.act(Action::Step(1_000));

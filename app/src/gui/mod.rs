@@ -184,6 +184,8 @@ pub struct Inspector {
     pub learn: learn::LearnPanel,
     /// Presenter's mode and its annotations.
     pub presenter: presenter::Presenter,
+    /// What the lesson's step points at, outlined by the views that draw it.
+    pub spotlight: learn::spotlight::Spotlight,
     /// A demo being recorded.
     pub recorder: recorder::Recorder,
 }
@@ -223,6 +225,7 @@ impl Inspector {
             analytics: analytics::AnalyticsPanel::default(),
             learn: learn::LearnPanel::default(),
             presenter: presenter::Presenter::default(),
+            spotlight: Default::default(),
             recorder: recorder::Recorder::default(),
             account: Default::default(),
             resume_speed: match speed {
@@ -492,6 +495,7 @@ impl eframe::App for Inspector {
         self.browser
             .logic(&self.world, self.selection.stream.as_deref());
         self.refresh();
+        self.spotlight = learn::spotlight::Spotlight::of(&self.learn, &self.view);
         let to_decode = std::mem::take(&mut self.video.to_decode);
         if !to_decode.is_empty() {
             self.video.player.submit(ctx, to_decode);

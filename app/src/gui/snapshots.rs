@@ -119,12 +119,19 @@ fn snapshot_of_a_lesson_step_judged_by_the_engine() {
     harness.state_mut().learn.run_speed = Some(kinescope_core::clock::Speed::AsFastAsPossible);
     harness.state_mut().learn.request = Some(super::learn::LearnRequest::Open("hot-shards".into()));
     harness.run();
-    harness.state_mut().learn.active.as_mut().unwrap().picked = Some(2);
-    harness.state_mut().learn.request = Some(super::learn::LearnRequest::Run);
-    for _ in 0..20 {
-        harness.step();
+    // The second step: the hot lane and the chart's span outlined once the moment is reached.
+    for (pick, request) in [(2, Some(super::learn::LearnRequest::Next)), (1, None)] {
+        harness.state_mut().learn.active.as_mut().unwrap().picked = Some(pick);
+        harness.state_mut().learn.request = Some(super::learn::LearnRequest::Run);
+        for _ in 0..200 {
+            harness.step();
+        }
+        harness.run();
+        if let Some(request) = request {
+            harness.state_mut().learn.request = Some(request);
+            harness.run();
+        }
     }
-    harness.run();
     assert!(
         harness
             .state()

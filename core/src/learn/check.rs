@@ -2,7 +2,7 @@
 //! virtual clock, stopping at each step's moment to judge its question and the numbers it
 //! teaches against the engine's report there.
 
-use super::lesson::{Lesson, Look, Step};
+use super::lesson::{Lesson, Step};
 use super::query::Moments;
 use crate::sim::report::Report;
 use crate::sim::scenario::Scenario;
@@ -130,7 +130,7 @@ pub fn judge(step: &Step, moments: Moments<'_>, mut problems: Vec<String>) -> St
     problems.extend(
         step.looks
             .iter()
-            .filter_map(|look| missing(look, moments.now)),
+            .filter_map(|look| look.missing_in(moments.now)),
     );
     StepOutcome {
         title: step.title.clone(),
@@ -140,35 +140,6 @@ pub fn judge(step: &Step, moments: Moments<'_>, mut problems: Vec<String>) -> St
         expects,
         problems,
     }
-}
-
-/// Why `look` cannot be shown at this moment, if it cannot.
-fn missing(look: &Look, report: &Value) -> Option<String> {
-    let named = |list: &str, name: &str| {
-        report[list]
-            .as_array()
-            .is_some_and(|items| items.iter().any(|i| i["name"] == name))
-    };
-    let (found, what) = match look {
-        Look::Lane { stream, shard } => {
-            let found = report["streams"].as_array().is_some_and(|streams| {
-                streams.iter().any(|s| {
-                    s["name"] == stream.as_str()
-                        && s["shards"].as_array().is_some_and(|shards| {
-                            shards.iter().any(|h| h["shard_id"] == shard.as_str())
-                        })
-                })
-            });
-            (found, format!("lane {stream}/{shard}"))
-        }
-        Look::Stream(n) => (named("streams", n), format!("stream {n}")),
-        Look::Producer(n) => (named("producers", n), format!("producer {n}")),
-        Look::Consumer(n) => (named("consumers", n), format!("consumer {n}")),
-        Look::Firehose(n) => (named("firehoses", n), format!("firehose {n}")),
-        Look::Video(n) => (named("video_streams", n), format!("video {n}")),
-        Look::Application(n) => (named("analytics", n), format!("application {n}")),
-    };
-    (!found).then(|| format!("look: {what} is not in the run at this moment"))
 }
 
 /// The outcome as the lines `kinescope lessons check` prints.

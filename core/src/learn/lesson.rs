@@ -21,10 +21,11 @@
 //! ```
 //!
 //! `at` is the virtual second the app runs the scenario to before pausing on the step; `look`
-//! what it highlights there; `answer` the query (learn::query) whose value at that moment decides
+//! what it highlights there (learn::look); `answer` the query (learn::query) whose value at that moment decides
 //! which choice is right — the engine's, never a stored letter; `expect` a number the lesson
 //! teaches, checked whenever the lesson runs headless.
 
+use super::look::Look;
 use super::query::{Answer, Query};
 use std::fmt;
 
@@ -57,22 +58,6 @@ pub struct Question {
     pub prompt: String,
     pub choices: Vec<String>,
     pub answer: Query,
-}
-
-/// What the app highlights at a step.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Look {
-    /// A shard's lane: stream and shard id.
-    Lane {
-        stream: String,
-        shard: String,
-    },
-    Stream(String),
-    Producer(String),
-    Consumer(String),
-    Firehose(String),
-    Video(String),
-    Application(String),
 }
 
 /// A number (or name) the lesson teaches, with how close the engine must come.
@@ -283,7 +268,7 @@ impl StepBuilder {
             }
             self.at = Some(seconds);
         } else if let Some(look) = line.strip_prefix("look:") {
-            self.step.looks.push(parse_look(look.trim()).map_err(err)?);
+            self.step.looks.push(Look::parse(look.trim()).map_err(err)?);
         } else if let Some(answer) = line.strip_prefix("answer:") {
             self.answer = Some(Query::parse(answer).map_err(err)?);
         } else if let Some(expect) = line.strip_prefix("expect:") {
@@ -322,6 +307,14 @@ impl StepBuilder {
         self.step.at_seconds = self
             .at
             .ok_or_else(|| err("no at: (the virtual second it shows)".into()))?;
+        if let Some(problem) = self
+            .step
+            .looks
+            .iter()
+            .find_map(|look| look.misplaced(self.step.at_seconds))
+        {
+            return Err(err(problem));
+        }
         self.step.question = match (self.prompt.take(), self.answer.take()) {
             (Some(prompt), Some(answer)) => {
                 if self.choices.len() < 2 {
@@ -341,36 +334,6 @@ impl StepBuilder {
         self.step.explanation = self.step.explanation.trim().to_owned();
         Ok(self.step)
     }
-}
-
-fn parse_look(text: &str) -> Result<Look, String> {
-    let (kind, target) = text
-        .split_once(' ')
-        .map(|(k, t)| (k, t.trim()))
-        .ok_or_else(|| format!("look: {text:?} names a kind and a target (lane STREAM/SHARD)"))?;
-    let name = target.to_owned();
-    Ok(match kind {
-        "lane" => {
-            let (stream, shard) = target
-                .split_once('/')
-                .ok_or_else(|| format!("look: lane {target:?} is STREAM/SHARD"))?;
-            Look::Lane {
-                stream: stream.to_owned(),
-                shard: shard.to_owned(),
-            }
-        }
-        "stream" => Look::Stream(name),
-        "producer" => Look::Producer(name),
-        "consumer" => Look::Consumer(name),
-        "firehose" => Look::Firehose(name),
-        "video" => Look::Video(name),
-        "application" => Look::Application(name),
-        other => {
-            return Err(format!(
-                "look: {other:?} is not lane, stream, producer, consumer, firehose, video or application"
-            ));
-        }
-    })
 }
 
 /// `query = 1000`, `query = 1000 ± 2%`, `query = 5 ± 1`, `query >= 1`, `query <= 0`,
@@ -490,8 +453,14 @@ expect: count(/streams/0/shards/*) >= 2
         let no_at = LESSON.replace("at: 30\n", "");
         let error = Lesson::parse("x", &no_at).unwrap_err();
         assert!(error.message.contains("no at:"), "{error}");
-        let bad_look = LESSON.replace("look: lane", "look: chart");
+        let bad_look = LESSON.replace("look: lane", "look: pie");
         assert_eq!(Lesson::parse("x", &bad_look).unwrap_err().line, 10);
+        let late_span = LESSON.replace(
+            "look: lane clicks/shardId-000000000002",
+            "look: chart lag 0..31",
+        );
+        let error = Lesson::parse("x", &late_span).unwrap_err();
+        assert!(error.message.contains("after the step's moment"), "{error}");
         let one_choice = LESSON.replace("- s0\n", "");
         let error = Lesson::parse("x", &one_choice).unwrap_err();
         assert!(error.message.contains("at least two choices"), "{error}");

@@ -5,6 +5,7 @@ pub mod calculators;
 pub mod catalog;
 pub mod check;
 pub mod lesson;
+pub mod look;
 pub mod practice;
 pub mod query;
 pub mod quiz;

@@ -207,9 +207,12 @@ impl Producer {
                 ..
             } = self.maker.spec.api
             {
+                // This tick's records arrived over the last dt_ms: an aggregate they open has
+                // waited since the tick began, so it is due RecordMaxBufferedTime after that.
+                let arrived_ms = now - dt_ms;
                 let made: Vec<OutgoingRecord> = self.batch.drain(first_new..).collect();
                 for record in made {
-                    self.aggregate(world, record, aggregation_max_size, now);
+                    self.aggregate(world, record, aggregation_max_size, arrived_ms);
                 }
             }
         }
@@ -413,7 +416,13 @@ impl Producer {
 
     /// Puts a user record into the open aggregate of the shard its key maps to now (the KPL
     /// predicts shards from ListShards the same way).
-    fn aggregate(&mut self, world: &World, record: OutgoingRecord, max_size: usize, now: i64) {
+    fn aggregate(
+        &mut self,
+        world: &World,
+        record: OutgoingRecord,
+        max_size: usize,
+        arrived_ms: i64,
+    ) {
         let hash = record.key.hash_key();
         let shard = world
             .stream(&self.maker.spec.stream)
@@ -423,11 +432,11 @@ impl Producer {
             .entry(shard.map_or(u32::MAX, |s| s.0))
             .or_insert_with(|| OpenAggregate {
                 aggregator: Aggregator::new(max_size),
-                opened_ms: now,
+                opened_ms: arrived_ms,
                 first_hash: hash,
             });
         if open.aggregator.is_empty() {
-            open.opened_ms = now;
+            open.opened_ms = arrived_ms;
             open.first_hash = hash;
         }
         let previous_first = open.first_hash;
@@ -439,7 +448,7 @@ impl Producer {
         };
         if let Some(done) = open.aggregator.add(user) {
             // The record did not fit: the aggregate before it is done, and it opens the next.
-            open.opened_ms = now;
+            open.opened_ms = arrived_ms;
             open.first_hash = hash;
             self.batch
                 .push(Self::outgoing(done, previous_first, previous_opened));

@@ -274,7 +274,12 @@ fn kpl_aggregation_carries_a_rate_that_throttles_plain_records() {
         "{kpl:?}"
     );
     let log = &kpl_world.stream("s").unwrap().shards[0].log;
-    assert!(log.len() <= 110, "{} Kinesis records", log.len());
+    // One aggregate per RecordMaxBufferedTime (100 ms): ten a second, 34 KB each.
+    assert!(
+        (95..=105).contains(&log.len()),
+        "{} Kinesis records",
+        log.len()
+    );
     // As the KPL sends them: partition key "a", routed by the first user record's hash.
     assert!(log.iter_from(0).all(|r| r.partition_key == "a"));
     let users: usize = log

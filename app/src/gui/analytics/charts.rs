@@ -5,24 +5,35 @@
 
 use super::AnalyticsPanel;
 use super::view::{AppDetail, HotspotView, ScoreView, WindowBox};
+use crate::gui::learn::spotlight::{self, Span, Spotlight};
 use crate::gui::widgets::numbers::axis_time;
 use egui::Color32;
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Points, Polygon, Text};
+use kinescope_core::learn::look::Chart;
 
 const ACCENT: Color32 = Color32::from_rgb(110, 170, 230);
 const ANOMALY: Color32 = Color32::from_rgb(220, 50, 47);
 /// Lines of a window's rows written in its box.
 const LINES_IN_BOX: usize = 4;
 
-pub fn show(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, detail: &AppDetail) {
-    if !detail.windows.is_empty() {
-        windows(ui, &detail.windows);
-    }
-    if let Some(scores) = &detail.scores {
-        anomaly_chart(ui, panel, scores);
-    }
-    if let Some(hotspots) = &detail.hotspots {
-        hotspot_chart(ui, hotspots);
+pub fn show(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, detail: &AppDetail, spot: &Spotlight) {
+    let drawn = ui.vertical(|ui| {
+        if !detail.windows.is_empty() {
+            windows(ui, &detail.windows, spot.chart(Chart::Windows));
+        }
+        if let Some(scores) = &detail.scores {
+            anomaly_chart(ui, panel, scores, spot.chart(Chart::Anomaly));
+        }
+        if let Some(hotspots) = &detail.hotspots {
+            hotspot_chart(ui, hotspots, spot.chart(Chart::Hotspots).is_some());
+        }
+    });
+    if spot.application(&detail.name) {
+        spotlight::outline_inside(
+            ui,
+            drawn.response.rect,
+            &format!("application {}", detail.name),
+        );
     }
     if detail.windows.is_empty() && detail.scores.is_none() && detail.hotspots.is_none() {
         ui.label(match detail.status.as_str() {
@@ -36,12 +47,12 @@ fn seconds(ms: i64) -> f64 {
     ms as f64 / 1_000.0
 }
 
-fn windows(ui: &mut egui::Ui, windows: &[WindowBox]) {
+fn windows(ui: &mut egui::Ui, windows: &[WindowBox], span: Option<Span>) {
     ui.label(egui::RichText::new("Tumbling windows").strong()).on_hover_text(
         "A tumbling window (GROUP BY STEP(ROWTIME BY INTERVAL …) or FLOOR(ROWTIME TO …)) closes \
          once ROWTIME passes its end; only then do its rows enter the next stream",
     );
-    Plot::new("analytics windows")
+    let plot = Plot::new("analytics windows")
         .height(170.0)
         .x_axis_label("ROWTIME (virtual time)")
         .x_axis_formatter(|mark, _| axis_time(mark.value))
@@ -78,9 +89,17 @@ fn windows(ui: &mut egui::Ui, windows: &[WindowBox]) {
                 );
             }
         });
+    if let Some(span) = span {
+        spotlight::mark_plot(ui, &plot, span, "chart windows");
+    }
 }
 
-fn anomaly_chart(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, scores: &ScoreView) {
+fn anomaly_chart(
+    ui: &mut egui::Ui,
+    panel: &mut AnalyticsPanel,
+    scores: &ScoreView,
+    span: Option<Span>,
+) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Anomaly scores").strong())
             .on_hover_text(
@@ -128,7 +147,7 @@ fn anomaly_chart(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, scores: &ScoreVi
                 );
             });
     }
-    Plot::new("analytics score series")
+    let plot = Plot::new("analytics score series")
         .height(130.0)
         .legend(Legend::default())
         .link_axis(link, [true, false])
@@ -147,9 +166,13 @@ fn anomaly_chart(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, scores: &ScoreVi
             );
             plot.points(Points::new("anomalies", above).radius(4.0).color(ANOMALY));
         });
+    if let Some(span) = span {
+        spotlight::mark_plot(ui, &plot, span, "chart anomaly");
+    }
 }
 
-fn hotspot_chart(ui: &mut egui::Ui, hotspots: &HotspotView) {
+/// `looked_at`: the lesson points at it (its axes are not time: the whole chart).
+fn hotspot_chart(ui: &mut egui::Ui, hotspots: &HotspotView, looked_at: bool) {
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("Hotspots").strong()).on_hover_text(
             "HOTSPOTS(cursor, windowSize, scanRadius, minimumNumberOfPointsInAHotspot): regions \
@@ -162,7 +185,7 @@ fn hotspot_chart(ui: &mut egui::Ui, hotspots: &HotspotView) {
         ));
     });
     // Square, so that a hotspot's box keeps its true shape.
-    Plot::new("analytics hotspots")
+    let plot = Plot::new("analytics hotspots")
         .height(300.0)
         .width(340.0)
         .data_aspect(1.0)
@@ -200,4 +223,7 @@ fn hotspot_chart(ui: &mut egui::Ui, hotspots: &HotspotView) {
                 );
             }
         });
+    if looked_at {
+        spotlight::outline_plot(ui, plot.response.rect, "chart hotspots");
+    }
 }

@@ -36,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
             summary(ui, app, &detail);
             ui.add_space(4.0);
             // The picture first; the code below it, in a box of its own height.
-            charts::show(ui, &mut app.analytics, &detail);
+            charts::show(ui, &mut app.analytics, &detail, &app.spotlight);
             ui.add_space(6.0);
             editor(ui, app, &detail);
             ui.add_space(6.0);

@@ -4,6 +4,7 @@
 
 use super::preview::Preview;
 use super::view::{FirehoseView, FlushView, SeriesView};
+use crate::gui::learn::spotlight::{self, Spotlight};
 use crate::gui::widgets::numbers::{axis_count, axis_time, bytes_text, grouped};
 use crate::gui::widgets::table;
 use crate::gui::{Action, Inspector};
@@ -11,6 +12,7 @@ use egui::{Color32, Stroke, pos2, vec2};
 use egui_plot::{Legend, Line, Plot, Points};
 use kinescope_core::firehose::conversion::preview::RowsPreview;
 use kinescope_core::firehose::object_store::ObjectRole;
+use kinescope_core::learn::look::Chart;
 
 /// Virtual seconds the flush timeline shows at least.
 const TIMELINE_SECONDS: f64 = 300.0;
@@ -64,7 +66,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         return;
     };
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(&firehose.name);
             ui.label(format!(
                 "{} · from {} into {} · {}{}",
@@ -78,8 +80,13 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                     .unwrap_or_default()
             ));
         });
-        ui.horizontal(|ui| {
-            vessel(ui, &firehose, app.view.now_ms);
+        // Wider than the view beside the lesson card: it scrolls, and the charts below keep the
+        // view's width.
+        egui::ScrollArea::horizontal().id_salt("firehose gauges").show(ui, |ui| ui.horizontal(|ui| {
+            let gauge = vessel(ui, &firehose, app.view.now_ms);
+            if app.spotlight.firehose(&firehose.name) {
+                spotlight::outline_inside(ui, gauge, &format!("the buffer of {}", firehose.name));
+            }
             ring(ui, &firehose, app.view.now_ms);
             ui.vertical(|ui| {
                 let flush = ui
@@ -93,17 +100,18 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
                 }
                 counters(ui, &firehose);
             });
-        });
+        }));
         ui.separator();
-        timeline(ui, &firehose.flushes, app.view.now_ms);
-        over_time(ui, &app.view.firehose_series, app.view.now_ms);
+        let spot = &app.spotlight;
+        timeline(ui, &firehose.flushes, app.view.now_ms, spot);
+        over_time(ui, &app.view.firehose_series, app.view.now_ms, spot);
         ui.separator();
         objects(ui, app, &firehose);
     });
 }
 
 /// The buffer as a vessel filling toward SizeInMBs, records dropping in at its mouth.
-fn vessel(ui: &mut egui::Ui, f: &FirehoseView, now_ms: i64) {
+fn vessel(ui: &mut egui::Ui, f: &FirehoseView, now_ms: i64) -> egui::Rect {
     let (rect, response) = ui.allocate_exact_size(vec2(130.0, 170.0), egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let body = egui::Rect::from_min_max(rect.min + vec2(20.0, 24.0), rect.max - vec2(20.0, 20.0));
@@ -145,6 +153,7 @@ fn vessel(ui: &mut egui::Ui, f: &FirehoseView, now_ms: i64) {
         bytes_text(f.buffered_bytes),
         bytes_text(f.size_hint_bytes)
     ));
+    rect
 }
 
 /// A ring counting down IntervalInSeconds from the oldest waiting record.
@@ -250,10 +259,10 @@ fn counters(ui: &mut egui::Ui, f: &FirehoseView) {
 }
 
 /// Every flush on the virtual clock: size of the object, coloured and named by its reason.
-fn timeline(ui: &mut egui::Ui, flushes: &[FlushView], now_ms: i64) {
+fn timeline(ui: &mut egui::Ui, flushes: &[FlushView], now_ms: i64, spot: &Spotlight) {
     let now = now_ms as f64 / 1_000.0;
     ui.label("Flushes (object size before compression, by reason)");
-    Plot::new("firehose-flushes")
+    let plot = Plot::new("firehose-flushes")
         .height(180.0)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label("virtual time")
@@ -288,10 +297,13 @@ fn timeline(ui: &mut egui::Ui, flushes: &[FlushView], now_ms: i64) {
                 }
             }
         });
+    if let Some(span) = spot.chart(Chart::Flushes) {
+        spotlight::mark_plot(ui, &plot, span, "chart flushes");
+    }
 }
 
 /// Records per second (in, and Lambda's outcomes) and DataFreshness, side by side.
-fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64) {
+fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64, spot: &Spotlight) {
     let now = now_ms as f64 / 1_000.0;
     ui.columns(2, |columns| {
         columns[0].label("Records per second");
@@ -312,7 +324,7 @@ fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64) {
             "{} (seconds, oldest record at delivery)",
             series.freshness_name
         ));
-        Plot::new("firehose-freshness")
+        let plot = Plot::new("firehose-freshness")
             .height(160.0)
             .x_axis_formatter(|mark, _| axis_time(mark.value))
             .include_y(0.0)
@@ -323,6 +335,9 @@ fn over_time(ui: &mut egui::Ui, series: &SeriesView, now_ms: i64) {
                     Points::new(series.freshness_name, series.freshness.clone()).radius(4.0),
                 );
             });
+        if let Some(span) = spot.chart(Chart::Freshness) {
+            spotlight::mark_plot(&columns[1], &plot, span, "chart freshness");
+        }
     });
 }
 

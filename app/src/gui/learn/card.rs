@@ -3,6 +3,7 @@
 //! time left), then the verdict with the engine's answer, why, and the numbers the step teaches
 //! as the engine shows them.
 
+use super::spotlight;
 use super::{ActiveLesson, BAD, GOOD, LearnRequest};
 use crate::gui::Inspector;
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
@@ -65,7 +66,7 @@ fn card(
     ui.add_space(6.0);
     let question = step.question.clone();
     if let Some(question) = &question {
-        ui.label(egui::RichText::new(&question.prompt).strong());
+        CommonMarkViewer::new().show(ui, markdown, &format!("**{}**", question.prompt));
         let judged = active.outcome.clone();
         let correct = judged.as_ref().and_then(|o| o.correct_choice.clone());
         for (i, choice) in question.choices.iter().enumerate() {
@@ -110,6 +111,13 @@ fn card(
             .weak()
             .small(),
     );
+    if !step.looks.is_empty() {
+        let looks: Vec<String> = step.looks.iter().map(ToString::to_string).collect();
+        ui.label(
+            egui::RichText::new(format!("Look at: {} (outlined)", looks.join(", ")))
+                .color(spotlight::AMBER),
+        );
+    }
     if question.is_some() {
         verdict(ui, active, &outcome);
     }

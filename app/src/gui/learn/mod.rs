@@ -6,6 +6,7 @@
 pub mod calculators;
 pub mod card;
 pub mod practice;
+pub mod spotlight;
 pub mod tab;
 pub mod which_service;
 
@@ -18,7 +19,8 @@ use super::{Inspector, Tab};
 use kinescope_core::clock::Speed;
 use kinescope_core::learn::catalog;
 use kinescope_core::learn::check::{self, StepOutcome};
-use kinescope_core::learn::lesson::{Lesson, Look};
+use kinescope_core::learn::lesson::Lesson;
+use kinescope_core::learn::look::{Chart, Look};
 use kinescope_core::learn::query::Moments;
 use kinescope_core::streams::shapes::ShardId;
 use serde_json::Value;
@@ -199,8 +201,13 @@ pub fn logic(app: &mut Inspector) {
     let moments = Moments::between(&active.before.0, &now);
     let outcome = check::judge(step, moments, Vec::new());
     let at_seconds = step.at_seconds;
+    let looks = step.looks.clone();
     active.outcome = Some(outcome);
     active.before = (now, at_seconds);
+    // The moment is here: back to what it shows, now outlined (the spotlight).
+    for look in &looks {
+        show(app, look, true);
+    }
 }
 
 /// Replaces what runs with the shipped scenario `name`, paused at its start; the report there.
@@ -267,7 +274,7 @@ fn start_step(app: &mut Inspector) {
     let asks = active.current().question.is_some();
     let moment = active.moment_ms();
     for look in &looks {
-        show(app, look);
+        show(app, look, false);
     }
     // Armed now, so the Step button stops at the moment too.
     app.world.run_until(moment, Speed::Paused);
@@ -312,13 +319,15 @@ fn show_me(app: &mut Inspector, scenario: &str, at_seconds: f64) -> Result<(), S
     Ok(())
 }
 
-/// Opens the tab that shows `look` and selects it there.
-fn show(app: &mut Inspector, look: &Look) {
+/// Opens the tab that shows `look` and selects its stream, delivery stream, application... A
+/// lane's shard is selected only once the step has `arrived` at its moment: selecting it sooner
+/// would give the prediction away.
+fn show(app: &mut Inspector, look: &Look, arrived: bool) {
     match look {
         Look::Lane { stream, shard } => {
             app.tab = Tab::StreamMap;
             app.selection.stream = Some(stream.clone());
-            app.selection.shard = ShardId::parse(shard);
+            app.selection.shard = ShardId::parse(shard).filter(|_| arrived);
         }
         Look::Stream(name) => {
             app.tab = Tab::StreamMap;
@@ -326,7 +335,7 @@ fn show(app: &mut Inspector, look: &Look) {
             app.selection.shard = None;
         }
         Look::Producer(_) => app.tab = Tab::Simulators,
-        Look::Consumer(name) => {
+        Look::Consumer(name) | Look::Reader { consumer: name, .. } => {
             app.tab = Tab::ConsumersAndLag;
             app.selection.consumer = Some(name.clone());
         }
@@ -341,6 +350,14 @@ fn show(app: &mut Inspector, look: &Look) {
         Look::Application(name) => {
             app.tab = Tab::Analytics;
             app.selection.analytics = Some(name.clone());
+        }
+        Look::Chart { chart, .. } => {
+            app.tab = match chart {
+                Chart::Throughput => Tab::StreamMap,
+                Chart::Lag => Tab::ConsumersAndLag,
+                Chart::Flushes | Chart::Freshness => Tab::Firehose,
+                Chart::Windows | Chart::Anomaly | Chart::Hotspots => Tab::Analytics,
+            }
         }
     }
 }

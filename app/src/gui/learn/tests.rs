@@ -2,11 +2,14 @@
 //! the scenario runs, the run stopping at the step's moment, the verdict given by the engine's
 //! answer — the same answer `kinescope lessons check` finds headless — and the lesson finished.
 
+use super::spotlight;
 use crate::gui::Tab;
 use crate::gui::tests::harness;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kinescope_core::clock::Speed;
+use kinescope_core::learn::lesson::Step;
+use kinescope_core::learn::look::Look;
 use kinescope_core::learn::{catalog, check};
 
 type Inspector = crate::gui::Inspector;
@@ -15,7 +18,7 @@ type Inspector = crate::gui::Inspector;
 /// in virtual time: no wall clock decides anything).
 fn run_to_moment(harness: &mut Harness<'_, Inspector>) {
     harness.get_by_label_contains("and see").click();
-    for _ in 0..200 {
+    for _ in 0..5_000 {
         harness.step();
         let active = harness.state().learn.active.as_ref().unwrap();
         if active.outcome.is_some() {
@@ -23,6 +26,25 @@ fn run_to_moment(harness: &mut Harness<'_, Inspector>) {
         }
     }
     harness.run();
+}
+
+/// What the step's looks outline once its moment is reached, as the views name them (a chart
+/// by its name alone: the span is shaded inside it).
+fn outline_names(step: &Step) -> Vec<String> {
+    step.looks
+        .iter()
+        .map(|look| match look {
+            Look::Chart { chart, .. } => format!("chart {}", chart.name()),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+fn assert_outlined(harness: &Harness<'_, Inspector>, step: &Step) {
+    let outlined = spotlight::outlined(&harness.ctx);
+    for name in outline_names(step) {
+        assert!(outlined.contains(&name), "{name} not in {outlined:?}");
+    }
 }
 
 fn predict(harness: &mut Harness<'_, Inspector>, choice: &str) {
@@ -69,11 +91,21 @@ fn a_student_predicts_watches_and_is_told_why_through_a_whole_lesson() {
     harness.get_by_label("Next step").click();
     harness.run();
 
-    // Step 2: the hot lane is selected, and the right prediction is confirmed.
-    let shard = harness.state().selection.shard.map(|s| s.to_string());
-    assert_eq!(shard.as_deref(), Some("shardId-000000000002"));
+    // Step 2: the stream is shown, but the hot lane is neither selected nor outlined before the
+    // prediction (that would give it away); at the moment both are, and the chart's span.
+    assert_eq!(harness.state().selection.shard, None);
+    assert_eq!(spotlight::outlined(&harness.ctx), Vec::<String>::new());
     predict(&mut harness, "1,000 records/s");
     run_to_moment(&mut harness);
+    let shard = harness.state().selection.shard.map(|s| s.to_string());
+    assert_eq!(shard.as_deref(), Some("shardId-000000000002"));
+    assert_eq!(
+        spotlight::outlined(&harness.ctx),
+        ["lane clicks/shardId-000000000002", "chart throughput"]
+    );
+    harness.get_by_label(
+        "Look at: lane clicks/shardId-000000000002, chart throughput 5–30 s (outlined)",
+    );
     harness.get_by_label("Right: the engine shows 1000.");
     harness.get_by_label_contains(
         "max(rate(/streams/0/shards/*/IncomingRecords)) = 1,000 ± 1%: 1000 (holds)",
@@ -115,8 +147,35 @@ fn the_app_judges_each_step_as_the_headless_check_does() {
             .unwrap();
         assert_eq!(outcome.correct_choice, expected.correct_choice, "step {i}");
         assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+        assert_outlined(&harness, &lesson.steps[i]);
         harness.state_mut().learn.request = Some(super::LearnRequest::Next);
         harness.run();
     }
     assert!(harness.state().learn.active.is_none());
+}
+
+#[test]
+fn each_step_outlines_what_it_looks_at_in_every_service() {
+    // Data Streams (rows, charts) are walked above; here a buffer gauge and the flushes chart,
+    // an analytics chart, and a video player.
+    for name in [
+        "firehose-buffering",
+        "windowed-sql",
+        "video-retention-playback",
+    ] {
+        let lesson = catalog::lesson(name).unwrap();
+        let mut harness = harness();
+        harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
+        harness.state_mut().learn.request = Some(super::LearnRequest::Open(name.into()));
+        harness.run();
+        for step in &lesson.steps {
+            harness.state_mut().learn.active.as_mut().unwrap().picked = Some(0);
+            harness.run();
+            assert!(step.question.is_some(), "these lessons ask at every step");
+            run_to_moment(&mut harness);
+            assert_outlined(&harness, step);
+            harness.state_mut().learn.request = Some(super::LearnRequest::Next);
+            harness.run();
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! is on each shard (its KCL checkpoint too).
 
 use super::lag_history::SHARD_SAMPLES;
+use crate::gui::learn::spotlight;
 use crate::gui::top_bar::clock_text;
 use crate::gui::widgets::numbers::{axis_count, axis_time};
 use crate::gui::widgets::sparkline::sparkline;
@@ -10,6 +11,7 @@ use crate::gui::widgets::table;
 use crate::gui::{Action, Inspector};
 use egui::Color32;
 use egui_plot::{Legend, Line, Plot};
+use kinescope_core::learn::look::Chart;
 
 const LAG_COLOR: Color32 = Color32::from_rgb(230, 150, 40);
 
@@ -22,12 +24,18 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         return;
     }
     egui::ScrollArea::vertical().show(ui, |ui| {
-        table::unwrapped(ui, |ui| {
-            applications(ui, app);
-            ui.add_space(4.0);
-            per_shard(ui, app);
-            lambda_failures(ui, app);
-        });
+        // Tables wider than the view (beside the lesson card) scroll sideways on their own, so
+        // the plot below keeps the view's width.
+        egui::ScrollArea::horizontal()
+            .id_salt("lag tables")
+            .show(ui, |ui| {
+                table::unwrapped(ui, |ui| {
+                    applications(ui, app);
+                    ui.add_space(4.0);
+                    per_shard(ui, app);
+                    lambda_failures(ui, app);
+                });
+            });
         ui.add_space(8.0);
         plot(ui, app);
     });
@@ -40,7 +48,7 @@ fn applications(ui: &mut egui::Ui, app: &mut Inspector) {
         }
         ui.end_row();
         for consumer in app.view.consumers.clone() {
-            ui.label(&consumer.name);
+            let first = ui.label(&consumer.name);
             ui.label(consumer.kind).on_hover_text(kind_help(consumer.kind));
             ui.label(&consumer.stream);
             ui.label(consumer.records_processed.to_string());
@@ -64,15 +72,18 @@ fn applications(ui: &mut egui::Ui, app: &mut Inspector) {
             } else {
                 ("Pause", true)
             };
-            if ui
+            let last = ui
                 .button(label)
-                .on_hover_text(format!("{label} {}", consumer.name))
-                .clicked()
-            {
+                .on_hover_text(format!("{label} {}", consumer.name));
+            if last.clicked() {
                 app.act(Action::SetPaused {
                     name: consumer.name.clone(),
                     paused,
                 });
+            }
+            if app.spotlight.consumer(&consumer.name) {
+                let row = first.rect.union(last.rect);
+                spotlight::outline_row(ui, row, &format!("consumer {}", consumer.name));
             }
             ui.end_row();
         }
@@ -132,6 +143,8 @@ fn tail(text: &str) -> &str {
 fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
     egui::CollapsingHeader::new("Per shard: where each application is")
         .default_open(app.view.readers.len() <= 24)
+        // A row the lesson points at must be seen.
+        .open(app.spotlight.any_reader().then_some(true))
         .show(ui, |ui| {
             egui::Grid::new("readers").striped(true).show(ui, |ui| {
                 for title in ["Application", "Reads with", "Stream", "Shard", "MillisBehindLatest", "Records behind", "Last 2 minutes", "Lease owner", "Lease counter", "Checkpoint"] {
@@ -139,7 +152,7 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                 }
                 ui.end_row();
                 for reader in app.view.readers.iter() {
-                    ui.label(&*reader.reader);
+                    let first = ui.label(&*reader.reader);
                     if reader.enhanced {
                         ui.label("EFO pipe").on_hover_text("SubscribeToShard: its own 2 MiB/s per shard, pushed");
                     } else {
@@ -163,7 +176,7 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                         .filter(|c| *c.name == *reader.reader)
                         .flat_map(|c| &c.leases)
                         .find(|l| l.shard == reader.shard);
-                    match checkpoint {
+                    let last = match checkpoint {
                         Some(lease) => {
                             ui.label(lease.owner.as_deref().unwrap_or("-"));
                             ui.label(lease.counter.to_string());
@@ -175,6 +188,11 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                             ui.label("-")
                         }
                     };
+                    let shard = reader.shard.to_string();
+                    if app.spotlight.reader(&reader.reader, &shard) {
+                        let row = first.rect.union(last.rect);
+                        spotlight::outline_row(ui, row, &format!("{} on {shard}", reader.reader));
+                    }
                     ui.end_row();
                 }
             });
@@ -188,7 +206,7 @@ fn plot(ui: &mut egui::Ui, app: &mut Inspector) {
         ui.selectable_value(&mut app.lag_plot_records, true, "Records behind");
     });
     let records = app.lag_plot_records;
-    Plot::new("lag")
+    let plot = Plot::new("lag")
         .height(ui.available_height().clamp(200.0, 320.0))
         .legend(Legend::default())
         .x_axis_label("virtual time")
@@ -211,6 +229,9 @@ fn plot(ui: &mut egui::Ui, app: &mut Inspector) {
                 plot.line(Line::new(name.clone(), points.clone()));
             }
         });
+    if let Some(span) = app.spotlight.chart(Chart::Lag) {
+        spotlight::mark_plot(ui, &plot, span, "chart lag");
+    }
 }
 
 fn kind_help(kind: &str) -> &'static str {

@@ -3,6 +3,7 @@
 //! applied live) and pause; each consumer application's pause; a KCL application's workers (kill
 //! one, add one) and its lease table.
 
+use crate::gui::learn::spotlight;
 use crate::gui::{Action, Inspector};
 use kinescope_core::sim::producer::ProducerSpec;
 use kinescope_core::sim::rate::MAX_RATE;
@@ -74,7 +75,12 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
         return;
     }
     ui.heading("Producers");
-    crate::gui::widgets::table::unwrapped(ui, |ui| simulator_tables(ui, app));
+    // Beside the lesson card the tables are wider than the view: they scroll.
+    egui::ScrollArea::both()
+        .id_salt("simulator tables")
+        .show(ui, |ui| {
+            crate::gui::widgets::table::unwrapped(ui, |ui| simulator_tables(ui, app));
+        });
 }
 
 /// The producers' table and each consumer application with its KCL workers and lease table.
@@ -96,7 +102,7 @@ fn simulator_tables(ui: &mut egui::Ui, app: &mut Inspector) {
         }
         ui.end_row();
         for producer in app.view.producers.clone() {
-            ui.label(&producer.name);
+            let first = ui.label(&producer.name);
             ui.label(&producer.stream);
             let mut rate = producer.rate_now;
             let slider = ui.add(
@@ -124,7 +130,11 @@ fn simulator_tables(ui: &mut egui::Ui, app: &mut Inspector) {
                     &producer.spec,
                 );
             }
-            remove_button(ui, app, &producer.name);
+            let last = remove_button(ui, app, &producer.name);
+            if app.spotlight.producer(&producer.name) {
+                let row = first.rect.union(last.rect);
+                spotlight::outline_row(ui, row, &format!("producer {}", producer.name));
+            }
             ui.end_row();
         }
     });
@@ -138,7 +148,7 @@ fn simulator_tables(ui: &mut egui::Ui, app: &mut Inspector) {
             if ui.button(format!("Edit {}", consumer.name)).clicked() {
                 open_editor(app, Editing::Consumer(consumer.name.clone()), &consumer.spec);
             }
-            remove_button(ui, app, &consumer.name);
+            let _ = remove_button(ui, app, &consumer.name);
             if consumer.kind == "kcl"
                 && ui
                     .button(format!("Add worker to {}", consumer.name))
@@ -205,14 +215,14 @@ fn pause_button(ui: &mut egui::Ui, app: &mut Inspector, name: &str, paused: bool
     }
 }
 
-fn remove_button(ui: &mut egui::Ui, app: &mut Inspector, name: &str) {
-    if ui
+fn remove_button(ui: &mut egui::Ui, app: &mut Inspector, name: &str) -> egui::Response {
+    let button = ui
         .button(format!("Remove {name}"))
-        .on_hover_text("Stop it and take it out of the scenario, with its timeline events")
-        .clicked()
-    {
+        .on_hover_text("Stop it and take it out of the scenario, with its timeline events");
+    if button.clicked() {
         app.act(Action::RemoveSimulator(name.to_owned()));
     }
+    button
 }
 
 fn add_buttons(ui: &mut egui::Ui, app: &mut Inspector) {

@@ -3,15 +3,19 @@
 //! throttled; closed shards above as faded ancestors with lines to their children. Split, merge and
 //! UpdateShardCount act on it, and a key box shows where a partition key goes.
 
+use crate::gui::learn::spotlight;
 use crate::gui::view::{ChangeView, ShardView, StreamView};
 use crate::gui::{Action, Inspector};
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
+use kinescope_core::learn::look::Chart;
 use kinescope_core::streams::hashkey::hash_partition_key;
 use kinescope_core::streams::shapes::StreamMode;
 use std::collections::{HashMap, HashSet};
 
 const LANE_HEIGHT: f32 = 90.0;
 const ROW_GAP: f32 = 26.0;
+/// "Shard count", its field and "Update shard count", side by side.
+const SHARD_COUNT_ROW_WIDTH: f32 = 300.0;
 
 /// Draws the map of the selected stream with its actions.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
@@ -46,7 +50,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     key_box(ui, app, &stream, probe);
     ui.separator();
     // Cause and effect on one screen: the lanes above, the stream's writes against its limit below.
-    super::throughput::chart(ui, &stream);
+    let span = app.spotlight.chart(Chart::Throughput);
+    super::throughput::chart(ui, &stream, span);
 }
 
 /// The stream's asynchronous change as a progress bar, with the AWS rule on hover.
@@ -222,6 +227,10 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
         if pointer.is_some_and(|p| rect.contains(p)) {
             hovered = Some((*shard).clone());
         }
+        let shard_id = shard.id.to_string();
+        if app.spotlight.lane(&stream.name, &shard_id) {
+            spotlight::outline(ui, rect, &format!("lane {}/{shard_id}", stream.name));
+        }
     }
     // The hash-key axis.
     let axis_y = area.bottom() - 8.0;
@@ -252,6 +261,9 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
             [Pos2::new(x, area.top()), Pos2::new(x, axis_y)],
             Stroke::new(2.0, visuals.selection.stroke.color),
         );
+    }
+    if app.spotlight.stream(&stream.name) {
+        spotlight::outline(ui, area, &format!("stream {}", stream.name));
     }
     if let Some(shard) = hovered {
         if response.clicked() {
@@ -351,7 +363,8 @@ fn shard_tooltip(shard: &ShardView) -> String {
 }
 
 fn actions(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView) {
-    ui.horizontal(|ui| {
+    // Wrapped: beside the lesson card a row this long would widen the chart below past the panel.
+    ui.horizontal_wrapped(|ui| {
         let selected = app
             .selection
             .shard
@@ -409,18 +422,23 @@ fn actions(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView) {
             });
         }
         ui.separator();
-        let label = ui.label("Shard count");
-        ui.add(
-            egui::TextEdit::singleline(&mut app.shard_count_target)
-                .desired_width(50.0)
-                .hint_text("e.g. 8"),
-        )
-        .labelled_by(label.id);
-        if ui
-            .button("Update shard count")
-            .on_hover_text("UpdateShardCount with UNIFORM_SCALING: at most double or halve, 10 times in a rolling 24 hours")
-            .clicked()
-        {
+        // The label, its field and its button wrap together (a nested row cannot wrap).
+        if ui.available_size_before_wrap().x < SHARD_COUNT_ROW_WIDTH {
+            ui.end_row();
+        }
+        let update = ui.horizontal(|ui| {
+            let label = ui.label("Shard count");
+            ui.add(
+                egui::TextEdit::singleline(&mut app.shard_count_target)
+                    .desired_width(50.0)
+                    .hint_text("e.g. 8"),
+            )
+            .labelled_by(label.id);
+            ui.button("Update shard count")
+                .on_hover_text("UpdateShardCount with UNIFORM_SCALING: at most double or halve, 10 times in a rolling 24 hours")
+                .clicked()
+        });
+        if update.inner {
             match app.shard_count_target.trim().parse::<u32>() {
                 Ok(target) => app.act(Action::UpdateShardCount {
                     stream: stream.name.clone(),

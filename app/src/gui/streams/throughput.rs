@@ -4,9 +4,11 @@
 
 use super::throughput_data::Chart;
 use crate::gui::Inspector;
+use crate::gui::learn::spotlight::{self, Span};
 use crate::gui::view::{SHARD_WRITE_RECORDS, StreamView};
 use crate::gui::widgets::numbers::{axis_count, axis_time, grouped};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, Points};
+use kinescope_core::learn::look::Chart as LookChart;
 
 /// Draws the charts of the selected stream, or of one of its shards.
 pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
@@ -42,18 +44,21 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     };
     ui.strong(&charts.scope);
     let height = ((ui.available_height() - 80.0) / 2.0).max(140.0);
+    // The lessons' throughput chart is IncomingRecords against the write limit.
+    let span = app.spotlight.chart(LookChart::Throughput);
     for pair in charts.charts.chunks(2) {
         ui.columns(2, |columns| {
             for (column, chart) in columns.iter_mut().zip(pair) {
-                metric_chart(column, chart, height);
+                let span = span.filter(|_| chart.metric == "IncomingRecords");
+                metric_chart(column, chart, height, span);
             }
         });
     }
 }
 
-fn metric_chart(ui: &mut egui::Ui, chart: &Chart, height: f32) {
+fn metric_chart(ui: &mut egui::Ui, chart: &Chart, height: f32, span: Option<Span>) {
     ui.label(chart.metric).on_hover_text(chart.note);
-    Plot::new(("metric", chart.metric))
+    let plot = Plot::new(("metric", chart.metric))
         .height(height)
         .legend(Legend::default())
         .x_axis_label("virtual time")
@@ -83,10 +88,13 @@ fn metric_chart(ui: &mut egui::Ui, chart: &Chart, height: f32) {
                 );
             }
         });
+    if let Some(span) = span {
+        spotlight::mark_plot(ui, &plot, span, "chart throughput");
+    }
 }
 
 /// IncomingRecords per second of `stream` against its write limit, throttled seconds marked.
-pub fn chart(ui: &mut egui::Ui, stream: &StreamView) {
+pub fn chart(ui: &mut egui::Ui, stream: &StreamView, span: Option<Span>) {
     let limit = stream.open_shards().count() as f64 * SHARD_WRITE_RECORDS;
     ui.strong(format!("{} · IncomingRecords per second", stream.name));
     let throttled: Vec<[f64; 2]> = stream
@@ -101,7 +109,7 @@ pub fn chart(ui: &mut egui::Ui, stream: &StreamView) {
                 .copied()
         })
         .collect();
-    Plot::new("incoming_records")
+    let plot = Plot::new("incoming_records")
         .height(ui.available_height().min(360.0))
         .legend(Legend::default())
         .x_axis_label("virtual time")
@@ -129,4 +137,7 @@ pub fn chart(ui: &mut egui::Ui, stream: &StreamView) {
                 );
             }
         });
+    if let Some(span) = span {
+        spotlight::mark_plot(ui, &plot, span, "chart throughput");
+    }
 }

@@ -5,6 +5,7 @@ use super::player::{Mode, fragment_at};
 use super::timeline::{self, MAX_SPAN_MS, span_text};
 use super::view::VideoStreamView;
 use crate::gui::dialogs::Purpose;
+use crate::gui::learn::spotlight;
 use crate::gui::widgets::numbers::bytes_text;
 use crate::gui::{Action, Inspector};
 use kinescope_core::time::Timestamp;
@@ -51,7 +52,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut Inspector) {
     player.update_picture(ui.ctx(), &archive);
     controls(ui, app, &archive);
     let picture_height = (ui.available_height() - 200.0).max(120.0);
-    picture(ui, app, &archive, picture_height);
+    let shown = picture(ui, app, &archive, picture_height);
+    if app.spotlight.video(&stream.name) {
+        spotlight::outline_inside(ui, shown, &format!("video {}", stream.name));
+    }
     ui.add_space(4.0);
     zoom(ui, app);
     let seek = timeline::show(
@@ -149,7 +153,7 @@ fn picture(
     app: &mut Inspector,
     archive: &[super::view::FragmentMark],
     height: f32,
-) {
+) -> egui::Rect {
     let player = &app.video.player;
     let (rect, _) = ui.allocate_exact_size(
         egui::vec2(ui.available_width(), height),
@@ -199,6 +203,7 @@ fn picture(
         egui::FontId::proportional(14.0),
         egui::Color32::from_rgb(240, 180, 60),
     );
+    rect
 }
 
 fn zoom(ui: &mut egui::Ui, app: &mut Inspector) {

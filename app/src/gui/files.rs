@@ -29,10 +29,35 @@ pub fn simulation_from_now(
     scenario: Scenario,
     command_line: &AccountOverrides,
 ) -> Simulation {
-    let seed = scenario.seed;
     let now_ms = world.read_running(|w, _| w.now_ms());
+    simulation_at(scenario, command_line, now_ms - now_ms.rem_euclid(1_000))
+}
+
+/// As [`simulation_from_now`], from the world's next whole minute: what depends on the minute
+/// (a `FLOOR(ROWTIME TO MINUTE)` window) then falls where a headless run, which starts on a whole
+/// day, finds it — so a lesson judges in the app what `kinescope lessons check` judges.
+pub fn simulation_from_next_minute(
+    world: &SharedWorld,
+    scenario: Scenario,
+    command_line: &AccountOverrides,
+) -> Simulation {
+    let now_ms = world.read_running(|w, _| w.now_ms());
+    let minute = 60_000;
+    simulation_at(
+        scenario,
+        command_line,
+        now_ms + (minute - now_ms.rem_euclid(minute)) % minute,
+    )
+}
+
+fn simulation_at(
+    scenario: Scenario,
+    command_line: &AccountOverrides,
+    start_epoch_ms: i64,
+) -> Simulation {
+    let seed = scenario.seed;
     let settings = scenario.settings.then(command_line).apply_to(Settings {
-        start_epoch_ms: now_ms - now_ms.rem_euclid(1_000),
+        start_epoch_ms,
         ..Settings::default()
     });
     Simulation::with_settings(scenario, seed, settings)

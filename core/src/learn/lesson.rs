@@ -307,14 +307,7 @@ impl StepBuilder {
         self.step.at_seconds = self
             .at
             .ok_or_else(|| err("no at: (the virtual second it shows)".into()))?;
-        if let Some(problem) = self
-            .step
-            .looks
-            .iter()
-            .find_map(|look| look.misplaced(self.step.at_seconds))
-        {
-            return Err(err(problem));
-        }
+        super::look::check_step(&self.step.looks, self.step.at_seconds).map_err(err)?;
         self.step.question = match (self.prompt.take(), self.answer.take()) {
             (Some(prompt), Some(answer)) => {
                 if self.choices.len() < 2 {

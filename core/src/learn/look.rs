@@ -96,7 +96,49 @@ impl Chart {
     }
 }
 
+/// The views a lesson's looks are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    StreamMap,
+    Simulators,
+    ConsumersAndLag,
+    Firehose,
+    Video,
+    Analytics,
+}
+
+impl View {
+    fn name(self) -> &'static str {
+        match self {
+            View::StreamMap => "the stream map",
+            View::Simulators => "Simulators",
+            View::ConsumersAndLag => "Consumers & lag",
+            View::Firehose => "Firehose",
+            View::Video => "Video",
+            View::Analytics => "Analytics",
+        }
+    }
+}
+
 impl Look {
+    /// The view that shows it.
+    pub fn view(&self) -> View {
+        match self {
+            Look::Lane { .. } | Look::Stream(_) => View::StreamMap,
+            Look::Producer(_) => View::Simulators,
+            Look::Consumer(_) | Look::Reader { .. } => View::ConsumersAndLag,
+            Look::Firehose(_) => View::Firehose,
+            Look::Video(_) => View::Video,
+            Look::Application(_) => View::Analytics,
+            Look::Chart { chart, .. } => match chart {
+                Chart::Throughput => View::StreamMap,
+                Chart::Lag => View::ConsumersAndLag,
+                Chart::Flushes | Chart::Freshness => View::Firehose,
+                Chart::Windows | Chart::Anomaly | Chart::Hotspots => View::Analytics,
+            },
+        }
+    }
+
     /// Reads what follows `look:`.
     pub fn parse(text: &str) -> Result<Look, String> {
         let (kind, target) = text
@@ -165,7 +207,7 @@ impl Look {
 
     /// Why this cannot be shown at a step whose moment is `at_seconds`, if it cannot: a chart's
     /// span ends after the moment (the chart has not drawn it yet) or runs backwards.
-    pub fn misplaced(&self, at_seconds: f64) -> Option<String> {
+    fn misplaced(&self, at_seconds: f64) -> Option<String> {
         let Look::Chart {
             chart,
             from_s,
@@ -188,6 +230,54 @@ impl Look {
             _ => None,
         }
     }
+}
+
+/// Why a step's `looks` cannot be shown together at its moment `at_seconds`, if they cannot: a
+/// chart's span after the moment or backwards, looks on different views (the learner sees one
+/// view), or a chart without the look naming what it draws (the stream, delivery stream or
+/// application it is of: the view shows the selected one).
+pub fn check_step(looks: &[Look], at_seconds: f64) -> Result<(), String> {
+    if let Some(problem) = looks.iter().find_map(|look| look.misplaced(at_seconds)) {
+        return Err(problem);
+    }
+    if let [first, rest @ ..] = looks
+        && let Some(other) = rest.iter().find(|l| l.view() != first.view())
+    {
+        return Err(format!(
+            "look: {first} is on {} and {other} on {}: a step's looks share one view",
+            first.view().name(),
+            other.view().name()
+        ));
+    }
+    for look in looks {
+        let Look::Chart { chart, .. } = look else {
+            continue;
+        };
+        let (named, kind) = match chart {
+            Chart::Lag => continue,
+            Chart::Throughput => (
+                looks
+                    .iter()
+                    .any(|l| matches!(l, Look::Lane { .. } | Look::Stream(_))),
+                "stream (or lane)",
+            ),
+            Chart::Flushes | Chart::Freshness => (
+                looks.iter().any(|l| matches!(l, Look::Firehose(_))),
+                "firehose",
+            ),
+            Chart::Windows | Chart::Anomaly | Chart::Hotspots => (
+                looks.iter().any(|l| matches!(l, Look::Application(_))),
+                "application",
+            ),
+        };
+        if !named {
+            return Err(format!(
+                "look: chart {} needs the {kind} it draws: add a look: {kind} line",
+                chart.name()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// As a learner reads it: `lane clicks/shardId-000000000002`, `chart lag 20–80 s`.
@@ -369,6 +459,29 @@ mod tests {
         assert!(span(Some(31.0), None).misplaced(30.0).is_some());
         assert!(span(Some(20.0), Some(10.0)).misplaced(30.0).is_some());
         assert_eq!(span(None, None).misplaced(0.0), None);
+    }
+
+    #[test]
+    fn a_step_shows_one_view_and_names_what_its_charts_draw() {
+        let looks = |lines: &[&str]| -> Vec<Look> {
+            lines.iter().map(|l| Look::parse(l).unwrap()).collect()
+        };
+        let shown = looks(&["lane s/shardId-000000000000", "chart throughput 0..10"]);
+        assert_eq!(check_step(&shown, 10.0), Ok(()));
+        let two_views = looks(&["lane s/shardId-000000000000", "consumer app"]);
+        assert!(
+            check_step(&two_views, 10.0)
+                .unwrap_err()
+                .contains("share one view")
+        );
+        let unnamed = looks(&["chart windows 0..59"]);
+        assert!(
+            check_step(&unnamed, 60.0)
+                .unwrap_err()
+                .contains("look: application")
+        );
+        assert_eq!(check_step(&looks(&["chart lag"]), 60.0), Ok(()));
+        assert!(check_step(&looks(&["chart lag 0..61"]), 60.0).is_err());
     }
 
     #[test]

@@ -268,7 +268,7 @@ fn kpl_aggregation_carries_a_rate_that_throttles_plain_records() {
         10,
     );
     assert_eq!(kpl.records_throttled, 0, "{kpl:?}");
-    // Everything but the last 100 ms still buffered is acknowledged.
+    // Everything but the last tick's aggregate, on its way, is acknowledged.
     assert!(
         kpl.records_acknowledged + 300 >= kpl.records_sent,
         "{kpl:?}"

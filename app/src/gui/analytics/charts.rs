@@ -27,6 +27,12 @@ pub fn show(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, detail: &AppDetail, s
         if let Some(hotspots) = &detail.hotspots {
             hotspot_chart(ui, hotspots, spot.chart(Chart::Hotspots).is_some());
         }
+        if detail.windows.is_empty() && detail.scores.is_none() && detail.hotspots.is_none() {
+            ui.label(match detail.status.as_str() {
+                "RUNNING" => "Windows appear here as they close, scores as rows are scored.",
+                _ => "Start the application to see what its code computes.",
+            });
+        }
     });
     if spot.application(&detail.name) {
         spotlight::outline_inside(
@@ -34,12 +40,6 @@ pub fn show(ui: &mut egui::Ui, panel: &mut AnalyticsPanel, detail: &AppDetail, s
             drawn.response.rect,
             &format!("application {}", detail.name),
         );
-    }
-    if detail.windows.is_empty() && detail.scores.is_none() && detail.hotspots.is_none() {
-        ui.label(match detail.status.as_str() {
-            "RUNNING" => "Windows appear here as they close, scores as rows are scored.",
-            _ => "Start the application to see what its code computes.",
-        });
     }
 }
 
@@ -132,7 +132,7 @@ fn anomaly_chart(
         .collect();
     let link = egui::Id::unique("analytics anomaly axis");
     if !scores.input.is_empty() {
-        Plot::new("analytics input series")
+        let input = Plot::new("analytics input series")
             .height(130.0)
             .legend(Legend::default())
             .link_axis(link, [true, false])
@@ -146,6 +146,10 @@ fn anomaly_chart(
                         .color(ANOMALY),
                 );
             });
+        if let Some(span) = span {
+            // The same time axis as the scores below, outlined there: the same span.
+            spotlight::shade_span(ui, &input, span);
+        }
     }
     let plot = Plot::new("analytics score series")
         .height(130.0)

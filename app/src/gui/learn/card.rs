@@ -115,7 +115,7 @@ fn card(
         let looks: Vec<String> = step.looks.iter().map(ToString::to_string).collect();
         ui.label(
             egui::RichText::new(format!("Look at: {} (outlined)", looks.join(", ")))
-                .color(spotlight::AMBER),
+                .color(spotlight::amber(ui.visuals())),
         );
     }
     if question.is_some() {

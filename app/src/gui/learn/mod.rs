@@ -20,7 +20,7 @@ use kinescope_core::clock::Speed;
 use kinescope_core::learn::catalog;
 use kinescope_core::learn::check::{self, StepOutcome};
 use kinescope_core::learn::lesson::Lesson;
-use kinescope_core::learn::look::{Chart, Look};
+use kinescope_core::learn::look::{Look, View};
 use kinescope_core::learn::query::Moments;
 use kinescope_core::streams::shapes::ShardId;
 use serde_json::Value;
@@ -66,6 +66,8 @@ pub struct ActiveLesson {
     pub picked: Option<usize>,
     /// Whether the scenario runs (or has run) to the step's moment.
     pub running: bool,
+    /// The moment was reached in this frame: what the step points at is scrolled into view.
+    pub just_arrived: bool,
 }
 
 impl ActiveLesson {
@@ -204,6 +206,7 @@ pub fn logic(app: &mut Inspector) {
     let looks = step.looks.clone();
     active.outcome = Some(outcome);
     active.before = (now, at_seconds);
+    active.just_arrived = true;
     // The moment is here: back to what it shows, now outlined (the spotlight).
     for look in &looks {
         show(app, look, true);
@@ -216,14 +219,15 @@ pub fn load_scenario(app: &mut Inspector, name: &str) -> Result<Value, String> {
 }
 
 /// Replaces what runs with `scenario`, paused at its start; the report there. It runs with its
-/// own settings (not the command line's `--throttle` or buffering), from a whole second of the
-/// world's clock, as `kinescope lessons check` runs it.
+/// own settings (not the command line's `--throttle` or buffering), from the next whole minute of
+/// the world's clock, as `kinescope lessons check` runs it.
 fn load(
     app: &mut Inspector,
     scenario: kinescope_core::sim::scenario::Scenario,
 ) -> Result<Value, String> {
     let own_settings = kinescope_core::settings::AccountOverrides::default();
-    let simulation = crate::gui::files::simulation_from_now(&app.world, scenario, &own_settings);
+    let simulation =
+        crate::gui::files::simulation_from_next_minute(&app.world, scenario, &own_settings);
     let start = check::report_json(&simulation);
     app.world.set_speed(Speed::Paused);
     app.world.load(simulation);
@@ -242,6 +246,7 @@ pub fn open(app: &mut Inspector, name: &str) -> Result<(), String> {
         outcome: None,
         picked: None,
         running: false,
+        just_arrived: false,
     });
     start_step(app);
     Ok(())
@@ -323,41 +328,30 @@ fn show_me(app: &mut Inspector, scenario: &str, at_seconds: f64) -> Result<(), S
 /// lane's shard is selected only once the step has `arrived` at its moment: selecting it sooner
 /// would give the prediction away.
 fn show(app: &mut Inspector, look: &Look, arrived: bool) {
+    app.tab = match look.view() {
+        View::StreamMap => Tab::StreamMap,
+        View::Simulators => Tab::Simulators,
+        View::ConsumersAndLag => Tab::ConsumersAndLag,
+        View::Firehose => Tab::Firehose,
+        View::Video => Tab::Video,
+        View::Analytics => Tab::Analytics,
+    };
     match look {
         Look::Lane { stream, shard } => {
-            app.tab = Tab::StreamMap;
             app.selection.stream = Some(stream.clone());
             app.selection.shard = ShardId::parse(shard).filter(|_| arrived);
         }
         Look::Stream(name) => {
-            app.tab = Tab::StreamMap;
             app.selection.stream = Some(name.clone());
             app.selection.shard = None;
         }
-        Look::Producer(_) => app.tab = Tab::Simulators,
         Look::Consumer(name) | Look::Reader { consumer: name, .. } => {
-            app.tab = Tab::ConsumersAndLag;
             app.selection.consumer = Some(name.clone());
         }
-        Look::Firehose(name) => {
-            app.tab = Tab::Firehose;
-            app.selection.delivery_stream = Some(name.clone());
-        }
-        Look::Video(name) => {
-            app.tab = Tab::Video;
-            app.selection.video_stream = Some(name.clone());
-        }
-        Look::Application(name) => {
-            app.tab = Tab::Analytics;
-            app.selection.analytics = Some(name.clone());
-        }
-        Look::Chart { chart, .. } => {
-            app.tab = match chart {
-                Chart::Throughput => Tab::StreamMap,
-                Chart::Lag => Tab::ConsumersAndLag,
-                Chart::Flushes | Chart::Freshness => Tab::Firehose,
-                Chart::Windows | Chart::Anomaly | Chart::Hotspots => Tab::Analytics,
-            }
-        }
+        Look::Firehose(name) => app.selection.delivery_stream = Some(name.clone()),
+        Look::Video(name) => app.selection.video_stream = Some(name.clone()),
+        Look::Application(name) => app.selection.analytics = Some(name.clone()),
+        // The step names what a chart draws with another look (look::check_step).
+        Look::Producer(_) | Look::Chart { .. } => {}
     }
 }

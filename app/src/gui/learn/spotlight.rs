@@ -8,7 +8,14 @@ use egui::{Color32, Rect, Stroke, StrokeKind};
 use kinescope_core::learn::look::{Chart, Look};
 
 /// The highlight's colour: apart from the views' blue, green and red.
-pub const AMBER: Color32 = Color32::from_rgb(0xff, 0xc8, 0x00);
+const AMBER: Color32 = Color32::from_rgb(0xff, 0xc8, 0x00);
+/// The same on a light background, dark enough to read.
+const DARK_AMBER: Color32 = Color32::from_rgb(0xa8, 0x6a, 0x00);
+
+/// The highlight's colour for the theme in use.
+pub fn amber(visuals: &egui::Visuals) -> Color32 {
+    if visuals.dark_mode { AMBER } else { DARK_AMBER }
+}
 
 /// The looks of the step on show, in the views' own terms.
 #[derive(Debug, Clone, Default)]
@@ -120,24 +127,58 @@ enum Tag {
 
 fn draw(ui: &egui::Ui, frame: Rect, tag: Option<Tag>, what: &str) {
     let painter = ui.painter();
-    painter.rect_stroke(frame, 4.0, Stroke::new(3.0, AMBER), StrokeKind::Inside);
+    let amber = amber(ui.visuals());
+    painter.rect_stroke(frame, 4.0, Stroke::new(3.0, amber), StrokeKind::Inside);
     if let Some(tag) = tag {
         let font = egui::FontId::proportional(11.0);
-        let text = painter.layout_no_wrap("look here".to_owned(), font, Color32::BLACK);
+        let ink = if ui.visuals().dark_mode {
+            Color32::BLACK
+        } else {
+            Color32::WHITE
+        };
+        let text = painter.layout_no_wrap("look here".to_owned(), font, ink);
         let size = text.size() + egui::vec2(8.0, 2.0);
         let corner = match tag {
             Tag::Above => frame.right_top() - size,
             Tag::Inside => frame.right_top() + egui::vec2(-size.x - 3.0, 3.0),
         };
         let tag_rect = Rect::from_min_size(corner, size);
-        painter.rect_filled(tag_rect, 3.0, AMBER);
-        painter.galley(tag_rect.min + egui::vec2(4.0, 1.0), text, Color32::BLACK);
+        painter.rect_filled(tag_rect, 3.0, amber);
+        painter.galley(tag_rect.min + egui::vec2(4.0, 1.0), text, ink);
+    }
+    if scroll_asked(ui.ctx()) {
+        // Its start, with as little scrolling as will do: a wide row begins with its name.
+        let start = Rect::from_min_size(
+            frame.min,
+            egui::vec2(frame.width().min(160.0), frame.height()),
+        );
+        ui.scroll_to_rect(start, None);
     }
     remember(ui.ctx(), what);
 }
 
+/// Asks the views to scroll what they outline in this pass into view (the step has just
+/// arrived at its moment: what it points at may be below the fold).
+pub fn scroll_into_view(ctx: &egui::Context) {
+    let pass = ctx.cumulative_pass_nr();
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique(SCROLL), pass));
+}
+
+fn scroll_asked(ctx: &egui::Context) -> bool {
+    let pass = ctx.cumulative_pass_nr();
+    ctx.data(|d| d.get_temp::<u64>(egui::Id::unique(SCROLL))) == Some(pass)
+}
+
+const SCROLL: &str = "spotlight scroll";
+
 /// Outlines a plot and shades `span` of its time axis.
 pub fn mark_plot<R>(ui: &egui::Ui, plot: &egui_plot::PlotResponse<R>, span: Span, what: &str) {
+    shade_span(ui, plot, span);
+    outline_plot(ui, plot.response.rect, what);
+}
+
+/// Shades `span` of a plot's time axis, edges drawn.
+pub fn shade_span<R>(ui: &egui::Ui, plot: &egui_plot::PlotResponse<R>, span: Span) {
     let frame = *plot.transform.frame();
     let x = |seconds: Option<f64>, edge: f32| {
         seconds.map_or(edge, |s| plot.transform.position_from_point_x(s))
@@ -149,12 +190,12 @@ pub fn mark_plot<R>(ui: &egui::Ui, plot: &egui_plot::PlotResponse<R>, span: Span
     );
     if band.width() > 0.0 {
         let painter = ui.painter_at(frame);
-        painter.rect_filled(band, 0.0, AMBER.gamma_multiply(0.12));
+        let amber = amber(ui.visuals());
+        painter.rect_filled(band, 0.0, amber.gamma_multiply(0.12));
         for edge in [band.left(), band.right()] {
-            painter.vline(edge, frame.y_range(), Stroke::new(1.5, AMBER));
+            painter.vline(edge, frame.y_range(), Stroke::new(1.5, amber));
         }
     }
-    outline_plot(ui, plot.response.rect, what);
 }
 
 /// Outlines a plot inside its own rect: charts fill their column to its edge.

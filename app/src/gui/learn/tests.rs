@@ -125,42 +125,49 @@ fn a_student_predicts_watches_and_is_told_why_through_a_whole_lesson() {
 
 #[test]
 fn the_app_judges_each_step_as_the_headless_check_does() {
-    let lesson = catalog::lesson("kcl-leases").unwrap();
-    let headless = check::run(&lesson, catalog::scenario(&lesson.scenario).unwrap());
-    let mut harness = harness();
-    harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
-    harness.state_mut().learn.request = Some(super::LearnRequest::Open("kcl-leases".into()));
-    harness.run();
-    for (i, expected) in headless.steps.iter().enumerate() {
-        // The choice's words also name things in the view: the prediction is set directly.
-        harness.state_mut().learn.active.as_mut().unwrap().picked = Some(0);
+    // Minute windows too: a lesson runs from a whole minute in the app as headless.
+    for name in ["kcl-leases", "windowed-sql"] {
+        let lesson = catalog::lesson(name).unwrap();
+        let headless = check::run(&lesson, catalog::scenario(&lesson.scenario).unwrap());
+        let mut harness = harness();
+        harness.state_mut().learn.run_speed = Some(Speed::AsFastAsPossible);
+        harness.state_mut().learn.request = Some(super::LearnRequest::Open(name.into()));
         harness.run();
-        run_to_moment(&mut harness);
-        let outcome = harness
-            .state()
-            .learn
-            .active
-            .as_ref()
-            .unwrap()
-            .outcome
-            .clone()
-            .unwrap();
-        assert_eq!(outcome.correct_choice, expected.correct_choice, "step {i}");
-        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
-        assert_outlined(&harness, &lesson.steps[i]);
-        harness.state_mut().learn.request = Some(super::LearnRequest::Next);
-        harness.run();
+        for (i, expected) in headless.steps.iter().enumerate() {
+            // The choice's words also name things in the view: the prediction is set directly.
+            harness.state_mut().learn.active.as_mut().unwrap().picked = Some(0);
+            harness.run();
+            run_to_moment(&mut harness);
+            let outcome = harness
+                .state()
+                .learn
+                .active
+                .as_ref()
+                .unwrap()
+                .outcome
+                .clone()
+                .unwrap();
+            assert_eq!(outcome.answer, expected.answer, "{name} step {i}");
+            assert_eq!(
+                outcome.correct_choice, expected.correct_choice,
+                "{name} step {i}"
+            );
+            assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+            assert_outlined(&harness, &lesson.steps[i]);
+            harness.state_mut().learn.request = Some(super::LearnRequest::Next);
+            harness.run();
+        }
+        assert!(harness.state().learn.active.is_none());
     }
-    assert!(harness.state().learn.active.is_none());
 }
 
 #[test]
 fn each_step_outlines_what_it_looks_at_in_every_service() {
-    // Data Streams (rows, charts) are walked above; here a buffer gauge and the flushes chart,
-    // an analytics chart, and a video player.
+    // Data Streams (rows, charts) and the windows chart are walked above; here a buffer gauge
+    // and the flushes chart, the anomaly chart, and a video player.
     for name in [
         "firehose-buffering",
-        "windowed-sql",
+        "anomaly-detection",
         "video-retention-playback",
     ] {
         let lesson = catalog::lesson(name).unwrap();

@@ -141,10 +141,11 @@ fn tail(text: &str) -> &str {
 }
 
 fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
+    let looking_at_a_row = app.spotlight.any_reader();
     egui::CollapsingHeader::new("Per shard: where each application is")
         .default_open(app.view.readers.len() <= 24)
         // A row the lesson points at must be seen.
-        .open(app.spotlight.any_reader().then_some(true))
+        .open(looking_at_a_row.then_some(true))
         .show(ui, |ui| {
             egui::Grid::new("readers").striped(true).show(ui, |ui| {
                 for title in ["Application", "Reads with", "Stream", "Shard", "MillisBehindLatest", "Records behind", "Last 2 minutes", "Lease owner", "Lease counter", "Checkpoint"] {
@@ -188,10 +189,12 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                             ui.label("-")
                         }
                     };
-                    let shard = reader.shard.to_string();
-                    if app.spotlight.reader(&reader.reader, &shard) {
-                        let row = first.rect.union(last.rect);
-                        spotlight::outline_row(ui, row, &format!("{} on {shard}", reader.reader));
+                    if looking_at_a_row {
+                        let shard = reader.shard.to_string();
+                        if app.spotlight.reader(&reader.reader, &shard) {
+                            let row = first.rect.union(last.rect);
+                            spotlight::outline_row(ui, row, &format!("{} on {shard}", reader.reader));
+                        }
                     }
                     ui.end_row();
                 }

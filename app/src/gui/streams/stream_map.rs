@@ -138,6 +138,8 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
     }
     let pointer = response.hover_pos();
     let mut hovered = None;
+    // Outlined after every lane is drawn: the next lane, 2 px away, would cover its edge.
+    let mut looked_at = None;
     for (level, shard) in &rows {
         let rect = lane_rect(*level, shard).shrink2(Vec2::new(1.0, 0.0));
         let selected = app.selection.shard == Some(shard.id);
@@ -229,7 +231,7 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
         }
         let shard_id = shard.id.to_string();
         if app.spotlight.lane(&stream.name, &shard_id) {
-            spotlight::outline(ui, rect, &format!("lane {}/{shard_id}", stream.name));
+            looked_at = Some((rect, shard_id));
         }
     }
     // The hash-key axis.
@@ -261,6 +263,9 @@ fn draw_map(ui: &mut egui::Ui, app: &mut Inspector, stream: &StreamView, probe: 
             [Pos2::new(x, area.top()), Pos2::new(x, axis_y)],
             Stroke::new(2.0, visuals.selection.stroke.color),
         );
+    }
+    if let Some((rect, shard_id)) = looked_at {
+        spotlight::outline(ui, rect, &format!("lane {}/{shard_id}", stream.name));
     }
     if app.spotlight.stream(&stream.name) {
         spotlight::outline(ui, area, &format!("stream {}", stream.name));

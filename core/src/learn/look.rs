@@ -9,6 +9,7 @@
 //! look: chart lag 20..80
 //! look: chart throughput 30..
 //! look: row readers ledger-app/shardId-000000000001
+//! look: row leases ledger-app/shardId-000000000000
 //! ```
 
 use serde_json::Value;
@@ -40,6 +41,8 @@ pub enum Look {
     },
     /// One application's row on one shard, in the per-shard lag table.
     Reader { consumer: String, shard: String },
+    /// A KCL application's lease of a shard, in its lease table (Simulators).
+    Lease { consumer: String, shard: String },
 }
 
 /// The charts a lesson can point at.
@@ -125,7 +128,7 @@ impl Look {
     pub fn view(&self) -> View {
         match self {
             Look::Lane { .. } | Look::Stream(_) => View::StreamMap,
-            Look::Producer(_) => View::Simulators,
+            Look::Producer(_) | Look::Lease { .. } => View::Simulators,
             Look::Consumer(_) | Look::Reader { .. } => View::ConsumersAndLag,
             Look::Firehose(_) => View::Firehose,
             Look::Video(_) => View::Video,
@@ -174,19 +177,18 @@ impl Look {
     pub fn missing_in(&self, report: &Value) -> Option<String> {
         let list = |name: &str| report[name].as_array().map_or(&[][..], Vec::as_slice);
         let named = |kind: &str, name: &str| list(kind).iter().any(|i| i["name"] == name);
-        let has_shard = |stream: Option<&str>, shard: &str| {
+        let has_shard = |stream: &str, shard: &str| {
             list("streams").iter().any(|s| {
-                stream.is_none_or(|name| s["name"] == name)
+                s["name"] == stream
                     && s["shards"]
                         .as_array()
                         .is_some_and(|shards| shards.iter().any(|h| h["shard_id"] == shard))
             })
         };
         let (found, what) = match self {
-            Look::Lane { stream, shard } => (
-                has_shard(Some(stream), shard),
-                format!("lane {stream}/{shard}"),
-            ),
+            Look::Lane { stream, shard } => {
+                (has_shard(stream, shard), format!("lane {stream}/{shard}"))
+            }
             Look::Stream(n) => (named("streams", n), format!("stream {n}")),
             Look::Producer(n) => (named("producers", n), format!("producer {n}")),
             Look::Consumer(n) => (named("consumers", n), format!("consumer {n}")),
@@ -197,10 +199,27 @@ impl Look {
                 !list(chart.drawn_from()).is_empty(),
                 format!("chart {} (no {})", chart.name(), chart.drawn_from()),
             ),
-            Look::Reader { consumer, shard } => (
-                named("consumers", consumer) && has_shard(None, shard),
-                format!("row readers {consumer}/{shard}"),
-            ),
+            Look::Reader { consumer, shard } => {
+                let stream = list("consumers")
+                    .iter()
+                    .find(|c| c["name"] == consumer.as_str())
+                    .and_then(|c| c["stream"].as_str());
+                (
+                    stream.is_some_and(|s| has_shard(s, shard)),
+                    format!("row readers {consumer}/{shard} (a shard of the stream it reads)"),
+                )
+            }
+            Look::Lease { consumer, shard } => {
+                let leases = list("consumers")
+                    .iter()
+                    .find(|c| c["name"] == consumer.as_str())
+                    .and_then(|c| c["leases"].as_array());
+                (
+                    leases
+                        .is_some_and(|l| l.iter().any(|lease| lease["leaseKey"] == shard.as_str())),
+                    format!("row leases {consumer}/{shard} (a KCL application's lease)"),
+                )
+            }
         };
         (!found).then(|| format!("look: {what} is not in the run at this moment"))
     }
@@ -292,6 +311,7 @@ impl fmt::Display for Look {
             Look::Video(n) => write!(f, "video {n}"),
             Look::Application(n) => write!(f, "application {n}"),
             Look::Reader { consumer, shard } => write!(f, "{consumer} on {shard}"),
+            Look::Lease { consumer, shard } => write!(f, "{consumer}'s lease of {shard}"),
             Look::Chart {
                 chart,
                 from_s,
@@ -361,7 +381,8 @@ fn seconds(text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// `TABLE KEY`: `readers CONSUMER/SHARD`, `consumers NAME` or `producers NAME`.
+/// `TABLE KEY`: `readers CONSUMER/SHARD`, `leases CONSUMER/SHARD`, `consumers NAME` or
+/// `producers NAME`.
 fn parse_row(target: &str) -> Result<Look, String> {
     let (table, key) = target
         .split_once(' ')
@@ -372,11 +393,15 @@ fn parse_row(target: &str) -> Result<Look, String> {
             let (consumer, shard) = pair(key, "row readers", "CONSUMER/SHARD")?;
             Look::Reader { consumer, shard }
         }
+        "leases" => {
+            let (consumer, shard) = pair(key, "row leases", "CONSUMER/SHARD")?;
+            Look::Lease { consumer, shard }
+        }
         "consumers" => Look::Consumer(key.to_owned()),
         "producers" => Look::Producer(key.to_owned()),
         other => {
             return Err(format!(
-                "look: row {other:?}: the tables are readers, consumers and producers"
+                "look: row {other:?}: the tables are readers, leases, consumers and producers"
             ));
         }
     })
@@ -439,6 +464,13 @@ mod tests {
             Ok(Look::Producer("web".into()))
         );
         assert!(Look::parse("row readers app").is_err());
+        assert_eq!(
+            Look::parse("row leases app/shardId-000000000000"),
+            Ok(Look::Lease {
+                consumer: "app".into(),
+                shard: "shardId-000000000000".into()
+            })
+        );
         assert!(
             Look::parse("row objects x")
                 .unwrap_err()
@@ -487,8 +519,12 @@ mod tests {
     #[test]
     fn what_is_not_in_the_run_is_missing() {
         let report = json!({
-            "streams": [{"name": "orders", "shards": [{"shard_id": "shardId-000000000000"}]}],
-            "consumers": [{"name": "app"}],
+            "streams": [
+                {"name": "orders", "shards": [{"shard_id": "shardId-000000000000"}]},
+                {"name": "other", "shards": [{"shard_id": "shardId-000000000001"}]},
+            ],
+            "consumers": [{"name": "app", "stream": "orders",
+                           "leases": [{"leaseKey": "shardId-000000000000"}]}],
             "firehoses": [],
         });
         let reader = |shard: &str| Look::Reader {
@@ -497,6 +533,14 @@ mod tests {
         };
         assert_eq!(reader("shardId-000000000000").missing_in(&report), None);
         assert!(reader("shardId-000000000009").missing_in(&report).is_some());
+        // A shard of another stream than the one the application reads.
+        assert!(reader("shardId-000000000001").missing_in(&report).is_some());
+        let lease = |shard: &str| Look::Lease {
+            consumer: "app".into(),
+            shard: shard.into(),
+        };
+        assert_eq!(lease("shardId-000000000000").missing_in(&report), None);
+        assert!(lease("shardId-000000000001").missing_in(&report).is_some());
         let chart = |chart| Look::Chart {
             chart,
             from_s: None,

@@ -46,6 +46,8 @@ pub struct ProducerReport {
 pub struct ConsumerReport {
     pub name: String,
     pub kind: &'static str,
+    /// The stream it reads.
+    pub stream: String,
     pub records_processed: u64,
     pub duplicates: u64,
     pub max_millis_behind_latest: i64,
@@ -163,6 +165,7 @@ impl Report {
                 ConsumerReport {
                     name: name.clone(),
                     kind,
+                    stream: app.stream().to_owned(),
                     records_processed: s.records_processed,
                     duplicates: s.duplicates,
                     max_millis_behind_latest: s.max_millis_behind_latest,

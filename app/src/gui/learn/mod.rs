@@ -345,7 +345,9 @@ fn show(app: &mut Inspector, look: &Look, arrived: bool) {
             app.selection.stream = Some(name.clone());
             app.selection.shard = None;
         }
-        Look::Consumer(name) | Look::Reader { consumer: name, .. } => {
+        Look::Consumer(name)
+        | Look::Reader { consumer: name, .. }
+        | Look::Lease { consumer: name, .. } => {
             app.selection.consumer = Some(name.clone());
         }
         Look::Firehose(name) => app.selection.delivery_stream = Some(name.clone()),

@@ -70,6 +70,11 @@ impl Spotlight {
         self.any(|l| matches!(l, Look::Reader { consumer, shard } if consumer == consumer_name && shard == shard_id))
     }
 
+    /// A KCL application's lease of a shard, in its lease table.
+    pub fn lease(&self, consumer_name: &str, shard_id: &str) -> bool {
+        self.any(|l| matches!(l, Look::Lease { consumer, shard } if consumer == consumer_name && shard == shard_id))
+    }
+
     /// Whether the step looks at some row of the per-shard lag table.
     pub fn any_reader(&self) -> bool {
         self.any(|l| matches!(l, Look::Reader { .. }))

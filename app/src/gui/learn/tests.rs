@@ -163,9 +163,11 @@ fn the_app_judges_each_step_as_the_headless_check_does() {
 
 #[test]
 fn each_step_outlines_what_it_looks_at_in_every_service() {
-    // Data Streams (rows, charts) and the windows chart are walked above; here a buffer gauge
-    // and the flushes chart, the anomaly chart, and a video player.
+    // Lanes, the throughput chart, a lease row and the windows chart are walked above; here a
+    // reader's row and the lag chart, a buffer gauge and the flushes chart, the anomaly chart,
+    // and a video player.
     for name in [
+        "shared-vs-enhanced-fan-out",
         "firehose-buffering",
         "anomaly-detection",
         "video-retention-playback",

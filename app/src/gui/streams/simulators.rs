@@ -190,10 +190,16 @@ fn simulator_tables(ui: &mut egui::Ui, app: &mut Inspector) {
                 }
                 ui.end_row();
                 for lease in &consumer.leases {
-                    ui.monospace(lease.shard.to_string());
+                    let shard = lease.shard.to_string();
+                    let first = ui.monospace(&shard);
                     ui.label(lease.owner.as_deref().unwrap_or("-"));
                     ui.label(lease.counter.to_string());
-                    ui.monospace(&lease.checkpoint);
+                    let last = ui.monospace(&lease.checkpoint);
+                    if app.spotlight.lease(&consumer.name, &shard) {
+                        let row = first.rect.union(last.rect);
+                        let what = format!("{}'s lease of {shard}", consumer.name);
+                        spotlight::outline_row(ui, row, &what);
+                    }
                     ui.end_row();
                 }
             });

@@ -148,8 +148,11 @@ pub struct ReaderView {
     pub reader: Arc<str>,
     pub stream: Arc<str>,
     pub shard: ShardId,
+    /// As of its last read (AWS reports them with each read).
     pub millis_behind: i64,
     pub records_behind: u64,
+    /// Virtual time of its last read: a shard nobody reads any more keeps its old numbers.
+    pub last_read_ms: i64,
     /// Enhanced fan-out (its own pipe) rather than shared polling.
     pub enhanced: bool,
 }
@@ -483,6 +486,7 @@ fn reader_views(world: &World) -> Vec<ReaderView> {
             shard,
             millis_behind: r.millis_behind_latest,
             records_behind: r.records_behind,
+            last_read_ms: r.last_read_ms,
             enhanced: matches!(r.kind, ReaderKind::EnhancedFanOut { .. }),
         })
         .collect()

@@ -167,6 +167,25 @@ fn a_slow_application_s_records_behind_and_lag_are_plotted_over_time() {
     assert!(harness.state().lag_plot_records);
 }
 
+#[test]
+fn a_shard_nobody_reads_any_more_shows_when_it_was_last_read() {
+    // worker-1 dies at 40 s holding two leases; at 55 s nobody has taken them over yet.
+    let mut harness = harness_of(include_str!(
+        "../../../assets/scenarios/kcl-failover-duplicates.json"
+    ));
+    harness.get_by_label("Consumers & lag").click();
+    harness.run();
+    step_seconds(&mut harness, 55);
+    harness.get_by_label("Last read");
+    let idle = harness.query_all_by_label("15 s ago").count();
+    assert_eq!(idle, 2, "the dead worker's two shards");
+    assert_eq!(
+        harness.query_all_by_label("now").count(),
+        2,
+        "worker-2's shards"
+    );
+}
+
 pub(crate) fn dialog_path(purpose: super::dialogs::Purpose) -> Option<std::path::PathBuf> {
     use super::dialogs::Purpose;
     let temp = std::env::temp_dir().join(format!("kinescope-dialog-{}", std::process::id()));

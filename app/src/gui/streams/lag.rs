@@ -148,7 +148,7 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
         .open(looking_at_a_row.then_some(true))
         .show(ui, |ui| {
             egui::Grid::new("readers").striped(true).show(ui, |ui| {
-                for title in ["Application", "Reads with", "Stream", "Shard", "MillisBehindLatest", "Records behind", "Last 2 minutes", "Lease owner", "Lease counter", "Checkpoint"] {
+                for title in ["Application", "Reads with", "Stream", "Shard", "Last read", "MillisBehindLatest", "Records behind", "Last 2 minutes", "Lease owner", "Lease counter", "Checkpoint"] {
                     ui.strong(title);
                 }
                 ui.end_row();
@@ -161,8 +161,20 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                     }
                     ui.label(&*reader.stream);
                     ui.monospace(reader.shard.to_string());
-                    ui.label(format!("{} ms", reader.millis_behind));
-                    ui.label(reader.records_behind.to_string());
+                    let idle_ms = (app.view.now_ms - reader.last_read_ms).max(0);
+                    let stale = idle_ms >= STALE_AFTER_MS;
+                    let dim = |text: String| {
+                        let text = egui::RichText::new(text);
+                        if stale { text.weak() } else { text }
+                    };
+                    ui.label(dim(idle_text(idle_ms)));
+                    let as_of = format!("As of its last read, {}: the numbers come with each read, so nobody has moved them since (a lease not yet taken over, a paused application)", idle_text(idle_ms));
+                    let behind = ui.label(dim(format!("{} ms", reader.millis_behind)));
+                    let records = ui.label(dim(reader.records_behind.to_string()));
+                    if stale {
+                        behind.on_hover_text(&as_of);
+                        records.on_hover_text(&as_of);
+                    }
                     let history: Vec<f32> = app
                         .lag
                         .shards
@@ -200,6 +212,20 @@ fn per_shard(ui: &mut egui::Ui, app: &Inspector) {
                 }
             });
         });
+}
+
+/// A reader that has not read a shard for this long is shown as not reading it (a poller reads
+/// every second or few; KCL's default failover is 10 s).
+const STALE_AFTER_MS: i64 = 10_000;
+
+/// How long ago a read was, in virtual time.
+fn idle_text(idle_ms: i64) -> String {
+    match idle_ms {
+        i64::MIN..1_000 => "now".into(),
+        1_000..120_000 => format!("{} s ago", idle_ms / 1_000),
+        120_000..7_200_000 => format!("{} min ago", idle_ms / 60_000),
+        _ => format!("{} h ago", idle_ms / 3_600_000),
+    }
 }
 
 fn plot(ui: &mut egui::Ui, app: &mut Inspector) {

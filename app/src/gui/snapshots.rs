@@ -132,16 +132,7 @@ fn snapshot_of_a_lesson_step_judged_by_the_engine() {
             harness.run();
         }
     }
-    assert!(
-        harness
-            .state()
-            .learn
-            .active
-            .as_ref()
-            .unwrap()
-            .outcome
-            .is_some()
-    );
+    assert!(harness.state().learn.outcome().is_some());
     harness.snapshot_options("learn_lesson_step", &options());
 }
 

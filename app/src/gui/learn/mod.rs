@@ -108,6 +108,13 @@ pub struct LearnPanel {
     pub calculators: calculators::Inputs,
 }
 
+impl LearnPanel {
+    /// How the lesson's current step came out, once its moment is reached.
+    pub fn outcome(&self) -> Option<&StepOutcome> {
+        self.active.as_ref()?.outcome.as_ref()
+    }
+}
+
 /// The parts of the Learn tab.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Section {

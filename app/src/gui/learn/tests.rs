@@ -20,8 +20,7 @@ fn run_to_moment(harness: &mut Harness<'_, Inspector>) {
     harness.get_by_label_contains("and see").click();
     for _ in 0..5_000 {
         harness.step();
-        let active = harness.state().learn.active.as_ref().unwrap();
-        if active.outcome.is_some() {
+        if harness.state().learn.outcome().is_some() {
             break;
         }
     }
@@ -138,15 +137,7 @@ fn the_app_judges_each_step_as_the_headless_check_does() {
             harness.state_mut().learn.active.as_mut().unwrap().picked = Some(0);
             harness.run();
             run_to_moment(&mut harness);
-            let outcome = harness
-                .state()
-                .learn
-                .active
-                .as_ref()
-                .unwrap()
-                .outcome
-                .clone()
-                .unwrap();
+            let outcome = harness.state().learn.outcome().cloned().unwrap();
             assert_eq!(outcome.answer, expected.answer, "{name} step {i}");
             assert_eq!(
                 outcome.correct_choice, expected.correct_choice,

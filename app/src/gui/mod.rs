@@ -491,16 +491,11 @@ impl eframe::App for Inspector {
         if opened {
             self.forget_scenario();
         }
-        learn::logic(self);
+        learn::logic(self, ctx);
         self.browser
             .logic(&self.world, self.selection.stream.as_deref());
         self.refresh();
         self.spotlight = learn::spotlight::Spotlight::of(&self.learn, &self.view);
-        if let Some(active) = &mut self.learn.active
-            && std::mem::take(&mut active.just_arrived)
-        {
-            learn::spotlight::scroll_into_view(ctx);
-        }
         let to_decode = std::mem::take(&mut self.video.to_decode);
         if !to_decode.is_empty() {
             self.video.player.submit(ctx, to_decode);

@@ -66,8 +66,6 @@ pub struct ActiveLesson {
     pub picked: Option<usize>,
     /// Whether the scenario runs (or has run) to the step's moment.
     pub running: bool,
-    /// The moment was reached in this frame: what the step points at is scrolled into view.
-    pub just_arrived: bool,
 }
 
 impl ActiveLesson {
@@ -148,7 +146,7 @@ impl Default for LearnPanel {
 
 /// Carries out the panel's request, and judges the step once the world has stopped at its
 /// moment.
-pub fn logic(app: &mut Inspector) {
+pub fn logic(app: &mut Inspector, ctx: &egui::Context) {
     match app.learn.request.take() {
         Some(LearnRequest::Open(name)) => {
             if let Err(e) = open(app, &name) {
@@ -213,11 +211,12 @@ pub fn logic(app: &mut Inspector) {
     let looks = step.looks.clone();
     active.outcome = Some(outcome);
     active.before = (now, at_seconds);
-    active.just_arrived = true;
-    // The moment is here: back to what it shows, now outlined (the spotlight).
+    // The moment is here: back to what it shows, now outlined (the spotlight) and scrolled into
+    // view.
     for look in &looks {
         show(app, look, true);
     }
+    spotlight::scroll_into_view(ctx);
 }
 
 /// Replaces what runs with the shipped scenario `name`, paused at its start; the report there.
@@ -253,7 +252,6 @@ pub fn open(app: &mut Inspector, name: &str) -> Result<(), String> {
         outcome: None,
         picked: None,
         running: false,
-        just_arrived: false,
     });
     start_step(app);
     Ok(())

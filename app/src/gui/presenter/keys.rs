@@ -3,7 +3,7 @@
 //! 10x, 60x, 3600x, max), N or Page Down moves the lesson on, A / B / T pick the arrow, box or
 //! note tool, C clears the annotations, Esc puts the tool down or leaves.
 
-use super::{Presenter, Tool, advance_lesson, set};
+use super::{Tool, advance_lesson, set};
 use crate::gui::{Action, Inspector};
 use egui::Key;
 use kinescope_core::clock::Speed;
@@ -35,7 +35,7 @@ pub fn handle(ctx: &egui::Context, app: &mut Inspector) {
     }
     if pressed(Key::Escape) {
         match app.presenter.tool.is_some() {
-            true => put_down(&mut app.presenter),
+            true => app.presenter.put_down(),
             false => set(app, ctx, false),
         }
         return;
@@ -62,10 +62,4 @@ pub fn handle(ctx: &egui::Context, app: &mut Inspector) {
     if pressed(Key::C) {
         app.presenter.annotations.clear();
     }
-}
-
-fn put_down(presenter: &mut Presenter) {
-    presenter.tool = None;
-    presenter.drag_from = None;
-    presenter.note = None;
 }

@@ -28,6 +28,15 @@ pub struct Presenter {
     pub note: Option<(egui::Pos2, String)>,
 }
 
+impl Presenter {
+    /// Puts the annotation tool down, dropping a drag or a note half made.
+    pub fn put_down(&mut self) {
+        self.tool = None;
+        self.drag_from = None;
+        self.note = None;
+    }
+}
+
 /// Enters or leaves presenter's mode: full screen, zoom and contrast on entering, back on leaving.
 pub fn set(app: &mut Inspector, ctx: &egui::Context, on: bool) {
     let presenter = &mut app.presenter;
@@ -35,9 +44,7 @@ pub fn set(app: &mut Inspector, ctx: &egui::Context, on: bool) {
         return;
     }
     presenter.on = on;
-    presenter.tool = None;
-    presenter.drag_from = None;
-    presenter.note = None;
+    presenter.put_down();
     ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
     let zoom = match (on, app.presentation) {
         (true, _) => PRESENTER_ZOOM,

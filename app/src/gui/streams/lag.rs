@@ -5,7 +5,7 @@
 use super::lag_history::SHARD_SAMPLES;
 use crate::gui::learn::spotlight;
 use crate::gui::top_bar::clock_text;
-use crate::gui::widgets::numbers::{axis_count, axis_time};
+use crate::gui::widgets::numbers::{axis_count, axis_time, span_text};
 use crate::gui::widgets::sparkline::sparkline;
 use crate::gui::widgets::table;
 use crate::gui::{Action, Inspector};
@@ -221,10 +221,8 @@ const STALE_AFTER_MS: i64 = 10_000;
 /// How long ago a read was, in virtual time.
 fn idle_text(idle_ms: i64) -> String {
     match idle_ms {
-        i64::MIN..1_000 => "now".into(),
-        1_000..120_000 => format!("{} s ago", idle_ms / 1_000),
-        120_000..7_200_000 => format!("{} min ago", idle_ms / 60_000),
-        _ => format!("{} h ago", idle_ms / 3_600_000),
+        ..1_000 => "now".into(),
+        _ => format!("{} ago", span_text(idle_ms)),
     }
 }
 

@@ -2,11 +2,11 @@
 //! the ways video gets in (a file, a simulated camera).
 
 use super::player::{Mode, fragment_at};
-use super::timeline::{self, MAX_SPAN_MS, span_text};
+use super::timeline::{self, MAX_SPAN_MS};
 use super::view::VideoStreamView;
 use crate::gui::dialogs::Purpose;
 use crate::gui::learn::spotlight;
-use crate::gui::widgets::numbers::bytes_text;
+use crate::gui::widgets::numbers::{bytes_text, span_text};
 use crate::gui::{Action, Inspector};
 use kinescope_core::time::Timestamp;
 

@@ -5,7 +5,7 @@
 
 use super::player::Player;
 use super::view::FragmentMark;
-use crate::gui::widgets::numbers::bytes_text;
+use crate::gui::widgets::numbers::{bytes_text, span_text};
 use egui::{Color32, CursorIcon, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, pos2, vec2};
 use kinescope_core::time::Timestamp;
 use kinescope_core::video::fragment::HOST_BUFFER_MS;
@@ -52,16 +52,6 @@ impl Timeline {
     pub fn zoom(&mut self, span_ms: i64) {
         self.span_ms = span_ms.clamp(MIN_SPAN_MS, MAX_SPAN_MS);
         self.auto = false;
-    }
-}
-
-/// A readable span: 45 s, 10 min, 3 h, 2 d.
-pub fn span_text(ms: i64) -> String {
-    match ms {
-        ms if ms < 120_000 => format!("{} s", ms / 1_000),
-        ms if ms < 7_200_000 => format!("{} min", ms / 60_000),
-        ms if ms < 172_800_000 => format!("{} h", ms / 3_600_000),
-        ms => format!("{} d", ms / 86_400_000),
     }
 }
 

@@ -43,6 +43,16 @@ fn trimmed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A readable span: 45 s, 10 min, 3 h, 2 d.
+pub fn span_text(ms: i64) -> String {
+    match ms {
+        ms if ms < 120_000 => format!("{} s", ms / 1_000),
+        ms if ms < 7_200_000 => format!("{} min", ms / 60_000),
+        ms if ms < 172_800_000 => format!("{} h", ms / 3_600_000),
+        ms => format!("{} d", ms / 86_400_000),
+    }
+}
+
 /// A size in bytes as people read it: 512 B, 4.5 KiB, 1.02 MiB, 3.1 GiB.
 pub fn bytes_text(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
